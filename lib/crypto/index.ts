@@ -1,0 +1,5 @@
+export * from "./bytes";
+export * from "./hash";
+export * from "./random";
+export * from "./aead";
+export * from "./ed25519";
