@@ -1,0 +1,184 @@
+import { create } from "@bufbuild/protobuf";
+import { createClient, type Client, type Transport } from "@connectrpc/connect";
+import { IdentityApi } from "../proto/identity/api/v1/identity_pb";
+import type { GetIdentityUpdatesResponse_IdentityUpdateLog } from "../proto/identity/api/v1/identity_pb";
+import {
+  IdentifierKind,
+  type IdentityUpdate,
+} from "../proto/identity/associations/association_pb";
+import {
+  GroupMessageInputSchema,
+  MlsApi,
+  SortDirection,
+  WelcomeMessageInputSchema,
+  type GroupMessage_V1,
+  type WelcomeMessage_V1,
+} from "../proto/mls/api/v1/mls_pb";
+import { NodeApi, type GetNodeInfoResponse } from "../proto/messenger/node/v1/node_pb";
+import { withRetry, type RetryOptions } from "./retry";
+import { createNodeTransport } from "./transport";
+
+export const MAX_PAGE_SIZE = 100;
+
+export interface GroupMessageInput {
+  data: Uint8Array;
+  shouldPush: boolean;
+  senderHmac?: Uint8Array;
+}
+
+export interface WelcomeInput {
+  installationKey: Uint8Array;
+  data: Uint8Array;
+  hpkePublicKey?: Uint8Array;
+}
+
+export interface PageOptions {
+  cursor?: bigint;
+  limit?: number;
+  direction?: "ascending" | "descending";
+}
+
+/** Typed access to the node's RPCs with retries; every failure is an ApiError. */
+export class NodeClient {
+  readonly transport: Transport;
+  private readonly identity: Client<typeof IdentityApi>;
+  private readonly mls: Client<typeof MlsApi>;
+  readonly node: Client<typeof NodeApi>;
+
+  constructor(
+    apiUrl: string,
+    private readonly retry: RetryOptions = {},
+    fetchImpl?: typeof fetch,
+  ) {
+    this.transport = createNodeTransport(apiUrl, fetchImpl);
+    this.identity = createClient(IdentityApi, this.transport);
+    this.mls = createClient(MlsApi, this.transport);
+    this.node = createClient(NodeApi, this.transport);
+  }
+
+  async publishIdentityUpdate(update: IdentityUpdate): Promise<void> {
+    // Not retried blindly: a replayed signature would be rejected on the second try.
+    await withRetry("PublishIdentityUpdate", () => this.identity.publishIdentityUpdate({ identityUpdate: update }), {
+      ...this.retry,
+      attempts: 1,
+    });
+  }
+
+  /** Log entries after `sequenceId` for each inbox. */
+  async getIdentityUpdates(
+    requests: { inboxId: string; sequenceId?: bigint }[],
+  ): Promise<Map<string, GetIdentityUpdatesResponse_IdentityUpdateLog[]>> {
+    const res = await withRetry(
+      "GetIdentityUpdates",
+      () =>
+        this.identity.getIdentityUpdates({
+          requests: requests.map((r) => ({ inboxId: r.inboxId, sequenceId: r.sequenceId ?? 0n })),
+        }),
+      this.retry,
+    );
+    return new Map(res.responses.map((r) => [r.inboxId, r.updates]));
+  }
+
+  /** Lowercase address → inbox ID, for the addresses that have one. */
+  async getInboxIds(addresses: string[]): Promise<Map<string, string>> {
+    if (addresses.length === 0) return new Map();
+    const res = await withRetry(
+      "GetInboxIds",
+      () =>
+        this.identity.getInboxIds({
+          requests: addresses.map((a) => ({
+            identifier: a.toLowerCase(),
+            identifierKind: IdentifierKind.ETHEREUM,
+          })),
+        }),
+      this.retry,
+    );
+    const out = new Map<string, string>();
+    for (const r of res.responses) if (r.inboxId) out.set(r.identifier.toLowerCase(), r.inboxId);
+    return out;
+  }
+
+  async uploadKeyPackage(keyPackage: Uint8Array): Promise<void> {
+    await withRetry(
+      "UploadKeyPackage",
+      () =>
+        this.mls.uploadKeyPackage({
+          keyPackage: { keyPackageTlsSerialized: keyPackage },
+          isInboxIdCredential: true,
+        }),
+      this.retry,
+    );
+  }
+
+  /** One entry per installation key, in order; undefined where the node has none. */
+  async fetchKeyPackages(installationKeys: Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    const res = await withRetry(
+      "FetchKeyPackages",
+      () => this.mls.fetchKeyPackages({ installationKeys }),
+      this.retry,
+    );
+    return installationKeys.map((_, i) => {
+      const kp = res.keyPackages[i]?.keyPackageTlsSerialized;
+      return kp && kp.length > 0 ? kp : undefined;
+    });
+  }
+
+  async sendGroupMessages(messages: GroupMessageInput[]): Promise<void> {
+    const inputs = messages.map((m) =>
+      create(GroupMessageInputSchema, {
+        version: {
+          case: "v1",
+          value: { data: m.data, shouldPush: m.shouldPush, senderHmac: m.senderHmac ?? new Uint8Array() },
+        },
+      }),
+    );
+    // Safe to retry: the node stores a byte-identical message to a group once.
+    await withRetry("SendGroupMessages", () => this.mls.sendGroupMessages({ messages: inputs }), this.retry);
+  }
+
+  async sendWelcomeMessages(welcomes: WelcomeInput[]): Promise<void> {
+    const inputs = welcomes.map((w) =>
+      create(WelcomeMessageInputSchema, {
+        version: {
+          case: "v1",
+          value: {
+            installationKey: w.installationKey,
+            data: w.data,
+            hpkePublicKey: w.hpkePublicKey ?? new Uint8Array(),
+          },
+        },
+      }),
+    );
+    await withRetry("SendWelcomeMessages", () => this.mls.sendWelcomeMessages({ messages: inputs }), this.retry);
+  }
+
+  async queryGroupMessages(groupId: Uint8Array, page: PageOptions = {}): Promise<GroupMessage_V1[]> {
+    const res = await withRetry(
+      "QueryGroupMessages",
+      () => this.mls.queryGroupMessages({ groupId, pagingInfo: pagingInfo(page) }),
+      this.retry,
+    );
+    return res.messages.flatMap((m) => (m.version.case === "v1" ? [m.version.value] : []));
+  }
+
+  async queryWelcomeMessages(installationKey: Uint8Array, page: PageOptions = {}): Promise<WelcomeMessage_V1[]> {
+    const res = await withRetry(
+      "QueryWelcomeMessages",
+      () => this.mls.queryWelcomeMessages({ installationKey, pagingInfo: pagingInfo(page) }),
+      this.retry,
+    );
+    return res.messages.flatMap((m) => (m.version.case === "v1" ? [m.version.value] : []));
+  }
+
+  async getNodeInfo(): Promise<GetNodeInfoResponse> {
+    return withRetry("GetNodeInfo", () => this.node.getNodeInfo({}), this.retry);
+  }
+}
+
+function pagingInfo(page: PageOptions) {
+  return {
+    limit: Math.min(page.limit ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE),
+    idCursor: page.cursor ?? 0n,
+    direction: page.direction === "descending" ? SortDirection.DESCENDING : SortDirection.ASCENDING,
+  };
+}

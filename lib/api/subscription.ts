@@ -1,0 +1,147 @@
+import { toHex } from "../crypto/bytes";
+import type { GroupMessage_V1, WelcomeMessage_V1 } from "../proto/mls/api/v1/mls_pb";
+import type { SubscribeResponse } from "../proto/messenger/node/v1/node_pb";
+import { AsyncQueue } from "./async-queue";
+import { backoffDelay, sleep } from "./backoff";
+import { ApiError } from "./errors";
+import type { NodeClient } from "./node-client";
+
+export type Topic = { kind: "group"; id: Uint8Array } | { kind: "welcome"; id: Uint8Array };
+
+export type StreamEvent =
+  | { kind: "group"; message: GroupMessage_V1 }
+  | { kind: "welcome"; message: WelcomeMessage_V1 }
+  | { kind: "caught_up" }
+  | { kind: "disconnected"; error: ApiError; retryInMs: number };
+
+export function topicKey(topic: Topic): string {
+  return `${topic.kind === "group" ? "g" : "w"}:${toHex(topic.id)}`;
+}
+
+interface Filter {
+  topic: Topic;
+  cursor: bigint;
+}
+
+/**
+ * The ONE stream a client keeps open (browsers allow 6 HTTP/1.1 connections per
+ * origin). It carries every topic with its own cursor, reconnects with jittered
+ * back-off, resumes from the cursors, and drops anything at or below a cursor, so
+ * the consumer sees each envelope once and in order per topic.
+ */
+export class ResumableSubscription implements AsyncIterable<StreamEvent> {
+  private readonly filters = new Map<string, Filter>();
+  private readonly queue = new AsyncQueue<StreamEvent>();
+  private connection?: AbortController;
+  private closed = false;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly client: NodeClient,
+    topics: { topic: Topic; cursor: bigint }[] = [],
+  ) {
+    for (const t of topics) this.filters.set(topicKey(t.topic), { topic: t.topic, cursor: t.cursor });
+  }
+
+  start(): this {
+    this.running ??= this.run();
+    return this;
+  }
+
+  /** Adds topics (e.g. a group just joined); the stream reopens from the cursors it holds. */
+  addTopics(topics: { topic: Topic; cursor: bigint }[]): void {
+    let changed = false;
+    for (const t of topics) {
+      const key = topicKey(t.topic);
+      if (this.filters.has(key)) continue;
+      this.filters.set(key, { topic: t.topic, cursor: t.cursor });
+      changed = true;
+    }
+    if (changed) this.connection?.abort(new Error("filters changed"));
+  }
+
+  cursor(topic: Topic): bigint | undefined {
+    return this.filters.get(topicKey(topic))?.cursor;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.connection?.abort(new Error("closed"));
+    this.queue.end();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<StreamEvent> {
+    this.start();
+    return {
+      next: () => this.queue.next(),
+      return: async () => {
+        this.close();
+        return { value: undefined, done: true };
+      },
+    };
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.closed) {
+      const connection = new AbortController();
+      this.connection = connection;
+      try {
+        const stream = this.client.node.subscribe(
+          {
+            filters: [...this.filters.values()].map((f) => ({
+              topic:
+                f.topic.kind === "group"
+                  ? { case: "groupId" as const, value: f.topic.id }
+                  : { case: "installationKey" as const, value: f.topic.id },
+              idCursor: f.cursor,
+            })),
+          },
+          { signal: connection.signal },
+        );
+        for await (const res of stream) {
+          failures = 0;
+          this.deliver(res.event);
+        }
+        if (this.closed) return;
+        // The node ended the stream (restart, shutdown): reconnect from the cursors.
+        throw new ApiError("unavailable", "Subscribe: the node closed the stream", true);
+      } catch (err) {
+        if (this.closed) return;
+        if (connection.signal.aborted) continue; // filters changed: reopen at once
+        const error = ApiError.from(err, "Subscribe");
+        const retryInMs = Math.max(error.retryAfterMs ?? 0, backoffDelay(failures++, { baseMs: 200, maxMs: 15_000 }));
+        this.queue.push({ kind: "disconnected", error, retryInMs });
+        await sleep(retryInMs).catch(() => undefined);
+      }
+    }
+  }
+
+  private deliver(event: SubscribeResponse["event"]): void {
+    switch (event.case) {
+      case "groupMessage": {
+        if (event.value.version.case !== "v1") return;
+        const m = event.value.version.value;
+        const f = this.filters.get(topicKey({ kind: "group", id: m.groupId }));
+        if (!f || m.id <= f.cursor) return; // a duplicate after a resume
+        f.cursor = m.id;
+        this.queue.push({ kind: "group", message: m });
+        return;
+      }
+      case "welcomeMessage": {
+        if (event.value.version.case !== "v1") return;
+        const m = event.value.version.value;
+        const f = this.filters.get(topicKey({ kind: "welcome", id: m.installationKey }));
+        if (!f || m.id <= f.cursor) return;
+        f.cursor = m.id;
+        this.queue.push({ kind: "welcome", message: m });
+        return;
+      }
+      case "caughtUp":
+        this.queue.push({ kind: "caught_up" });
+        return;
+      default:
+        return; // keepalive
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { describe, expect, it } from "vitest";
+import { ApiError, AsyncQueue, backoffDelay, withRetry } from "../index";
+
+describe("ApiError", () => {
+  it("maps Connect codes to stable codes and keeps the node's sentence", () => {
+    const err = ApiError.from(new ConnectError("message is 2000000 bytes; the limit is 1048214", Code.InvalidArgument), "SendGroupMessages");
+    expect(err.code).toBe("invalid_argument");
+    expect(err.retryable).toBe(false);
+    expect(err.message).toContain("1048214");
+  });
+
+  it("reads the node's retry-after hint on ResourceExhausted", () => {
+    const ce = new ConnectError("slow down", Code.ResourceExhausted);
+    ce.metadata.set("retry-after", "2");
+    const err = ApiError.from(ce, "QueryGroupMessages");
+    expect(err).toMatchObject({ code: "resource_exhausted", retryable: true, retryAfterMs: 2000 });
+  });
+});
+
+describe("withRetry", () => {
+  it("retries a retryable failure and returns the later success", async () => {
+    let calls = 0;
+    const result = await withRetry(
+      "X",
+      async () => {
+        if (++calls < 3) throw new ConnectError("busy", Code.Unavailable);
+        return "ok";
+      },
+      { baseMs: 1, maxMs: 2 },
+    );
+    expect(result).toBe("ok");
+    expect(calls).toBe(3);
+  });
+
+  it("does not retry a bad request", async () => {
+    let calls = 0;
+    await expect(
+      withRetry("X", async () => {
+        calls++;
+        throw new ConnectError("bad field", Code.InvalidArgument);
+      }),
+    ).rejects.toMatchObject({ code: "invalid_argument" });
+    expect(calls).toBe(1);
+  });
+});
+
+describe("backoffDelay", () => {
+  it("stays within the exponential ceiling and the cap", () => {
+    for (let attempt = 0; attempt < 30; attempt++) {
+      const d = backoffDelay(attempt, { baseMs: 100, maxMs: 5000 });
+      expect(d).toBeGreaterThanOrEqual(0);
+      expect(d).toBeLessThanOrEqual(Math.min(5000, 100 * 2 ** attempt));
+    }
+  });
+});
+
+describe("AsyncQueue", () => {
+  it("hands items to a waiting consumer in order and ends cleanly", async () => {
+    const q = new AsyncQueue<number>();
+    const first = q.next();
+    q.push(1);
+    q.push(2);
+    expect(await first).toEqual({ value: 1, done: false });
+    expect(await q.next()).toEqual({ value: 2, done: false });
+    q.end();
+    expect((await q.next()).done).toBe(true);
+  });
+});

@@ -1,0 +1,32 @@
+export type ClientErrorCode =
+  | "not_registered"
+  | "no_inbox" // the address has not activated messaging
+  | "no_installations"
+  | "key_package_missing"
+  | "identity_mismatch"
+  | "conversation_not_found"
+  | "invalid_address"
+  | "send_failed"
+  | "closed";
+
+/** A client-level failure with a stable code and a sentence a person can act on. */
+export class ClientError extends Error {
+  override readonly name = "ClientError";
+  constructor(
+    readonly code: ClientErrorCode,
+    message: string,
+    readonly retryable = false,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
+
+export function normalizeAddress(address: string): string {
+  if (!ADDRESS_RE.test(address)) {
+    throw new ClientError("invalid_address", `"${address}" is not an Ethereum address (0x followed by 40 hex digits)`);
+  }
+  return address.toLowerCase();
+}

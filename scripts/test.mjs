@@ -1,0 +1,29 @@
+// `npm test`: every test — typecheck, lint, unit + integration (real node
+// processes), then the browser suite in Debian Chromium against the real app.
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildIfNeeded } from "./build-if-needed.mjs";
+import { ensureChromium } from "./ensure-chromium.mjs";
+import { requireNode24 } from "./node-version.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+requireNode24();
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const env = { ...process.env, NO_COLOR: "1", NEXT_TELEMETRY_DISABLED: "1" };
+
+function step(title, cmd, args) {
+  console.log(`\n=== ${title} ===`);
+  const res = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env });
+  if (res.status !== 0) {
+    console.error(`\n${title} failed.`);
+    process.exit(res.status ?? 1);
+  }
+}
+
+step("typecheck", bin("tsc"), ["--noEmit"]);
+step("lint", bin("eslint"), ["."]);
+step("unit and integration tests", bin("vitest"), ["run"]);
+ensureChromium();
+buildIfNeeded(root);
+step("browser tests", bin("playwright"), ["test", "--config", "e2e/playwright.config.ts"]);
