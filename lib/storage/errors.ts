@@ -1,0 +1,14 @@
+// Typed storage errors. A corrupt sealed record will not heal by retrying.
+
+export type StorageErrorCode = "sealed_record_corrupt" | "not_found" | "invalid_argument";
+
+export class StorageError extends Error {
+  readonly code: StorageErrorCode;
+  readonly retryable = false as const;
+
+  constructor(code: StorageErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StorageError";
+    this.code = code;
+  }
+}

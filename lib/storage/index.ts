@@ -1,0 +1,57 @@
+// Public surface of lib/storage: the per-installation IndexedDB database and its repositories.
+
+export { StorageError, type StorageErrorCode } from "./errors";
+export { MessengerDb, clearAll, type MessengerDbOptions } from "./db";
+export { Sealer } from "./sealing";
+export { nsKey, nsFromKey, hexId, dmIdFor, NS_KEY_DIGITS } from "./keys";
+export type {
+  SealedBlob,
+  SecretRow,
+  IdentityRow,
+  KeyPackageRow,
+  GroupRow,
+  ConversationRow,
+  ConversationKind,
+  MessageRow,
+  MessageStatus,
+  IntentRow,
+  IntentKind,
+  IntentStatus,
+  CursorRow,
+} from "./schema";
+export { SCHEMA_V1 } from "./schema";
+export { saveIdentity, loadIdentity, setRegistered, type Identity } from "./identity";
+export {
+  putKeyPackage,
+  getKeyPackage,
+  currentKeyPackage,
+  listKeyPackages,
+  deleteKeyPackage,
+  type StoredKeyPackage,
+} from "./key-packages";
+export { putGroupState, getGroupState, deleteGroupState, type StoredGroupState } from "./groups";
+export {
+  upsertConversation,
+  getConversation,
+  listConversations,
+  conversationsByDmId,
+  markConversationRead,
+  type ConversationInput,
+} from "./conversations";
+export {
+  addMessage,
+  getMessage,
+  messagesPage,
+  setMessageStatus,
+  type MessageInput,
+  type AddMessageOptions,
+} from "./messages";
+export {
+  putIntent,
+  nextIntents,
+  updateIntent,
+  deleteIntent,
+  intentByPayloadHash,
+  intentForMessage,
+} from "./intents";
+export { getCursor, setCursor, allCursors, groupTopic, welcomeTopic } from "./cursors";

@@ -1,0 +1,141 @@
+// Messages: stored once per message ID; the conversation's activity moves in the same
+// transaction so the list and the thread never disagree.
+
+import { Dexie } from "dexie";
+import type { MessengerDb } from "./db";
+import { StorageError } from "./errors";
+import { hexId, nsKey, ownBytes } from "./keys";
+import type { MessageRow, MessageStatus } from "./schema";
+
+export interface MessageInput {
+  id: string; // message ID hex
+  conversationId: Uint8Array | string;
+  senderInboxId: string;
+  sentAtNs: bigint;
+  contentType: string;
+  encodedContent: Uint8Array;
+  status: MessageStatus;
+  nodeId?: bigint;
+}
+
+export interface AddMessageOptions {
+  /** Someone else's message: counts as unread. */
+  incoming?: boolean;
+  /** Text for the conversation list (decoded by the caller; storage knows no codecs). */
+  preview?: string;
+}
+
+const STATUSES: readonly MessageStatus[] = ["pending", "published", "failed"];
+
+function toRow(m: MessageInput): MessageRow {
+  if (!STATUSES.includes(m.status))
+    throw new StorageError(
+      "invalid_argument",
+      `status ${JSON.stringify(m.status)} is not pending/published/failed`,
+    );
+  const row: MessageRow = {
+    id: hexId(m.id, "message id"),
+    conversationId: hexId(m.conversationId, "conversationId"),
+    senderInboxId: m.senderInboxId,
+    sentAtNs: nsKey(m.sentAtNs, "sentAtNs"),
+    contentType: m.contentType,
+    encodedContent: ownBytes(m.encodedContent),
+    status: m.status,
+  };
+  if (m.nodeId !== undefined) row.nodeId = m.nodeId.toString();
+  return row;
+}
+
+/**
+ * Idempotent by message ID. A re-delivered message is stored once; our own pending message
+ * coming back published takes the node's id and timestamp. Returns whether a row was inserted.
+ */
+export async function addMessage(
+  db: MessengerDb,
+  m: MessageInput,
+  opts: AddMessageOptions = {},
+): Promise<{ inserted: boolean }> {
+  const row = toRow(m);
+  return db.transaction("rw", db.messages, db.conversations, async () => {
+    const conv = await db.conversations.get(row.conversationId);
+    if (!conv)
+      throw new StorageError("not_found", `conversation ${row.conversationId} does not exist`);
+    const existing = await db.messages.get(row.id);
+    let inserted = false;
+    let effective = row;
+    if (!existing) {
+      await db.messages.add(row);
+      inserted = true;
+    } else if (existing.status !== "published" && row.status === "published") {
+      effective = {
+        ...existing,
+        status: "published",
+        sentAtNs: row.sentAtNs,
+        ...(row.nodeId ? { nodeId: row.nodeId } : {}),
+      };
+      await db.messages.put(effective);
+    } else {
+      return { inserted: false };
+    }
+    const patch: Partial<typeof conv> = {};
+    if (effective.sentAtNs >= conv.lastMessageAtNs) {
+      patch.lastMessageAtNs = effective.sentAtNs;
+      if (opts.preview !== undefined) patch.lastMessagePreview = opts.preview;
+    }
+    if (inserted && opts.incoming) patch.unreadCount = conv.unreadCount + 1;
+    if (Object.keys(patch).length) await db.conversations.update(conv.id, patch);
+    return { inserted };
+  });
+}
+
+export function getMessage(db: MessengerDb, id: string): Promise<MessageRow | undefined> {
+  return db.messages.get(hexId(id, "message id"));
+}
+
+/**
+ * The `limit` messages just before the cursor (exclusive), oldest first. Pass the first
+ * row's sentAtNs (and id, to page through equal timestamps) to get the previous page.
+ */
+export async function messagesPage(
+  db: MessengerDb,
+  conversationId: Uint8Array | string,
+  page: { beforeSentAtNs?: bigint; beforeId?: string; limit: number },
+): Promise<MessageRow[]> {
+  const cid = hexId(conversationId, "conversationId");
+  if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 1000) {
+    throw new StorageError(
+      "invalid_argument",
+      `limit must be an integer in 1..1000, got ${page.limit}`,
+    );
+  }
+  let upper: unknown[] = [cid, Dexie.maxKey];
+  if (page.beforeSentAtNs !== undefined) {
+    const s = nsKey(page.beforeSentAtNs, "beforeSentAtNs");
+    upper = page.beforeId === undefined ? [cid, s] : [cid, s, hexId(page.beforeId, "beforeId")];
+  }
+  const rows = await db.messages
+    .where("[conversationId+sentAtNs+id]")
+    .between([cid, Dexie.minKey, Dexie.minKey], upper, true, false)
+    .reverse()
+    .limit(page.limit)
+    .toArray();
+  return rows.reverse();
+}
+
+export async function setMessageStatus(
+  db: MessengerDb,
+  id: string,
+  status: MessageStatus,
+  extra: { nodeId?: bigint; sentAtNs?: bigint } = {},
+): Promise<void> {
+  if (!STATUSES.includes(status))
+    throw new StorageError(
+      "invalid_argument",
+      `status ${JSON.stringify(status)} is not pending/published/failed`,
+    );
+  const patch: Partial<MessageRow> = { status };
+  if (extra.nodeId !== undefined) patch.nodeId = extra.nodeId.toString();
+  if (extra.sentAtNs !== undefined) patch.sentAtNs = nsKey(extra.sentAtNs, "sentAtNs");
+  const n = await db.messages.update(hexId(id, "message id"), patch);
+  if (n === 0) throw new StorageError("not_found", `message ${id} does not exist`);
+}

@@ -1,0 +1,110 @@
+// Row shapes of the per-installation database (schema version 1). IDs are lowercase hex;
+// `...Ns` fields are 20-digit zero-padded decimal strings (see keys.ts); `...At` are ms numbers.
+
+export interface SealedBlob {
+  v: 1;
+  nonce: Uint8Array; // 12 bytes, fresh per seal
+  ct: Uint8Array; // AES-256-GCM ciphertext || tag; AAD binds the record's purpose
+}
+
+export interface SecretRow {
+  id: "wrapping_key";
+  key: CryptoKey; // non-extractable AES-GCM; IndexedDB stores it as is
+  createdAt: number;
+}
+
+export interface IdentityRow {
+  id: "self";
+  inboxId: string;
+  address: string; // lowercase 0x address
+  installationId: string; // hex Ed25519 public key
+  installationKeySealed: SealedBlob;
+  createdAtNs: string;
+  registered: boolean;
+}
+
+export interface KeyPackageRow {
+  id: string; // hex reference (caller's key package ref, or sha256 of the public bytes)
+  publicBytes: Uint8Array;
+  privateSealed: SealedBlob;
+  createdAtNs: string;
+}
+
+export interface GroupRow {
+  groupId: string;
+  stateSealed: SealedBlob;
+  epoch: string; // decimal (bigint-safe); bound into the seal's AAD
+  conversationId: string;
+  updatedAt: number;
+}
+
+export type ConversationKind = "dm" | "group";
+
+export interface ConversationRow {
+  id: string; // hex group id
+  kind: ConversationKind;
+  peerInboxId?: string;
+  dmId?: string;
+  name?: string;
+  createdAtNs: string;
+  /** Last message time, or createdAtNs while empty: the list sorts by this. */
+  lastMessageAtNs: string;
+  lastMessagePreview?: string;
+  unreadCount: number;
+}
+
+export type MessageStatus = "pending" | "published" | "failed";
+
+export interface MessageRow {
+  id: string; // message ID hex
+  conversationId: string;
+  senderInboxId: string;
+  sentAtNs: string;
+  contentType: string; // "authority/type:major.minor"
+  encodedContent: Uint8Array;
+  status: MessageStatus;
+  nodeId?: string; // node envelope id (decimal), once published
+}
+
+export type IntentKind =
+  | "send_message"
+  | "add_members"
+  | "remove_members"
+  | "update_metadata"
+  | "key_update"
+  | "update_permissions";
+export type IntentStatus = "to_publish" | "published" | "committed" | "error";
+
+export interface IntentRow {
+  id?: number; // auto-increment: also the per-group publish order
+  conversationId: string;
+  kind: IntentKind;
+  payload: Uint8Array;
+  /** hex SHA-256 of the published bytes: how our own envelope is recognised when the node echoes it. */
+  payloadHash?: string;
+  /** For send_message: the message this ciphertext carries. */
+  messageId?: string;
+  shouldPush?: boolean;
+  status: IntentStatus;
+  attempts: number;
+  error?: string;
+  createdAt: number;
+}
+
+export interface CursorRow {
+  topic: string; // "g:<groupHex>" | "w:<installationHex>"
+  nodeId: string; // last applied node id, decimal
+}
+
+export const SCHEMA_V1 = {
+  secrets: "id",
+  identity: "id",
+  keyPackages: "id, createdAtNs",
+  groups: "groupId, conversationId",
+  conversations: "id, lastMessageAtNs, dmId",
+  // [conversationId+sentAtNs+id]: thread order with a tie-breaker so paging never skips
+  // two messages with the same timestamp.
+  messages: "id, [conversationId+sentAtNs+id], status",
+  intents: "++id, status, [conversationId+status], payloadHash, messageId",
+  cursors: "topic",
+} as const;

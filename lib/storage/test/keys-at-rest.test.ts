@@ -1,0 +1,209 @@
+import { describe, expect, it } from "vitest";
+import { randomBytes, toHex } from "../../crypto";
+import {
+  StorageError,
+  clearAll,
+  currentKeyPackage,
+  getGroupState,
+  getKeyPackage,
+  loadIdentity,
+  putGroupState,
+  putKeyPackage,
+  saveIdentity,
+  setRegistered,
+  type Identity,
+} from "..";
+import { bytesIn, contains, dbName, openDb, rawRecords } from "./helpers";
+
+function identity(): Identity {
+  return {
+    inboxId: "fcd18d86276d7a99fe522dba9660c420f03c8648785ada7c5daae232a3df77a9",
+    address: "0x1234567890ABCDEF1234567890abcdef12345678",
+    installationPublicKey: randomBytes(32),
+    installationPrivateKey: randomBytes(32),
+    createdAtNs: 1_700_000_000_123_456_789n,
+    registered: false,
+  };
+}
+
+async function corruptCode(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(StorageError);
+    return (e as StorageError).code;
+  }
+  return undefined;
+}
+
+describe("schema", () => {
+  it("opens version 1 with every table and its indexes", async () => {
+    const db = openDb();
+    await db.open();
+    expect(db.verno).toBe(1);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(
+      [
+        "conversations",
+        "cursors",
+        "groups",
+        "identity",
+        "intents",
+        "keyPackages",
+        "messages",
+        "secrets",
+      ].sort(),
+    );
+    expect(db.messages.schema.idxByName["[conversationId+sentAtNs+id]"]).toBeDefined();
+    expect(db.conversations.schema.idxByName["lastMessageAtNs"]).toBeDefined();
+    expect(db.intents.schema.idxByName["status"]).toBeDefined();
+    db.close();
+  });
+});
+
+describe("identity and sealing", () => {
+  it("round-trips the identity and never stores the private key in clear", async () => {
+    const name = dbName();
+    const db = openDb(name);
+    const id = identity();
+    await saveIdentity(db, id);
+    const back = await loadIdentity(db);
+    expect(back).toEqual({ ...id, address: id.address.toLowerCase() });
+    db.close();
+
+    const records = await rawRecords(name);
+    expect(records.length).toBeGreaterThanOrEqual(2); // wrapping key + identity
+    for (const bytes of bytesIn(records)) {
+      expect(contains(bytes, id.installationPrivateKey)).toBe(false);
+      expect(contains(bytes, new TextEncoder().encode(toHex(id.installationPrivateKey)))).toBe(
+        false,
+      );
+    }
+  });
+
+  it("keeps the wrapping key as a non-extractable CryptoKey, created once", async () => {
+    const db = openDb();
+    const k1 = await db.sealing.wrappingKey();
+    await saveIdentity(db, identity());
+    const rows = await db.secrets.toArray();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.key).toBeInstanceOf(CryptoKey);
+    expect(rows[0]!.key.extractable).toBe(false);
+    expect(await db.sealing.wrappingKey()).toBe(k1);
+    db.close();
+  });
+
+  it("two connections racing to create the wrapping key end up sharing one", async () => {
+    const name = dbName();
+    const [a, b] = [openDb(name), openDb(name)];
+    await Promise.all([a.sealing.wrappingKey(), b.sealing.wrappingKey()]);
+    expect(await a.secrets.count()).toBe(1);
+    const sealed = await a.sealing.seal("p", new Uint8Array([1, 2, 3]));
+    expect(await b.sealing.open("p", sealed)).toEqual(new Uint8Array([1, 2, 3]));
+    a.close();
+    b.close();
+  });
+
+  it("detects a tampered sealed identity with sealed_record_corrupt", async () => {
+    const db = openDb();
+    await saveIdentity(db, identity());
+    const row = (await db.identity.get("self"))!;
+    const ct = row.installationKeySealed.ct.slice();
+    ct[0]! ^= 1;
+    await db.identity.put({ ...row, installationKeySealed: { ...row.installationKeySealed, ct } });
+    expect(await corruptCode(loadIdentity(db))).toBe("sealed_record_corrupt");
+    await db.identity.put({
+      ...row,
+      installationKeySealed: { v: 1, nonce: new Uint8Array(3), ct },
+    });
+    expect(await corruptCode(loadIdentity(db))).toBe("sealed_record_corrupt");
+    db.close();
+  });
+
+  it("a sealed blob moved to another purpose does not open", async () => {
+    const db = openDb();
+    const sealed = await db.sealing.seal("identity:installation_key", randomBytes(32));
+    expect(await corruptCode(db.sealing.open("key_package:00", sealed))).toBe(
+      "sealed_record_corrupt",
+    );
+    db.close();
+  });
+
+  it("setRegistered flips the flag and needs an identity", async () => {
+    const db = openDb();
+    expect(await corruptCode(setRegistered(db, true))).toBe("not_found");
+    await saveIdentity(db, identity());
+    await setRegistered(db, true);
+    expect((await loadIdentity(db))!.registered).toBe(true);
+    db.close();
+  });
+});
+
+describe("group state", () => {
+  it("round-trips sealed state and epoch; the state is not stored in clear", async () => {
+    const name = dbName();
+    const db = openDb(name);
+    const state = randomBytes(200);
+    await putGroupState(db, "AABBCC", state, 7n);
+    const got = await getGroupState(db, new Uint8Array([0xaa, 0xbb, 0xcc]));
+    expect(got).toMatchObject({ groupId: "aabbcc", state, epoch: 7n, conversationId: "aabbcc" });
+    db.close();
+    for (const bytes of bytesIn(await rawRecords(name)))
+      expect(contains(bytes, state.slice(0, 16))).toBe(false);
+  });
+
+  it("rejects a state swapped from another group or relabelled with another epoch", async () => {
+    const db = openDb();
+    await putGroupState(db, "01", randomBytes(50), 1n);
+    await putGroupState(db, "02", randomBytes(50), 1n);
+    const a = (await db.groups.get("01"))!;
+    const b = (await db.groups.get("02"))!;
+    await db.groups.put({ ...b, stateSealed: a.stateSealed });
+    expect(await corruptCode(getGroupState(db, "02"))).toBe("sealed_record_corrupt");
+    await db.groups.put({ ...a, epoch: "2" });
+    expect(await corruptCode(getGroupState(db, "01"))).toBe("sealed_record_corrupt");
+    db.close();
+  });
+});
+
+describe("key packages", () => {
+  it("current is the newest; older ones stay readable by ref until deleted", async () => {
+    const db = openDb();
+    const old = { publicBytes: randomBytes(40), privateBytes: randomBytes(64), createdAtNs: 1n };
+    const neu = { publicBytes: randomBytes(40), privateBytes: randomBytes(64), createdAtNs: 2n };
+    const oldRef = await putKeyPackage(db, old);
+    const newRef = await putKeyPackage(db, neu);
+    expect((await currentKeyPackage(db))!).toEqual({ ref: newRef, ...neu });
+    expect((await getKeyPackage(db, oldRef))!.privateBytes).toEqual(old.privateBytes);
+    const raw = (await db.keyPackages.get(oldRef))!;
+    expect(contains(raw.privateSealed.ct, old.privateBytes.slice(0, 16))).toBe(false);
+    db.close();
+  });
+});
+
+describe("clearAll and reload", () => {
+  it("reopening the same database name gives the same identity and state (a reload)", async () => {
+    const name = dbName();
+    const first = openDb(name);
+    const id = identity();
+    await saveIdentity(first, id);
+    await putGroupState(first, "0a0b", new Uint8Array([5, 6, 7]), 3n);
+    first.close();
+
+    const second = openDb(name);
+    expect((await loadIdentity(second))!.installationPrivateKey).toEqual(id.installationPrivateKey);
+    expect((await getGroupState(second, "0a0b"))!.state).toEqual(new Uint8Array([5, 6, 7]));
+    second.close();
+  });
+
+  it("clearAll deletes every row, the wrapping key included", async () => {
+    const name = dbName();
+    const db = openDb(name);
+    await saveIdentity(db, identity());
+    await putGroupState(db, "0a", new Uint8Array([1]), 0n);
+    await clearAll(db);
+    expect(await loadIdentity(db)).toBeUndefined();
+    expect(await db.secrets.count()).toBe(0);
+    db.close();
+    expect(await rawRecords(name)).toEqual([]);
+  });
+});
