@@ -1,0 +1,19 @@
+// Network-wide MLS constants. One ciphersuite for the whole network (XMTP's).
+
+import type { CiphersuiteName } from "ts-mls";
+
+/** MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519 */
+export const CIPHERSUITE_ID = 0x0003;
+export const CIPHERSUITE_NAME: CiphersuiteName =
+  "MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519";
+
+/** openmls ExtensionType::ImmutableMetadata (xmtp/openmls extensions/mod.rs: 0xf000). */
+export const IMMUTABLE_METADATA_EXTENSION_TYPE = 0xf000;
+/** RFC 9420 / openmls ExtensionType::LastResort. */
+export const LAST_RESORT_EXTENSION_TYPE = 0x000a;
+
+/** Key packages are valid from an hour ago (clock skew) for 90 days; they are rotated every 30. */
+export const KEY_PACKAGE_BACKDATE_SECONDS = 3600n;
+export const KEY_PACKAGE_LIFETIME_SECONDS = 90n * 24n * 3600n;
+
+export const ED25519_PUBLIC_KEY_LENGTH = 32;

@@ -1,0 +1,300 @@
+// Application messages and incoming-message processing. Only PrivateMessages are
+// accepted: the node must never see senders or content.
+
+import {
+  createApplicationMessage,
+  emptyPskIndex,
+  encodeMlsMessage,
+  processPrivateMessage,
+} from "ts-mls";
+import type {
+  ClientState,
+  IncomingMessageCallback,
+  LeafNode,
+  PrivateMessage,
+  ProposalWithSender,
+} from "ts-mls";
+import { decryptSenderData } from "ts-mls/privateMessage.js";
+import { equalBytes, toHex } from "../crypto";
+import { trackAuth, type AuthService } from "./auth";
+import { IMMUTABLE_METADATA_EXTENSION_TYPE } from "./constants";
+import { inboxIdFromCredential } from "./credential";
+import { MlsError, describe, fromLibrary } from "./errors";
+import { findMetadataExtension, inboxAllowed, type GroupMetadata } from "./metadata";
+import type { PendingCommit } from "./pending";
+import {
+  groupMetadata,
+  leavesOf,
+  memberOf,
+  toHandle,
+  withAuth,
+  type GroupHandle,
+  type Member,
+} from "./state";
+import { cipherSuite } from "./suite";
+import { decodeMessage } from "./wire";
+
+export async function encryptApplication(
+  group: GroupHandle,
+  plaintext: Uint8Array,
+): Promise<{ group: GroupHandle; message: Uint8Array }> {
+  if (group.state.groupActiveState.kind !== "active") {
+    throw new MlsError(
+      "not_a_member",
+      `cannot send: this installation's group state is ${group.state.groupActiveState.kind}`,
+    );
+  }
+  const impl = await cipherSuite();
+  let res;
+  try {
+    res = await createApplicationMessage(group.state, plaintext, impl);
+  } catch (err) {
+    throw fromLibrary(err, undefined, "invalid_state", "encrypting application message");
+  }
+  const message = encodeMlsMessage({
+    version: "mls10",
+    wireformat: "mls_private_message",
+    privateMessage: res.privateMessage,
+  });
+  return { group: toHandle(res.newState), message };
+}
+
+export type Processed =
+  | {
+      kind: "application";
+      group: GroupHandle;
+      plaintext: Uint8Array;
+      senderInboxId: string;
+      senderInstallationKey: Uint8Array;
+    }
+  | {
+      kind: "commit";
+      group: GroupHandle;
+      added: Member[];
+      removed: Member[];
+      committerInboxId: string;
+      committerInstallationKey: Uint8Array;
+      /** Our own pending commit won its epoch and is now merged. */
+      own: boolean;
+      /** This installation was removed by the commit: the group is read-only from now on. */
+      selfRemoved: boolean;
+      /** Another commit won the epoch our pending commit was made in: rebuild and retry it. */
+      pendingDiscarded: boolean;
+    }
+  | { kind: "ignored"; group: GroupHandle; reason: string };
+
+export interface ProcessOptions {
+  /** Our own unmerged commit for this group, if any (see pending.ts). */
+  pending?: PendingCommit;
+}
+
+/** Why a proposal breaks this network's rules, or undefined. */
+function policyViolation(
+  p: ProposalWithSender,
+  metadata: GroupMetadata,
+  metadataBytes: Uint8Array | undefined,
+): string | undefined {
+  if (p.senderLeafIndex === undefined) return "proposals from non-members are not accepted";
+  const proposal = p.proposal;
+  switch (proposal.proposalType) {
+    case "add": {
+      let inboxId: string;
+      try {
+        inboxId = inboxIdFromCredential(proposal.add.keyPackage.leafNode.credential);
+      } catch (err) {
+        return `added leaf: ${describe(err)}`;
+      }
+      return inboxAllowed(metadata, inboxId)
+        ? undefined
+        : `inbox ${inboxId} may not join this ${metadata.conversationType}`;
+    }
+    case "remove":
+    case "update":
+      return undefined;
+    case "group_context_extensions": {
+      const next = findMetadataExtension(proposal.groupContextExtensions.extensions);
+      return next !== undefined &&
+        metadataBytes !== undefined &&
+        equalBytes(next.extensionData, metadataBytes)
+        ? undefined
+        : "the immutable metadata extension (0xF000) cannot change";
+    }
+    default:
+      return `${proposal.proposalType} proposals are not used on this network`;
+  }
+}
+
+function memberDiff(
+  before: ClientState["ratchetTree"],
+  after: ClientState["ratchetTree"],
+): { added: Member[]; removed: Member[] } {
+  const keys = (tree: ClientState["ratchetTree"]) =>
+    new Map(leavesOf(tree).map(({ leaf }) => [toHex(leaf.signaturePublicKey), leaf]));
+  const a = keys(before);
+  const b = keys(after);
+  return {
+    added: [...b].filter(([k]) => !a.has(k)).map(([, leaf]) => memberOf(leaf)),
+    removed: [...a].filter(([k]) => !b.has(k)).map(([, leaf]) => memberOf(leaf)),
+  };
+}
+
+/** Decrypts the sender data to learn which leaf sent `pm` (in the epoch's tree). */
+async function senderLeaf(
+  group: GroupHandle,
+  pm: PrivateMessage,
+): Promise<{ leafIndex: number; leaf: LeafNode } | undefined> {
+  const state = group.state;
+  const epochData =
+    pm.epoch === state.groupContext.epoch
+      ? { senderDataSecret: state.keySchedule.senderDataSecret, ratchetTree: state.ratchetTree }
+      : state.historicalReceiverData.get(pm.epoch);
+  if (epochData === undefined) return undefined;
+  const impl = await cipherSuite();
+  let sender;
+  try {
+    sender = await decryptSenderData(pm, epochData.senderDataSecret, impl);
+  } catch (err) {
+    throw new MlsError("decrypt_failed", `sender data does not decrypt: ${describe(err)}`, {
+      cause: err,
+    });
+  }
+  if (sender === undefined) throw new MlsError("decrypt_failed", "sender data does not decode");
+  const node = epochData.ratchetTree[sender.leafIndex * 2];
+  if (node?.nodeType !== "leaf")
+    throw new MlsError("decrypt_failed", `sender leaf ${sender.leafIndex} is blank`);
+  return { leafIndex: sender.leafIndex, leaf: node.leaf };
+}
+
+export async function processMessage(
+  group: GroupHandle,
+  message: Uint8Array,
+  auth: AuthService,
+  options: ProcessOptions = {},
+): Promise<Processed> {
+  const msg = decodeMessage(message);
+  if (msg.wireformat !== "mls_private_message") {
+    throw new MlsError(
+      "malformed_message",
+      `group messages must be PrivateMessages, got ${msg.wireformat}`,
+    );
+  }
+  const pm = msg.privateMessage;
+  if (!equalBytes(pm.groupId, group.groupId)) {
+    throw new MlsError(
+      "wrong_group",
+      `message is for group ${toHex(pm.groupId)}, not ${toHex(group.groupId)}`,
+    );
+  }
+  const { pending } = options;
+  const pendingLive =
+    pending !== undefined &&
+    pending.fromEpoch === group.epoch &&
+    equalBytes(pending.group.groupId, group.groupId);
+  if (pending !== undefined && equalBytes(message, pending.commit)) {
+    if (!pendingLive) return { kind: "ignored", group, reason: "own commit already merged" };
+    const own = memberOf(
+      leavesOf(group.state.ratchetTree).find(
+        (l) => l.leafIndex === group.state.privatePath.leafIndex,
+      )!.leaf,
+    );
+    return {
+      kind: "commit",
+      group: pending.group,
+      added: pending.added,
+      removed: pending.removed,
+      committerInboxId: own.inboxId,
+      committerInstallationKey: own.installationKey,
+      own: true,
+      selfRemoved: false,
+      pendingDiscarded: false,
+    };
+  }
+  if (pm.epoch > group.epoch) {
+    throw new MlsError(
+      "wrong_epoch",
+      `message is for epoch ${pm.epoch} but the group is at epoch ${group.epoch}: a commit is missing`,
+    );
+  }
+  if (pm.epoch < group.epoch && pm.contentType !== "application") {
+    return {
+      kind: "ignored",
+      group,
+      reason: `${pm.contentType} from past epoch ${pm.epoch} (group is at ${group.epoch})`,
+    };
+  }
+  if (pm.contentType === "proposal") {
+    // Storing one would block every member's sending (RFC 9420: no application data with
+    // unapplied proposals) until someone commits. All changes here are full commits.
+    return { kind: "ignored", group, reason: "standalone proposals are not used on this network" };
+  }
+  const sender = await senderLeaf(group, pm);
+  if (sender === undefined) {
+    throw new MlsError(
+      "decrypt_failed",
+      `message from epoch ${pm.epoch}: keys for that epoch are no longer kept`,
+    );
+  }
+  if (sender.leafIndex === group.state.privatePath.leafIndex) {
+    return { kind: "ignored", group, reason: `own ${pm.contentType} echoed back` };
+  }
+
+  const metadata = groupMetadata(group);
+  const metadataBytes = group.state.groupContext.extensions.find(
+    (e) => e.extensionType === IMMUTABLE_METADATA_EXTENSION_TYPE,
+  )?.extensionData;
+  let violation: string | undefined;
+  const policy: IncomingMessageCallback = (incoming) => {
+    const proposals = incoming.kind === "commit" ? incoming.proposals : [incoming.proposal];
+    if (incoming.kind === "commit" && incoming.senderLeafIndex === undefined)
+      violation = "external commits are not accepted";
+    for (const p of proposals) violation ??= policyViolation(p, metadata, metadataBytes);
+    return violation === undefined ? "accept" : "reject";
+  };
+
+  const impl = await cipherSuite();
+  const tracker = trackAuth(auth);
+  let res;
+  try {
+    res = await processPrivateMessage(
+      withAuth(group.state, tracker.service),
+      pm,
+      emptyPskIndex,
+      impl,
+      policy,
+    );
+  } catch (err) {
+    const code = pm.contentType === "application" ? "decrypt_failed" : "invalid_commit";
+    throw fromLibrary(
+      err,
+      tracker.failure(),
+      code,
+      `processing ${pm.contentType} from leaf ${sender.leafIndex}`,
+    );
+  }
+  const from = memberOf(sender.leaf);
+  if (res.kind === "applicationMessage") {
+    return {
+      kind: "application",
+      group: toHandle(res.newState),
+      plaintext: res.message,
+      senderInboxId: from.inboxId,
+      senderInstallationKey: from.installationKey,
+    };
+  }
+  if (res.actionTaken === "reject") {
+    throw new MlsError("invalid_commit", `commit rejected: ${violation ?? "policy"}`);
+  }
+  const next = toHandle(res.newState);
+  const { added, removed } = memberDiff(group.state.ratchetTree, res.newState.ratchetTree);
+  return {
+    kind: "commit",
+    group: next,
+    added,
+    removed,
+    committerInboxId: from.inboxId,
+    committerInstallationKey: from.installationKey,
+    own: false,
+    selfRemoved: res.newState.groupActiveState.kind === "removedFromGroup",
+    pendingDiscarded: pendingLive,
+  };
+}

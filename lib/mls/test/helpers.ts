@@ -1,0 +1,23 @@
+import { generateEd25519KeyPair, randomBytes, toHex } from "../../crypto";
+import type { InstallationSigner } from "../signer";
+
+export function newSigner(inboxId = toHex(randomBytes(32))): InstallationSigner {
+  const { privateKey, publicKey } = generateEd25519KeyPair();
+  return { inboxId, publicKey, privateKey };
+}
+
+/** An identity-log stand-in: the set of installation keys each inbox's log holds. */
+export class Directory {
+  private readonly keys = new Set<string>();
+  readonly calls: string[] = [];
+
+  register(...signers: InstallationSigner[]): this {
+    for (const s of signers) this.keys.add(`${s.inboxId}:${toHex(s.publicKey)}`);
+    return this;
+  }
+
+  auth = (inboxId: string, key: Uint8Array): Promise<boolean> => {
+    this.calls.push(inboxId);
+    return Promise.resolve(this.keys.has(`${inboxId}:${toHex(key)}`));
+  };
+}
