@@ -26,7 +26,10 @@ const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
 
 export function normalizeAddress(address: string): string {
   if (!ADDRESS_RE.test(address)) {
-    throw new ClientError("invalid_address", `"${address}" is not an Ethereum address (0x followed by 40 hex digits)`);
+    throw new ClientError(
+      "invalid_address",
+      `"${address}" is not an Ethereum address (0x followed by 40 hex digits)`,
+    );
   }
   return address.toLowerCase();
 }

@@ -38,7 +38,10 @@ export class IdentityResolver {
   }
 
   /** The MLS authentication service: a leaf is valid only if the inbox's log holds its key. */
-  readonly authenticate = async (inboxId: string, installationKey: Uint8Array): Promise<boolean> => {
+  readonly authenticate = async (
+    inboxId: string,
+    installationKey: Uint8Array,
+  ): Promise<boolean> => {
     const cached = this.cache.get(inboxId)?.state;
     if (cached && holdsInstallation(cached, installationKey)) return true;
     const fresh = await this.refresh(inboxId);
@@ -47,7 +50,9 @@ export class IdentityResolver {
 
   private async fetchAndFold(inboxId: string): Promise<AssociationState | undefined> {
     const cached = this.cache.get(inboxId);
-    const logs = await this.api.getIdentityUpdates([{ inboxId, sequenceId: cached?.sequenceId ?? 0n }]);
+    const logs = await this.api.getIdentityUpdates([
+      { inboxId, sequenceId: cached?.sequenceId ?? 0n },
+    ]);
     let state = cached?.state;
     let sequenceId = cached?.sequenceId ?? 0n;
     for (const entry of logs.get(inboxId) ?? []) {

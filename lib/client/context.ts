@@ -1,0 +1,19 @@
+import type { NodeClient } from "../api";
+import type { CodecRegistry } from "../content";
+import type { InstallationSigner } from "../mls";
+import type { MessengerDb } from "../storage";
+import type { MessageBus } from "./message-bus";
+import type { IdentityResolver } from "./identity-resolver";
+
+/** What every part of one client shares. */
+export interface ClientContext {
+  db: MessengerDb;
+  api: NodeClient;
+  installation: InstallationSigner;
+  address: string;
+  resolver: IdentityResolver;
+  codecs: CodecRegistry;
+  bus: MessageBus;
+  /** Lock names are scoped to this database so two clients in one process never share them. */
+  lockPrefix: string;
+}

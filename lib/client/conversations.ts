@@ -1,0 +1,197 @@
+import { equalBytes, fromHex, sha256, toHex } from "../crypto";
+import { AsyncQueue } from "../api";
+import {
+  addMembers,
+  createGroup,
+  mergeOwnCommit,
+  parseKeyPackage,
+  type ParsedKeyPackage,
+} from "../mls";
+import {
+  conversationsByDmId,
+  dmIdFor,
+  getConversation,
+  getCursor,
+  groupTopic,
+  listConversations,
+  putIntent,
+  upsertConversation,
+  welcomeTopic,
+} from "../storage";
+import type { ClientContext } from "./context";
+import { Conversation } from "./conversation";
+import { ClientError, normalizeAddress } from "./errors";
+import { saveGroup, withGroupLock } from "./group-state";
+import { applyGroupEnvelope, applyWelcome, type ReceiveLog } from "./receive";
+import type { StreamEngine } from "./stream";
+import type { DecodedMessage } from "./types";
+
+const nowNs = () => BigInt(Date.now()) * 1_000_000n;
+
+export class Conversations {
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly engine: StreamEngine,
+    private readonly log?: ReceiveLog,
+  ) {}
+
+  /** Most recent activity first; duplicate DM groups with one peer show as one ("stitching"). */
+  async list(): Promise<Conversation[]> {
+    const seen = new Set<string>();
+    const out: Conversation[] = [];
+    for (const row of await listConversations(this.ctx.db)) {
+      if (row.dmId) {
+        if (seen.has(row.dmId)) continue;
+        seen.add(row.dmId);
+      }
+      out.push(new Conversation(this.ctx, row));
+    }
+    return out;
+  }
+
+  async getById(id: string): Promise<Conversation | undefined> {
+    const row = await getConversation(this.ctx.db, id);
+    return row && new Conversation(this.ctx, row);
+  }
+
+  /** The DM with an address: the existing one, or a new MLS group with every installation of both inboxes. */
+  async newDm(address: string): Promise<Conversation> {
+    const peerAddress = normalizeAddress(address);
+    const peerInbox = (await this.ctx.api.getInboxIds([peerAddress])).get(peerAddress);
+    if (!peerInbox)
+      throw new ClientError("no_inbox", `${peerAddress} has not activated messaging yet`);
+    const self = this.ctx.installation.inboxId;
+    if (peerInbox === self)
+      throw new ClientError(
+        "invalid_address",
+        "that address is your own inbox: a DM needs another person",
+      );
+    const dmId = dmIdFor(self, peerInbox);
+    const existing = (await conversationsByDmId(this.ctx.db, dmId))[0];
+    if (existing) return new Conversation(this.ctx, existing);
+
+    const keyPackages = await this.keyPackagesFor(peerInbox);
+    const group = await createGroup({
+      signer: this.ctx.installation,
+      metadata: { conversationType: "dm", creatorInboxId: self, dmMembers: [self, peerInbox] },
+    });
+    const groupId = toHex(group.groupId);
+    const added = await addMembers(
+      group,
+      keyPackages.map((k) => k.bytes),
+      this.ctx.resolver.authenticate,
+    );
+    // Recorded first so the commit's echo from the node is recognised as ours.
+    await putIntent(this.ctx.db, {
+      conversationId: groupId,
+      kind: "add_members",
+      payload: added.commit,
+      payloadHash: toHex(sha256(added.commit)),
+    });
+    await this.ctx.api.sendGroupMessages([{ data: added.commit, shouldPush: false }]);
+    // Nobody else can commit to a group only we know: our commit is epoch 1's.
+    const merged = mergeOwnCommit(group, added.pending);
+    await withGroupLock(this.ctx, groupId, () => saveGroup(this.ctx, merged));
+    const row = await upsertConversation(this.ctx.db, {
+      id: groupId,
+      kind: "dm",
+      peerInboxId: peerInbox,
+      dmId,
+      createdAtNs: nowNs(),
+    });
+    // hpke_public_key names the key package (its init key) the welcome was sealed to.
+    await this.ctx.api.sendWelcomeMessages(
+      keyPackages.map((k) => ({
+        installationKey: k.parsed.installationKey,
+        hpkePublicKey: k.parsed.keyPackage.initKey,
+        data: added.welcome,
+      })),
+    );
+    this.engine.addGroup(groupId);
+    return new Conversation(this.ctx, row);
+  }
+
+  /**
+   * Pulls everything new from the node: welcomes first (new conversations), then each
+   * group from its cursor, in node order.
+   */
+  async sync(): Promise<void> {
+    const inst = this.ctx.installation.publicKey;
+    for (;;) {
+      const cursor = await getCursor(this.ctx.db, welcomeTopic(toHex(inst)));
+      const page = await this.ctx.api.queryWelcomeMessages(inst, { cursor });
+      for (const w of page) await applyWelcome(this.ctx, w, this.log);
+      if (page.length < 100) break;
+    }
+    for (const g of await this.ctx.db.groups.toArray()) {
+      for (;;) {
+        const cursor = await getCursor(this.ctx.db, groupTopic(g.groupId));
+        const page = await this.ctx.api.queryGroupMessages(fromHex(g.groupId), { cursor });
+        for (const m of page) await applyGroupEnvelope(this.ctx, m, this.log);
+        if (page.length < 100) break;
+      }
+    }
+  }
+
+  /** Every message stored from now on, sent or received, until `return()`. */
+  streamAllMessages(): AsyncIterableIterator<DecodedMessage> {
+    const queue = new AsyncQueue<DecodedMessage>();
+    const unsubscribe = this.ctx.bus.subscribe((m) => queue.push(m));
+    this.engine.acquire();
+    let open = true;
+    const close = () => {
+      if (!open) return;
+      open = false;
+      unsubscribe();
+      this.engine.release();
+      queue.end();
+    };
+    return {
+      next: () => queue.next(),
+      return: async () => {
+        close();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  /** Key packages for every installation of the peer and our own other installations. */
+  private async keyPackagesFor(
+    peerInbox: string,
+  ): Promise<{ bytes: Uint8Array; parsed: ParsedKeyPackage }[]> {
+    const self = this.ctx.installation;
+    const peerKeys = await this.ctx.resolver.installations(peerInbox);
+    const ownKeys = (await this.ctx.resolver.installations(self.inboxId)).filter(
+      (k) => !equalBytes(k, self.publicKey),
+    );
+    const wanted = [
+      ...peerKeys.map((key) => ({ key, inbox: peerInbox })),
+      ...ownKeys.map((key) => ({ key, inbox: self.inboxId })),
+    ];
+    const fetched = await this.ctx.api.fetchKeyPackages(wanted.map((w) => w.key));
+    if (peerKeys.length === 0)
+      throw new ClientError("no_installations", "the other person has no active installation");
+    const usable: { bytes: Uint8Array; parsed: ParsedKeyPackage }[] = [];
+    let peerUsable = 0;
+    for (const [i, kp] of fetched.entries()) {
+      const want = wanted[i]!;
+      if (!kp) continue;
+      const parsed = parseKeyPackage(kp);
+      // The node is not trusted to hand out the right key package.
+      if (parsed.inboxId !== want.inbox || !equalBytes(parsed.installationKey, want.key)) continue;
+      usable.push({ bytes: kp, parsed });
+      if (want.inbox === peerInbox) peerUsable++;
+    }
+    if (peerUsable === 0) {
+      throw new ClientError(
+        "key_package_missing",
+        "the other person's devices have no key package on the node yet; try again shortly",
+        true,
+      );
+    }
+    return usable;
+  }
+}

@@ -1,0 +1,36 @@
+import type { MessageRow } from "../storage";
+import { nsFromKey } from "../storage";
+import type { CodecRegistry } from "../content";
+import type { DecodedMessage } from "./types";
+
+/** A stored row → what views see. Content that no longer decodes shows as an error text, not a crash. */
+export async function decodeRow(codecs: CodecRegistry, row: MessageRow): Promise<DecodedMessage> {
+  const base = {
+    id: row.id,
+    conversationId: row.conversationId,
+    senderInboxId: row.senderInboxId,
+    sentAtNs: nsFromKey(row.sentAtNs),
+    contentType: row.contentType,
+    status: row.status,
+  };
+  try {
+    const decoded = await codecs.decodeBytes(row.encodedContent);
+    return {
+      ...base,
+      content: decoded.content,
+      ...(decoded.fallback !== undefined ? { fallback: decoded.fallback } : {}),
+    };
+  } catch (err) {
+    return {
+      ...base,
+      content: undefined,
+      fallback: `This message could not be shown (${(err as Error).message})`,
+    };
+  }
+}
+
+/** A short text for the conversation list. */
+export function previewOf(content: unknown, fallback?: string): string | undefined {
+  const text = typeof content === "string" ? content : fallback;
+  return text === undefined ? undefined : text.length > 140 ? `${text.slice(0, 139)}…` : text;
+}

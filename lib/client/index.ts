@@ -1,0 +1,12 @@
+export { Client } from "./client";
+export { Conversation } from "./conversation";
+export { Conversations } from "./conversations";
+export { ClientError, type ClientErrorCode } from "./errors";
+export type { ClientOptions, DecodedMessage, MessageStatus } from "./types";
+export {
+  signerFromEip1193,
+  signerFromLocalAccount,
+  signerFromWalletClient,
+  SignerError,
+  type Signer,
+} from "../signer";

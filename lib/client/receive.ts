@@ -1,0 +1,177 @@
+// The receive path: node envelopes → MLS → Dexie, strictly in node ID order per
+// topic, each topic under its lock, cursors advanced after the state is saved.
+import { sha256, toHex } from "../crypto";
+import { decodePlaintextEnvelope, messageId } from "../content";
+import { groupMetadata, joinFromWelcome, processMessage, type GroupHandle } from "../mls";
+import type { GroupMessage_V1, WelcomeMessage_V1 } from "../proto/mls/api/v1/mls_pb";
+import {
+  addMessage,
+  dmIdFor,
+  getConversation,
+  getCursor,
+  getMessage,
+  groupTopic,
+  intentByPayloadHash,
+  listKeyPackages,
+  setCursor,
+  setMessageStatus,
+  updateIntent,
+  upsertConversation,
+  welcomeTopic,
+  type IntentRow,
+} from "../storage";
+import type { ClientContext } from "./context";
+import { decodeRow, previewOf } from "./decode";
+import { loadGroup, saveGroup, withGroupLock } from "./group-state";
+import { rotateKeyPackage } from "./key-packages";
+import { withLock } from "./locks";
+
+export type ReceiveLog = (event: string, detail: Record<string, unknown>) => void;
+
+/** Applies one group envelope; returns quietly for duplicates and for envelopes it cannot use. */
+export async function applyGroupEnvelope(
+  ctx: ClientContext,
+  env: GroupMessage_V1,
+  log?: ReceiveLog,
+): Promise<void> {
+  const groupId = toHex(env.groupId);
+  await withGroupLock(ctx, groupId, async () => {
+    const topic = groupTopic(groupId);
+    if (env.id <= (await getCursor(ctx.db, topic))) return; // already applied
+    const own = await intentByPayloadHash(ctx.db, toHex(sha256(env.data)));
+    if (own) {
+      await acknowledgeOwn(ctx, own, env);
+    } else {
+      const group = await loadGroup(ctx, groupId);
+      if (group) await decryptAndStore(ctx, group, env, log);
+    }
+    await setCursor(ctx.db, topic, env.id);
+  });
+}
+
+/** Our own envelope came back in node order: it now has the node's id and timestamp. */
+async function acknowledgeOwn(
+  ctx: ClientContext,
+  intent: IntentRow,
+  env: GroupMessage_V1,
+): Promise<void> {
+  if (intent.messageId) {
+    await setMessageStatus(ctx.db, intent.messageId, "published", {
+      nodeId: env.id,
+      sentAtNs: env.createdNs,
+    });
+    const row = await getMessage(ctx.db, intent.messageId);
+    if (row) ctx.bus.emit(await decodeRow(ctx.codecs, row));
+  }
+  await updateIntent(ctx.db, intent.id!, { status: "committed" });
+}
+
+async function decryptAndStore(
+  ctx: ClientContext,
+  group: GroupHandle,
+  env: GroupMessage_V1,
+  log?: ReceiveLog,
+): Promise<void> {
+  let processed;
+  try {
+    processed = await processMessage(group, env.data, ctx.resolver.authenticate);
+  } catch (err) {
+    // One bad envelope must not stall the conversation: note it and move past it.
+    log?.("envelope_rejected", {
+      groupId: toHex(env.groupId),
+      id: env.id.toString(),
+      error: (err as Error).message,
+    });
+    return;
+  }
+  if (processed.kind === "application") {
+    const envelope = decodePlaintextEnvelope(processed.plaintext);
+    if (envelope.kind === "content") {
+      const id = messageId(env.groupId, envelope.idempotencyKey, envelope.content);
+      const decoded = await ctx.codecs.decodeBytes(envelope.content).catch(() => undefined);
+      const conversationId = toHex(env.groupId);
+      const { inserted } = await addMessage(
+        ctx.db,
+        {
+          id,
+          conversationId,
+          senderInboxId: processed.senderInboxId,
+          sentAtNs: env.createdNs,
+          contentType: decoded?.contentType ?? "unknown",
+          encodedContent: envelope.content,
+          status: "published",
+          nodeId: env.id,
+        },
+        {
+          incoming: processed.senderInboxId !== ctx.installation.inboxId,
+          preview: previewOf(decoded?.content, decoded?.fallback),
+        },
+      );
+      if (inserted) {
+        const row = await getMessage(ctx.db, id);
+        if (row) ctx.bus.emit(await decodeRow(ctx.codecs, row));
+      }
+    }
+  }
+  await saveGroup(ctx, processed.group);
+}
+
+/** Joins the group a welcome invites this installation to; returns its id (hex) when new. */
+export async function applyWelcome(
+  ctx: ClientContext,
+  env: WelcomeMessage_V1,
+  log?: ReceiveLog,
+): Promise<string | undefined> {
+  return withLock(`${ctx.lockPrefix}:welcomes`, async () => {
+    const topic = welcomeTopic(toHex(ctx.installation.publicKey));
+    if (env.id <= (await getCursor(ctx.db, topic))) return undefined;
+    let joined: GroupHandle | undefined;
+    let lastError: unknown;
+    // Newest key package first; an older one may have been fetched just before a rotation.
+    for (const kp of await listKeyPackages(ctx.db)) {
+      try {
+        joined = await joinFromWelcome({
+          welcome: env.data,
+          keyPackagePrivate: kp.privateBytes,
+          keyPackageBytes: kp.publicBytes,
+          signer: ctx.installation,
+          auth: ctx.resolver.authenticate,
+        });
+        break;
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    let newGroupId: string | undefined;
+    if (joined) {
+      const groupId = toHex(joined.groupId);
+      const known = await getConversation(ctx.db, groupId);
+      if (!known) {
+        await withGroupLock(ctx, groupId, () => saveGroup(ctx, joined));
+        const meta = groupMetadata(joined);
+        const self = ctx.installation.inboxId;
+        const peer = meta.dmMembers?.find((m) => m !== self);
+        await upsertConversation(ctx.db, {
+          id: groupId,
+          kind: meta.conversationType === "dm" ? "dm" : "group",
+          createdAtNs: env.createdNs,
+          ...(meta.conversationType === "dm" && peer
+            ? { peerInboxId: peer, dmId: dmIdFor(self, peer) }
+            : {}),
+        });
+        newGroupId = groupId;
+        // The key package that opened this welcome is spent: publish a fresh one.
+        await rotateKeyPackage(ctx).catch((err) =>
+          log?.("key_package_rotation_failed", { error: (err as Error).message }),
+        );
+      }
+    } else {
+      log?.("welcome_rejected", {
+        id: env.id.toString(),
+        error: (lastError as Error | undefined)?.message ?? "no key package",
+      });
+    }
+    await setCursor(ctx.db, topic, env.id);
+    return newGroupId;
+  });
+}

@@ -1,0 +1,79 @@
+import { ResumableSubscription, type Topic } from "../api";
+import { fromHex, toHex } from "../crypto";
+import { allCursors, groupTopic, welcomeTopic } from "../storage";
+import type { ClientContext } from "./context";
+import { applyGroupEnvelope, applyWelcome, type ReceiveLog } from "./receive";
+
+/**
+ * The client's ONE live subscription: its welcome topic plus every group, each
+ * from its stored cursor. Runs while anyone listens (reference-counted).
+ */
+export class StreamEngine {
+  private sub?: ResumableSubscription;
+  private loop?: Promise<void>;
+  private users = 0;
+
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly log?: ReceiveLog,
+  ) {}
+
+  acquire(): void {
+    if (this.users++ === 0) this.loop = this.run();
+  }
+
+  release(): void {
+    if (--this.users > 0) return;
+    this.users = 0;
+    this.sub?.close();
+    this.sub = undefined;
+  }
+
+  /** A group this client just created or joined joins the stream. */
+  addGroup(groupId: string, cursor = 0n): void {
+    this.sub?.addTopics([{ topic: { kind: "group", id: fromHex(groupId) }, cursor }]);
+  }
+
+  async stopped(): Promise<void> {
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const cursors = await allCursors(this.ctx.db);
+    const welcome = toHex(this.ctx.installation.publicKey);
+    const topics: { topic: Topic; cursor: bigint }[] = [
+      {
+        topic: { kind: "welcome", id: this.ctx.installation.publicKey },
+        cursor: cursors.get(welcomeTopic(welcome)) ?? 0n,
+      },
+    ];
+    for (const g of await this.ctx.db.groups.toArray()) {
+      topics.push({
+        topic: { kind: "group", id: fromHex(g.groupId) },
+        cursor: cursors.get(groupTopic(g.groupId)) ?? 0n,
+      });
+    }
+    if (this.users === 0) return;
+    const sub = new ResumableSubscription(this.ctx.api, topics);
+    this.sub = sub;
+    for await (const event of sub) {
+      try {
+        if (event.kind === "group") {
+          await applyGroupEnvelope(this.ctx, event.message, this.log);
+        } else if (event.kind === "welcome") {
+          const joined = await applyWelcome(this.ctx, event.message, this.log);
+          if (joined)
+            sub.addTopics([{ topic: { kind: "group", id: fromHex(joined) }, cursor: 0n }]);
+        } else if (event.kind === "disconnected") {
+          this.log?.("stream_disconnected", {
+            error: event.error.message,
+            retryInMs: event.retryInMs,
+          });
+        }
+      } catch (err) {
+        // Storage or lock failures: the cursor did not move, so a resume re-delivers it.
+        this.log?.("stream_apply_failed", { error: (err as Error).message });
+      }
+    }
+  }
+}

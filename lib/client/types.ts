@@ -1,0 +1,26 @@
+export type MessageStatus = "pending" | "published" | "failed";
+
+/** A message as views and tests see it. */
+export interface DecodedMessage {
+  id: string;
+  conversationId: string;
+  senderInboxId: string;
+  /** Node timestamp once published (others' messages always); local time while pending. */
+  sentAtNs: bigint;
+  contentType: string;
+  /** The codec's value; for an unknown type, its fallback text. */
+  content: unknown;
+  fallback?: string;
+  status: MessageStatus;
+}
+
+export interface ClientOptions {
+  /** The node's base URL; "" (browser only) means this page's origin. */
+  apiUrl: string;
+  /** IndexedDB database name; defaults to one per wallet address. */
+  dbName?: string;
+  /** For Node (tests, bots): an IndexedDB implementation such as fake-indexeddb. */
+  indexedDB?: IDBFactory;
+  IDBKeyRange?: typeof IDBKeyRange;
+  fetch?: typeof fetch;
+}
