@@ -55,7 +55,9 @@ export class ApiError extends Error {
     const ce = ConnectError.from(err);
     const code = CODE_NAMES[ce.code] ?? "unknown";
     const retryAfter = ce.metadata.get("retry-after");
-    const retryAfterMs = retryAfter ? Math.max(0, Number(retryAfter) * 1000) || undefined : undefined;
+    const retryAfterMs = retryAfter
+      ? Math.max(0, Number(retryAfter) * 1000) || undefined
+      : undefined;
     return new ApiError(code, `${rpc}: ${ce.rawMessage}`, RETRYABLE.has(code), retryAfterMs, err);
   }
 }

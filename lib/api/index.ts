@@ -1,6 +1,12 @@
 export { ApiError, type ApiErrorCode } from "./errors";
 export { backoffDelay, sleep } from "./backoff";
 export { withRetry, type RetryOptions } from "./retry";
-export { NodeClient, MAX_PAGE_SIZE, type GroupMessageInput, type WelcomeInput, type PageOptions } from "./node-client";
+export {
+  NodeClient,
+  MAX_PAGE_SIZE,
+  type GroupMessageInput,
+  type WelcomeInput,
+  type PageOptions,
+} from "./node-client";
 export { ResumableSubscription, topicKey, type Topic, type StreamEvent } from "./subscription";
 export { AsyncQueue } from "./async-queue";

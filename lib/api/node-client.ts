@@ -2,10 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { createClient, type Client, type Transport } from "@connectrpc/connect";
 import { IdentityApi } from "../proto/identity/api/v1/identity_pb";
 import type { GetIdentityUpdatesResponse_IdentityUpdateLog } from "../proto/identity/api/v1/identity_pb";
-import {
-  IdentifierKind,
-  type IdentityUpdate,
-} from "../proto/identity/associations/association_pb";
+import { IdentifierKind, type IdentityUpdate } from "../proto/identity/associations/association_pb";
 import {
   GroupMessageInputSchema,
   MlsApi,
@@ -58,10 +55,14 @@ export class NodeClient {
 
   async publishIdentityUpdate(update: IdentityUpdate): Promise<void> {
     // Not retried blindly: a replayed signature would be rejected on the second try.
-    await withRetry("PublishIdentityUpdate", () => this.identity.publishIdentityUpdate({ identityUpdate: update }), {
-      ...this.retry,
-      attempts: 1,
-    });
+    await withRetry(
+      "PublishIdentityUpdate",
+      () => this.identity.publishIdentityUpdate({ identityUpdate: update }),
+      {
+        ...this.retry,
+        attempts: 1,
+      },
+    );
   }
 
   /** Log entries after `sequenceId` for each inbox. */
@@ -128,12 +129,20 @@ export class NodeClient {
       create(GroupMessageInputSchema, {
         version: {
           case: "v1",
-          value: { data: m.data, shouldPush: m.shouldPush, senderHmac: m.senderHmac ?? new Uint8Array() },
+          value: {
+            data: m.data,
+            shouldPush: m.shouldPush,
+            senderHmac: m.senderHmac ?? new Uint8Array(),
+          },
         },
       }),
     );
     // Safe to retry: the node stores a byte-identical message to a group once.
-    await withRetry("SendGroupMessages", () => this.mls.sendGroupMessages({ messages: inputs }), this.retry);
+    await withRetry(
+      "SendGroupMessages",
+      () => this.mls.sendGroupMessages({ messages: inputs }),
+      this.retry,
+    );
   }
 
   async sendWelcomeMessages(welcomes: WelcomeInput[]): Promise<void> {
@@ -149,10 +158,17 @@ export class NodeClient {
         },
       }),
     );
-    await withRetry("SendWelcomeMessages", () => this.mls.sendWelcomeMessages({ messages: inputs }), this.retry);
+    await withRetry(
+      "SendWelcomeMessages",
+      () => this.mls.sendWelcomeMessages({ messages: inputs }),
+      this.retry,
+    );
   }
 
-  async queryGroupMessages(groupId: Uint8Array, page: PageOptions = {}): Promise<GroupMessage_V1[]> {
+  async queryGroupMessages(
+    groupId: Uint8Array,
+    page: PageOptions = {},
+  ): Promise<GroupMessage_V1[]> {
     const res = await withRetry(
       "QueryGroupMessages",
       () => this.mls.queryGroupMessages({ groupId, pagingInfo: pagingInfo(page) }),
@@ -161,7 +177,10 @@ export class NodeClient {
     return res.messages.flatMap((m) => (m.version.case === "v1" ? [m.version.value] : []));
   }
 
-  async queryWelcomeMessages(installationKey: Uint8Array, page: PageOptions = {}): Promise<WelcomeMessage_V1[]> {
+  async queryWelcomeMessages(
+    installationKey: Uint8Array,
+    page: PageOptions = {},
+  ): Promise<WelcomeMessage_V1[]> {
     const res = await withRetry(
       "QueryWelcomeMessages",
       () => this.mls.queryWelcomeMessages({ installationKey, pagingInfo: pagingInfo(page) }),

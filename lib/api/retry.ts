@@ -7,7 +7,11 @@ export interface RetryOptions extends BackoffOptions {
 }
 
 /** Runs `call`, retrying retryable node errors (429 honours the node's retry-after). */
-export async function withRetry<T>(rpc: string, call: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
+export async function withRetry<T>(
+  rpc: string,
+  call: () => Promise<T>,
+  opts: RetryOptions = {},
+): Promise<T> {
   const attempts = opts.attempts ?? 5;
   for (let attempt = 0; ; attempt++) {
     try {

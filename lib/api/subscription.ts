@@ -40,7 +40,8 @@ export class ResumableSubscription implements AsyncIterable<StreamEvent> {
     private readonly client: NodeClient,
     topics: { topic: Topic; cursor: bigint }[] = [],
   ) {
-    for (const t of topics) this.filters.set(topicKey(t.topic), { topic: t.topic, cursor: t.cursor });
+    for (const t of topics)
+      this.filters.set(topicKey(t.topic), { topic: t.topic, cursor: t.cursor });
   }
 
   start(): this {
@@ -110,7 +111,10 @@ export class ResumableSubscription implements AsyncIterable<StreamEvent> {
         if (this.closed) return;
         if (connection.signal.aborted) continue; // filters changed: reopen at once
         const error = ApiError.from(err, "Subscribe");
-        const retryInMs = Math.max(error.retryAfterMs ?? 0, backoffDelay(failures++, { baseMs: 200, maxMs: 15_000 }));
+        const retryInMs = Math.max(
+          error.retryAfterMs ?? 0,
+          backoffDelay(failures++, { baseMs: 200, maxMs: 15_000 }),
+        );
         this.queue.push({ kind: "disconnected", error, retryInMs });
         await sleep(retryInMs).catch(() => undefined);
       }

@@ -9,10 +9,7 @@ function buf(bytes: Uint8Array): ArrayBuffer {
 
 /** A key that can encrypt and decrypt but can never be read back out (keys at rest). */
 export function generateWrappingKey(): Promise<CryptoKey> {
-  return crypto.subtle.generateKey({ name: AES_GCM, length: 256 }, false, [
-    "encrypt",
-    "decrypt",
-  ]);
+  return crypto.subtle.generateKey({ name: AES_GCM, length: 256 }, false, ["encrypt", "decrypt"]);
 }
 
 export function importAesKey(raw: Uint8Array, extractable = false): Promise<CryptoKey> {
@@ -31,7 +28,8 @@ export async function aesGcmEncrypt(
   plaintext: Uint8Array,
   aad?: Uint8Array,
 ): Promise<Uint8Array> {
-  if (nonce.length !== GCM_NONCE_BYTES) throw new TypeError(`nonce must be 12 bytes, got ${nonce.length}`);
+  if (nonce.length !== GCM_NONCE_BYTES)
+    throw new TypeError(`nonce must be 12 bytes, got ${nonce.length}`);
   const params: AesGcmParams = { name: AES_GCM, iv: buf(nonce) };
   if (aad) params.additionalData = buf(aad);
   return new Uint8Array(await crypto.subtle.encrypt(params, await asKey(key), buf(plaintext)));
@@ -44,7 +42,8 @@ export async function aesGcmDecrypt(
   ciphertext: Uint8Array,
   aad?: Uint8Array,
 ): Promise<Uint8Array> {
-  if (nonce.length !== GCM_NONCE_BYTES) throw new TypeError(`nonce must be 12 bytes, got ${nonce.length}`);
+  if (nonce.length !== GCM_NONCE_BYTES)
+    throw new TypeError(`nonce must be 12 bytes, got ${nonce.length}`);
   const params: AesGcmParams = { name: AES_GCM, iv: buf(nonce) };
   if (aad) params.additionalData = buf(aad);
   return new Uint8Array(await crypto.subtle.decrypt(params, await asKey(key), buf(ciphertext)));

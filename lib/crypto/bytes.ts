@@ -12,7 +12,9 @@ export function toHex(bytes: Uint8Array): string {
 export function fromHex(hex: string, field = "hex"): Uint8Array {
   const clean = hex.startsWith("0x") || hex.startsWith("0X") ? hex.slice(2) : hex;
   if (!HEX_RE.test(clean)) {
-    throw new TypeError(`${field} must be an even-length hex string, got ${JSON.stringify(hex.slice(0, 20))}`);
+    throw new TypeError(
+      `${field} must be an even-length hex string, got ${JSON.stringify(hex.slice(0, 20))}`,
+    );
   }
   const out = new Uint8Array(clean.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);

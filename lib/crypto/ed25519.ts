@@ -17,7 +17,11 @@ export function ed25519PublicKey(privateKey: Uint8Array): Uint8Array {
   return ed25519.getPublicKey(privateKey);
 }
 
-export function ed25519phSign(message: Uint8Array, privateKey: Uint8Array, context: string): Uint8Array {
+export function ed25519phSign(
+  message: Uint8Array,
+  privateKey: Uint8Array,
+  context: string,
+): Uint8Array {
   return ed25519ph.sign(message, privateKey, { context: utf8(context) });
 }
 
@@ -28,7 +32,10 @@ export function ed25519phVerify(
   context: string,
 ): boolean {
   try {
-    return ed25519ph.verify(signature, message, publicKey, { context: utf8(context), zip215: false });
+    return ed25519ph.verify(signature, message, publicKey, {
+      context: utf8(context),
+      zip215: false,
+    });
   } catch {
     return false;
   }
@@ -38,7 +45,11 @@ export function ed25519Sign(message: Uint8Array, privateKey: Uint8Array): Uint8A
   return ed25519.sign(message, privateKey);
 }
 
-export function ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+export function ed25519Verify(
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array,
+): boolean {
   try {
     return ed25519.verify(signature, message, publicKey, { zip215: false });
   } catch {

@@ -4,7 +4,10 @@ import { ApiError, AsyncQueue, backoffDelay, withRetry } from "../index";
 
 describe("ApiError", () => {
   it("maps Connect codes to stable codes and keeps the node's sentence", () => {
-    const err = ApiError.from(new ConnectError("message is 2000000 bytes; the limit is 1048214", Code.InvalidArgument), "SendGroupMessages");
+    const err = ApiError.from(
+      new ConnectError("message is 2000000 bytes; the limit is 1048214", Code.InvalidArgument),
+      "SendGroupMessages",
+    );
     expect(err.code).toBe("invalid_argument");
     expect(err.retryable).toBe(false);
     expect(err.message).toContain("1048214");
