@@ -11,6 +11,7 @@ import { MessageBus } from "./message-bus";
 import { loadOrRegisterInstallation } from "./registration";
 import type { ReceiveLog } from "./receive";
 import { StreamEngine } from "./stream";
+import { resumeOutbox } from "./send";
 import { toHex } from "../crypto";
 import type { ClientOptions } from "./types";
 
@@ -58,7 +59,9 @@ export class Client {
       lockPrefix: dbName,
     };
     await ensureKeyPackage(ctx);
-    return new Client(ctx, opts.log);
+    const client = new Client(ctx, opts.log);
+    await resumeOutbox(ctx);
+    return client;
   }
 
   get inboxId(): string {

@@ -36,7 +36,7 @@ export class Conversation {
     return sendContent(this.ctx, this.id, type, content);
   }
 
-  /** Retries a `failed` message with the same ciphertext. */
+  /** Retries a `failed` message with the same ciphertext (the node stores it once). */
   retry(messageId: string): Promise<DecodedMessage> {
     return publishMessage(this.ctx, messageId);
   }

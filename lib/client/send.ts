@@ -4,10 +4,10 @@
 // publish leaves the message `failed` with its ciphertext kept for a retry.
 import { fromHex, sha256, toHex } from "../crypto";
 import {
-  encodePlaintextEnvelope,
-  encodeEncodedContent,
-  messageId,
   contentTypeToString,
+  encodeEncodedContent,
+  encodePlaintextEnvelope,
+  messageId,
   type ContentTypeId,
 } from "../content";
 import { encryptApplication, readMessageHeader } from "../mls";
@@ -15,9 +15,12 @@ import {
   addMessage,
   getMessage,
   intentForMessage,
+  nextIntents,
+  nsFromKey,
   putIntent,
   setMessageStatus,
   updateIntent,
+  type MessageRow,
 } from "../storage";
 import type { ClientContext } from "./context";
 import { decodeRow, previewOf } from "./decode";
@@ -32,14 +35,12 @@ export async function sendContent(
   conversationId: string,
   type: ContentTypeId,
   content: unknown,
-  opts: { shouldPush?: boolean } = {},
 ): Promise<DecodedMessage> {
   const codec = ctx.codecs.codecFor(type);
   const encoded = encodeEncodedContent(ctx.codecs.encode(type, content));
   const sentAtNs = nowNs();
-  // libxmtp's idempotency key: the sender's clock in ns, as decimal.
-  const idempotencyKey = sentAtNs.toString();
-  const id = messageId(fromHex(conversationId), idempotencyKey, encoded);
+  // libxmtp's idempotency key: the sender's clock in ns, as decimal (also our row's sentAtNs).
+  const id = messageId(fromHex(conversationId), sentAtNs.toString(), encoded);
   await addMessage(
     ctx.db,
     {
@@ -53,25 +54,34 @@ export async function sendContent(
     },
     { preview: previewOf(content, codec?.fallback(content)) },
   );
-  const shouldPush = opts.shouldPush ?? codec?.shouldPush(content) ?? true;
-  await withGroupLock(ctx, conversationId, async () => {
-    const group = await requireGroup(ctx, conversationId);
-    const { group: next, message } = await encryptApplication(
-      group,
-      encodePlaintextEnvelope(encoded, idempotencyKey),
-    );
+  const row = (await getMessage(ctx.db, id))!;
+  await encryptForSending(ctx, row, codec?.shouldPush(content) ?? true);
+  return publishMessage(ctx, id);
+}
+
+/** Encrypts a stored message and keeps the ciphertext as an intent (to_publish). */
+async function encryptForSending(
+  ctx: ClientContext,
+  row: MessageRow,
+  shouldPush: boolean,
+): Promise<void> {
+  const idempotencyKey = nsFromKey(row.sentAtNs).toString();
+  await withGroupLock(ctx, row.conversationId, async () => {
+    if (await intentForMessage(ctx.db, row.id)) return; // another tab got here first
+    const group = await requireGroup(ctx, row.conversationId);
+    const plaintext = encodePlaintextEnvelope(row.encodedContent, idempotencyKey);
+    const { group: next, message } = await encryptApplication(group, plaintext);
     // State and ciphertext are saved before sending: a ratchet secret is never reused.
     await saveGroup(ctx, next);
     await putIntent(ctx.db, {
-      conversationId,
+      conversationId: row.conversationId,
       kind: "send_message",
       payload: message,
-      messageId: id,
+      messageId: row.id,
       payloadHash: toHex(sha256(message)),
       shouldPush,
     });
   });
-  return publishMessage(ctx, id);
 }
 
 /** (Re)publishes a stored message's ciphertext; the node stores identical bytes once. */
@@ -83,11 +93,12 @@ export async function publishMessage(ctx: ClientContext, id: string): Promise<De
     await ctx.api.sendGroupMessages([
       { data: intent.payload, shouldPush: intent.shouldPush ?? true },
     ]);
-    if (intent.status === "to_publish")
+    if (intent.status === "to_publish") {
       await updateIntent(ctx.db, intent.id!, {
         status: "published",
         attempts: intent.attempts + 1,
       });
+    }
     const row = await getMessage(ctx.db, id);
     if (row && row.status !== "published") await setMessageStatus(ctx.db, id, "published");
   } catch (err) {
@@ -96,14 +107,37 @@ export async function publishMessage(ctx: ClientContext, id: string): Promise<De
       error: (err as Error).message,
     });
     await setMessageStatus(ctx.db, id, "failed");
-    const row = await getMessage(ctx.db, id);
-    throw new ClientError(
-      "send_failed",
-      `message not sent: ${(err as Error).message}`,
-      true,
-      row ?? err,
-    );
+    throw new ClientError("send_failed", `message not sent: ${(err as Error).message}`, true, err);
   }
-  const row = await getMessage(ctx.db, id);
-  return decodeRow(ctx.codecs, row!);
+  return decodeRow(ctx.codecs, (await getMessage(ctx.db, id))!);
+}
+
+/**
+ * After a reload: messages left `pending` by a closed tab are encrypted (if they were
+ * not yet) and published. `failed` ones wait for the user's retry.
+ */
+export async function resumeOutbox(ctx: ClientContext): Promise<void> {
+  const pending = await ctx.db.messages.where("status").equals("pending").toArray();
+  for (const row of pending) {
+    if (row.senderInboxId !== ctx.installation.inboxId) continue;
+    try {
+      await encryptForSending(ctx, row, true);
+      await publishMessage(ctx, row.id);
+    } catch {
+      // publishMessage marked it failed; the thread shows the retry action.
+    }
+  }
+  // Intents whose message is gone (e.g. cleared) are dropped from the queue.
+  for (const intent of await nextIntents(ctx.db, { status: "to_publish" })) {
+    if (
+      intent.kind === "send_message" &&
+      intent.messageId &&
+      !(await getMessage(ctx.db, intent.messageId))
+    ) {
+      await updateIntent(ctx.db, intent.id!, {
+        status: "error",
+        error: "message no longer exists",
+      });
+    }
+  }
 }
