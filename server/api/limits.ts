@@ -1,0 +1,25 @@
+// The node's published limits (GetNodeInfo returns them).
+import { MAX_IDENTITY_UPDATES_PER_INBOX, MAX_INSTALLATIONS_PER_INBOX } from "../../lib/identity";
+
+export const LIMITS = {
+  /** One group or welcome message's `data` (PROTOCOL.md §3). */
+  maxMessageBytes: 1_048_214,
+  /** Paging: 0 means this; larger values are clamped to it. */
+  maxPageSize: 100,
+  /** Messages per SendGroupMessages / SendWelcomeMessages request. */
+  maxSendBatch: 100,
+  /** Entries per GetInboxIds / GetIdentityUpdates / FetchKeyPackages request. */
+  maxLookups: 1000,
+  /** Filters per Subscribe / SubscribeGroupMessages / SubscribeWelcomeMessages. */
+  maxFilters: 10_000,
+  maxGroupIdBytes: 255,
+  maxSenderHmacBytes: 64,
+  /** X25519 keys are 32 bytes; X-Wing (ML-KEM-768 + X25519) keys 1216. */
+  maxHpkePublicKeyBytes: 2048,
+  maxKeyPackageBytes: 64 * 1024,
+  installationKeyBytes: 32,
+  maxInstallationsPerInbox: MAX_INSTALLATIONS_PER_INBOX,
+  maxIdentityUpdatesPerInbox: MAX_IDENTITY_UPDATES_PER_INBOX,
+  /** Whole request body (Connect readMaxBytes): a full batch of big messages needs several requests. */
+  maxRequestBytes: 8 * 1024 * 1024,
+} as const;

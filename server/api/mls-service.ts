@@ -1,0 +1,167 @@
+// MlsApi: ordered per-group logs, per-installation welcome inboxes, key packages.
+import { create } from "@bufbuild/protobuf";
+import { EmptySchema } from "@bufbuild/protobuf/wkt";
+import type { ServiceImpl } from "@connectrpc/connect";
+import { toHex } from "../../lib/crypto";
+import { holdsInstallation } from "../../lib/identity";
+import { MlsError, parseKeyPackage } from "../../lib/mls";
+import {
+  FetchKeyPackagesResponseSchema,
+  MlsApi,
+  QueryGroupMessagesResponseSchema,
+  QueryWelcomeMessagesResponseSchema,
+} from "../../lib/proto/mls/api/v1/mls_pb";
+import { groupTopic, welcomeTopic, type Store } from "../store";
+import type { StreamEngine, TopicFilter } from "../stream/engine";
+import { groupMessage, welcomeMessage } from "./convert";
+import { failedPrecondition, fromMlsError, invalidArgument, notFound } from "./errors";
+import type { IdentityStates } from "./identity-states";
+import { LIMITS } from "./limits";
+import { pageFrom, pagingInfoFor } from "./paging";
+import {
+  checkBatch,
+  checkGroupId,
+  checkInstallationKey,
+  groupMessageInsert,
+  welcomeMessageInsert,
+} from "./validate";
+
+export function checkFilterCount(n: number): void {
+  if (n === 0) throw invalidArgument("filters is empty: subscribe to at least one topic");
+  if (n > LIMITS.maxFilters)
+    throw invalidArgument(`filters has ${n} entries; at most ${LIMITS.maxFilters}`);
+}
+
+export function mlsService(
+  store: Store,
+  states: IdentityStates,
+  engine: StreamEngine,
+): ServiceImpl<typeof MlsApi> {
+  return {
+    async sendGroupMessages(req) {
+      checkBatch(req.messages.length, "messages");
+      const inserts = req.messages.map(groupMessageInsert); // validate all before storing any
+      await store.insertGroupMessages(inserts);
+      return create(EmptySchema, {});
+    },
+
+    async sendWelcomeMessages(req) {
+      checkBatch(req.messages.length, "messages");
+      const inserts = req.messages.map(welcomeMessageInsert);
+      await store.insertWelcomeMessages(inserts);
+      return create(EmptySchema, {});
+    },
+
+    async uploadKeyPackage(req) {
+      const bytes = req.keyPackage?.keyPackageTlsSerialized ?? new Uint8Array();
+      const field = "key_package.key_package_tls_serialized";
+      if (bytes.length === 0) throw invalidArgument(`${field} is empty`);
+      if (bytes.length > LIMITS.maxKeyPackageBytes) {
+        throw invalidArgument(
+          `${field} is ${bytes.length} bytes; at most ${LIMITS.maxKeyPackageBytes}`,
+        );
+      }
+      let kp;
+      try {
+        kp = parseKeyPackage(bytes);
+      } catch (err) {
+        if (err instanceof MlsError) throw fromMlsError(err, field);
+        throw err;
+      }
+      const nowS = BigInt(Math.floor(Date.now() / 1000));
+      if (kp.notAfter !== undefined && kp.notAfter < nowS) {
+        throw invalidArgument(
+          `${field}: the key package expired (lifetime.not_after ${kp.notAfter} is before now, ${nowS})`,
+        );
+      }
+      const state = await states.fold(kp.inboxId, await store.readIdentityLog(kp.inboxId));
+      if (!state) {
+        throw notFound(
+          `${field}: the credential names inbox ${kp.inboxId}, which has no identity log on this node`,
+        );
+      }
+      if (!holdsInstallation(state, kp.installationKey)) {
+        throw failedPrecondition(
+          `${field}: installation key ${toHex(kp.installationKey)} is not an installation of inbox ${kp.inboxId} (publish the identity update that grants it first)`,
+        );
+      }
+      await store.upsertKeyPackage(kp.installationKey, kp.inboxId, bytes);
+      return create(EmptySchema, {});
+    },
+
+    async fetchKeyPackages(req) {
+      const keys = req.installationKeys;
+      if (keys.length > LIMITS.maxLookups) {
+        throw invalidArgument(
+          `installation_keys has ${keys.length} entries; at most ${LIMITS.maxLookups} per request`,
+        );
+      }
+      keys.forEach((k, i) => checkInstallationKey(k, `installation_keys[${i}]`));
+      const found = await store.fetchKeyPackages(keys);
+      return create(FetchKeyPackagesResponseSchema, {
+        keyPackages: keys.map((k) => ({
+          keyPackageTlsSerialized: found.get(toHex(k)) ?? new Uint8Array(),
+        })),
+      });
+    },
+
+    async queryGroupMessages(req) {
+      checkGroupId(req.groupId, "group_id");
+      const page = pageFrom(req.pagingInfo);
+      const rows = await store.queryGroupMessages(req.groupId, page);
+      return create(QueryGroupMessagesResponseSchema, {
+        messages: rows.map(groupMessage),
+        pagingInfo: pagingInfoFor(
+          page,
+          rows.map((r) => r.id),
+        ),
+      });
+    },
+
+    async queryWelcomeMessages(req) {
+      checkInstallationKey(req.installationKey, "installation_key");
+      const page = pageFrom(req.pagingInfo);
+      const rows = await store.queryWelcomeMessages(req.installationKey, page);
+      return create(QueryWelcomeMessagesResponseSchema, {
+        messages: rows.map(welcomeMessage),
+        pagingInfo: pagingInfoFor(
+          page,
+          rows.map((r) => r.id),
+        ),
+      });
+    },
+
+    async *subscribeGroupMessages(req, ctx) {
+      checkFilterCount(req.filters.length);
+      const filters: TopicFilter[] = req.filters.map((f, i) => {
+        checkGroupId(f.groupId, `filters[${i}].group_id`);
+        return { kind: "g", key: f.groupId, topic: groupTopic(f.groupId), cursor: f.idCursor };
+      });
+      for await (const item of engine.stream(filters, ctx.signal, {
+        caughtUp: false,
+        keepalive: false,
+      })) {
+        if (item.kind === "group") yield groupMessage(item.row);
+      }
+    },
+
+    async *subscribeWelcomeMessages(req, ctx) {
+      checkFilterCount(req.filters.length);
+      const filters: TopicFilter[] = req.filters.map((f, i) => {
+        checkInstallationKey(f.installationKey, `filters[${i}].installation_key`);
+        return {
+          kind: "w",
+          key: f.installationKey,
+          topic: welcomeTopic(f.installationKey),
+          cursor: f.idCursor,
+        };
+      });
+      for await (const item of engine.stream(filters, ctx.signal, {
+        caughtUp: false,
+        keepalive: false,
+      })) {
+        if (item.kind === "welcome") yield welcomeMessage(item.row);
+      }
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// Runs a MessageNode on one HTTP server: listen, log the URL, shut down gracefully
+// on SIGTERM / SIGINT (stop accepting, end streams, finish requests, close store).
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { createMessageNode, type MessageNode } from "./app";
+import { loadConfig, type NodeConfig } from "./config";
+import { errorFields, log } from "./log";
+
+export interface ServeOptions {
+  config?: NodeConfig;
+  /** Handler for non-API paths (the Next app); 404 when absent. */
+  fallback?: http.RequestListener;
+  onUpgrade?: (
+    req: http.IncomingMessage,
+    socket: import("node:stream").Duplex,
+    head: Buffer,
+  ) => void;
+  /** Extra cleanup after the node closed (e.g. Next's). */
+  onClose?: () => Promise<void>;
+  role: "node" | "app";
+}
+
+export async function serve(
+  opts: ServeOptions,
+): Promise<{ server: http.Server; node: MessageNode; url: string }> {
+  const config = opts.config ?? loadConfig();
+  const node = await createMessageNode(config);
+  const server = http.createServer((req, res) => node.handle(req, res, opts.fallback));
+  if (opts.onUpgrade) server.on("upgrade", opts.onUpgrade);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host}:${port}`;
+  log.info("listening", {
+    url,
+    role: opts.role,
+    store: node.store.kind,
+    dataDir: config.databaseUrl ? undefined : config.dataDir,
+    pid: process.pid,
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down", { signal, streams: node.engine.activeStreams });
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    node.engine.close();
+    // Connections go idle as their requests (and the ended streams) finish: close them as they do.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    server.closeIdleConnections();
+    const timer = setTimeout(() => server.closeAllConnections(), 5_000);
+    await closed;
+    clearInterval(sweep);
+    clearTimeout(timer);
+    await node.close();
+    await opts.onClose?.().catch((err) => log.warn("close failed", errorFields(err)));
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  return { server, node, url };
+}
+
+export function fail(err: unknown): never {
+  log.error("startup failed", errorFields(err));
+  process.exit(1);
+}

@@ -1,0 +1,31 @@
+// The two database drivers (PGlite, PostgreSQL) behind one small interface, so
+// the store runs the same SQL on both.
+export type Row = Record<string, unknown>;
+
+export interface Sql {
+  query<R extends Row = Row>(text: string, params?: readonly unknown[]): Promise<R[]>;
+}
+
+export interface Driver extends Sql {
+  readonly kind: "pglite" | "postgres";
+  /** Runs fn in one transaction; a throw rolls everything back. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /** Runs fn while holding a session-level advisory lock (migrations). */
+  withSessionLock<T>(key: number, fn: (sql: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Cross-process notifications (PostgreSQL LISTEN). PGlite's NOTIFY reaches only
+   * its own process, where the in-process bus already delivers, so it has none.
+   * `onReconnect` fires after a lost listener connection came back (events may be lost).
+   */
+  listen?(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onReconnect: () => void,
+  ): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** bigint params travel as decimal strings: both drivers accept that for int8. */
+export function prepareParams(params: readonly unknown[] = []): unknown[] {
+  return params.map((p) => (typeof p === "bigint" ? p.toString() : p));
+}

@@ -1,0 +1,80 @@
+// Schema migrations: applied once, in order, under an advisory lock so several
+// node processes starting on one database do not race. SQL kept to what both
+// PostgreSQL 15 and PGlite (PostgreSQL 18) accept.
+import type { Driver } from "./driver";
+
+const MIGRATIONS: { version: number; statements: string[] }[] = [
+  {
+    version: 1,
+    statements: [
+      // The identity log: sequence_id is node-wide and increasing.
+      `CREATE TABLE identity_updates (
+         sequence_id BIGSERIAL PRIMARY KEY,
+         inbox_id TEXT NOT NULL,
+         server_timestamp_ns BIGINT NOT NULL,
+         bytes BYTEA NOT NULL)`,
+      `CREATE INDEX identity_updates_inbox ON identity_updates (inbox_id, sequence_id)`,
+      // Current address -> inbox associations, rewritten from each verified state.
+      `CREATE TABLE inbox_addresses (
+         address TEXT NOT NULL,
+         inbox_id TEXT NOT NULL,
+         sequence_id BIGINT NOT NULL,
+         PRIMARY KEY (address, inbox_id))`,
+      // Every signature ever accepted (hex, canonical form), node-wide.
+      `CREATE TABLE seen_signatures (
+         signature TEXT PRIMARY KEY,
+         inbox_id TEXT NOT NULL,
+         sequence_id BIGINT NOT NULL)`,
+      `CREATE TABLE key_packages (
+         installation_key BYTEA PRIMARY KEY,
+         inbox_id TEXT NOT NULL,
+         created_ns BIGINT NOT NULL,
+         key_package BYTEA NOT NULL)`,
+      `CREATE TABLE group_messages (
+         id BIGSERIAL PRIMARY KEY,
+         group_id BYTEA NOT NULL,
+         created_ns BIGINT NOT NULL,
+         data BYTEA NOT NULL,
+         sender_hmac BYTEA NOT NULL,
+         should_push BOOLEAN NOT NULL,
+         content_hash BYTEA NOT NULL,
+         UNIQUE (group_id, content_hash))`,
+      `CREATE INDEX group_messages_group ON group_messages (group_id, id)`,
+      `CREATE TABLE welcome_messages (
+         id BIGSERIAL PRIMARY KEY,
+         installation_key BYTEA NOT NULL,
+         created_ns BIGINT NOT NULL,
+         data BYTEA NOT NULL,
+         hpke_public_key BYTEA NOT NULL,
+         wrapper_algorithm INTEGER NOT NULL,
+         content_hash BYTEA NOT NULL,
+         UNIQUE (installation_key, content_hash))`,
+      `CREATE INDEX welcome_messages_installation ON welcome_messages (installation_key, id)`,
+    ],
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** A fixed advisory-lock key for migrations ("msgrmigr" folded into 31 bits). */
+const MIGRATION_LOCK_KEY = 0x4d5347;
+
+export async function migrate(driver: Driver): Promise<number> {
+  return driver.withSessionLock(MIGRATION_LOCK_KEY, async (sql) => {
+    await sql.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY,
+      applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+    const rows = await sql.query<{ version: unknown }>("SELECT version FROM schema_migrations");
+    const applied = new Set(rows.map((r) => Number(r.version)));
+    let count = 0;
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      await driver.transaction(async (tx) => {
+        for (const s of m.statements) await tx.query(s);
+        await tx.query("INSERT INTO schema_migrations (version) VALUES ($1)", [m.version]);
+      });
+      count++;
+    }
+    return count;
+  });
+}

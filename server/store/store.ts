@@ -1,0 +1,354 @@
+// The node's store: one implementation over either driver. Ordering rule (see
+// TOOLCHAIN.md): every insert into a topic (group / welcome inbox / identity log)
+// takes a transaction-scoped advisory lock on that topic BEFORE drawing ids, so
+// ids of one topic become visible in id order and `id > cursor` never skips a row.
+import { createHash, randomUUID } from "node:crypto";
+import { toHex } from "../../lib/crypto";
+import { nowNs } from "../clock";
+import { errorFields, log } from "../log";
+import type { BusEvent, EventBus, TopicKey } from "../stream/bus";
+import type { Driver, Sql } from "./driver";
+import { migrate } from "./migrations";
+import {
+  groupRow,
+  identityRow,
+  toBigInt,
+  toBytes,
+  welcomeRow,
+  type GroupMessageRow,
+  type IdentityUpdateRow,
+  type WelcomeMessageRow,
+} from "./rows";
+
+export type Direction = "asc" | "desc";
+
+export interface Page {
+  /** Exclusive; 0 = from the start (asc) or from the newest (desc). */
+  cursor: bigint;
+  limit: number;
+  direction: Direction;
+}
+
+export interface GroupMessageInsert {
+  groupId: Uint8Array;
+  data: Uint8Array;
+  senderHmac: Uint8Array;
+  shouldPush: boolean;
+}
+
+export interface WelcomeMessageInsert {
+  installationKey: Uint8Array;
+  data: Uint8Array;
+  hpkePublicKey: Uint8Array;
+  wrapperAlgorithm: number;
+}
+
+export interface IdentityAppend {
+  bytes: Uint8Array;
+  serverTimestampNs: bigint;
+  addressesAdded: string[];
+  addressesRemoved: string[];
+  /** Hex signatures this update introduced. */
+  signatures: string[];
+}
+
+/** What a caller may do while holding one inbox's lock. */
+export interface InboxTx {
+  readLog(): Promise<IdentityUpdateRow[]>;
+  lastSequenceId(): Promise<bigint>;
+  /** Which of these hex signatures the node has already accepted (any inbox). */
+  seenSignatures(signatures: string[]): Promise<string[]>;
+  append(input: IdentityAppend): Promise<bigint>;
+}
+
+export const groupTopic = (groupId: Uint8Array): TopicKey => `g:${toHex(groupId)}`;
+export const welcomeTopic = (installationKey: Uint8Array): TopicKey =>
+  `w:${toHex(installationKey)}`;
+
+const sha256 = (b: Uint8Array) => new Uint8Array(createHash("sha256").update(b).digest());
+
+async function lockTopics(tx: Sql, keys: string[]): Promise<void> {
+  // Sorted, so two batches touching the same topics lock them in the same order.
+  for (const key of [...new Set(keys)].sort()) {
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [key]);
+  }
+}
+
+function pageSql(table: string, column: string, dir: Direction): string {
+  return dir === "asc"
+    ? `SELECT * FROM ${table} WHERE ${column} = $1 AND id > $2 ORDER BY id ASC LIMIT $3`
+    : `SELECT * FROM ${table} WHERE ${column} = $1 AND ($2::bigint = 0 OR id < $2::bigint) ORDER BY id DESC LIMIT $3`;
+}
+
+export class Store {
+  private readonly nodeId = randomUUID().slice(0, 8);
+  private readonly channel: string;
+
+  private constructor(
+    readonly driver: Driver,
+    private readonly bus: EventBus,
+    schema: string,
+  ) {
+    this.channel = `messenger_events_${schema}`;
+  }
+
+  static async open(driver: Driver, bus: EventBus, schema = "public"): Promise<Store> {
+    const store = new Store(driver, bus, schema);
+    const applied = await migrate(driver);
+    if (applied > 0) log.info("migrations applied", { count: applied, driver: driver.kind });
+    if (driver.listen) {
+      await driver.listen(
+        store.channel,
+        (p) => store.onNotify(p),
+        () => bus.resync(),
+      );
+    }
+    return store;
+  }
+
+  get kind(): Driver["kind"] {
+    return this.driver.kind;
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+
+  // ---- fan-out -----------------------------------------------------------
+
+  private onNotify(payload: string): void {
+    const [origin, topic, id] = payload.split(" ");
+    if (!origin || !topic || !id || origin === this.nodeId) return; // ours went through the bus already
+    try {
+      this.bus.publish({ topic, id: BigInt(id) });
+    } catch (err) {
+      log.warn("bad notification payload", errorFields(err));
+    }
+  }
+
+  /** Inside the transaction: NOTIFY is delivered at commit, only if it commits. */
+  private async notify(tx: Sql, events: BusEvent[]): Promise<void> {
+    if (this.driver.kind !== "postgres") return;
+    const last = new Map<TopicKey, bigint>();
+    for (const e of events) last.set(e.topic, e.id); // one wake-up per topic is enough
+    for (const [topic, id] of last) {
+      await tx.query("SELECT pg_notify($1, $2)", [this.channel, `${this.nodeId} ${topic} ${id}`]);
+    }
+  }
+
+  private publish(events: BusEvent[]): void {
+    for (const e of events) this.bus.publish(e);
+  }
+
+  // ---- identity ----------------------------------------------------------
+
+  /** Runs fn holding the inbox's lock in one transaction; a throw stores nothing. */
+  withInboxLock<T>(inboxId: string, fn: (tx: InboxTx) => Promise<T>): Promise<T> {
+    return this.driver.transaction(async (tx) => {
+      await lockTopics(tx, [`i:${inboxId}`]);
+      return fn({
+        readLog: async () =>
+          (
+            await tx.query(
+              "SELECT * FROM identity_updates WHERE inbox_id = $1 ORDER BY sequence_id",
+              [inboxId],
+            )
+          ).map(identityRow),
+        lastSequenceId: async () => {
+          const rows = await tx.query<{ m: unknown }>(
+            "SELECT COALESCE(MAX(sequence_id), 0) AS m FROM identity_updates WHERE inbox_id = $1",
+            [inboxId],
+          );
+          return toBigInt(rows[0]?.m ?? 0, "sequence_id");
+        },
+        seenSignatures: async (signatures) => {
+          const seen: string[] = [];
+          for (const s of signatures) {
+            const rows = await tx.query("SELECT 1 FROM seen_signatures WHERE signature = $1", [s]);
+            if (rows.length > 0) seen.push(s);
+          }
+          return seen;
+        },
+        append: async (input) => {
+          const rows = await tx.query<{ sequence_id: unknown }>(
+            "INSERT INTO identity_updates (inbox_id, server_timestamp_ns, bytes) VALUES ($1, $2, $3) RETURNING sequence_id",
+            [inboxId, input.serverTimestampNs, input.bytes],
+          );
+          const seq = toBigInt(rows[0]?.sequence_id, "sequence_id");
+          for (const address of input.addressesRemoved) {
+            await tx.query("DELETE FROM inbox_addresses WHERE address = $1 AND inbox_id = $2", [
+              address,
+              inboxId,
+            ]);
+          }
+          for (const address of input.addressesAdded) {
+            await tx.query(
+              `INSERT INTO inbox_addresses (address, inbox_id, sequence_id) VALUES ($1, $2, $3)
+               ON CONFLICT (address, inbox_id) DO UPDATE SET sequence_id = EXCLUDED.sequence_id`,
+              [address, inboxId, seq],
+            );
+          }
+          for (const s of input.signatures) {
+            await tx.query(
+              "INSERT INTO seen_signatures (signature, inbox_id, sequence_id) VALUES ($1, $2, $3)",
+              [s, inboxId, seq],
+            );
+          }
+          return seq;
+        },
+      });
+    });
+  }
+
+  async readIdentityLog(inboxId: string, afterSequenceId = 0n): Promise<IdentityUpdateRow[]> {
+    const rows = await this.driver.query(
+      "SELECT * FROM identity_updates WHERE inbox_id = $1 AND sequence_id > $2 ORDER BY sequence_id",
+      [inboxId, afterSequenceId],
+    );
+    return rows.map(identityRow);
+  }
+
+  /** The inbox that most recently associated each address (lowercase) and still holds it. */
+  async inboxIdsForAddresses(addresses: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const address of new Set(addresses)) {
+      const rows = await this.driver.query<{ inbox_id: string }>(
+        "SELECT inbox_id FROM inbox_addresses WHERE address = $1 ORDER BY sequence_id DESC LIMIT 1",
+        [address],
+      );
+      if (rows[0]) out.set(address, rows[0].inbox_id);
+    }
+    return out;
+  }
+
+  // ---- key packages ------------------------------------------------------
+
+  async upsertKeyPackage(
+    installationKey: Uint8Array,
+    inboxId: string,
+    keyPackage: Uint8Array,
+  ): Promise<void> {
+    await this.driver.query(
+      `INSERT INTO key_packages (installation_key, inbox_id, created_ns, key_package) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (installation_key) DO UPDATE
+       SET inbox_id = EXCLUDED.inbox_id, created_ns = EXCLUDED.created_ns, key_package = EXCLUDED.key_package`,
+      [installationKey, inboxId, nowNs(), keyPackage],
+    );
+  }
+
+  /** Hex installation key -> stored key package. */
+  async fetchKeyPackages(installationKeys: Uint8Array[]): Promise<Map<string, Uint8Array>> {
+    const out = new Map<string, Uint8Array>();
+    const distinct = [...new Map(installationKeys.map((k) => [toHex(k), k])).values()];
+    for (let i = 0; i < distinct.length; i += 100) {
+      const chunk = distinct.slice(i, i + 100);
+      const marks = chunk.map((_, j) => `$${j + 1}`).join(", ");
+      const rows = await this.driver.query(
+        `SELECT installation_key, key_package FROM key_packages WHERE installation_key IN (${marks})`,
+        chunk,
+      );
+      for (const r of rows)
+        out.set(
+          toHex(toBytes(r.installation_key, "installation_key")),
+          toBytes(r.key_package, "key_package"),
+        );
+    }
+    return out;
+  }
+
+  // ---- group messages ----------------------------------------------------
+
+  /**
+   * All-or-nothing. A message byte-identical to one already in its group is not
+   * stored again; the existing row is returned in its place.
+   */
+  async insertGroupMessages(inputs: GroupMessageInsert[]): Promise<GroupMessageRow[]> {
+    const { rows, events } = await this.driver.transaction(async (tx) => {
+      await lockTopics(
+        tx,
+        inputs.map((m) => groupTopic(m.groupId)),
+      );
+      const rows: GroupMessageRow[] = [];
+      const events: BusEvent[] = [];
+      for (const m of inputs) {
+        const hash = sha256(m.data);
+        const inserted = await tx.query(
+          `INSERT INTO group_messages (group_id, created_ns, data, sender_hmac, should_push, content_hash)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (group_id, content_hash) DO NOTHING RETURNING *`,
+          [m.groupId, nowNs(), m.data, m.senderHmac, m.shouldPush, hash],
+        );
+        if (inserted[0]) {
+          const row = groupRow(inserted[0]);
+          rows.push(row);
+          events.push({ topic: groupTopic(m.groupId), id: row.id });
+        } else {
+          const existing = await tx.query(
+            "SELECT * FROM group_messages WHERE group_id = $1 AND content_hash = $2",
+            [m.groupId, hash],
+          );
+          rows.push(groupRow(existing[0]!));
+        }
+      }
+      await this.notify(tx, events);
+      return { rows, events };
+    });
+    this.publish(events);
+    return rows;
+  }
+
+  async queryGroupMessages(groupId: Uint8Array, page: Page): Promise<GroupMessageRow[]> {
+    const rows = await this.driver.query(pageSql("group_messages", "group_id", page.direction), [
+      groupId,
+      page.cursor,
+      page.limit,
+    ]);
+    return rows.map(groupRow);
+  }
+
+  // ---- welcomes ----------------------------------------------------------
+
+  async insertWelcomeMessages(inputs: WelcomeMessageInsert[]): Promise<WelcomeMessageRow[]> {
+    const { rows, events } = await this.driver.transaction(async (tx) => {
+      await lockTopics(
+        tx,
+        inputs.map((m) => welcomeTopic(m.installationKey)),
+      );
+      const rows: WelcomeMessageRow[] = [];
+      const events: BusEvent[] = [];
+      for (const m of inputs) {
+        const hash = sha256(m.data);
+        const inserted = await tx.query(
+          `INSERT INTO welcome_messages (installation_key, created_ns, data, hpke_public_key, wrapper_algorithm, content_hash)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (installation_key, content_hash) DO NOTHING RETURNING *`,
+          [m.installationKey, nowNs(), m.data, m.hpkePublicKey, m.wrapperAlgorithm, hash],
+        );
+        if (inserted[0]) {
+          const row = welcomeRow(inserted[0]);
+          rows.push(row);
+          events.push({ topic: welcomeTopic(m.installationKey), id: row.id });
+        } else {
+          const existing = await tx.query(
+            "SELECT * FROM welcome_messages WHERE installation_key = $1 AND content_hash = $2",
+            [m.installationKey, hash],
+          );
+          rows.push(welcomeRow(existing[0]!));
+        }
+      }
+      await this.notify(tx, events);
+      return { rows, events };
+    });
+    this.publish(events);
+    return rows;
+  }
+
+  async queryWelcomeMessages(
+    installationKey: Uint8Array,
+    page: Page,
+  ): Promise<WelcomeMessageRow[]> {
+    const rows = await this.driver.query(
+      pageSql("welcome_messages", "installation_key", page.direction),
+      [installationKey, page.cursor, page.limit],
+    );
+    return rows.map(welcomeRow);
+  }
+}

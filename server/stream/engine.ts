@@ -1,0 +1,153 @@
+// The subscription engine behind Subscribe, SubscribeGroupMessages and
+// SubscribeWelcomeMessages. Per stream: register bus listeners FIRST, then catch
+// each topic up from its cursor, then forward live. Every read is "id > the last
+// id sent on this topic", so a row committed during catch-up is read exactly once
+// (inserts are serialised per topic, so ids become visible in order: no gap).
+import type { GroupMessageRow, Store, WelcomeMessageRow } from "../store";
+import type { EventBus, TopicKey } from "./bus";
+
+export const STREAM_PAGE = 100;
+
+export interface TopicFilter {
+  kind: "g" | "w";
+  /** Group id or installation key. */
+  key: Uint8Array;
+  topic: TopicKey;
+  /** Exclusive. */
+  cursor: bigint;
+}
+
+export type StreamItem =
+  | { kind: "group"; row: GroupMessageRow }
+  | { kind: "welcome"; row: WelcomeMessageRow }
+  | { kind: "caught_up" }
+  | { kind: "keepalive" };
+
+export interface StreamOptions {
+  caughtUp: boolean;
+  keepalive: boolean;
+}
+
+export class StreamEngine {
+  private readonly stopAll = new Set<() => void>();
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: EventBus,
+    private readonly keepaliveMs: number,
+  ) {}
+
+  get activeStreams(): number {
+    return this.stopAll.size;
+  }
+
+  /** Ends every open stream (graceful shutdown); new ones end at once. */
+  close(): void {
+    this.closed = true;
+    for (const stop of [...this.stopAll]) stop();
+  }
+
+  async *stream(
+    filters: TopicFilter[],
+    signal: AbortSignal,
+    opts: StreamOptions,
+  ): AsyncGenerator<StreamItem> {
+    // Duplicate topics merge, keeping the lower cursor so nothing is skipped.
+    const states = new Map<TopicKey, TopicFilter>();
+    for (const f of filters) {
+      const prev = states.get(f.topic);
+      if (!prev || f.cursor < prev.cursor) states.set(f.topic, { ...f });
+    }
+    const dirty = new Set<TopicKey>();
+    let wake: (() => void) | undefined;
+    const poke = () => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    let stopped = false;
+    const stop = () => {
+      stopped = true;
+      poke();
+    };
+    const done = () => stopped || this.closed || signal.aborted;
+
+    const offs: (() => void)[] = [];
+    for (const topic of states.keys()) {
+      offs.push(
+        this.bus.on(topic, () => {
+          dirty.add(topic);
+          poke();
+        }),
+      );
+    }
+    offs.push(
+      this.bus.onResync(() => {
+        for (const topic of states.keys()) dirty.add(topic);
+        poke();
+      }),
+    );
+    signal.addEventListener("abort", stop);
+    this.stopAll.add(stop);
+    try {
+      for (const state of states.values()) {
+        if (done()) return;
+        yield* this.drain(state, done);
+      }
+      if (done()) return;
+      if (opts.caughtUp) yield { kind: "caught_up" };
+      while (!done()) {
+        if (dirty.size === 0) {
+          const woke = await new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => {
+              wake = undefined;
+              resolve(false);
+            }, this.keepaliveMs);
+            wake = () => {
+              clearTimeout(timer);
+              resolve(true);
+            };
+          });
+          if (!woke && opts.keepalive && !done()) yield { kind: "keepalive" };
+          continue;
+        }
+        const topics = [...dirty];
+        dirty.clear();
+        for (const topic of topics) {
+          const state = states.get(topic);
+          if (state && !done()) yield* this.drain(state, done);
+        }
+      }
+    } finally {
+      for (const off of offs) off();
+      signal.removeEventListener("abort", stop);
+      this.stopAll.delete(stop);
+      poke();
+    }
+  }
+
+  /** Everything after state.cursor, in pages; advances the cursor as it yields. */
+  private async *drain(state: TopicFilter, done: () => boolean): AsyncGenerator<StreamItem> {
+    for (;;) {
+      const page = { cursor: state.cursor, limit: STREAM_PAGE, direction: "asc" as const };
+      if (state.kind === "g") {
+        const rows = await this.store.queryGroupMessages(state.key, page);
+        for (const row of rows) {
+          if (row.id <= state.cursor) continue;
+          state.cursor = row.id;
+          yield { kind: "group", row };
+        }
+        if (rows.length < STREAM_PAGE || done()) return;
+      } else {
+        const rows = await this.store.queryWelcomeMessages(state.key, page);
+        for (const row of rows) {
+          if (row.id <= state.cursor) continue;
+          state.cursor = row.id;
+          yield { kind: "welcome", row };
+        }
+        if (rows.length < STREAM_PAGE || done()) return;
+      }
+    }
+  }
+}

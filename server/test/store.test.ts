@@ -1,0 +1,204 @@
+// The store's ordering and paging contract, on PGlite and (with TEST_DATABASE_URL) PostgreSQL.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DataDirLockedError, openStore, groupTopic, type GroupMessageInsert } from "../store";
+import { openTestStore, storeKinds, TEST_DATABASE_URL, type TestStore } from "./stores";
+
+const enc = new TextEncoder();
+const gid = (name: string) => enc.encode(`group-${name}-${Math.random()}`);
+const msg = (groupId: Uint8Array, text: string): GroupMessageInsert => ({
+  groupId,
+  data: enc.encode(text),
+  senderHmac: new Uint8Array(32),
+  shouldPush: true,
+});
+
+describe.each(storeKinds)("store on %s", (kind) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await openTestStore(kind);
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it("gives each group increasing ids and node timestamps", async () => {
+    const g = gid("mono");
+    const rows = [];
+    for (let i = 0; i < 5; i++)
+      rows.push(...(await t.store.insertGroupMessages([msg(g, `m${i}`)])));
+    for (let i = 1; i < rows.length; i++) {
+      expect(rows[i]!.id).toBeGreaterThan(rows[i - 1]!.id);
+      expect(rows[i]!.createdNs).toBeGreaterThan(rows[i - 1]!.createdNs);
+    }
+    const stored = await t.store.queryGroupMessages(g, {
+      cursor: 0n,
+      limit: 100,
+      direction: "asc",
+    });
+    expect(stored.map((r) => r.id)).toEqual(rows.map((r) => r.id));
+    expect(typeof stored[0]!.id).toBe("bigint");
+    expect(Object.getPrototypeOf(stored[0]!.data)).toBe(Uint8Array.prototype);
+    expect(new TextDecoder().decode(stored[2]!.data)).toBe("m2");
+  });
+
+  it("stores a byte-identical message to the same group once", async () => {
+    const g = gid("dup");
+    const [first] = await t.store.insertGroupMessages([msg(g, "same")]);
+    const again = await t.store.insertGroupMessages([
+      msg(g, "same"),
+      msg(g, "same"),
+      msg(g, "other"),
+    ]);
+    expect(again[0]!.id).toBe(first!.id);
+    expect(again[1]!.id).toBe(first!.id);
+    const stored = await t.store.queryGroupMessages(g, {
+      cursor: 0n,
+      limit: 100,
+      direction: "asc",
+    });
+    expect(stored).toHaveLength(2);
+    // The same bytes in another group are a different message.
+    const [elsewhere] = await t.store.insertGroupMessages([msg(gid("dup2"), "same")]);
+    expect(elsewhere!.id).not.toBe(first!.id);
+  });
+
+  it("pages both directions with an exclusive cursor", async () => {
+    const g = gid("paging");
+    const ids: bigint[] = [];
+    for (let i = 0; i < 7; i++)
+      ids.push((await t.store.insertGroupMessages([msg(g, `p${i}`)]))[0]!.id);
+    const asc = (cursor: bigint, limit: number) =>
+      t.store
+        .queryGroupMessages(g, { cursor, limit, direction: "asc" })
+        .then((r) => r.map((x) => x.id));
+    const desc = (cursor: bigint, limit: number) =>
+      t.store
+        .queryGroupMessages(g, { cursor, limit, direction: "desc" })
+        .then((r) => r.map((x) => x.id));
+    expect(await asc(0n, 3)).toEqual(ids.slice(0, 3));
+    expect(await asc(ids[2]!, 3)).toEqual(ids.slice(3, 6)); // cursor row itself excluded
+    expect(await asc(ids[6]!, 3)).toEqual([]);
+    expect(await desc(0n, 3)).toEqual([ids[6], ids[5], ids[4]]);
+    expect(await desc(ids[4]!, 10)).toEqual([ids[3], ids[2], ids[1], ids[0]]);
+    expect(await desc(ids[0]!, 10)).toEqual([]);
+  });
+
+  it("keeps welcomes per installation, in order, once", async () => {
+    const key = crypto.getRandomValues(new Uint8Array(32));
+    const w = (text: string) => ({
+      installationKey: key,
+      data: enc.encode(text),
+      hpkePublicKey: new Uint8Array(32).fill(7),
+      wrapperAlgorithm: 1,
+    });
+    const a = await t.store.insertWelcomeMessages([w("w1"), w("w2"), w("w1")]);
+    expect(a[2]!.id).toBe(a[0]!.id);
+    const rows = await t.store.queryWelcomeMessages(key, {
+      cursor: 0n,
+      limit: 100,
+      direction: "asc",
+    });
+    expect(rows.map((r) => new TextDecoder().decode(r.data))).toEqual(["w1", "w2"]);
+    expect(rows[0]!.wrapperAlgorithm).toBe(1);
+    expect(rows[0]!.hpkePublicKey).toEqual(new Uint8Array(32).fill(7));
+  });
+
+  it("never lets a concurrent reader of id > cursor skip a row while writers race on one group", async () => {
+    const g = gid("race");
+    const writers = 4;
+    const perWriter = 25;
+    let writing = true;
+    const seen: bigint[] = [];
+    const reader = (async () => {
+      let cursor = 0n;
+      for (;;) {
+        const rows = await t.store.queryGroupMessages(g, { cursor, limit: 100, direction: "asc" });
+        for (const r of rows) {
+          seen.push(r.id);
+          cursor = r.id;
+        }
+        if (!writing && rows.length === 0) return;
+      }
+    })();
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        for (let i = 0; i < perWriter; i++)
+          await t.store.insertGroupMessages([msg(g, `w${w}-${i}`)]);
+      }),
+    );
+    writing = false;
+    await reader;
+    const all = (
+      await t.store.queryGroupMessages(g, { cursor: 0n, limit: 100, direction: "asc" })
+    ).map((r) => r.id);
+    expect(all).toHaveLength(writers * perWriter);
+    expect(seen).toEqual(all); // every row, in order, none skipped or repeated
+  });
+
+  it("publishes a bus event per stored row, after commit", async () => {
+    const g = gid("bus");
+    const events: bigint[] = [];
+    const off = t.bus.on(groupTopic(g), (e) => events.push(e.id));
+    const rows = await t.store.insertGroupMessages([msg(g, "a"), msg(g, "b")]);
+    await t.store.insertGroupMessages([msg(g, "a")]); // duplicate: no event
+    off();
+    expect(events).toEqual(rows.map((r) => r.id));
+  });
+});
+
+// Only where a PostgreSQL server is configured (CI sets TEST_DATABASE_URL).
+if (TEST_DATABASE_URL) {
+  describe("store on postgres, several processes", () => {
+    let t: TestStore;
+    beforeAll(async () => {
+      t = await openTestStore("postgres");
+    });
+    afterAll(async () => {
+      await t?.cleanup();
+    });
+
+    it("fans out to another store process on the same database (LISTEN/NOTIFY)", async () => {
+      const other = await t.reopen();
+      const g = gid("notify");
+      const got = new Promise<bigint>((resolve) =>
+        other.bus.on(groupTopic(g), (e) => resolve(e.id)),
+      );
+      const [row] = await t.store.insertGroupMessages([msg(g, "hello")]);
+      expect(await got).toBe(row!.id);
+      // The other store reads the row itself (events carry only topic + id).
+      const read = await other.store.queryGroupMessages(g, {
+        cursor: 0n,
+        limit: 10,
+        direction: "asc",
+      });
+      expect(read.map((r) => r.id)).toEqual([row!.id]);
+    });
+
+    it("runs migrations once when a second node opens the database", async () => {
+      const again = await t.reopen();
+      const rows = await again.store.driver.query<{ n: unknown }>(
+        "SELECT count(*) AS n FROM schema_migrations",
+      );
+      expect(Number(rows[0]!.n)).toBe(1);
+    });
+  });
+}
+
+describe("PGlite data folder", () => {
+  it("refuses a second opener of the same DATA_DIR", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "store-lock-"));
+    const { store } = await openStore({ dataDir });
+    try {
+      await expect(openStore({ dataDir })).rejects.toBeInstanceOf(DataDirLockedError);
+    } finally {
+      await store.close();
+    }
+    // Released on close: it opens again, with its data.
+    const reopened = await openStore({ dataDir });
+    await reopened.store.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+});
