@@ -12,9 +12,9 @@ requireNode24();
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const env = { ...process.env, NO_COLOR: "1", NEXT_TELEMETRY_DISABLED: "1" };
 
-function step(title, cmd, args) {
+function step(title, cmd, args, stepEnv = env) {
   console.log(`\n=== ${title} ===`);
-  const res = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env });
+  const res = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: stepEnv });
   if (res.status !== 0) {
     console.error(`\n${title} failed.`);
     process.exit(res.status ?? 1);
@@ -26,4 +26,6 @@ step("lint", bin("eslint"), ["."]);
 step("unit and integration tests", bin("vitest"), ["run"]);
 ensureChromium();
 buildIfNeeded(root);
-step("browser tests", bin("playwright"), ["test", "--config", "e2e/playwright.config.ts"]);
+// Playwright sets FORCE_COLOR for its workers; NO_COLOR beside it only prints warnings.
+const { NO_COLOR: _noColor, ...browserEnv } = env;
+step("browser tests", bin("playwright"), ["test", "--config", "e2e/playwright.config.ts"], browserEnv);

@@ -1,19 +1,31 @@
+import { Dexie } from "dexie";
 import { NodeClient } from "../api";
+import { toHex } from "../crypto";
 import { defaultRegistry, type CodecRegistry } from "../content";
-import { MessengerDb } from "../storage";
 import type { Signer } from "../signer";
+import { loadIdentity, MessengerDb, type Identity } from "../storage";
 import type { ClientContext } from "./context";
 import { Conversations } from "./conversations";
-import { normalizeAddress } from "./errors";
+import { ClientError, normalizeAddress } from "./errors";
 import { IdentityResolver } from "./identity-resolver";
 import { ensureKeyPackage } from "./key-packages";
 import { MessageBus } from "./message-bus";
-import { loadOrRegisterInstallation } from "./registration";
 import type { ReceiveLog } from "./receive";
-import { StreamEngine } from "./stream";
+import { loadOrRegisterInstallation } from "./registration";
 import { resumeOutbox } from "./send";
-import { toHex } from "../crypto";
-import type { ClientOptions } from "./types";
+import { StreamEngine } from "./stream";
+import type { ClientOptions, ConnectionState, DecodedMessage } from "./types";
+
+type CreateOptions = ClientOptions & { log?: ReceiveLog; codecs?: CodecRegistry };
+
+function openDb(address: string, opts: ClientOptions): { db: MessengerDb; dbName: string } {
+  const dbName = opts.dbName ?? `messenger-${address}`;
+  const db = new MessengerDb(dbName, {
+    ...(opts.indexedDB ? { indexedDB: opts.indexedDB } : {}),
+    ...(opts.IDBKeyRange ? { IDBKeyRange: opts.IDBKeyRange } : {}),
+  });
+  return { db, dbName };
+}
 
 /**
  * The facade every view and test uses (shaped like XMTP's SDKs).
@@ -26,28 +38,24 @@ export class Client {
 
   private constructor(
     private readonly ctx: ClientContext,
+    private readonly dbName: string,
     log?: ReceiveLog,
   ) {
     this.engine = new StreamEngine(ctx, log);
     this.conversations = new Conversations(ctx, this.engine, log);
   }
 
-  static async create(
-    signer: Signer,
-    opts: ClientOptions & { log?: ReceiveLog; codecs?: CodecRegistry },
-  ): Promise<Client> {
-    const address = normalizeAddress((await signer.getIdentifier()).identifier);
-    const dbName = opts.dbName ?? `messenger-${address}`;
-    const db = new MessengerDb(dbName, {
-      ...(opts.indexedDB ? { indexedDB: opts.indexedDB } : {}),
-      ...(opts.IDBKeyRange ? { IDBKeyRange: opts.IDBKeyRange } : {}),
-    });
+  private static build(
+    db: MessengerDb,
+    dbName: string,
+    identity: Identity,
+    opts: CreateOptions,
+  ): Client {
     const api = new NodeClient(opts.apiUrl, {}, opts.fetch);
-    const identity = await loadOrRegisterInstallation(db, api, signer);
     const ctx: ClientContext = {
       db,
       api,
-      address,
+      address: identity.address,
       installation: {
         inboxId: identity.inboxId,
         publicKey: identity.installationPublicKey,
@@ -58,10 +66,38 @@ export class Client {
       bus: new MessageBus(),
       lockPrefix: dbName,
     };
-    await ensureKeyPackage(ctx);
-    const client = new Client(ctx, opts.log);
-    await resumeOutbox(ctx);
+    return new Client(ctx, dbName, opts.log);
+  }
+
+  /** Registers (one signature) or reuses this database's installation, then syncs its key package. */
+  static async create(signer: Signer, opts: CreateOptions): Promise<Client> {
+    const address = normalizeAddress((await signer.getIdentifier()).identifier);
+    const { db, dbName } = openDb(address, opts);
+    const api = new NodeClient(opts.apiUrl, {}, opts.fetch);
+    const identity = await loadOrRegisterInstallation(db, api, signer);
+    const client = Client.build(db, dbName, identity, opts);
+    await ensureKeyPackage(client.ctx);
+    await resumeOutbox(client.ctx);
     return client;
+  }
+
+  /**
+   * Opens the installation this database already holds, with no wallet and no
+   * network: what a reload uses, so cached conversations show at once (even offline).
+   * Call `startSync()` to reach the node.
+   */
+  static async restore(address: string, opts: CreateOptions): Promise<Client> {
+    const normalized = normalizeAddress(address);
+    const { db, dbName } = openDb(normalized, opts);
+    const identity = await loadIdentity(db);
+    if (!identity?.registered || identity.address !== normalized) {
+      db.close();
+      throw new ClientError(
+        "not_registered",
+        `this browser holds no activated installation for ${normalized}`,
+      );
+    }
+    return Client.build(db, dbName, identity, opts);
   }
 
   get inboxId(): string {
@@ -79,9 +115,50 @@ export class Client {
 
   /** Whether each address has activated messaging (lowercased address → boolean). */
   async canMessage(addresses: string[]): Promise<Map<string, boolean>> {
-    const normalized = addresses.map(normalizeAddress);
+    const normalized = addresses.map((a) => normalizeAddress(a));
     const found = await this.ctx.api.getInboxIds(normalized);
     return new Map(normalized.map((a) => [a, found.has(a)]));
+  }
+
+  /**
+   * Starts talking to the node: key package, outbox, a catch-up sync and the live
+   * stream. One tab should do this (the app elects a leader with a Web Lock);
+   * the others see the same data through the database. Returns a stop function.
+   */
+  startSync(onError?: (stage: string, err: unknown) => void): () => void {
+    this.engine.acquire();
+    void (async () => {
+      for (const [stage, job] of [
+        ["key_package", () => ensureKeyPackage(this.ctx)],
+        ["outbox", () => resumeOutbox(this.ctx)],
+        ["sync", () => this.conversations.sync()],
+      ] as const) {
+        try {
+          await job();
+        } catch (err) {
+          onError?.(stage, err);
+        }
+      }
+    })();
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      this.engine.release();
+    };
+  }
+
+  get connection(): ConnectionState {
+    return this.engine.connection;
+  }
+
+  onConnectionChange(listener: (s: ConnectionState) => void): () => void {
+    return this.engine.onConnectionChange(listener);
+  }
+
+  /** Messages as they are stored by this client (sent or received); returns an unsubscribe. */
+  onMessage(listener: (m: DecodedMessage) => void): () => void {
+    return this.ctx.bus.subscribe(listener);
   }
 
   /** Stops streams and closes the database. */
@@ -89,5 +166,11 @@ export class Client {
     this.engine.release();
     await this.engine.stopped().catch(() => undefined);
     this.ctx.db.close();
+  }
+
+  /** "Delete local data": this browser forgets the installation, its keys and messages. */
+  async deleteLocalData(): Promise<void> {
+    await this.close();
+    await Dexie.delete(this.dbName);
   }
 }

@@ -3,7 +3,7 @@ import { markConversationRead, messagesPage, type ConversationRow } from "../sto
 import type { ClientContext } from "./context";
 import { decodeRow } from "./decode";
 import { publishMessage, sendContent } from "./send";
-import type { DecodedMessage } from "./types";
+import type { ConversationSummary, DecodedMessage } from "./types";
 
 /** One conversation (a DM for now), read from the local database. */
 export class Conversation {
@@ -27,6 +27,30 @@ export class Conversation {
 
   get createdAtNs(): bigint {
     return BigInt(this.row.createdAtNs);
+  }
+
+  get peerAddress(): string | undefined {
+    return this.row.peerAddress;
+  }
+
+  get unreadCount(): number {
+    return this.row.unreadCount;
+  }
+
+  summary(): ConversationSummary {
+    return {
+      id: this.row.id,
+      kind: this.row.kind,
+      ...(this.row.peerInboxId ? { peerInboxId: this.row.peerInboxId } : {}),
+      ...(this.row.peerAddress ? { peerAddress: this.row.peerAddress } : {}),
+      ...(this.row.name ? { name: this.row.name } : {}),
+      ...(this.row.lastMessagePreview !== undefined
+        ? { lastMessagePreview: this.row.lastMessagePreview }
+        : {}),
+      lastActivityNs: BigInt(this.row.lastMessageAtNs),
+      createdAtNs: BigInt(this.row.createdAtNs),
+      unreadCount: this.row.unreadCount,
+    };
   }
 
   /** Sends text (or any registered content type); resolves once the node has it. */

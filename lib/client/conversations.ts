@@ -24,7 +24,7 @@ import { ClientError, normalizeAddress } from "./errors";
 import { saveGroup, withGroupLock } from "./group-state";
 import { applyGroupEnvelope, applyWelcome, type ReceiveLog } from "./receive";
 import type { StreamEngine } from "./stream";
-import type { DecodedMessage } from "./types";
+import type { ConversationSummary, DecodedMessage } from "./types";
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 
@@ -47,6 +47,16 @@ export class Conversations {
       out.push(new Conversation(this.ctx, row));
     }
     return out;
+  }
+
+  /** Plain rows for views (a Dexie read only: use inside a live query). */
+  async summaries(): Promise<ConversationSummary[]> {
+    return (await this.list()).map((c) => c.summary());
+  }
+
+  /** Sum of unread messages across visible conversations (a Dexie read only). */
+  async unreadTotal(): Promise<number> {
+    return (await this.list()).reduce((n, c) => n + c.unreadCount, 0);
   }
 
   async getById(id: string): Promise<Conversation | undefined> {
@@ -96,6 +106,7 @@ export class Conversations {
       id: groupId,
       kind: "dm",
       peerInboxId: peerInbox,
+      peerAddress,
       dmId,
       createdAtNs: nowNs(),
     });

@@ -2,7 +2,13 @@ export { Client } from "./client";
 export { Conversation } from "./conversation";
 export { Conversations } from "./conversations";
 export { ClientError, type ClientErrorCode } from "./errors";
-export type { ClientOptions, DecodedMessage, MessageStatus } from "./types";
+export type {
+  ClientOptions,
+  ConnectionState,
+  ConversationSummary,
+  DecodedMessage,
+  MessageStatus,
+} from "./types";
 export {
   signerFromEip1193,
   signerFromLocalAccount,

@@ -151,12 +151,18 @@ export async function applyWelcome(
         const meta = groupMetadata(joined);
         const self = ctx.installation.inboxId;
         const peer = meta.dmMembers?.find((m) => m !== self);
+        const peerState = peer ? await ctx.resolver.state(peer).catch(() => undefined) : undefined;
+        const peerAddress = peerState ? [...peerState.addresses.keys()][0] : undefined;
         await upsertConversation(ctx.db, {
           id: groupId,
           kind: meta.conversationType === "dm" ? "dm" : "group",
           createdAtNs: env.createdNs,
           ...(meta.conversationType === "dm" && peer
-            ? { peerInboxId: peer, dmId: dmIdFor(self, peer) }
+            ? {
+                peerInboxId: peer,
+                dmId: dmIdFor(self, peer),
+                ...(peerAddress ? { peerAddress } : {}),
+              }
             : {}),
         });
         newGroupId = groupId;

@@ -2,6 +2,7 @@ import { ResumableSubscription, type Topic } from "../api";
 import { fromHex, toHex } from "../crypto";
 import { allCursors, groupTopic, welcomeTopic } from "../storage";
 import type { ClientContext } from "./context";
+import type { ConnectionState } from "./types";
 import { applyGroupEnvelope, applyWelcome, type ReceiveLog } from "./receive";
 
 /**
@@ -12,6 +13,23 @@ export class StreamEngine {
   private sub?: ResumableSubscription;
   private loop?: Promise<void>;
   private users = 0;
+  private state: ConnectionState = "idle";
+  private readonly stateListeners = new Set<(s: ConnectionState) => void>();
+
+  get connection(): ConnectionState {
+    return this.state;
+  }
+
+  onConnectionChange(listener: (s: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  private setState(next: ConnectionState): void {
+    if (next === this.state) return;
+    this.state = next;
+    for (const l of this.stateListeners) l(next);
+  }
 
   constructor(
     private readonly ctx: ClientContext,
@@ -27,6 +45,7 @@ export class StreamEngine {
     this.users = 0;
     this.sub?.close();
     this.sub = undefined;
+    this.setState("idle");
   }
 
   /** A group this client just created or joined joins the stream. */
@@ -54,6 +73,7 @@ export class StreamEngine {
       });
     }
     if (this.users === 0) return;
+    this.setState("connecting");
     const sub = new ResumableSubscription(this.ctx.api, topics);
     this.sub = sub;
     for await (const event of sub) {
@@ -64,7 +84,10 @@ export class StreamEngine {
           const joined = await applyWelcome(this.ctx, event.message, this.log);
           if (joined)
             sub.addTopics([{ topic: { kind: "group", id: fromHex(joined) }, cursor: 0n }]);
+        } else if (event.kind === "caught_up") {
+          this.setState("live");
         } else if (event.kind === "disconnected") {
+          this.setState("reconnecting");
           this.log?.("stream_disconnected", {
             error: event.error.message,
             retryInMs: event.retryInMs,

@@ -24,3 +24,20 @@ export interface ClientOptions {
   IDBKeyRange?: typeof IDBKeyRange;
   fetch?: typeof fetch;
 }
+
+/** What a conversation list shows. */
+export interface ConversationSummary {
+  id: string;
+  kind: "dm" | "group";
+  peerInboxId?: string;
+  peerAddress?: string;
+  name?: string;
+  lastMessagePreview?: string;
+  /** Last message time, or creation time while empty. */
+  lastActivityNs: bigint;
+  createdAtNs: bigint;
+  unreadCount: number;
+}
+
+/** The live stream's state, for a connection indicator. */
+export type ConnectionState = "idle" | "connecting" | "live" | "reconnecting";

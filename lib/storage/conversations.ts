@@ -10,6 +10,7 @@ export interface ConversationInput {
   id: Uint8Array | string; // group id
   kind: ConversationKind;
   peerInboxId?: string;
+  peerAddress?: string;
   dmId?: string;
   name?: string;
   createdAtNs: bigint;
@@ -34,6 +35,7 @@ export async function upsertConversation(
       ? { ...existing, kind: c.kind }
       : { id, kind: c.kind, createdAtNs, lastMessageAtNs: createdAtNs, unreadCount: 0 };
     if (c.peerInboxId !== undefined) row.peerInboxId = c.peerInboxId.toLowerCase();
+    if (c.peerAddress !== undefined) row.peerAddress = c.peerAddress.toLowerCase();
     if (c.dmId !== undefined) row.dmId = c.dmId;
     if (c.name !== undefined) row.name = c.name;
     await db.conversations.put(row);

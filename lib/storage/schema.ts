@@ -44,6 +44,8 @@ export interface ConversationRow {
   id: string; // hex group id
   kind: ConversationKind;
   peerInboxId?: string;
+  /** A DM peer's wallet address (from its verified identity log), for display. */
+  peerAddress?: string;
   dmId?: string;
   name?: string;
   createdAtNs: string;
