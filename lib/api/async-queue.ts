@@ -16,6 +16,12 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     for (const w of this.waiters.splice(0)) w({ value: undefined, done: true });
   }
 
+  /** Removes queued items the predicate selects (e.g. a topic being re-read from the node). */
+  drop(predicate: (item: T) => boolean): void {
+    for (let i = this.items.length - 1; i >= 0; i--)
+      if (predicate(this.items[i]!)) this.items.splice(i, 1);
+  }
+
   get size(): number {
     return this.items.length;
   }

@@ -18,6 +18,12 @@ export function topicKey(topic: Topic): string {
   return `${topic.kind === "group" ? "g" : "w"}:${toHex(topic.id)}`;
 }
 
+function eventTopicKey(e: StreamEvent): string | undefined {
+  if (e.kind === "group") return topicKey({ kind: "group", id: e.message.groupId });
+  if (e.kind === "welcome") return topicKey({ kind: "welcome", id: e.message.installationKey });
+  return undefined;
+}
+
 interface Filter {
   topic: Topic;
   cursor: bigint;
@@ -35,6 +41,7 @@ export class ResumableSubscription implements AsyncIterable<StreamEvent> {
   private connection?: AbortController;
   private closed = false;
   private running?: Promise<void>;
+  private resumeAt = 0;
 
   constructor(
     private readonly client: NodeClient,
@@ -61,6 +68,21 @@ export class ResumableSubscription implements AsyncIterable<StreamEvent> {
     if (changed) this.connection?.abort(new Error("filters changed"));
   }
 
+  /**
+   * Moves a topic's cursor back (its envelope could not be applied yet) and reopens
+   * the stream, so the node delivers it again.
+   */
+  rewind(topic: Topic, cursor: bigint, pauseMs = 0): void {
+    const key = topicKey(topic);
+    const f = this.filters.get(key);
+    if (!f) return;
+    f.cursor = cursor;
+    // Later envelopes of this topic already queued would jump the one that failed.
+    this.queue.drop((e) => eventTopicKey(e) === key);
+    this.resumeAt = Math.max(this.resumeAt, Date.now() + pauseMs);
+    this.connection?.abort(new Error("rewind"));
+  }
+
   cursor(topic: Topic): bigint | undefined {
     return this.filters.get(topicKey(topic))?.cursor;
   }
@@ -85,6 +107,9 @@ export class ResumableSubscription implements AsyncIterable<StreamEvent> {
   private async run(): Promise<void> {
     let failures = 0;
     while (!this.closed) {
+      const pause = this.resumeAt - Date.now();
+      if (pause > 0) await sleep(pause).catch(() => undefined);
+      if (this.closed) return;
       const connection = new AbortController();
       this.connection = connection;
       try {

@@ -12,7 +12,7 @@ import { ensureKeyPackage } from "./key-packages";
 import { MessageBus } from "./message-bus";
 import type { ReceiveLog } from "./receive";
 import { loadOrRegisterInstallation } from "./registration";
-import { resumeOutbox } from "./send";
+import { resumeOutbox, retryFailed } from "./send";
 import { StreamEngine } from "./stream";
 import type { ClientOptions, ConnectionState, DecodedMessage } from "./types";
 
@@ -126,6 +126,10 @@ export class Client {
    * the others see the same data through the database. Returns a stop function.
    */
   startSync(onError?: (stage: string, err: unknown) => void): () => void {
+    // Each time the stream is live again (node back), queued messages go out.
+    const unwatch = this.engine.onConnectionChange((state) => {
+      if (state === "live") void retryFailed(this.ctx).catch((err) => onError?.("outbox", err));
+    });
     this.engine.acquire();
     void (async () => {
       for (const [stage, job] of [
@@ -144,6 +148,7 @@ export class Client {
     return () => {
       if (stopped) return;
       stopped = true;
+      unwatch();
       this.engine.release();
     };
   }

@@ -28,6 +28,16 @@ import { withLock } from "./locks";
 
 export type ReceiveLog = (event: string, detail: Record<string, unknown>) => void;
 
+/**
+ * A failure that says nothing about the envelope (the node or an identity lookup was
+ * unreachable): the cursor must not move past it, so it is applied again later.
+ */
+export function isTransient(err: unknown): boolean {
+  return (
+    typeof err === "object" && err !== null && (err as { retryable?: unknown }).retryable === true
+  );
+}
+
 /** Applies one group envelope; returns quietly for duplicates and for envelopes it cannot use. */
 export async function applyGroupEnvelope(
   ctx: ClientContext,
@@ -76,6 +86,7 @@ async function decryptAndStore(
   try {
     processed = await processMessage(group, env.data, ctx.resolver.authenticate);
   } catch (err) {
+    if (isTransient(err)) throw err;
     // One bad envelope must not stall the conversation: note it and move past it.
     log?.("envelope_rejected", {
       groupId: toHex(env.groupId),
@@ -127,6 +138,7 @@ export async function applyWelcome(
     if (env.id <= (await getCursor(ctx.db, topic))) return undefined;
     let joined: GroupHandle | undefined;
     let lastError: unknown;
+    let transient: unknown;
     // Newest key package first; an older one may have been fetched just before a rotation.
     for (const kp of await listKeyPackages(ctx.db)) {
       try {
@@ -140,6 +152,7 @@ export async function applyWelcome(
         break;
       } catch (err) {
         lastError = err;
+        if (isTransient(err)) transient = err;
       }
     }
     let newGroupId: string | undefined;
@@ -172,6 +185,7 @@ export async function applyWelcome(
         );
       }
     } else {
+      if (transient) throw transient;
       log?.("welcome_rejected", {
         id: env.id.toString(),
         error: (lastError as Error | undefined)?.message ?? "no key package",

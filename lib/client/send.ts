@@ -113,8 +113,26 @@ export async function publishMessage(ctx: ClientContext, id: string): Promise<De
 }
 
 /**
+ * Messages that failed for a reason that may pass (the node was unreachable or busy)
+ * go out again; run when the stream is live again, so the queue drains by itself.
+ */
+export async function retryFailed(ctx: ClientContext): Promise<void> {
+  const failed = await ctx.db.messages.where("status").equals("failed").toArray();
+  failed.sort((a, b) => (a.sentAtNs < b.sentAtNs ? -1 : 1));
+  for (const row of failed) {
+    if (row.senderInboxId !== ctx.installation.inboxId) continue;
+    if (!(await intentForMessage(ctx.db, row.id))) continue;
+    try {
+      await publishMessage(ctx, row.id);
+    } catch {
+      return; // still unreachable: the next reconnect tries again
+    }
+  }
+}
+
+/**
  * After a reload: messages left `pending` by a closed tab are encrypted (if they were
- * not yet) and published. `failed` ones wait for the user's retry.
+ * not yet) and published.
  */
 export async function resumeOutbox(ctx: ClientContext): Promise<void> {
   const pending = await ctx.db.messages.where("status").equals("pending").toArray();

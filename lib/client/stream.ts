@@ -1,6 +1,6 @@
-import { ResumableSubscription, type Topic } from "../api";
+import { backoffDelay, ResumableSubscription, type Topic } from "../api";
 import { fromHex, toHex } from "../crypto";
-import { allCursors, groupTopic, welcomeTopic } from "../storage";
+import { allCursors, getCursor, groupTopic, welcomeTopic } from "../storage";
 import type { ClientContext } from "./context";
 import type { ConnectionState } from "./types";
 import { applyGroupEnvelope, applyWelcome, type ReceiveLog } from "./receive";
@@ -76,6 +76,7 @@ export class StreamEngine {
     this.setState("connecting");
     const sub = new ResumableSubscription(this.ctx.api, topics);
     this.sub = sub;
+    let failures = 0;
     for await (const event of sub) {
       try {
         if (event.kind === "group") {
@@ -94,9 +95,24 @@ export class StreamEngine {
           });
         }
       } catch (err) {
-        // Storage or lock failures: the cursor did not move, so a resume re-delivers it.
+        // Not applied (node or identity lookup unreachable, storage busy): the stored
+        // cursor did not move; after a pause, ask the node for it again.
         this.log?.("stream_apply_failed", { error: (err as Error).message });
+        if (event.kind === "group" || event.kind === "welcome") {
+          const topic: Topic =
+            event.kind === "group"
+              ? { kind: "group", id: event.message.groupId }
+              : { kind: "welcome", id: this.ctx.installation.publicKey };
+          const key =
+            event.kind === "group"
+              ? groupTopic(toHex(event.message.groupId))
+              : welcomeTopic(welcome);
+          const pauseMs = 500 + backoffDelay(failures++, { baseMs: 500, maxMs: 10_000 });
+          sub.rewind(topic, await getCursor(this.ctx.db, key), pauseMs);
+        }
+        continue;
       }
+      failures = 0;
     }
   }
 }

@@ -59,4 +59,28 @@ describe("a node outage", () => {
       "after the outage",
     ]);
   });
+
+  it("sends queued messages by itself once a syncing client's stream is live again", async () => {
+    node = node ?? (await startNode({ dataDir }));
+    const port = new URL(node.url).port;
+    const carol = newWallet();
+    const dave = newWallet();
+    const c = await createClient(carol, node.url, "outage-c");
+    const d = await createClient(dave, node.url, "outage-d");
+    clients.push(c, d);
+    const stopSync = c.startSync();
+    const dm = await c.conversations.newDm(dave.address);
+    const dStream = d.conversations.streamAllMessages();
+
+    await node.stop();
+    await dm.send("queued while offline").catch(() => undefined);
+    expect((await dm.messages()).at(-1)!.status).toBe("failed");
+
+    node = await startNode({ dataDir, env: { PORT: port } });
+    const [m] = await take(dStream, 1, 60_000);
+    await dStream.return?.();
+    stopSync();
+    expect(m!.content).toBe("queued while offline");
+    expect((await dm.messages()).at(-1)!.status).toBe("published");
+  }, 150_000);
 });

@@ -70,3 +70,14 @@ describe("AsyncQueue", () => {
     expect((await q.next()).done).toBe(true);
   });
 });
+
+describe("AsyncQueue.drop", () => {
+  it("removes only the selected queued items and keeps the others in order", async () => {
+    const q = new AsyncQueue<string>();
+    for (const x of ["g1:5", "w:1", "g1:6", "g2:1"]) q.push(x);
+    q.drop((x) => x.startsWith("g1:"));
+    expect(await q.next()).toEqual({ value: "w:1", done: false });
+    expect(await q.next()).toEqual({ value: "g2:1", done: false });
+    expect(q.size).toBe(0);
+  });
+});
