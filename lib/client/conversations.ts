@@ -49,6 +49,16 @@ export class Conversations {
     return out;
   }
 
+  /** The DM with this address that this client already has, if any (local only). */
+  async findDmByAddress(address: string): Promise<Conversation | undefined> {
+    const peerAddress = normalizeAddress(address);
+    const rows = await this.ctx.db.conversations
+      .filter((r) => r.kind === "dm" && r.peerAddress === peerAddress)
+      .toArray();
+    rows.sort((a, b) => (a.lastMessageAtNs > b.lastMessageAtNs ? -1 : 1));
+    return rows[0] && new Conversation(this.ctx, rows[0]);
+  }
+
   /** Plain rows for views (a Dexie read only: use inside a live query). */
   async summaries(): Promise<ConversationSummary[]> {
     return (await this.list()).map((c) => c.summary());
@@ -67,6 +77,9 @@ export class Conversations {
   /** The DM with an address: the existing one, or a new MLS group with every installation of both inboxes. */
   async newDm(address: string): Promise<Conversation> {
     const peerAddress = normalizeAddress(address);
+    // An existing DM opens from the local database, with no network (works offline).
+    const local = await this.findDmByAddress(peerAddress);
+    if (local) return local;
     const peerInbox = (await this.ctx.api.getInboxIds([peerAddress])).get(peerAddress);
     if (!peerInbox)
       throw new ClientError("no_inbox", `${peerAddress} has not activated messaging yet`);

@@ -69,6 +69,10 @@ describe("a DM between two wallets through our node", () => {
     expect(others).toEqual([]);
     expect(bConv!.id).toBe(dm.id);
     expect(bConv!.peerInboxId).toBe(a.inboxId);
+    expect(bConv!.peerAddress).toBe(alice.address);
+    // Opening "the DM with that address" again never makes a second group, on either side.
+    expect((await a.conversations.newDm(bob.address)).id).toBe(dm.id);
+    expect((await b.conversations.newDm(alice.address)).id).toBe(dm.id);
 
     const aStream = a.conversations.streamAllMessages();
     await bConv!.send("hi alice, bob here");
