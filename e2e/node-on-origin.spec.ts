@@ -2,7 +2,10 @@ import { expect, test } from "@playwright/test";
 import { guardNetwork } from "./support/network-guard";
 
 // The browser reaches the message node on the app's own origin, over Connect.
-test("the page and the node share one origin and nothing leaves the machine", async ({ context, page }) => {
+test("the page and the node share one origin and nothing leaves the machine", async ({
+  context,
+  page,
+}) => {
   const escaped = await guardNetwork(context);
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Messenger" })).toBeVisible();

@@ -7,7 +7,11 @@ import { sourceHash } from "./source-hash.mjs";
 export function buildIfNeeded(root) {
   const stamp = join(root, ".next", "source-hash");
   const hash = sourceHash(root);
-  if (existsSync(join(root, ".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === hash) {
+  if (
+    existsSync(join(root, ".next", "BUILD_ID")) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, "utf8") === hash
+  ) {
     return;
   }
   console.log("Building the app (next build)…");

@@ -18,6 +18,17 @@ export function ensureChromium() {
   console.log("Installing Chromium for the browser tests (apt-get)…");
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   execFileSync("apt-get", ["update"], { stdio: "inherit", env });
-  execFileSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium", "fonts-liberation", "fonts-noto-color-emoji"], { stdio: "inherit", env });
+  execFileSync(
+    "apt-get",
+    [
+      "install",
+      "-y",
+      "--no-install-recommends",
+      "chromium",
+      "fonts-liberation",
+      "fonts-noto-color-emoji",
+    ],
+    { stdio: "inherit", env },
+  );
   return CHROMIUM;
 }

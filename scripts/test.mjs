@@ -28,4 +28,9 @@ ensureChromium();
 buildIfNeeded(root);
 // Playwright sets FORCE_COLOR for its workers; NO_COLOR beside it only prints warnings.
 const { NO_COLOR: _noColor, ...browserEnv } = env;
-step("browser tests", bin("playwright"), ["test", "--config", "e2e/playwright.config.ts"], browserEnv);
+step(
+  "browser tests",
+  bin("playwright"),
+  ["test", "--config", "e2e/playwright.config.ts"],
+  browserEnv,
+);

@@ -33,6 +33,8 @@ export interface ConversationSummary {
   peerAddress?: string;
   name?: string;
   lastMessagePreview?: string;
+  /** Whether this installation's inbox sent the last message (the list shows "You: …"). */
+  lastMessageFromMe?: boolean;
   /** Last message time, or creation time while empty. */
   lastActivityNs: bigint;
   createdAtNs: bigint;

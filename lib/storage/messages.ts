@@ -81,6 +81,7 @@ export async function addMessage(
     if (effective.sentAtNs >= conv.lastMessageAtNs) {
       patch.lastMessageAtNs = effective.sentAtNs;
       if (opts.preview !== undefined) patch.lastMessagePreview = opts.preview;
+      patch.lastMessageSenderInboxId = effective.senderInboxId;
     }
     if (inserted && opts.incoming) patch.unreadCount = conv.unreadCount + 1;
     if (Object.keys(patch).length) await db.conversations.update(conv.id, patch);

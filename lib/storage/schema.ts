@@ -52,6 +52,7 @@ export interface ConversationRow {
   /** Last message time, or createdAtNs while empty: the list sorts by this. */
   lastMessageAtNs: string;
   lastMessagePreview?: string;
+  lastMessageSenderInboxId?: string;
   unreadCount: number;
 }
 

@@ -1,0 +1,48 @@
+"use client";
+import { useEffect, type RefObject } from "react";
+import type { Client, DecodedMessage } from "@/lib/client";
+import { shortAddress } from "@/components/format/address";
+import { showMessageNotification } from "@/components/pwa/notify";
+
+// Catch-up after a long absence would otherwise ring for every old message.
+const FRESH_MS = 2 * 60_000;
+
+function previewOf(m: DecodedMessage): string {
+  const text = typeof m.content === "string" ? m.content : (m.fallback ?? "New message");
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+}
+
+/**
+ * Leader tab only: someone else's message that arrives while this page is hidden,
+ * or while another conversation is on screen, becomes a system notification
+ * (the list itself already shows new messages and unread counts).
+ */
+export function useMessageNotifications(
+  client: Client,
+  isLeader: boolean,
+  openConversation: RefObject<string | undefined>,
+): void {
+  useEffect(() => {
+    if (!isLeader) return;
+    return client.onMessage((m) => {
+      if (m.senderInboxId === client.inboxId) return;
+      // Visible page: only a message for a conversation other than the open one rings.
+      const open = openConversation.current;
+      if (
+        document.visibilityState === "visible" &&
+        (open === undefined || open === m.conversationId)
+      )
+        return;
+      if (Date.now() - Number(m.sentAtNs / 1_000_000n) > FRESH_MS) return;
+      void (async () => {
+        const conversation = await client.conversations.getById(m.conversationId);
+        await showMessageNotification({
+          title: shortAddress(conversation?.peerAddress),
+          body: previewOf(m),
+          url: `/conversations?c=${encodeURIComponent(m.conversationId)}`,
+          tag: m.conversationId,
+        });
+      })().catch(() => undefined);
+    });
+  }, [client, isLeader, openConversation]);
+}

@@ -1,0 +1,86 @@
+"use client";
+import type { ConversationSummary } from "@/lib/client";
+import { shortAddress } from "@/components/format/address";
+import { nsToDate, relativeTime } from "@/components/format/time";
+import { Avatar } from "@/components/ui/avatar";
+import { conversationHref, openConversation } from "./navigation";
+
+export function conversationName(c: Pick<ConversationSummary, "name" | "peerAddress">): string {
+  return c.name ?? shortAddress(c.peerAddress);
+}
+
+/** One row: who, the last message, when, and how many are unread. */
+export function ConversationItem({
+  c,
+  active,
+  now,
+}: {
+  c: ConversationSummary;
+  active: boolean;
+  now: Date;
+}) {
+  const unread = c.unreadCount > 0;
+  const name = conversationName(c);
+  const when = nsToDate(c.lastActivityNs);
+  return (
+    <li>
+      <a
+        href={conversationHref(c.id)}
+        data-testid="conversation-item"
+        data-conversation-id={c.id}
+        aria-current={active ? "page" : undefined}
+        onClick={(e) => {
+          if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+          e.preventDefault();
+          openConversation(c.id);
+        }}
+        className={`mx-2 flex items-center gap-3 rounded-xl px-3 py-3 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 ${
+          active
+            ? "bg-indigo-50 dark:bg-indigo-500/15"
+            : "hover:bg-zinc-100 dark:hover:bg-zinc-800/70"
+        }`}
+      >
+        <Avatar seed={c.peerAddress ?? c.id} />
+        <span className="min-w-0 flex-1">
+          <span className="flex items-baseline justify-between gap-2">
+            <span
+              className={`truncate font-mono text-[0.95rem] ${unread ? "font-semibold" : "font-medium"}`}
+              title={c.peerAddress}
+            >
+              {name}
+            </span>
+            <time
+              dateTime={when.toISOString()}
+              className={`shrink-0 text-xs ${unread ? "font-semibold text-indigo-700 dark:text-indigo-300" : "text-zinc-600 dark:text-zinc-400"}`}
+            >
+              {relativeTime(when, now)}
+            </time>
+          </span>
+          <span className="mt-0.5 flex items-center justify-between gap-2">
+            <span
+              className={`truncate text-sm ${
+                unread ? "text-zinc-900 dark:text-zinc-100" : "text-zinc-600 dark:text-zinc-400"
+              } ${c.lastMessagePreview === undefined ? "italic" : ""}`}
+            >
+              {c.lastMessagePreview === undefined
+                ? "No messages yet"
+                : `${c.lastMessageFromMe ? "You: " : ""}${c.lastMessagePreview}`}
+            </span>
+            {unread && (
+              <>
+                <span
+                  data-testid="unread-count"
+                  aria-hidden
+                  className="inline-flex h-5 min-w-5 shrink-0 items-center justify-center rounded-full bg-indigo-600 px-1.5 text-xs font-semibold text-white dark:bg-indigo-500"
+                >
+                  {c.unreadCount > 99 ? "99+" : c.unreadCount}
+                </span>
+                <span className="sr-only">, {c.unreadCount} unread</span>
+              </>
+            )}
+          </span>
+        </span>
+      </a>
+    </li>
+  );
+}

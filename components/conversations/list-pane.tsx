@@ -1,0 +1,44 @@
+"use client";
+import Link from "next/link";
+import { useState } from "react";
+import { buttonStyles } from "@/components/ui/button-styles";
+import { ComposeIcon, SettingsIcon } from "@/components/ui/icons";
+import { ConnectionStatus } from "./connection-status";
+import { ConversationList } from "./conversation-list";
+import { NewMessageDialog } from "./new-message-dialog";
+
+/** The left column: title, connection, settings, "New message", and the list. */
+export function ListPane({ openId }: { openId: string | null }) {
+  const [composing, setComposing] = useState(false);
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <header className="flex items-center gap-2 px-4 pt-4 pb-2">
+        <div className="min-w-0 flex-1">
+          <h1 className="text-2xl font-semibold tracking-tight">Messages</h1>
+          <ConnectionStatus />
+        </div>
+        <Link
+          href="/settings"
+          data-testid="settings"
+          aria-label="Settings"
+          title="Settings"
+          className={buttonStyles.icon}
+        >
+          <SettingsIcon />
+        </Link>
+        <button
+          type="button"
+          data-testid="new-conversation"
+          aria-label="New message"
+          title="New message"
+          className={buttonStyles.iconPrimary}
+          onClick={() => setComposing(true)}
+        >
+          <ComposeIcon />
+        </button>
+      </header>
+      <ConversationList openId={openId} onNewMessage={() => setComposing(true)} />
+      <NewMessageDialog open={composing} onClose={() => setComposing(false)} />
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+import type { ReactNode } from "react";
+import { shortAddress } from "@/components/format/address";
+import { AlertIcon, CheckIcon } from "@/components/ui/icons";
+import { Spinner } from "@/components/ui/spinner";
+import type { Reachability } from "./use-can-message";
+
+/** The line under the address field: what we know about the address so far. */
+export function ReachabilityStatus({
+  r,
+  address,
+  id,
+}: {
+  r: Reachability;
+  address: string;
+  id: string;
+}) {
+  let content: ReactNode;
+  let tone = "text-zinc-500 dark:text-zinc-400";
+  switch (r.kind) {
+    case "empty":
+      content = "Paste or type a wallet address (0x…).";
+      break;
+    case "invalid":
+      content = r.reason;
+      break;
+    case "self":
+      content = "That's your own address.";
+      tone = "text-amber-700 dark:text-amber-400";
+      break;
+    case "checking":
+      content = (
+        <>
+          <Spinner className="h-3.5 w-3.5" /> Checking…
+        </>
+      );
+      break;
+    case "reachable":
+      content = (
+        <>
+          <CheckIcon /> {shortAddress(address)} can be messaged
+        </>
+      );
+      tone = "text-emerald-700 dark:text-emerald-400";
+      break;
+    case "unreachable":
+      content = (
+        <>
+          <AlertIcon /> {shortAddress(address)} is not on the network yet — they need to activate
+          messaging first.
+        </>
+      );
+      tone = "text-amber-700 dark:text-amber-400";
+      break;
+    case "error":
+      content = (
+        <>
+          <AlertIcon /> {r.reason}
+        </>
+      );
+      tone = "text-red-700 dark:text-red-400";
+      break;
+  }
+  return (
+    <p
+      id={id}
+      data-testid="can-message-status"
+      data-state={r.kind}
+      aria-live="polite"
+      className={`mt-2 flex min-h-5 items-start gap-1.5 text-sm [&>svg]:mt-0.5 [&>svg]:shrink-0 [&>span]:mt-0.5 ${tone}`}
+    >
+      {content}
+    </p>
+  );
+}

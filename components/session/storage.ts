@@ -1,0 +1,76 @@
+// What this browser remembers between visits, in one place. Every access is
+// guarded: storage can be disabled (private modes) and must never crash a view.
+const LAST_ADDRESS = "messenger:lastAddress";
+const NODE_URL = "messenger:nodeUrl";
+const DRAFT = "messenger:draft:";
+export const EPHEMERAL_CONNECTED = "messenger:ephemeralConnected";
+
+function read(store: "local" | "session", key: string): string | null {
+  try {
+    return (store === "local" ? localStorage : sessionStorage).getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function write(store: "local" | "session", key: string, value: string | null): void {
+  try {
+    const s = store === "local" ? localStorage : sessionStorage;
+    if (value === null) s.removeItem(key);
+    else s.setItem(key, value);
+  } catch {
+    // storage unavailable: the value lives only for this page
+  }
+}
+
+export const lastAddress = {
+  get: () => read("local", LAST_ADDRESS),
+  set: (address: string) => write("local", LAST_ADDRESS, address.toLowerCase()),
+  clear: () => write("local", LAST_ADDRESS, null),
+};
+
+/** The node URL: the saved override, else NEXT_PUBLIC_NODE_URL, else this origin (""). */
+export const nodeUrl = {
+  override: () => read("local", NODE_URL),
+  default: () => process.env.NEXT_PUBLIC_NODE_URL ?? "",
+  get: () => read("local", NODE_URL) ?? process.env.NEXT_PUBLIC_NODE_URL ?? "",
+  set: (url: string | null) => write("local", NODE_URL, url),
+};
+
+export const drafts = {
+  get: (conversationId: string) => read("session", DRAFT + conversationId) ?? "",
+  set: (conversationId: string, text: string) =>
+    write("session", DRAFT + conversationId, text === "" ? null : text),
+};
+
+/** Disconnect: forget the account and the wallet connection (wagmi keeps its own keys). */
+export function forgetSession(): void {
+  lastAddress.clear();
+  write("local", EPHEMERAL_CONNECTED, null);
+  try {
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith("wagmi.") || key.startsWith("rk-")) localStorage.removeItem(key);
+    }
+    for (const key of Object.keys(sessionStorage)) {
+      if (key.startsWith(DRAFT)) sessionStorage.removeItem(key);
+    }
+  } catch {
+    // nothing stored
+  }
+}
+
+/** Checks a node URL typed in settings; "" means this origin. */
+export function nodeUrlProblem(value: string): string | undefined {
+  const v = value.trim();
+  if (v === "") return undefined;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return "Enter a full URL, like http://127.0.0.1:3000";
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return "Use an http:// or https:// URL";
+  if (url.search || url.hash) return "Leave out ? and # parts";
+  return undefined;
+}

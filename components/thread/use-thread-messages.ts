@@ -1,0 +1,42 @@
+"use client";
+import { useLiveQuery } from "dexie-react-hooks";
+import { useCallback, useState } from "react";
+import type { Client, DecodedMessage } from "@/lib/client";
+
+const PAGE = 50;
+const LIVE_MAX = 1000; // the storage layer's page limit
+
+/**
+ * The newest messages stay live (a growing window, so status changes and new
+ * arrivals show at once); beyond the live window older history pages in with
+ * `beforeNs` as the user scrolls up.
+ */
+export function useThreadMessages(client: Client, conversationId: string) {
+  const [limit, setLimit] = useState(PAGE);
+  const [older, setOlder] = useState<DecodedMessage[]>([]);
+  const [olderDone, setOlderDone] = useState(false);
+
+  const live = useLiveQuery(async () => {
+    const c = await client.conversations.getById(conversationId);
+    return c ? c.messages({ limit }) : [];
+  }, [client, conversationId, limit]);
+
+  const hasMore = live !== undefined && (limit < LIVE_MAX ? live.length >= limit : !olderDone);
+
+  const loadOlder = useCallback(async () => {
+    if (!live || !hasMore) return;
+    if (limit < LIVE_MAX) {
+      setLimit((l) => Math.min(LIVE_MAX, l + PAGE));
+      return;
+    }
+    const first = older[0] ?? live[0];
+    const c = await client.conversations.getById(conversationId);
+    if (!first || !c) return;
+    const page = await c.messages({ limit: PAGE, beforeNs: first.sentAtNs });
+    if (page.length < PAGE) setOlderDone(true);
+    setOlder((o) => [...page, ...o]);
+  }, [client, conversationId, hasMore, limit, live, older]);
+
+  const messages = live === undefined ? undefined : older.length ? [...older, ...live] : live;
+  return { messages, hasMore, loadOlder };
+}

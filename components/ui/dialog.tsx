@@ -1,0 +1,59 @@
+"use client";
+import { useEffect, useId, useRef, type ReactNode } from "react";
+
+type Props = {
+  open: boolean;
+  onClose: () => void;
+  title: string;
+  description?: string;
+  children: ReactNode;
+};
+
+/**
+ * A modal on the native <dialog>: showModal() makes the page behind inert (focus
+ * stays inside), Escape closes it, and focus returns to the opener afterwards.
+ */
+export function Dialog({ open, onClose, title, description, children }: Props) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const descId = useId();
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    if (open && !el.open) el.showModal();
+    if (!open && el.open) el.close();
+  }, [open]);
+
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby={titleId}
+      aria-describedby={description ? descId : undefined}
+      onClose={onClose}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+      onClick={(e) => {
+        // A click on the backdrop (the dialog element itself) closes it.
+        if (e.target === ref.current) onClose();
+      }}
+      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-2xl bg-white p-0 text-zinc-900 shadow-2xl backdrop:bg-black/40 backdrop:backdrop-blur-sm dark:bg-zinc-900 dark:text-zinc-100 dark:ring-1 dark:ring-zinc-800"
+    >
+      {open && (
+        <div className="p-6">
+          <h2 id={titleId} className="text-lg font-semibold">
+            {title}
+          </h2>
+          {description && (
+            <p id={descId} className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+              {description}
+            </p>
+          )}
+          <div className="mt-5">{children}</div>
+        </div>
+      )}
+    </dialog>
+  );
+}

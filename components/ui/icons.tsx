@@ -1,0 +1,88 @@
+// Inline icons (no external assets). Decorative: the button around them carries the name.
+type IconProps = { className?: string };
+const common = {
+  fill: "none",
+  stroke: "currentColor",
+  strokeWidth: 2,
+  strokeLinecap: "round" as const,
+  strokeLinejoin: "round" as const,
+  "aria-hidden": true,
+  viewBox: "0 0 24 24",
+};
+
+export const ComposeIcon = ({ className = "h-5 w-5" }: IconProps) => (
+  <svg {...common} className={className}>
+    <path d="M12 20h9" />
+    <path d="M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" />
+  </svg>
+);
+export const SettingsIcon = ({ className = "h-5 w-5" }: IconProps) => (
+  <svg {...common} className={className}>
+    <circle cx="12" cy="12" r="3" />
+    <path d="M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1Z" />
+  </svg>
+);
+export const BackIcon = ({ className = "h-5 w-5" }: IconProps) => (
+  <svg {...common} className={className}>
+    <path d="m15 18-6-6 6-6" />
+  </svg>
+);
+export const SendIcon = ({ className = "h-5 w-5" }: IconProps) => (
+  <svg {...common} className={className}>
+    <path d="M12 19V5" />
+    <path d="m5 12 7-7 7 7" />
+  </svg>
+);
+export const CheckIcon = ({ className = "h-3.5 w-3.5" }: IconProps) => (
+  <svg {...common} className={className}>
+    <path d="M20 6 9 17l-5-5" />
+  </svg>
+);
+export const ClockIcon = ({ className = "h-3.5 w-3.5" }: IconProps) => (
+  <svg {...common} className={className}>
+    <circle cx="12" cy="12" r="9" />
+    <path d="M12 7v5l3 2" />
+  </svg>
+);
+export const AlertIcon = ({ className = "h-3.5 w-3.5" }: IconProps) => (
+  <svg {...common} className={className}>
+    <circle cx="12" cy="12" r="9" />
+    <path d="M12 8v4M12 16h.01" />
+  </svg>
+);
+export const CopyIcon = ({ className = "h-4 w-4" }: IconProps) => (
+  <svg {...common} className={className}>
+    <rect x="9" y="9" width="12" height="12" rx="2" />
+    <path d="M5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1" />
+  </svg>
+);
+export const LockIcon = ({ className = "h-5 w-5" }: IconProps) => (
+  <svg {...common} className={className}>
+    <rect x="4" y="11" width="16" height="10" rx="2" />
+    <path d="M8 11V7a4 4 0 0 1 8 0v4" />
+  </svg>
+);
+export const WalletIcon = ({ className = "h-5 w-5" }: IconProps) => (
+  <svg {...common} className={className}>
+    <path d="M20 7H5a2 2 0 0 1 0-4h13v4" />
+    <path d="M3 5v14a2 2 0 0 0 2 2h15V7" />
+    <path d="M16 14h.01" />
+  </svg>
+);
+export const BellIcon = ({ className = "h-5 w-5" }: IconProps) => (
+  <svg {...common} className={className}>
+    <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+    <path d="M10.3 21a1.9 1.9 0 0 0 3.4 0" />
+  </svg>
+);
+export const ArrowDownIcon = ({ className = "h-4 w-4" }: IconProps) => (
+  <svg {...common} className={className}>
+    <path d="M12 5v14" />
+    <path d="m19 12-7 7-7-7" />
+  </svg>
+);
+export const ChatIcon = ({ className = "h-6 w-6" }: IconProps) => (
+  <svg {...common} className={className}>
+    <path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z" />
+  </svg>
+);
