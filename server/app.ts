@@ -5,17 +5,28 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { cors, createContextValues, type ConnectRouter } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { IdentityApi } from "../lib/proto/identity/api/v1/identity_pb";
 import { NodeApi } from "../lib/proto/messenger/node/v1/node_pb";
 import { MlsApi } from "../lib/proto/mls/api/v1/mls_pb";
+import { createApiHandler } from "./api/adapter";
 import { identityService } from "./api/identity-service";
 import { IdentityStates } from "./api/identity-states";
 import { LIMITS } from "./api/limits";
-import { logInterceptor } from "./api/log-interceptor";
+import {
+  logInterceptor,
+  REQUEST_ID_HEADER,
+  requestIdFrom,
+  requestIdKey,
+} from "./api/log-interceptor";
 import { mlsService } from "./api/mls-service";
 import { nodeService } from "./api/node-service";
-import { noRateLimit, peerKey, rateLimitInterceptor, type RateLimiter } from "./api/rate-limit";
+import {
+  INBOX_HEADER,
+  peerKey,
+  rateLimitGate,
+  TokenBucketLimiter,
+  type RateLimiter,
+} from "./api/rate-limit";
 import type { NodeConfig } from "./config";
 import { errorFields, log } from "./log";
 import { openStore, type Store } from "./store";
@@ -41,7 +52,14 @@ export function isApiPath(url: string): boolean {
 export interface MessageNode {
   store: Store;
   engine: StreamEngine;
-  /** Handles /healthz, CORS preflight and the Connect paths; calls `fallback` for the rest. */
+  /** API requests being served now (streams included). */
+  readonly inFlight: number;
+  /**
+   * Shutdown, first step: /readyz answers 503, new API requests get Unavailable,
+   * open streams end. Connections are the caller's (serve.ts) to close.
+   */
+  drain(): void;
+  /** Handles /healthz, /readyz, CORS preflight and the Connect paths; calls `fallback` for the rest. */
   handle(
     req: http.IncomingMessage,
     res: http.ServerResponse,
@@ -53,8 +71,15 @@ export interface MessageNode {
 
 const CORS_HEADERS = {
   "access-control-allow-methods": cors.allowedMethods.join(", "),
-  "access-control-allow-headers": [...cors.allowedHeaders, "authorization"].join(", "),
-  "access-control-expose-headers": cors.exposedHeaders.join(", "),
+  "access-control-allow-headers": [
+    ...cors.allowedHeaders,
+    "authorization",
+    REQUEST_ID_HEADER,
+    INBOX_HEADER,
+  ].join(", "),
+  "access-control-expose-headers": [...cors.exposedHeaders, REQUEST_ID_HEADER, "retry-after"].join(
+    ", ",
+  ),
   "access-control-max-age": "7200",
 };
 
@@ -64,6 +89,23 @@ function setCors(req: http.IncomingMessage, res: http.ServerResponse): void {
   res.setHeader("access-control-allow-origin", origin); // no cookies are used: any origin may call
   res.setHeader("vary", "origin");
   for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+}
+
+/** The client's address; with trustProxy, the first `x-forwarded-for` hop. */
+export function peerAddress(req: http.IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const xff = req.headers["x-forwarded-for"];
+    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(",")[0]?.trim();
+    if (first) return first.slice(0, 64);
+  }
+  return req.socket.remoteAddress ?? "unknown";
+}
+
+/** A Connect-shaped refusal written before Connect sees the request. */
+function refuse(res: http.ServerResponse, status: number, code: string, message: string): void {
+  res
+    .writeHead(status, { "content-type": "application/json", connection: "close" })
+    .end(JSON.stringify({ code, message }));
 }
 
 export async function createMessageNode(
@@ -83,21 +125,48 @@ export async function createMessageNode(
     router.service(MlsApi, mlsService(store, states, engine));
     router.service(NodeApi, nodeService(engine, version));
   };
-  const connect = connectNodeAdapter({
+  const limiter = opts.rateLimiter ?? new TokenBucketLimiter(config.rateLimit);
+  const requestIds = new WeakMap<http.IncomingMessage, string>();
+  const connect = createApiHandler({
     routes,
     readMaxBytes: LIMITS.maxRequestBytes,
-    interceptors: [logInterceptor, rateLimitInterceptor(opts.rateLimiter ?? noRateLimit)],
+    interceptors: [logInterceptor],
+    requestGate: rateLimitGate(limiter),
     contextValues: (req) =>
-      createContextValues().set(peerKey, req.socket.remoteAddress ?? "unknown"),
+      createContextValues()
+        .set(peerKey, peerAddress(req as http.IncomingMessage, config.trustProxy))
+        .set(requestIdKey, requestIds.get(req as http.IncomingMessage) ?? ""),
   });
+  let draining = false;
+  let inFlight = 0;
 
   return {
     store,
     engine,
+    get inFlight() {
+      return inFlight;
+    },
+    drain() {
+      draining = true;
+      engine.close();
+    },
     handle(req, res, fallback) {
       const url = req.url ?? "/";
-      if (url === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
+      const probe = req.method === "GET" || req.method === "HEAD";
+      if (url === "/healthz" && probe) {
         res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+        return;
+      }
+      if (url === "/readyz" && probe) {
+        if (draining) {
+          res.writeHead(503, { "content-type": "text/plain" }).end("shutting down");
+          return;
+        }
+        void store.ping().then((ok) => {
+          res
+            .writeHead(ok ? 200 : 503, { "content-type": "text/plain" })
+            .end(ok ? "ready" : "database unreachable");
+        });
         return;
       }
       if (isApiPath(url)) {
@@ -106,6 +175,15 @@ export async function createMessageNode(
           res.writeHead(204).end();
           return;
         }
+        const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+        res.setHeader(REQUEST_ID_HEADER, requestId);
+        if (draining) {
+          refuse(res, 503, "unavailable", "the node is shutting down; retry on another node");
+          return;
+        }
+        requestIds.set(req, requestId);
+        inFlight++;
+        res.once("close", () => inFlight--);
         connect(req, res);
         return;
       }
@@ -116,7 +194,9 @@ export async function createMessageNode(
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
     },
     async close() {
+      draining = true;
       engine.close();
+      if (limiter instanceof TokenBucketLimiter) limiter.close();
       try {
         await store.close();
       } catch (err) {

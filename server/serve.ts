@@ -45,13 +45,22 @@ export async function serve(
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info("shutting down", { signal, streams: node.engine.activeStreams });
+    log.info("shutting down", {
+      signal,
+      streams: node.engine.activeStreams,
+      inFlight: node.inFlight,
+    });
+    // Stop accepting; /readyz says 503; streams end (clients resume elsewhere from their cursors).
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    node.engine.close();
-    // Connections go idle as their requests (and the ended streams) finish: close them as they do.
+    node.drain();
+    // Connections go idle as their requests finish: close them as they do.
     const sweep = setInterval(() => server.closeIdleConnections(), 50);
     server.closeIdleConnections();
-    const timer = setTimeout(() => server.closeAllConnections(), 5_000);
+    // In-flight unary calls get the grace period, then every connection is cut.
+    const timer = setTimeout(() => {
+      log.warn("grace period over: closing connections", { inFlight: node.inFlight });
+      server.closeAllConnections();
+    }, config.shutdownGraceMs);
     await closed;
     clearInterval(sweep);
     clearTimeout(timer);

@@ -63,7 +63,10 @@ export function identityService(
           });
         } catch (err) {
           if (err instanceof IdentityError) throw fromIdentityError(err, "identity_update");
-          throw err;
+          // A verifier choking on malformed key or signature bytes: still the client's input.
+          throw invalidArgument(
+            `identity_update cannot be verified: ${err instanceof Error ? err.message : String(err)}`,
+          );
         }
         const signatures = [...next.seenSignatures].filter((s) => !prev?.seenSignatures.has(s));
         if ((await tx.seenSignatures(signatures)).length > 0) {

@@ -1,7 +1,20 @@
-// One log line per rejected or failed RPC, and per stream start/end. Names and
-// codes only: never payloads, keys or signatures.
-import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+// One log line per RPC (procedure, code, ms, request id, peer), per stream start.
+// Names and codes only: never payloads, keys or signatures.
+import { Code, ConnectError, createContextKey, type Interceptor } from "@connectrpc/connect";
 import { log } from "../log";
+import { peerKey } from "./rate-limit";
+
+/** The request's id (the caller's `x-request-id` when well-formed, else generated). */
+export const requestIdKey = createContextKey<string>("", { description: "request id" });
+
+export const REQUEST_ID_HEADER = "x-request-id";
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A caller's id is kept only if it is short and plain (it goes into logs and headers). */
+export function requestIdFrom(header: string | string[] | undefined): string {
+  const v = Array.isArray(header) ? header[0] : header;
+  return v && REQUEST_ID_RE.test(v) ? v : crypto.randomUUID();
+}
 
 /** Long hex (keys, ids, addresses) shortened: the log names the rule, not the material. */
 function redact(text: string): string {
@@ -11,19 +24,27 @@ function redact(text: string): string {
 export const logInterceptor: Interceptor = (next) => async (req) => {
   const started = Date.now();
   const procedure = req.method.parent.typeName + "/" + req.method.name;
+  const requestId = req.contextValues.get(requestIdKey) || undefined;
   try {
     const res = await next(req);
-    if (res.stream) log.info("stream opened", { procedure });
+    if (res.stream) log.info("stream opened", { procedure, requestId });
+    else log.info("rpc", { procedure, code: "ok", ms: Date.now() - started, requestId });
     return res;
   } catch (err) {
     const ce = ConnectError.from(err);
+    // The limiter logs once per client and minute; a line per refusal would let a flood fill the disk.
+    if (ce.code === Code.ResourceExhausted && ce.metadata.has("retry-after")) throw err;
     const fields = {
       procedure,
       code: Code[ce.code],
       reason: redact(ce.rawMessage),
       ms: Date.now() - started,
+      requestId,
+      peer: req.contextValues.get(peerKey),
     };
-    if (ce.code === Code.Internal || ce.code === Code.Unknown) log.error("rpc failed", fields);
+    // The caller went away (closed the connection, aborted): not a fault of the node.
+    if (req.signal.aborted) log.info("rpc cancelled", fields);
+    else if (ce.code === Code.Internal || ce.code === Code.Unknown) log.error("rpc failed", fields);
     else log.info("rpc rejected", fields);
     throw err;
   }

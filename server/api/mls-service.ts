@@ -66,7 +66,10 @@ export function mlsService(
         kp = parseKeyPackage(bytes);
       } catch (err) {
         if (err instanceof MlsError) throw fromMlsError(err, field);
-        throw err;
+        // The decoder can throw a plain TypeError on some malformed bytes: still the client's input.
+        throw invalidArgument(
+          `${field} cannot be decoded as a KeyPackage: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
       const nowS = BigInt(Math.floor(Date.now() / 1000));
       if (kp.notAfter !== undefined && kp.notAfter < nowS) {

@@ -1,9 +1,28 @@
-// Seam for the rate limiter (a later issue): every RPC passes through `check`
-// before its handler. Throw ConnectError(ResourceExhausted) to refuse.
-import { createContextKey, type Interceptor } from "@connectrpc/connect";
+// Per-client token buckets. Every RPC passes through `check` before its handler;
+// over budget it throws ResourceExhausted (HTTP 429) with a `retry-after` header.
+//
+// Keys: a request is charged to TWO buckets of its class (read or write):
+//   - (address, inbox): the normal budget. The inbox comes from an optional
+//     `x-inbox-id` header (64 lowercase hex); without it the inbox is "-".
+//   - (address): the address's total, `ipMultiplier` times the normal budget, so
+//     several users behind one NAT each get a full budget, and forging inbox ids
+//     cannot lift one address above its total. The header is not authenticated:
+//     it can only split an address's budget, never grow it past the total.
+// Streams are charged one read when opened. Memory: a bucket refilled to full is
+// the same as no bucket, so a sweep drops those; a hard cap evicts the oldest.
+import { Code, ConnectError, createContextKey, type HandlerContext } from "@connectrpc/connect";
+import type { RateLimitConfig } from "../config";
+import { log } from "../log";
+
+export interface RateCall {
+  procedure: string;
+  peer: string;
+  inbox?: string;
+  streaming: boolean;
+}
 
 export interface RateLimiter {
-  check(call: { procedure: string; peer: string; streaming: boolean }): void | Promise<void>;
+  check(call: RateCall): void | Promise<void>;
 }
 
 export const noRateLimit: RateLimiter = { check: () => undefined };
@@ -11,13 +30,153 @@ export const noRateLimit: RateLimiter = { check: () => undefined };
 /** The caller's address, set per request by the HTTP adapter. */
 export const peerKey = createContextKey<string>("unknown", { description: "client address" });
 
-export function rateLimitInterceptor(limiter: RateLimiter): Interceptor {
-  return (next) => async (req) => {
+export const INBOX_HEADER = "x-inbox-id";
+const INBOX_RE = /^[0-9a-f]{64}$/;
+
+/** Methods that store something; everything else (streams included) is a read. */
+const WRITES = new Set([
+  "SendGroupMessages",
+  "SendWelcomeMessages",
+  "UploadKeyPackage",
+  "PublishIdentityUpdate",
+]);
+
+export function isWrite(procedure: string): boolean {
+  return WRITES.has(procedure.slice(procedure.lastIndexOf("/") + 1));
+}
+
+export interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export interface Rate {
+  perMs: number;
+  burst: number;
+}
+
+/** Pure refill: the bucket as it stands at `now`. */
+export function refill(b: Bucket | undefined, rate: Rate, now: number): Bucket {
+  if (!b) return { tokens: rate.burst, at: now };
+  return { tokens: Math.min(rate.burst, b.tokens + (now - b.at) * rate.perMs), at: now };
+}
+
+/** Milliseconds until `b` holds one token. */
+export function waitMs(b: Bucket, rate: Rate): number {
+  return b.tokens >= 1 ? 0 : Math.ceil((1 - b.tokens) / rate.perMs);
+}
+
+const perMin = (n: number, burst: number): Rate | undefined =>
+  n > 0 ? { perMs: n / 60_000, burst } : undefined;
+
+export class TokenBucketLimiter implements RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly rates: Record<"r" | "w", { one?: Rate; all?: Rate }>;
+  private readonly lastLogged = new Map<string, number>();
+  private readonly sweeper: NodeJS.Timeout;
+  refused = 0;
+
+  constructor(
+    private readonly config: RateLimitConfig,
+    private readonly now: () => number = Date.now,
+  ) {
+    const m = config.ipMultiplier;
+    this.rates = {
+      r: {
+        one: perMin(config.readsPerMin, config.readBurst),
+        all: perMin(config.readsPerMin * m, config.readBurst * m),
+      },
+      w: {
+        one: perMin(config.writesPerMin, config.writeBurst),
+        all: perMin(config.writesPerMin * m, config.writeBurst * m),
+      },
+    };
+    this.sweeper = setInterval(() => this.sweep(), 30_000).unref();
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  check(call: RateCall): void {
+    const cls = isWrite(call.procedure) ? "w" : "r";
+    const { one, all } = this.rates[cls];
+    if (!one || !all) return;
+    const inbox = call.inbox && INBOX_RE.test(call.inbox) ? call.inbox : "-";
+    const keyOne = `${cls}|${call.peer}|${inbox}`;
+    const keyAll = `${cls}|${call.peer}`;
+    const now = this.now();
+    const a = refill(this.buckets.get(keyOne), one, now);
+    const b = refill(this.buckets.get(keyAll), all, now);
+    if (a.tokens >= 1 && b.tokens >= 1) {
+      a.tokens -= 1;
+      b.tokens -= 1;
+      this.put(keyOne, a);
+      this.put(keyAll, b);
+      return;
+    }
+    this.put(keyOne, a);
+    this.put(keyAll, b);
+    this.refused++;
+    const wait = Math.max(waitMs(a, one), waitMs(b, all));
+    const seconds = Math.max(1, Math.ceil(wait / 1000));
+    const what = cls === "w" ? "writes" : "reads";
+    const budget = cls === "w" ? this.config.writesPerMin : this.config.readsPerMin;
+    this.logOnce(keyOne, call, what);
+    throw new ConnectError(
+      `rate limit: too many ${what} from this client (budget ${budget}/min); retry in ${seconds} s`,
+      Code.ResourceExhausted,
+      { "retry-after": String(seconds) },
+    );
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private put(key: string, b: Bucket): void {
+    // Re-insert so Map order is least-recently-used first (the hard cap evicts from the front).
+    this.buckets.delete(key);
+    this.buckets.set(key, b);
+    while (this.buckets.size > this.config.maxBuckets) {
+      const oldest = this.buckets.keys().next().value;
+      if (oldest === undefined) break;
+      this.buckets.delete(oldest);
+    }
+  }
+
+  /** Drops buckets that have refilled to full: forgetting them changes nothing. */
+  sweep(): void {
+    const now = this.now();
+    for (const [key, b] of this.buckets) {
+      const cls = key[0] as "r" | "w";
+      const rate = key.split("|").length === 3 ? this.rates[cls].one : this.rates[cls].all;
+      if (!rate || refill(b, rate, now).tokens >= rate.burst) this.buckets.delete(key);
+    }
+    for (const [key, at] of this.lastLogged) if (now - at > 60_000) this.lastLogged.delete(key);
+  }
+
+  /** One log line per client and minute, not one per refused call (no log flood). */
+  private logOnce(key: string, call: RateCall, what: string): void {
+    const now = this.now();
+    const last = this.lastLogged.get(key);
+    if (last !== undefined && now - last < 60_000) return;
+    this.lastLogged.set(key, now);
+    log.warn("rate limited", { peer: call.peer, procedure: call.procedure, class: what });
+  }
+}
+
+/**
+ * Connect's request gate: runs before the body is read, so a refused caller costs
+ * no parsing. The error's metadata becomes the `retry-after` response header.
+ */
+export function rateLimitGate(limiter: RateLimiter): (ctx: HandlerContext) => Promise<void> {
+  return async (ctx) => {
     await limiter.check({
-      procedure: req.url,
-      peer: req.contextValues.get(peerKey),
-      streaming: req.stream,
+      procedure: ctx.method.name,
+      peer: ctx.values.get(peerKey),
+      inbox: ctx.requestHeader.get(INBOX_HEADER) ?? undefined,
+      streaming: ctx.method.methodKind !== "unary",
     });
-    return next(req);
   };
 }

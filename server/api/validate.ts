@@ -51,7 +51,9 @@ export function groupMessageInsert(input: GroupMessageInput, i: number): GroupMe
     header = readMessageHeader(v1.data);
   } catch (err) {
     if (err instanceof MlsError) throw fromMlsError(err, `${field}.data`);
-    throw err;
+    throw invalidArgument(
+      `${field}.data cannot be read as an MLS message: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   if (header.wireFormat !== "private" && header.wireFormat !== "public") {
     throw invalidArgument(

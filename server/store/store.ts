@@ -114,6 +114,22 @@ export class Store {
     return this.driver.close();
   }
 
+  /** Readiness: the database answers a trivial query within `timeoutMs`. */
+  async ping(timeoutMs = 2000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      return await Promise.race([
+        this.driver.query("SELECT 1 AS ok").then(() => true, () => false),
+        timeout,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   // ---- fan-out -----------------------------------------------------------
 
   private onNotify(payload: string): void {

@@ -59,7 +59,9 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<StartedNod
     delete env.DATABASE_URL;
     delete env.DATABASE_SCHEMA;
   }
-  const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["server/node-main.ts"], {
+  // The node itself, not the tsx CLI: the CLI runs the script in a child process, so a
+  // SIGKILL to it would orphan the real node (still listening) instead of crashing it.
+  const child = spawn(process.execPath, ["--import", "tsx", "server/node-main.ts"], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,163 @@
+// The Connect HTTP adapter (connectNodeAdapter's job) plus a request-body check.
+// Why: Connect 2.2 answers an unparsable *binary* body with Internal (HTTP 500),
+// so garbage from a client would look like a server fault. Each binary request is
+// parsed once here first; a bad one is refused with InvalidArgument naming the
+// problem, an oversized one with ResourceExhausted (no retry-after: retrying the
+// same body cannot help). JSON bodies already get InvalidArgument from Connect.
+import { fromBinary, type DescMessage } from "@bufbuild/protobuf";
+import {
+  Code,
+  ConnectError,
+  createConnectRouter,
+  type ConnectRouter,
+  type ConnectRouterOptions,
+  type ContextValues,
+} from "@connectrpc/connect";
+import {
+  compressionBrotli,
+  compressionGzip,
+  universalRequestFromNodeRequest,
+  universalResponseToNodeResponse,
+} from "@connectrpc/connect-node";
+import type http from "node:http";
+import { log, errorFields } from "../log";
+
+export interface ApiHandlerOptions extends ConnectRouterOptions {
+  routes: (router: ConnectRouter) => void;
+  readMaxBytes: number;
+  contextValues: (req: http.IncomingMessage) => ContextValues;
+}
+
+const COMPRESSIONS = [compressionGzip, compressionBrotli];
+
+/** Whole-body formats (Connect unary) vs enveloped ones (Connect streaming, gRPC, gRPC-web). */
+type BodyFormat = "binary" | "enveloped-binary" | "enveloped-json" | "other";
+
+function bodyFormat(contentType: string): BodyFormat {
+  const ct = contentType.split(";")[0]!.trim().toLowerCase();
+  if (ct === "application/proto") return "binary";
+  if (
+    ct === "application/connect+proto" ||
+    ct === "application/grpc" ||
+    ct === "application/grpc+proto" ||
+    ct === "application/grpc-web" ||
+    ct === "application/grpc-web+proto"
+  )
+    return "enveloped-binary";
+  if (ct === "application/connect+json" || ct === "application/grpc-web+json") {
+    return "enveloped-json";
+  }
+  return "other";
+}
+
+const badFrame = (msg: string) => new ConnectError(`request framing: ${msg}`, Code.InvalidArgument);
+
+const tooBig = (max: number) =>
+  new ConnectError(`request body exceeds ${max} bytes`, Code.ResourceExhausted);
+
+async function decompress(bytes: Uint8Array, encoding: string | null, max: number) {
+  if (!encoding || encoding === "identity") return bytes;
+  const c = COMPRESSIONS.find((x) => x.name === encoding);
+  if (!c) return undefined; // Connect refuses unknown encodings itself
+  try {
+    return await c.decompress(bytes, max);
+  } catch (err) {
+    throw ConnectError.from(err).code === Code.ResourceExhausted
+      ? tooBig(max)
+      : new ConnectError(`request body: bad ${encoding} data`, Code.InvalidArgument);
+  }
+}
+
+function parseOrRefuse(schema: DescMessage, bytes: Uint8Array, where: string): void {
+  try {
+    fromBinary(schema, bytes);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new ConnectError(
+      `${where} is not a valid ${schema.typeName}: ${why}`,
+      Code.InvalidArgument,
+    );
+  }
+}
+
+/** Reads the body (≤ max), checks it parses, then hands Connect the same bytes. */
+async function* checkedBody(
+  body: AsyncIterable<Uint8Array>,
+  schema: DescMessage,
+  format: Exclude<BodyFormat, "other">,
+  header: Headers,
+  max: number,
+): AsyncGenerator<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > max) throw tooBig(max);
+    chunks.push(chunk);
+  }
+  const all = Buffer.concat(chunks);
+  if (format === "binary") {
+    const plain = await decompress(all, header.get("content-encoding"), max);
+    if (plain) parseOrRefuse(schema, plain, "request body");
+  } else {
+    // Every RPC here takes exactly one request message: one frame, flags 0 (or 1 =
+    // compressed, when an encoding was named). Connect itself would answer some broken
+    // frames with Unimplemented or Internal.
+    const encoding = header.get("connect-content-encoding") ?? header.get("grpc-encoding");
+    if (all.length < 5) throw badFrame(`${all.length} bytes is shorter than one 5-byte frame header`);
+    const flags = all[0]!;
+    const len = all.readUInt32BE(1);
+    if (5 + len !== all.length) {
+      throw badFrame(`the frame says ${len} bytes but ${all.length - 5} follow (one message expected)`);
+    }
+    if (flags !== 0 && !(flags === 1 && encoding && encoding !== "identity")) {
+      throw badFrame(`frame flags 0x${flags.toString(16)} are not allowed on a request message`);
+    }
+    if (format === "enveloped-binary") {
+      const payload = all.subarray(5);
+      const plain = flags === 1 ? await decompress(payload, encoding, max) : payload;
+      if (plain) parseOrRefuse(schema, plain, "request message");
+    }
+  }
+  yield all;
+}
+
+export function createApiHandler(options: ApiHandlerOptions): http.RequestListener {
+  const router = createConnectRouter({
+    ...options,
+    acceptCompression: COMPRESSIONS,
+  });
+  options.routes(router);
+  const paths = new Map(router.handlers.map((h) => [h.requestPath, h]));
+  return (req, res) => {
+    const uHandler = paths.get(req.url?.split("?", 2)[0] ?? "");
+    if (!uHandler) {
+      res.writeHead(404).end();
+      return;
+    }
+    const uReq = universalRequestFromNodeRequest(req, res, undefined, options.contextValues(req));
+    const format = bodyFormat(req.headers["content-type"] ?? "");
+    const checked =
+      format === "other" || req.method !== "POST"
+        ? uReq
+        : {
+            ...uReq,
+            body: checkedBody(
+              uReq.body as AsyncIterable<Uint8Array>,
+              uHandler.method.input,
+              format,
+              uReq.header,
+              options.readMaxBytes,
+            ),
+          };
+    uHandler(checked)
+      .then((uRes) => universalResponseToNodeResponse(uRes, res))
+      .catch((reason) => {
+        // The caller went away mid-response (EPIPE, reset): nothing to answer, nothing broken.
+        if (ConnectError.from(reason).code === Code.Aborted || res.destroyed || req.socket.destroyed) {
+          return;
+        }
+        log.error("rpc handler failed", { procedure: uHandler.method.name, ...errorFields(reason) });
+      });
+  };
+}
