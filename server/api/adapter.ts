@@ -104,11 +104,14 @@ async function* checkedBody(
     // compressed, when an encoding was named). Connect itself would answer some broken
     // frames with Unimplemented or Internal.
     const encoding = header.get("connect-content-encoding") ?? header.get("grpc-encoding");
-    if (all.length < 5) throw badFrame(`${all.length} bytes is shorter than one 5-byte frame header`);
+    if (all.length < 5)
+      throw badFrame(`${all.length} bytes is shorter than one 5-byte frame header`);
     const flags = all[0]!;
     const len = all.readUInt32BE(1);
     if (5 + len !== all.length) {
-      throw badFrame(`the frame says ${len} bytes but ${all.length - 5} follow (one message expected)`);
+      throw badFrame(
+        `the frame says ${len} bytes but ${all.length - 5} follow (one message expected)`,
+      );
     }
     if (flags !== 0 && !(flags === 1 && encoding && encoding !== "identity")) {
       throw badFrame(`frame flags 0x${flags.toString(16)} are not allowed on a request message`);
@@ -154,10 +157,17 @@ export function createApiHandler(options: ApiHandlerOptions): http.RequestListen
       .then((uRes) => universalResponseToNodeResponse(uRes, res))
       .catch((reason) => {
         // The caller went away mid-response (EPIPE, reset): nothing to answer, nothing broken.
-        if (ConnectError.from(reason).code === Code.Aborted || res.destroyed || req.socket.destroyed) {
+        if (
+          ConnectError.from(reason).code === Code.Aborted ||
+          res.destroyed ||
+          req.socket.destroyed
+        ) {
           return;
         }
-        log.error("rpc handler failed", { procedure: uHandler.method.name, ...errorFields(reason) });
+        log.error("rpc handler failed", {
+          procedure: uHandler.method.name,
+          ...errorFields(reason),
+        });
       });
   };
 }

@@ -122,7 +122,10 @@ export class Store {
     });
     try {
       return await Promise.race([
-        this.driver.query("SELECT 1 AS ok").then(() => true, () => false),
+        this.driver.query("SELECT 1 AS ok").then(
+          () => true,
+          () => false,
+        ),
         timeout,
       ]);
     } finally {

@@ -24,7 +24,12 @@ function refusal(fn: () => void): ConnectError {
   throw new Error("expected a refusal");
 }
 
-const read = (peer: string, inbox?: string) => ({ procedure: "GetNodeInfo", peer, inbox, streaming: false });
+const read = (peer: string, inbox?: string) => ({
+  procedure: "GetNodeInfo",
+  peer,
+  inbox,
+  streaming: false,
+});
 const write = (peer: string) => ({ procedure: "SendGroupMessages", peer, streaming: false });
 
 describe("TokenBucketLimiter", () => {

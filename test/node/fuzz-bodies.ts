@@ -66,7 +66,7 @@ export function mutateBinary(rng: Rng, valid: Uint8Array): Uint8Array {
     }
     default: {
       // a random field tag with a random wire type and a lying length
-      const tag = (1 + rng.int(40)) << 3 | rng.int(8);
+      const tag = ((1 + rng.int(40)) << 3) | rng.int(8);
       return concat(b, Uint8Array.of(tag & 0x7f, 2 + rng.int(250)), rng.bytes(rng.int(8)));
     }
   }
@@ -78,7 +78,7 @@ const SCALARS: unknown[] = [
   false,
   0,
   -1,
-  1e309,
+  Number.POSITIVE_INFINITY,
   -0,
   2 ** 64,
   "18446744073709551616",
@@ -96,12 +96,17 @@ const SCALARS: unknown[] = [
 
 export function randomJson(rng: Rng, schema: DescMessage | undefined, depth = 0): unknown {
   if (depth > 4 || rng.int(4) === 0) return rng.pick(SCALARS);
-  if (rng.int(5) === 0) return Array.from({ length: rng.int(4) }, () => randomJson(rng, schema, depth + 1));
+  if (rng.int(5) === 0)
+    return Array.from({ length: rng.int(4) }, () => randomJson(rng, schema, depth + 1));
   const out: Record<string, unknown> = {};
   const fields = schema?.fields ?? [];
   for (let i = 0, n = rng.int(5); i < n; i++) {
     const f = fields.length > 0 && rng.int(5) > 0 ? rng.pick(fields) : undefined;
-    const name = f ? (rng.int(2) ? f.jsonName : f.name) : rng.pick(["@type", "__proto__", "constructor", "z"]);
+    const name = f
+      ? rng.int(2)
+        ? f.jsonName
+        : f.name
+      : rng.pick(["@type", "__proto__", "constructor", "z"]);
     out[name] = randomJson(rng, f?.message, depth + 1);
   }
   return out;
@@ -116,7 +121,11 @@ export function mutateJson(rng: Rng, valid: unknown, schema: DescMessage): strin
   if (mode === 1) return text.slice(0, rng.int(text.length + 1)); // truncated text
   if (mode === 2) {
     const at = rng.int(text.length + 1);
-    return text.slice(0, at) + rng.pick(["{", "}", "\"", ",", "]", "\\", "\u0000", "1e99999"]) + text.slice(at);
+    return (
+      text.slice(0, at) +
+      rng.pick(["{", "}", '"', ",", "]", "\\", "\u0000", "1e99999"]) +
+      text.slice(at)
+    );
   }
   return text;
 }
@@ -137,7 +146,12 @@ export function envelope(rng: Rng, payload: Uint8Array, corrupt: boolean): Uint8
   const head = new Uint8Array(5);
   const dv = new DataView(head.buffer);
   head[0] = corrupt && rng.int(2) ? rng.int(256) : 0;
-  dv.setUint32(1, corrupt ? rng.pick([0, payload.length + 1 + rng.int(100), 0xffffffff, rng.int(2 ** 31)]) : payload.length);
+  dv.setUint32(
+    1,
+    corrupt
+      ? rng.pick([0, payload.length + 1 + rng.int(100), 0xffffffff, rng.int(2 ** 31)])
+      : payload.length,
+  );
   return concat(head, payload);
 }
 

@@ -47,11 +47,7 @@ afterAll(async () => {
 });
 
 type Method = DescMethod;
-const methods: Method[] = [
-  ...IdentityApi.methods,
-  ...MlsApi.methods,
-  ...NodeApi.methods,
-];
+const methods: Method[] = [...IdentityApi.methods, ...MlsApi.methods, ...NodeApi.methods];
 
 /** One valid request per RPC (the seeds the mutations start from). */
 async function validRequests(): Promise<Map<string, unknown>> {
@@ -79,16 +75,42 @@ async function validRequests(): Promise<Map<string, unknown>> {
   return new Map<string, unknown>([
     ["PublishIdentityUpdate", { identityUpdate: update }],
     ["GetIdentityUpdates", { requests: [{ inboxId, sequenceId: 0n }] }],
-    ["GetInboxIds", { requests: [{ identifier: wallet.address, identifierKind: IdentifierKind.ETHEREUM }] }],
-    ["SendGroupMessages", { messages: [{ version: { case: "v1", value: { data: msg, senderHmac: new Uint8Array(32), shouldPush: true } } }] }],
+    [
+      "GetInboxIds",
+      { requests: [{ identifier: wallet.address, identifierKind: IdentifierKind.ETHEREUM }] },
+    ],
+    [
+      "SendGroupMessages",
+      {
+        messages: [
+          {
+            version: {
+              case: "v1",
+              value: { data: msg, senderHmac: new Uint8Array(32), shouldPush: true },
+            },
+          },
+        ],
+      },
+    ],
     ["SendWelcomeMessages", { messages: [{ version: { case: "v1", value: welcome } }] }],
-    ["UploadKeyPackage", { keyPackage: { keyPackageTlsSerialized: kp.keyPackageBytes }, isInboxIdCredential: true }],
+    [
+      "UploadKeyPackage",
+      { keyPackage: { keyPackageTlsSerialized: kp.keyPackageBytes }, isInboxIdCredential: true },
+    ],
     ["FetchKeyPackages", { installationKeys: [inst.publicKey] }],
     ["QueryGroupMessages", { groupId, pagingInfo: { limit: 10, idCursor: 0n } }],
     ["QueryWelcomeMessages", { installationKey: inst.publicKey, pagingInfo: { limit: 10 } }],
     ["SubscribeGroupMessages", { filters: [{ groupId, idCursor: 0n }] }],
     ["SubscribeWelcomeMessages", { filters: [{ installationKey: inst.publicKey, idCursor: 0n }] }],
-    ["Subscribe", { filters: [{ topic: { case: "groupId", value: groupId }, idCursor: 0n }, { topic: { case: "installationKey", value: inst.publicKey }, idCursor: 0n }] }],
+    [
+      "Subscribe",
+      {
+        filters: [
+          { topic: { case: "groupId", value: groupId }, idCursor: 0n },
+          { topic: { case: "installationKey", value: inst.publicKey }, idCursor: 0n },
+        ],
+      },
+    ],
     ["GetNodeInfo", {}],
   ]);
 }
@@ -119,20 +141,43 @@ function makeProbe(rng: Rng, method: Method, { bin, json }: Seed): Probe {
   if (r < 1) {
     // over the 8 MiB request cap
     const big = new Uint8Array(9 * 1024 * 1024 + rng.int(1000));
-    return { contentType: streaming ? "application/connect+proto" : "application/proto", body: big, kind: streaming ? "connect-stream" : "unary", oversize: true, streaming };
+    return {
+      contentType: streaming ? "application/connect+proto" : "application/proto",
+      body: big,
+      kind: streaming ? "connect-stream" : "unary",
+      oversize: true,
+      streaming,
+    };
   }
   if (r < 12) {
     const payload = mutateBinary(rng, bin);
-    return { contentType: "application/grpc-web+proto", body: envelope(rng, payload, rng.int(5) === 0), kind: "grpc-web", streaming };
+    return {
+      contentType: "application/grpc-web+proto",
+      body: envelope(rng, payload, rng.int(5) === 0),
+      kind: "grpc-web",
+      streaming,
+    };
   }
   const asJson = r >= 70;
   const payload = asJson
-    ? utf8(rng.int(6) === 0 ? JSON.stringify(randomJson(rng, schema)) : mutateJson(rng, json, schema))
+    ? utf8(
+        rng.int(6) === 0 ? JSON.stringify(randomJson(rng, schema)) : mutateJson(rng, json, schema),
+      )
     : mutateBinary(rng, bin);
   if (streaming) {
-    return { contentType: asJson ? "application/connect+json" : "application/connect+proto", body: envelope(rng, payload, rng.int(5) === 0), kind: "connect-stream", streaming };
+    return {
+      contentType: asJson ? "application/connect+json" : "application/connect+proto",
+      body: envelope(rng, payload, rng.int(5) === 0),
+      kind: "connect-stream",
+      streaming,
+    };
   }
-  return { contentType: asJson ? "application/json" : "application/proto", body: payload, kind: "unary", streaming };
+  return {
+    contentType: asJson ? "application/json" : "application/proto",
+    body: payload,
+    kind: "unary",
+    streaming,
+  };
 }
 
 const FAULT_CODES = new Set(["internal", "unknown", "data_loss", "unimplemented"]);
@@ -172,10 +217,13 @@ function sendOnce(path: string, probe: Probe): Promise<string | undefined> {
         }
         const chunks: Buffer[] = [];
         // A stream the fuzz opened validly stays open: 60 ms of quiet is enough.
-        const timer = setTimeout(() => {
-          req.destroy();
-          resolve(undefined);
-        }, unary ? 10_000 : 60);
+        const timer = setTimeout(
+          () => {
+            req.destroy();
+            resolve(undefined);
+          },
+          unary ? 10_000 : 60,
+        );
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("error", () => undefined);
         res.on("end", () => {
@@ -189,7 +237,9 @@ function sendOnce(path: string, probe: Probe): Promise<string | undefined> {
             return resolve(GRPC_FAULTS.has(code) ? `grpc-status ${code}` : undefined);
           }
           const end = lastEnvelope(body);
-          const code = end ? (JSON.parse(end) as { error?: { code?: string } }).error?.code : undefined;
+          const code = end
+            ? (JSON.parse(end) as { error?: { code?: string } }).error?.code
+            : undefined;
           resolve(code && FAULT_CODES.has(code) ? `end-stream ${code}` : undefined);
         });
       },
@@ -202,7 +252,8 @@ function sendOnce(path: string, probe: Probe): Promise<string | undefined> {
       resolve(probe.oversize || !unary ? undefined : "no answer within 10 s");
     });
     req.on("error", (err) => {
-      if (req.reusedSocket && (err as NodeJS.ErrnoException).code === "ECONNRESET") return resolve(RETRY);
+      if (req.reusedSocket && (err as NodeJS.ErrnoException).code === "ECONNRESET")
+        return resolve(RETRY);
       // The node may cut a 9 MiB upload short after refusing it; anything else is a fault.
       resolve(probe.oversize ? undefined : `request error ${err.message}`);
     });
@@ -247,17 +298,22 @@ describe("fuzzing every RPC", () => {
           const fault = await send(path, probe);
           sent++;
           if (fault && faults.length < 20) {
-            faults.push(`${method.name} ${probe.contentType} ${fault}: ${Buffer.from(probe.body.slice(0, 120)).toString("hex")}`);
+            faults.push(
+              `${method.name} ${probe.contentType} ${fault}: ${Buffer.from(probe.body.slice(0, 120)).toString("hex")}`,
+            );
           }
         }
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-      if (process.env.FUZZ_VERBOSE) console.log(`fuzz: ${method.name} done at ${Date.now() - started} ms`);
+      if (process.env.FUZZ_VERBOSE)
+        console.log(`fuzz: ${method.name} done at ${Date.now() - started} ms`);
       expect(node.child.exitCode, `node alive after ${method.name}`).toBeNull();
     }
     const secs = (Date.now() - started) / 1000;
     console.log(`fuzz: ${sent} bodies over ${methods.length} RPCs in ${secs.toFixed(1)} s`);
-    const failedLogs = node.logs.filter((l) => l.includes('"rpc failed"') || l.includes("handler failed"));
+    const failedLogs = node.logs.filter(
+      (l) => l.includes('"rpc failed"') || l.includes("handler failed"),
+    );
     expect({ faults, nodeLog: failedLogs.slice(0, 10) }).toEqual({ faults: [], nodeLog: [] });
     expect(sent).toBeGreaterThanOrEqual(PER_RPC * methods.length);
 

@@ -95,7 +95,8 @@ describe.runIf(TEST_DATABASE_URL)("load through two nodes with a SIGKILL mid-run
     // ---- identities: real inboxes registered on the node, key packages uploaded
     const members: Member[] = [];
     const keys = new Set<string>();
-    const auth: AuthService = (inboxId, key) => Promise.resolve(keys.has(`${inboxId}:${toHex(key)}`));
+    const auth: AuthService = (inboxId, key) =>
+      Promise.resolve(keys.has(`${inboxId}:${toHex(key)}`));
     const kps = await Promise.all(
       Array.from({ length: GROUPS * PER_GROUP }, async (_, i) => {
         const wallet = newWallet();
@@ -112,7 +113,15 @@ describe.runIf(TEST_DATABASE_URL)("load through two nodes with a SIGKILL mid-run
         const kp = await createKeyPackage(signer);
         await client.uploadKeyPackage(kp.keyPackageBytes);
         keys.add(`${inboxId}:${toHex(inst.publicKey)}`);
-        members.push({ name: `m${i}`, signer, client, lock: new Lock(), sent: [], received: [], own: new Set() });
+        members.push({
+          name: `m${i}`,
+          signer,
+          client,
+          lock: new Lock(),
+          sent: [],
+          received: [],
+          own: new Set(),
+        });
         return { i, kp };
       }),
     );
@@ -130,7 +139,11 @@ describe.runIf(TEST_DATABASE_URL)("load through two nodes with a SIGKILL mid-run
       });
       const others = ms.slice(1);
       const fetched = await creator.client.fetchKeyPackages(others.map((m) => m.signer.publicKey));
-      const added = await addMembers(created, fetched.map((k) => k!), auth);
+      const added = await addMembers(
+        created,
+        fetched.map((k) => k!),
+        auth,
+      );
       creator.group = mergeOwnCommit(created, added.pending);
       for (const m of others) {
         const own = kps[Number(m.name.slice(1))]!.kp;
@@ -152,7 +165,9 @@ describe.runIf(TEST_DATABASE_URL)("load through two nodes with a SIGKILL mid-run
     let disconnects = 0;
     const receiving = groups.flatMap(({ id, members: ms }) =>
       ms.map(async (m) => {
-        const sub = new ResumableSubscription(m.client, [{ topic: { kind: "group", id }, cursor: 0n }]);
+        const sub = new ResumableSubscription(m.client, [
+          { topic: { kind: "group", id }, cursor: 0n },
+        ]);
         subs.push(sub);
         for await (const ev of sub) {
           if (ev.kind === "disconnected") disconnects++;
@@ -169,7 +184,11 @@ describe.runIf(TEST_DATABASE_URL)("load through two nodes with a SIGKILL mid-run
             });
             expect(out.kind).toBe("application");
             if (out.kind === "application") {
-              m.received.push({ id: ev.message.id, text: fromUtf8(out.plaintext), sender: out.senderInboxId });
+              m.received.push({
+                id: ev.message.id,
+                text: fromUtf8(out.plaintext),
+                sender: out.senderInboxId,
+              });
             }
           }
           if (m.received.length >= expectedPerMember) return;
@@ -224,7 +243,10 @@ describe.runIf(TEST_DATABASE_URL)("load through two nodes with a SIGKILL mid-run
     const killedAt = await crash;
     const sendMs = Date.now() - t0 - setupMs;
     const timeout = new Promise((_, reject) =>
-      setTimeout(() => reject(new Error("receivers did not get every message within 90 s")), 90_000),
+      setTimeout(
+        () => reject(new Error("receivers did not get every message within 90 s")),
+        90_000,
+      ),
     );
     await Promise.race([Promise.all(receiving), timeout]);
     for (const s of subs) s.close();
@@ -239,7 +261,10 @@ describe.runIf(TEST_DATABASE_URL)("load through two nodes with a SIGKILL mid-run
           `SELECT count(*) AS n, count(DISTINCT data) AS d FROM ${schema}.group_messages WHERE group_id = $1`,
           [Buffer.from(id)],
         );
-        expect(rows.rows[0]).toEqual({ n: String(PER_MEMBER * PER_GROUP), d: String(PER_MEMBER * PER_GROUP) });
+        expect(rows.rows[0]).toEqual({
+          n: String(PER_MEMBER * PER_GROUP),
+          d: String(PER_MEMBER * PER_GROUP),
+        });
       }
     } finally {
       await db.end();
@@ -255,7 +280,9 @@ describe.runIf(TEST_DATABASE_URL)("load through two nodes with a SIGKILL mid-run
         // every other member's messages, each once, in the order they were sent
         for (const other of ms) {
           if (other === m) continue;
-          const got = m.received.filter((r) => r.sender === other.signer.inboxId).map((r) => r.text);
+          const got = m.received
+            .filter((r) => r.sender === other.signer.inboxId)
+            .map((r) => r.text);
           expect(got).toEqual(sentByInbox.get(other.signer.inboxId));
         }
         expect(m.received.filter((r) => r.text === "(own)")).toHaveLength(PER_MEMBER);

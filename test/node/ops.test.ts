@@ -36,7 +36,9 @@ describe("probes", () => {
 
   it("/readyz answers 503 when the database is gone (in-process node, store closed)", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "readyz-"));
-    const mn = await createMessageNode(loadConfig({ DATA_DIR: dataDir, PORT: "0" } as unknown as NodeJS.ProcessEnv));
+    const mn = await createMessageNode(
+      loadConfig({ DATA_DIR: dataDir, PORT: "0" } as unknown as NodeJS.ProcessEnv),
+    );
     const server = http.createServer((req, res) => mn.handle(req, res));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -91,7 +93,9 @@ describe("request ids and logs", () => {
       messages: [{ version: { case: "v1", value: { data: privateMessage(groupId, secret) } } }],
     });
     // and a rejected one that carries a key in its reason
-    await api.mls.fetchKeyPackages({ installationKeys: [new Uint8Array(31).fill(0xab)] }).catch(() => undefined);
+    await api.mls
+      .fetchKeyPackages({ installationKeys: [new Uint8Array(31).fill(0xab)] })
+      .catch(() => undefined);
     await new Promise((r) => setTimeout(r, 200));
     const all = node.logs.join("\n");
     expect(all).not.toContain("TOP-SECRET");
