@@ -58,6 +58,9 @@ export class ApiError extends Error {
     const retryAfterMs = retryAfter
       ? Math.max(0, Number(retryAfter) * 1000) || undefined
       : undefined;
-    return new ApiError(code, `${rpc}: ${ce.rawMessage}`, RETRYABLE.has(code), retryAfterMs, err);
+    // A 429 without retry-after is a request too big to ever pass, not a busy node.
+    const retryable =
+      code === "resource_exhausted" ? retryAfterMs !== undefined : RETRYABLE.has(code);
+    return new ApiError(code, `${rpc}: ${ce.rawMessage}`, retryable, retryAfterMs, err);
   }
 }

@@ -41,16 +41,25 @@ export class NodeClient {
   private readonly identity: Client<typeof IdentityApi>;
   private readonly mls: Client<typeof MlsApi>;
   readonly node: Client<typeof NodeApi>;
+  private inboxId?: string;
 
   constructor(
     apiUrl: string,
     private readonly retry: RetryOptions = {},
     fetchImpl?: typeof fetch,
   ) {
-    this.transport = createNodeTransport(apiUrl, fetchImpl);
+    // x-inbox-id lets the node budget users behind one address (NAT) separately.
+    this.transport = createNodeTransport(apiUrl, fetchImpl, () =>
+      this.inboxId ? { "x-inbox-id": this.inboxId } : ({} as Record<string, string>),
+    );
     this.identity = createClient(IdentityApi, this.transport);
     this.mls = createClient(MlsApi, this.transport);
     this.node = createClient(NodeApi, this.transport);
+  }
+
+  /** Called once this client's inbox is known. */
+  setInboxId(inboxId: string): void {
+    this.inboxId = inboxId;
   }
 
   async publishIdentityUpdate(update: IdentityUpdate): Promise<void> {

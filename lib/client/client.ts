@@ -52,6 +52,7 @@ export class Client {
     opts: CreateOptions,
   ): Client {
     const api = new NodeClient(opts.apiUrl, {}, opts.fetch);
+    api.setInboxId(identity.inboxId);
     const ctx: ClientContext = {
       db,
       api,

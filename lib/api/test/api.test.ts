@@ -19,6 +19,14 @@ describe("ApiError", () => {
     const err = ApiError.from(ce, "QueryGroupMessages");
     expect(err).toMatchObject({ code: "resource_exhausted", retryable: true, retryAfterMs: 2000 });
   });
+
+  it("does not retry a 429 that carries no retry-after (a request too large to ever pass)", () => {
+    const err = ApiError.from(
+      new ConnectError("body too large", Code.ResourceExhausted),
+      "SendGroupMessages",
+    );
+    expect(err).toMatchObject({ code: "resource_exhausted", retryable: false });
+  });
 });
 
 describe("withRetry", () => {
