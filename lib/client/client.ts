@@ -66,6 +66,7 @@ export class Client {
       codecs: opts.codecs ?? defaultRegistry(),
       bus: new MessageBus(),
       lockPrefix: dbName,
+      ...(opts.maxGroupSize !== undefined ? { maxGroupSize: opts.maxGroupSize } : {}),
     };
     return new Client(ctx, dbName, opts.log);
   }

@@ -16,4 +16,6 @@ export interface ClientContext {
   bus: MessageBus;
   /** Lock names are scoped to this database so two clients in one process never share them. */
   lockPrefix: string;
+  /** Most inboxes a group may hold (default MAX_GROUP_SIZE, 250). */
+  maxGroupSize?: number;
 }

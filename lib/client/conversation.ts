@@ -8,8 +8,8 @@ import type { ConversationSummary, DecodedMessage } from "./types";
 /** One conversation (a DM for now), read from the local database. */
 export class Conversation {
   constructor(
-    private readonly ctx: ClientContext,
-    private readonly row: ConversationRow,
+    protected readonly ctx: ClientContext,
+    protected readonly row: ConversationRow,
   ) {}
 
   get id(): string {

@@ -4,6 +4,11 @@ import {
   addMembers,
   createGroup,
   mergeOwnCommit,
+  MAX_GROUP_SIZE,
+  METADATA_FIELDS,
+  MlsError,
+  presetPermissions,
+  type PermissionPreset,
   parseKeyPackage,
   type ParsedKeyPackage,
 } from "../mls";
@@ -17,9 +22,13 @@ import {
   putIntent,
   upsertConversation,
   welcomeTopic,
+  type ConversationRow,
 } from "../storage";
 import type { ClientContext } from "./context";
 import { Conversation } from "./conversation";
+import { Group } from "./group";
+import { runGroupChange } from "./group-commit";
+import { planAdd, resolveInboxes } from "./group-plans";
 import { ClientError, normalizeAddress } from "./errors";
 import { saveGroup, withGroupLock } from "./group-state";
 import { applyGroupEnvelope, applyWelcome, type ReceiveLog } from "./receive";
@@ -44,7 +53,7 @@ export class Conversations {
         if (seen.has(row.dmId)) continue;
         seen.add(row.dmId);
       }
-      out.push(new Conversation(this.ctx, row));
+      out.push(this.wrap(row));
     }
     return out;
   }
@@ -71,7 +80,85 @@ export class Conversations {
 
   async getById(id: string): Promise<Conversation | undefined> {
     const row = await getConversation(this.ctx.db, id);
-    return row && new Conversation(this.ctx, row);
+    return row && this.wrap(row);
+  }
+
+  /** A group by id (undefined for a DM or an unknown id). */
+  async getGroup(id: string): Promise<Group | undefined> {
+    const row = await getConversation(this.ctx.db, id);
+    return row?.kind === "group" ? new Group(this.ctx, row, this.log) : undefined;
+  }
+
+  private wrap(row: ConversationRow): Conversation {
+    return row.kind === "group"
+      ? new Group(this.ctx, row, this.log)
+      : new Conversation(this.ctx, row);
+  }
+
+  /**
+   * A new group: this inbox is its creator and first super admin; every current
+   * installation of each member (and this inbox's other installations) is added in
+   * one commit. Resolves once that commit won; welcomes go out after it.
+   */
+  async newGroup(
+    addressesOrInboxIds: string[],
+    opts: {
+      name?: string;
+      description?: string;
+      imageUrl?: string;
+      permissions?: PermissionPreset;
+    } = {},
+  ): Promise<Group> {
+    const preset = opts.permissions ?? "default";
+    if (preset !== "default" && preset !== "admins_only")
+      throw new ClientError("invalid_argument", `permissions must be "default" or "admins_only"`);
+    const inboxes = await resolveInboxes(this.ctx, addressesOrInboxIds);
+    const self = this.ctx.installation.inboxId;
+    const max = this.ctx.maxGroupSize ?? MAX_GROUP_SIZE;
+    const size = new Set([self, ...inboxes]).size;
+    if (size > max)
+      throw new ClientError(
+        "group_too_large",
+        `a group holds at most ${max} inboxes, this one would hold ${size}`,
+      );
+    const attributes: Record<string, string> = {};
+    if (opts.name) attributes[METADATA_FIELDS.name] = opts.name;
+    if (opts.description) attributes[METADATA_FIELDS.description] = opts.description;
+    if (opts.imageUrl) attributes[METADATA_FIELDS.imageUrl] = opts.imageUrl;
+    const own = await this.ctx.resolver.latest(self);
+    let group;
+    try {
+      group = await createGroup({
+        signer: this.ctx.installation,
+        metadata: { conversationType: "group", creatorInboxId: self },
+        context: {
+          metadata: { attributes, admins: [], superAdmins: [self] },
+          membership: new Map([[self, own?.sequenceId ?? 0n]]),
+          permissions: presetPermissions(preset),
+        },
+      });
+    } catch (err) {
+      if (err instanceof MlsError && err.code === "invalid_argument")
+        throw new ClientError("invalid_argument", err.message);
+      throw err;
+    }
+    const groupId = toHex(group.groupId);
+    await withGroupLock(this.ctx, groupId, () => saveGroup(this.ctx, group));
+    const row = await upsertConversation(this.ctx.db, {
+      id: groupId,
+      kind: "group",
+      createdAtNs: nowNs(),
+      ...(opts.name ? { name: opts.name } : {}),
+    });
+    this.engine.addGroup(groupId);
+    await runGroupChange(
+      this.ctx,
+      groupId,
+      "add_members",
+      planAdd(this.ctx, inboxes, true),
+      this.log,
+    );
+    return new Group(this.ctx, (await getConversation(this.ctx.db, groupId)) ?? row, this.log);
   }
 
   /** The DM with an address: the existing one, or a new MLS group with every installation of both inboxes. */

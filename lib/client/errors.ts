@@ -7,6 +7,11 @@ export type ClientErrorCode =
   | "conversation_not_found"
   | "invalid_address"
   | "send_failed"
+  | "not_allowed" // the group's permission policy forbids this change
+  | "not_a_member"
+  | "group_too_large"
+  | "commit_failed" // a group change lost its epoch 3 times or could not be sent
+  | "invalid_argument"
   | "closed";
 
 /** A client-level failure with a stable code and a sentence a person can act on. */

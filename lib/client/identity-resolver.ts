@@ -37,6 +37,16 @@ export class IdentityResolver {
     return state ? [...state.installations.keys()].map((k) => fromHex(k)) : [];
   }
 
+  /** The inbox's newest verified state with its last sequence id and installation keys (hex). */
+  async latest(
+    inboxId: string,
+  ): Promise<{ state: AssociationState; sequenceId: bigint; installations: string[] } | undefined> {
+    const state = await this.refresh(inboxId);
+    const cached = this.cache.get(inboxId);
+    if (!state || !cached) return undefined;
+    return { state, sequenceId: cached.sequenceId, installations: [...state.installations.keys()] };
+  }
+
   /** The MLS authentication service: a leaf is valid only if the inbox's log holds its key. */
   readonly authenticate = async (
     inboxId: string,

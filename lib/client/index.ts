@@ -1,6 +1,9 @@
 export { Client } from "./client";
 export { Conversation } from "./conversation";
 export { Conversations } from "./conversations";
+export { Group, type GroupMember, type GroupInfo } from "./group";
+export { MAX_ATTEMPTS as MAX_COMMIT_ATTEMPTS } from "./group-commit";
+export type { PermissionAction, PermissionPreset, PermissionSet, Policy, Role } from "../mls";
 export { ClientError, type ClientErrorCode } from "./errors";
 export type {
   ClientOptions,

@@ -2,7 +2,16 @@
 // topic, each topic under its lock, cursors advanced after the state is saved.
 import { sha256, toHex } from "../crypto";
 import { decodePlaintextEnvelope, messageId } from "../content";
-import { groupMetadata, joinFromWelcome, processMessage, type GroupHandle } from "../mls";
+import {
+  groupMetadata,
+  joinFromWelcome,
+  processMessage,
+  type GroupHandle,
+  type PendingCommit,
+  type Processed,
+} from "../mls";
+import { honourLeaveRequest, LEAVE_REQUEST } from "./group-leave";
+import { checkAgainstIdentityLogs, groupNameOf, recordGroupUpdate } from "./group-updates";
 import type { GroupMessage_V1, WelcomeMessage_V1 } from "../proto/mls/api/v1/mls_pb";
 import {
   addMessage,
@@ -44,19 +53,34 @@ export async function applyGroupEnvelope(
   env: GroupMessage_V1,
   log?: ReceiveLog,
 ): Promise<void> {
+  await withGroupLock(ctx, toHex(env.groupId), () => applyEnvelopeLocked(ctx, env, log));
+}
+
+/**
+ * The same, for a caller that already holds the group's lock. With `pending` (our own
+ * unmerged commit) the result says whether it won (`own`) or lost (`pendingDiscarded`).
+ */
+export async function applyEnvelopeLocked(
+  ctx: ClientContext,
+  env: GroupMessage_V1,
+  log?: ReceiveLog,
+  pending?: PendingCommit,
+): Promise<Processed | undefined> {
   const groupId = toHex(env.groupId);
-  await withGroupLock(ctx, groupId, async () => {
-    const topic = groupTopic(groupId);
-    if (env.id <= (await getCursor(ctx.db, topic))) return; // already applied
-    const own = await intentByPayloadHash(ctx.db, toHex(sha256(env.data)));
-    if (own) {
-      await acknowledgeOwn(ctx, own, env);
-    } else {
-      const group = await loadGroup(ctx, groupId);
-      if (group) await decryptAndStore(ctx, group, env, log);
-    }
-    await setCursor(ctx.db, topic, env.id);
-  });
+  const topic = groupTopic(groupId);
+  if (env.id <= (await getCursor(ctx.db, topic))) return undefined; // already applied
+  const own = await intentByPayloadHash(ctx.db, toHex(sha256(env.data)));
+  let result: Processed | undefined;
+  if (own && (own.kind === "send_message" || (pending === undefined && own.status !== "error"))) {
+    await acknowledgeOwn(ctx, own, env);
+  } else {
+    const group = await loadGroup(ctx, groupId);
+    if (group) result = await decryptAndStore(ctx, group, env, log, pending);
+    if (own && result?.kind === "commit" && result.own)
+      await updateIntent(ctx.db, own.id!, { status: "committed" });
+  }
+  await setCursor(ctx.db, topic, env.id);
+  return result;
 }
 
 /** Our own envelope came back in node order: it now has the node's id and timestamp. */
@@ -81,10 +105,17 @@ async function decryptAndStore(
   group: GroupHandle,
   env: GroupMessage_V1,
   log?: ReceiveLog,
-): Promise<void> {
+  pending?: PendingCommit,
+): Promise<Processed | undefined> {
   let processed;
   try {
-    processed = await processMessage(group, env.data, ctx.resolver.authenticate);
+    processed = await processMessage(
+      group,
+      env.data,
+      ctx.resolver.authenticate,
+      pending ? { pending } : {},
+    );
+    if (processed.kind === "commit") await checkAgainstIdentityLogs(ctx, group, processed.group);
   } catch (err) {
     if (isTransient(err)) throw err;
     // One bad envelope must not stall the conversation: note it and move past it.
@@ -93,7 +124,7 @@ async function decryptAndStore(
       id: env.id.toString(),
       error: (err as Error).message,
     });
-    return;
+    return undefined;
   }
   if (processed.kind === "application") {
     const envelope = decodePlaintextEnvelope(processed.plaintext);
@@ -121,10 +152,14 @@ async function decryptAndStore(
       if (inserted) {
         const row = await getMessage(ctx.db, id);
         if (row) ctx.bus.emit(await decodeRow(ctx.codecs, row));
+        if (decoded?.contentType === LEAVE_REQUEST)
+          honourLeaveRequest(ctx, processed.group, processed.senderInboxId, log);
       }
     }
   }
   await saveGroup(ctx, processed.group);
+  if (processed.kind === "commit") await recordGroupUpdate(ctx, group, processed, env);
+  return processed;
 }
 
 /** Joins the group a welcome invites this installation to; returns its id (hex) when new. */
@@ -170,6 +205,7 @@ export async function applyWelcome(
           id: groupId,
           kind: meta.conversationType === "dm" ? "dm" : "group",
           createdAtNs: env.createdNs,
+          ...groupNameOf(joined),
           ...(meta.conversationType === "dm" && peer
             ? {
                 peerInboxId: peer,

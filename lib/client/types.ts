@@ -23,6 +23,8 @@ export interface ClientOptions {
   indexedDB?: IDBFactory;
   IDBKeyRange?: typeof IDBKeyRange;
   fetch?: typeof fetch;
+  /** Most inboxes a group may hold; 250 by default. */
+  maxGroupSize?: number;
 }
 
 /** What a conversation list shows. */

@@ -23,3 +23,13 @@ export { messageId } from "./message-id";
 export type { ContentCodec } from "./codec";
 export { CodecRegistry, defaultRegistry, type DecodedContent } from "./registry";
 export { ContentTypeText, ContentTypeMarkdown, textCodec, markdownCodec } from "./text";
+export {
+  ContentTypeGroupUpdated,
+  groupUpdatedCodec,
+  type GroupUpdatedContent,
+} from "./group-updated";
+export {
+  ContentTypeLeaveRequest,
+  leaveRequestCodec,
+  type LeaveRequestContent,
+} from "./leave-request";

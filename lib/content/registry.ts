@@ -1,6 +1,8 @@
 // Codec lookup by authority/type:major (minor versions are compatible; a new major is a new
 // wire format, e.g. reaction:1.0 JSON vs reaction:2.0 protobuf).
 
+import { groupUpdatedCodec } from "./group-updated";
+import { leaveRequestCodec } from "./leave-request";
 import type { ContentCodec } from "./codec";
 import {
   codecKey,
@@ -86,5 +88,9 @@ export class CodecRegistry {
 }
 
 export function defaultRegistry(): CodecRegistry {
-  return new CodecRegistry().register(textCodec).register(markdownCodec);
+  return new CodecRegistry()
+    .register(textCodec)
+    .register(markdownCodec)
+    .register(groupUpdatedCodec)
+    .register(leaveRequestCodec);
 }

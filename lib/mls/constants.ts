@@ -17,3 +17,15 @@ export const KEY_PACKAGE_BACKDATE_SECONDS = 3600n;
 export const KEY_PACKAGE_LIFETIME_SECONDS = 90n * 24n * 3600n;
 
 export const ED25519_PUBLIC_KEY_LENGTH = 32;
+
+/** libxmtp's group context extensions (PROTOCOL.md §2). */
+export const MUTABLE_METADATA_EXTENSION_TYPE = 0xff00;
+export const GROUP_MEMBERSHIP_EXTENSION_TYPE = 0xff01;
+export const GROUP_PERMISSIONS_EXTENSION_TYPE = 0xff02;
+/** Default maximum number of inboxes in a group. */
+export const MAX_GROUP_SIZE = 250;
+export const MUTABLE_EXTENSION_TYPES: number[] = [
+  MUTABLE_METADATA_EXTENSION_TYPE,
+  GROUP_MEMBERSHIP_EXTENSION_TYPE,
+  GROUP_PERMISSIONS_EXTENSION_TYPE,
+];

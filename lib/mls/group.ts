@@ -13,7 +13,9 @@ import {
 import type { Extension, Proposal } from "ts-mls";
 import { equalBytes, randomBytes, toHex } from "../crypto";
 import { trackAuth, type AuthService } from "./auth";
+import { mutableExtensions, type GroupContextState } from "./group-context";
 import {
+  MUTABLE_EXTENSION_TYPES,
   KEY_PACKAGE_BACKDATE_SECONDS,
   KEY_PACKAGE_LIFETIME_SECONDS,
   IMMUTABLE_METADATA_EXTENSION_TYPE,
@@ -45,11 +47,13 @@ import type { PendingCommit } from "./pending";
 
 const GROUP_ID_LENGTH = 16;
 
-function requiredCapabilities(): Extension {
+function requiredCapabilities(withMutable: boolean): Extension {
   return {
     extensionType: "required_capabilities",
     extensionData: encodeRequiredCapabilities({
-      extensionTypes: [IMMUTABLE_METADATA_EXTENSION_TYPE],
+      extensionTypes: withMutable
+        ? [IMMUTABLE_METADATA_EXTENSION_TYPE, ...MUTABLE_EXTENSION_TYPES]
+        : [IMMUTABLE_METADATA_EXTENSION_TYPE],
       proposalTypes: [],
       credentialTypes: ["basic"],
     }),
@@ -60,6 +64,8 @@ export async function createGroup(args: {
   signer: InstallationSigner;
   metadata: GroupMetadata;
   groupId?: Uint8Array;
+  /** Groups (not DMs): the mutable extensions 0xff00..0xff02 of epoch 0. */
+  context?: GroupContextState;
 }): Promise<GroupHandle> {
   const { signer, metadata } = args;
   checkSigner(signer);
@@ -84,7 +90,11 @@ export async function createGroup(args: {
     groupId,
     own.publicPackage,
     own.privatePackage,
-    [requiredCapabilities(), metadataExtension(metadata)],
+    [
+      requiredCapabilities(args.context !== undefined),
+      metadataExtension(metadata),
+      ...(args.context ? mutableExtensions(args.context) : []),
+    ],
     impl,
     configWith({ validateCredential: () => Promise.resolve(true) }), // only our own leaf exists
   );
@@ -284,4 +294,70 @@ export async function joinFromWelcome(args: {
     }
   }
   return group;
+}
+
+export interface ChangeOutput extends CommitOutput {
+  /** MLSMessage(Welcome) bytes when the commit adds installations. */
+  welcome?: Uint8Array;
+}
+
+/**
+ * One commit with any of: adds (key packages), removes (installation keys) and new
+ * mutable extensions (a group_context_extensions proposal). No policy check here:
+ * the caller checks its own rights first (see group-policy.ts), every receiver checks again.
+ */
+export async function commitChanges(
+  group: GroupHandle,
+  changes: { add?: Uint8Array[]; remove?: Uint8Array[]; context?: GroupContextState },
+  auth: AuthService,
+): Promise<ChangeOutput> {
+  const add = changes.add ?? [];
+  const remove = changes.remove ?? [];
+  const tracker = trackAuth(auth);
+  const proposals: Proposal[] = [];
+  const added: Member[] = [];
+  const removed: Member[] = [];
+  const leaves = leavesOf(group.state.ratchetTree);
+  const seen = new Set(leaves.map(({ leaf }) => toHex(leaf.signaturePublicKey)));
+  for (const [i, bytes] of add.entries()) {
+    const p = parseForAdd(bytes, i);
+    const key = toHex(p.installationKey);
+    if (seen.has(key))
+      throw new MlsError(
+        "invalid_argument",
+        `add[${i}]: installation ${key} is already in the group`,
+      );
+    seen.add(key);
+    await tracker.require(p.keyPackage.leafNode.credential, p.installationKey);
+    proposals.push({ proposalType: "add", add: { keyPackage: p.keyPackage } });
+    added.push({ inboxId: p.inboxId, installationKey: p.installationKey });
+  }
+  const own = group.state.privatePath.leafIndex;
+  for (const [i, key] of remove.entries()) {
+    const found = leaves.find(({ leaf }) => equalBytes(leaf.signaturePublicKey, key));
+    if (found === undefined)
+      throw new MlsError("not_a_member", `remove[${i}]: ${toHex(key)} is not in the group`);
+    if (found.leafIndex === own)
+      throw new MlsError("invalid_argument", `remove[${i}] is this installation`);
+    proposals.push({ proposalType: "remove", remove: { removed: found.leafIndex } });
+    removed.push(memberOf(found.leaf));
+  }
+  if (changes.context) {
+    const kept = group.state.groupContext.extensions.filter(
+      (e) =>
+        typeof e.extensionType !== "number" || !MUTABLE_EXTENSION_TYPES.includes(e.extensionType),
+    );
+    proposals.push({
+      proposalType: "group_context_extensions",
+      groupContextExtensions: { extensions: [...kept, ...mutableExtensions(changes.context)] },
+    });
+  }
+  if (proposals.length === 0)
+    throw new MlsError("invalid_argument", "commitChanges needs a change");
+  const out = await commit(group, proposals, tracker, "committing group changes");
+  return {
+    ...out.result,
+    pending: { ...out.result.pending, added, removed },
+    ...(out.welcome !== undefined && added.length > 0 ? { welcome: out.welcome } : {}),
+  };
 }

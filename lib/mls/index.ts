@@ -16,7 +16,33 @@ export {
   CIPHERSUITE_NAME,
   IMMUTABLE_METADATA_EXTENSION_TYPE,
   LAST_RESORT_EXTENSION_TYPE,
+  MUTABLE_METADATA_EXTENSION_TYPE,
+  GROUP_MEMBERSHIP_EXTENSION_TYPE,
+  GROUP_PERMISSIONS_EXTENSION_TYPE,
+  MAX_GROUP_SIZE,
 } from "./constants";
+export {
+  METADATA_FIELDS,
+  METADATA_LIMITS,
+  PERMISSION_ACTIONS,
+  presetPermissions,
+  readGroupContext,
+  hasMutableExtensions,
+  roleOf,
+  allows,
+  isPolicy,
+  actionForField,
+  validateMutableMetadata,
+  type GroupContextState,
+  type MutableMetadata,
+  type MetadataField,
+  type PermissionAction,
+  type PermissionPreset,
+  type PermissionSet,
+  type Policy,
+  type Role,
+} from "./group-context";
+export { commitViolation, actionsOf, inboxesOf, type CommitChange } from "./group-policy";
 export { MlsError, type MlsErrorCode } from "./errors";
 export {
   parseKeyPackage,
@@ -43,6 +69,8 @@ export {
 } from "./state";
 export {
   createGroup,
+  commitChanges,
+  type ChangeOutput,
   addMembers,
   removeMembers,
   joinFromWelcome,

@@ -13,6 +13,7 @@ import {
   KEY_PACKAGE_BACKDATE_SECONDS,
   KEY_PACKAGE_LIFETIME_SECONDS,
   LAST_RESORT_EXTENSION_TYPE,
+  MUTABLE_EXTENSION_TYPES,
 } from "./constants";
 import { credentialForInbox } from "./credential";
 import { MlsError } from "./errors";
@@ -24,7 +25,11 @@ export function leafCapabilities(): Capabilities {
   return {
     versions: ["mls10"],
     ciphersuites: [CIPHERSUITE_NAME],
-    extensions: [IMMUTABLE_METADATA_EXTENSION_TYPE, LAST_RESORT_EXTENSION_TYPE],
+    extensions: [
+      IMMUTABLE_METADATA_EXTENSION_TYPE,
+      ...MUTABLE_EXTENSION_TYPES,
+      LAST_RESORT_EXTENSION_TYPE,
+    ],
     proposals: [],
     credentials: ["basic"],
   };

@@ -20,6 +20,8 @@ import { trackAuth, type AuthService } from "./auth";
 import { IMMUTABLE_METADATA_EXTENSION_TYPE } from "./constants";
 import { inboxIdFromCredential } from "./credential";
 import { MlsError, describe, fromLibrary } from "./errors";
+import { hasMutableExtensions, readGroupContext } from "./group-context";
+import { commitViolation, inboxesOf } from "./group-policy";
 import { findMetadataExtension, inboxAllowed, type GroupMetadata } from "./metadata";
 import type { PendingCommit } from "./pending";
 import {
@@ -165,6 +167,29 @@ async function senderLeaf(
   return { leafIndex: sender.leafIndex, leaf: node.leaf };
 }
 
+/** Groups with the mutable extensions: the commit against the policy of the epoch it was made in. */
+function groupCommitViolation(
+  before: GroupHandle,
+  after: GroupHandle,
+  committerInboxId: string,
+): string | undefined {
+  const had = hasMutableExtensions(before.state.groupContext.extensions);
+  const has = hasMutableExtensions(after.state.groupContext.extensions);
+  if (!had && !has) return undefined;
+  if (had !== has) return "the mutable group extensions cannot be added or dropped";
+  try {
+    return commitViolation({
+      committerInboxId,
+      before: readGroupContext(before.state.groupContext.extensions),
+      after: readGroupContext(after.state.groupContext.extensions),
+      inboxesBefore: inboxesOf(before.state.ratchetTree),
+      inboxesAfter: inboxesOf(after.state.ratchetTree),
+    });
+  } catch (err) {
+    return describe(err);
+  }
+}
+
 export async function processMessage(
   group: GroupHandle,
   message: Uint8Array,
@@ -285,6 +310,9 @@ export async function processMessage(
     throw new MlsError("invalid_commit", `commit rejected: ${violation ?? "policy"}`);
   }
   const next = toHandle(res.newState);
+  const groupRule = groupCommitViolation(group, next, from.inboxId);
+  if (groupRule !== undefined)
+    throw new MlsError("invalid_commit", `commit rejected: ${groupRule}`);
   const { added, removed } = memberDiff(group.state.ratchetTree, res.newState.ratchetTree);
   return {
     kind: "commit",

@@ -1,0 +1,134 @@
+// What every member does with an applied group commit besides saving the state: check it
+// against the identity logs, and write a local group_updated:1.0 line into the thread.
+
+import { concatBytes, sha256, toHex, utf8 } from "../crypto";
+import {
+  ContentTypeGroupUpdated,
+  encodeEncodedContent,
+  type GroupUpdatedContent,
+} from "../content";
+import {
+  groupMembers,
+  hasMutableExtensions,
+  inboxesOf,
+  METADATA_LIMITS,
+  MlsError,
+  readGroupContext,
+  type GroupHandle,
+  type Processed,
+} from "../mls";
+import type { GroupMessage_V1 } from "../proto/mls/api/v1/mls_pb";
+import { addMessage, getMessage, upsertConversation } from "../storage";
+import type { ClientContext } from "./context";
+import { decodeRow } from "./decode";
+
+export function groupNameOf(group: GroupHandle): { name?: string } {
+  if (!hasMutableExtensions(group.state.groupContext.extensions)) return {};
+  const name = readGroupContext(group.state.groupContext.extensions).metadata.attributes.group_name;
+  return name ? { name } : {};
+}
+
+/**
+ * The installations a commit added for a newly added inbox must be exactly those its
+ * identity log holds at the sequence id the membership extension names.
+ */
+export async function checkAgainstIdentityLogs(
+  ctx: ClientContext,
+  before: GroupHandle,
+  after: GroupHandle,
+): Promise<void> {
+  if (!hasMutableExtensions(after.state.groupContext.extensions)) return;
+  const prev = readGroupContext(before.state.groupContext.extensions).membership;
+  const next = readGroupContext(after.state.groupContext.extensions).membership;
+  const leaves = groupMembers(after);
+  for (const [inbox, seq] of next) {
+    if (prev.get(inbox) === seq) continue;
+    const log = await ctx.resolver.latest(inbox);
+    if (!log || log.sequenceId < seq)
+      throw new MlsError(
+        "invalid_commit",
+        `membership names log entry ${seq} of ${inbox}, which does not exist`,
+      );
+    if (log.sequenceId !== seq) continue; // the log moved on since: the leaves were checked by auth
+    const want = new Set(log.installations);
+    const have = new Set(
+      leaves.filter((m) => m.inboxId === inbox).map((m) => toHex(m.installationKey)),
+    );
+    const same = want.size === have.size && [...want].every((k) => have.has(k));
+    if (!same)
+      throw new MlsError(
+        "invalid_commit",
+        `inbox ${inbox} holds ${have.size} installations in the group, its log holds ${want.size}`,
+      );
+  }
+}
+
+export function groupUpdateOf(
+  before: GroupHandle,
+  after: GroupHandle,
+  initiatedByInboxId: string,
+): GroupUpdatedContent | undefined {
+  if (!hasMutableExtensions(after.state.groupContext.extensions)) return undefined;
+  const b = readGroupContext(before.state.groupContext.extensions);
+  const a = readGroupContext(after.state.groupContext.extensions);
+  const content: GroupUpdatedContent = {
+    initiatedByInboxId,
+    addedInboxes: [...inboxesOf(after.state.ratchetTree)].filter(
+      (x) => !inboxesOf(before.state.ratchetTree).has(x),
+    ),
+    removedInboxes: [...inboxesOf(before.state.ratchetTree)].filter(
+      (x) => !inboxesOf(after.state.ratchetTree).has(x),
+    ),
+    metadataFieldChanges: [],
+  };
+  for (const field of Object.keys(METADATA_LIMITS)) {
+    const oldValue = b.metadata.attributes[field];
+    const newValue = a.metadata.attributes[field];
+    if (oldValue === newValue) continue;
+    content.metadataFieldChanges.push({
+      fieldName: field,
+      ...(oldValue !== undefined ? { oldValue } : {}),
+      ...(newValue !== undefined ? { newValue } : {}),
+    });
+  }
+  const empty =
+    content.addedInboxes.length +
+      content.removedInboxes.length +
+      content.metadataFieldChanges.length ===
+    0;
+  return empty ? undefined : content;
+}
+
+/** Stored as a message of the thread (never sent); its id is derived from the commit's node id. */
+export async function recordGroupUpdate(
+  ctx: ClientContext,
+  before: GroupHandle,
+  processed: Extract<Processed, { kind: "commit" }>,
+  env: GroupMessage_V1,
+): Promise<void> {
+  const content = groupUpdateOf(before, processed.group, processed.committerInboxId);
+  if (!content) return;
+  const conversationId = toHex(env.groupId);
+  if (content.metadataFieldChanges.some((f) => f.fieldName === "group_name"))
+    await upsertConversation(ctx.db, {
+      id: conversationId,
+      kind: "group",
+      createdAtNs: env.createdNs,
+      ...groupNameOf(processed.group),
+    });
+  const id = toHex(sha256(concatBytes(env.groupId, utf8(`\tgroup_updated\t${env.id}`))));
+  const { inserted } = await addMessage(ctx.db, {
+    id,
+    conversationId,
+    senderInboxId: processed.committerInboxId,
+    sentAtNs: env.createdNs,
+    contentType: "xmtp.org/group_updated:1.0",
+    encodedContent: encodeEncodedContent(ctx.codecs.encode(ContentTypeGroupUpdated, content)),
+    status: "published",
+    nodeId: env.id,
+  });
+  if (inserted) {
+    const row = await getMessage(ctx.db, id);
+    if (row) ctx.bus.emit(await decodeRow(ctx.codecs, row));
+  }
+}

@@ -1,0 +1,202 @@
+// A group conversation: a Conversation whose kind is "group", with membership, metadata,
+// roles and permissions read from the group's MLS context and changed by commits.
+import {
+  epochAuthenticator,
+  isActive,
+  isPolicy,
+  METADATA_FIELDS,
+  PERMISSION_ACTIONS,
+  roleOf,
+  type GroupContextState,
+  type PermissionAction,
+  type PermissionSet,
+  type Policy,
+  type Role,
+} from "../mls";
+import { toHex } from "../crypto";
+import { ContentTypeLeaveRequest } from "../content";
+import type { ConversationRow } from "../storage";
+import type { ClientContext } from "./context";
+import { Conversation } from "./conversation";
+import { ClientError } from "./errors";
+import { runGroupChange } from "./group-commit";
+import {
+  contextOf,
+  planAdd,
+  planContext,
+  planRemove,
+  planTidy,
+  resolveInboxes,
+} from "./group-plans";
+import { requireGroup } from "./group-state";
+import type { ReceiveLog } from "./receive";
+
+export interface GroupMember {
+  inboxId: string;
+  addresses: string[];
+  role: Role;
+}
+
+export interface GroupInfo {
+  name: string;
+  description: string;
+  imageUrl: string;
+}
+
+export class Group extends Conversation {
+  constructor(
+    ctx: ClientContext,
+    row: ConversationRow,
+    private readonly log?: ReceiveLog,
+  ) {
+    super(ctx, row);
+  }
+
+  private async context(): Promise<GroupContextState> {
+    return contextOf(await requireGroup(this.ctx, this.id));
+  }
+
+  private change(
+    kind: Parameters<typeof runGroupChange>[2],
+    plan: Parameters<typeof runGroupChange>[3],
+  ) {
+    return runGroupChange(this.ctx, this.id, kind, plan, this.log);
+  }
+
+  /** Name, description and image URL of the current epoch ("" when unset). */
+  async info(): Promise<GroupInfo> {
+    const a = (await this.context()).metadata.attributes;
+    return {
+      name: a[METADATA_FIELDS.name] ?? "",
+      description: a[METADATA_FIELDS.description] ?? "",
+      imageUrl: a[METADATA_FIELDS.imageUrl] ?? "",
+    };
+  }
+
+  async members(): Promise<GroupMember[]> {
+    const c = await this.context();
+    const out: GroupMember[] = [];
+    for (const inboxId of c.membership.keys()) {
+      const state = await this.ctx.resolver.state(inboxId).catch(() => undefined);
+      out.push({
+        inboxId,
+        addresses: state ? [...state.addresses.keys()] : [],
+        role: roleOf(c, inboxId),
+      });
+    }
+    return out;
+  }
+
+  async permissions(): Promise<PermissionSet> {
+    return (await this.context()).permissions;
+  }
+
+  /** The MLS epoch and its authenticator (equal for all members at one epoch). */
+  async epoch(): Promise<{ epoch: bigint; authenticator: string }> {
+    const g = await requireGroup(this.ctx, this.id);
+    return { epoch: g.epoch, authenticator: toHex(epochAuthenticator(g)) };
+  }
+
+  /** False once this installation was removed from the group. */
+  async isActive(): Promise<boolean> {
+    return isActive(await requireGroup(this.ctx, this.id));
+  }
+
+  /** Adds every current installation of each inbox; resolves once the commit won its epoch. */
+  async addMembers(addressesOrInboxIds: string[]): Promise<void> {
+    const inboxes = await resolveInboxes(this.ctx, addressesOrInboxIds);
+    await this.change("add_members", planAdd(this.ctx, inboxes));
+  }
+
+  async removeMembers(addressesOrInboxIds: string[]): Promise<void> {
+    const inboxes = await resolveInboxes(this.ctx, addressesOrInboxIds);
+    await this.change("remove_members", planRemove(this.ctx, inboxes));
+    await this.change("update_metadata", planTidy());
+  }
+
+  /**
+   * Asks to leave: sends a leave_request; the members allowed to remove (admins by
+   * default) commit the removal when they receive it, after which this installation
+   * can no longer read the group (isActive() turns false on the next sync).
+   */
+  async leave(): Promise<void> {
+    const c = await this.context();
+    const self = this.ctx.installation.inboxId;
+    if (
+      c.metadata.superAdmins.length === 1 &&
+      c.metadata.superAdmins[0] === self &&
+      c.membership.size > 1
+    )
+      throw new ClientError(
+        "not_allowed",
+        "you are this group's only super admin: make another member super admin before leaving",
+      );
+    await this.send({}, ContentTypeLeaveRequest);
+  }
+
+  updateName(name: string): Promise<void> {
+    return this.updateField(METADATA_FIELDS.name, name);
+  }
+  updateDescription(description: string): Promise<void> {
+    return this.updateField(METADATA_FIELDS.description, description);
+  }
+  updateImageUrl(imageUrl: string): Promise<void> {
+    return this.updateField(METADATA_FIELDS.imageUrl, imageUrl);
+  }
+
+  private updateField(field: string, value: string): Promise<void> {
+    if (typeof value !== "string")
+      throw new ClientError("invalid_argument", `${field} must be a string`);
+    return this.change(
+      "update_metadata",
+      planContext((c) => {
+        c.metadata.attributes[field] = value;
+      }),
+    );
+  }
+
+  addAdmin(inboxId: string): Promise<void> {
+    return this.editRoles(inboxId, (c) => {
+      if (!c.metadata.admins.includes(inboxId)) c.metadata.admins.push(inboxId);
+    });
+  }
+  removeAdmin(inboxId: string): Promise<void> {
+    return this.editRoles(inboxId, (c) => {
+      c.metadata.admins = c.metadata.admins.filter((x) => x !== inboxId);
+    });
+  }
+  addSuperAdmin(inboxId: string): Promise<void> {
+    return this.editRoles(inboxId, (c) => {
+      if (!c.metadata.superAdmins.includes(inboxId)) c.metadata.superAdmins.push(inboxId);
+    });
+  }
+  removeSuperAdmin(inboxId: string): Promise<void> {
+    return this.editRoles(inboxId, (c) => {
+      c.metadata.superAdmins = c.metadata.superAdmins.filter((x) => x !== inboxId);
+    });
+  }
+
+  private editRoles(inboxId: string, edit: (c: GroupContextState) => void): Promise<void> {
+    return this.change(
+      "update_metadata",
+      planContext((c) => {
+        if (!c.membership.has(inboxId))
+          throw new ClientError("not_a_member", `inbox ${inboxId} is not in this group`);
+        edit(c);
+      }),
+    );
+  }
+
+  updatePermission(action: PermissionAction, policy: Policy): Promise<void> {
+    if (!PERMISSION_ACTIONS.includes(action))
+      throw new ClientError("invalid_argument", `unknown permission action "${String(action)}"`);
+    if (!isPolicy(policy))
+      throw new ClientError("invalid_argument", `policy must be allow, deny, admin or super_admin`);
+    return this.change(
+      "update_permissions",
+      planContext((c) => {
+        c.permissions[action] = policy;
+      }),
+    );
+  }
+}

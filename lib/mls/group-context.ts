@@ -1,0 +1,301 @@
+// Mutable group context extensions (PROTOCOL.md §2), raw protobuf in extension_data as
+// libxmtp's UnknownExtension: mutable metadata 0xff00 (GroupMutableMetadataV1),
+// membership 0xff01 (GroupMembership), permissions 0xff02 (GroupMutablePermissionsV1).
+
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import type { Extension } from "ts-mls";
+import { GroupMembershipSchema } from "../proto/mls/message_contents/group_membership_pb";
+import {
+  AccountAddressesSchema,
+  GroupMutableMetadataV1Schema,
+} from "../proto/mls/message_contents/group_mutable_metadata_pb";
+import {
+  GroupMutablePermissionsV1Schema,
+  MembershipPolicy_BasePolicy as MB,
+  MembershipPolicySchema,
+  MetadataPolicy_MetadataBasePolicy as DB,
+  MetadataPolicySchema,
+  PermissionsUpdatePolicy_PermissionsBasePolicy as PB,
+  PermissionsUpdatePolicySchema,
+  PolicySetSchema,
+  type MembershipPolicy,
+  type MetadataPolicy,
+  type PermissionsUpdatePolicy,
+} from "../proto/mls/message_contents/group_permissions_pb";
+import {
+  GROUP_MEMBERSHIP_EXTENSION_TYPE,
+  GROUP_PERMISSIONS_EXTENSION_TYPE,
+  MUTABLE_METADATA_EXTENSION_TYPE,
+} from "./constants";
+import { isInboxId } from "./credential";
+import { MlsError } from "./errors";
+
+export const METADATA_FIELDS = {
+  name: "group_name",
+  description: "description",
+  imageUrl: "group_image_url_square",
+} as const;
+export type MetadataField = (typeof METADATA_FIELDS)[keyof typeof METADATA_FIELDS];
+export const METADATA_LIMITS: Record<MetadataField, number> = {
+  group_name: 100,
+  description: 1000,
+  group_image_url_square: 2048,
+};
+
+export type Policy = "allow" | "deny" | "admin" | "super_admin";
+export type PermissionAction =
+  | "add_member"
+  | "remove_member"
+  | "update_group_name"
+  | "update_description"
+  | "update_image_url"
+  | "add_admin"
+  | "remove_admin"
+  | "update_permissions";
+export type PermissionSet = Record<PermissionAction, Policy>;
+export type PermissionPreset = "default" | "admins_only";
+
+export const PERMISSION_ACTIONS: PermissionAction[] = [
+  "add_member",
+  "remove_member",
+  "update_group_name",
+  "update_description",
+  "update_image_url",
+  "add_admin",
+  "remove_admin",
+  "update_permissions",
+];
+const FIELD_ACTION: Record<MetadataField, PermissionAction> = {
+  group_name: "update_group_name",
+  description: "update_description",
+  group_image_url_square: "update_image_url",
+};
+export function actionForField(field: MetadataField): PermissionAction {
+  return FIELD_ACTION[field];
+}
+
+export function presetPermissions(preset: PermissionPreset): PermissionSet {
+  if (preset === "admins_only") {
+    return {
+      add_member: "admin",
+      remove_member: "admin",
+      update_group_name: "admin",
+      update_description: "admin",
+      update_image_url: "admin",
+      add_admin: "super_admin",
+      remove_admin: "super_admin",
+      update_permissions: "super_admin",
+    };
+  }
+  return {
+    add_member: "allow",
+    remove_member: "admin",
+    update_group_name: "allow",
+    update_description: "allow",
+    update_image_url: "allow",
+    add_admin: "super_admin",
+    remove_admin: "super_admin",
+    update_permissions: "super_admin",
+  };
+}
+
+export interface MutableMetadata {
+  attributes: Record<string, string>;
+  admins: string[];
+  superAdmins: string[];
+}
+
+/** What the mutable extensions of one epoch say. */
+export interface GroupContextState {
+  metadata: MutableMetadata;
+  /** inbox ID → identity log sequence id the members' installations were taken from. */
+  membership: Map<string, bigint>;
+  permissions: PermissionSet;
+}
+
+export function validateMutableMetadata(
+  m: MutableMetadata,
+  code: "invalid_argument" | "invalid_metadata",
+): void {
+  for (const [field, limit] of Object.entries(METADATA_LIMITS)) {
+    const v = m.attributes[field];
+    if (v !== undefined && [...v].length > limit)
+      throw new MlsError(code, `${field} is ${[...v].length} characters, at most ${limit}`);
+  }
+  for (const id of [...m.admins, ...m.superAdmins])
+    if (!isInboxId(id)) throw new MlsError(code, `admin list holds "${id}", not an inbox ID`);
+}
+
+// --- policy <-> proto ---
+const memberToProto: Record<Policy, MB> = {
+  allow: MB.ALLOW,
+  deny: MB.DENY,
+  admin: MB.ALLOW_IF_ADMIN_OR_SUPER_ADMIN,
+  super_admin: MB.ALLOW_IF_SUPER_ADMIN,
+};
+const metaToProto: Record<Policy, DB> = {
+  allow: DB.ALLOW,
+  deny: DB.DENY,
+  admin: DB.ALLOW_IF_ADMIN,
+  super_admin: DB.ALLOW_IF_SUPER_ADMIN,
+};
+const permToProto: Record<Policy, PB> = {
+  allow: PB.ALLOW,
+  deny: PB.DENY,
+  admin: PB.ALLOW_IF_ADMIN,
+  super_admin: PB.ALLOW_IF_SUPER_ADMIN,
+};
+function fromTable<T>(table: Record<Policy, T>, value: T | undefined, what: string): Policy {
+  const found = (Object.keys(table) as Policy[]).find((k) => table[k] === value);
+  if (found === undefined)
+    throw new MlsError("invalid_metadata", `${what}: only base policies are supported`);
+  return found;
+}
+const basePolicy = <T>(p: { kind: { case: string | undefined; value?: unknown } } | undefined) =>
+  p?.kind.case === "base" ? (p.kind.value as T) : undefined;
+
+export function isPolicy(v: unknown): v is Policy {
+  return v === "allow" || v === "deny" || v === "admin" || v === "super_admin";
+}
+
+function ext(type: number, data: Uint8Array): Extension {
+  return { extensionType: type, extensionData: data };
+}
+
+export function mutableExtensions(s: GroupContextState): Extension[] {
+  validateMutableMetadata(s.metadata, "invalid_argument");
+  const meta = create(GroupMutableMetadataV1Schema, {
+    attributes: s.metadata.attributes,
+    adminList: create(AccountAddressesSchema, { accountAddresses: s.metadata.admins }),
+    superAdminList: create(AccountAddressesSchema, { accountAddresses: s.metadata.superAdmins }),
+  });
+  const members: Record<string, bigint> = {};
+  for (const [k, v] of [...s.membership].sort(([a], [b]) => (a < b ? -1 : 1))) members[k] = v;
+  const membership = create(GroupMembershipSchema, { members });
+  const p = s.permissions;
+  const mp = (x: Policy): MembershipPolicy =>
+    create(MembershipPolicySchema, { kind: { case: "base", value: memberToProto[x] } });
+  const dp = (x: Policy): MetadataPolicy =>
+    create(MetadataPolicySchema, { kind: { case: "base", value: metaToProto[x] } });
+  const pp = (x: Policy): PermissionsUpdatePolicy =>
+    create(PermissionsUpdatePolicySchema, { kind: { case: "base", value: permToProto[x] } });
+  const perms = create(GroupMutablePermissionsV1Schema, {
+    policies: create(PolicySetSchema, {
+      addMemberPolicy: mp(p.add_member),
+      removeMemberPolicy: mp(p.remove_member),
+      updateMetadataPolicy: {
+        group_name: dp(p.update_group_name),
+        description: dp(p.update_description),
+        group_image_url_square: dp(p.update_image_url),
+      },
+      addAdminPolicy: dp(p.add_admin),
+      removeAdminPolicy: dp(p.remove_admin),
+      updatePermissionsPolicy: pp(p.update_permissions),
+    }),
+  });
+  return [
+    ext(MUTABLE_METADATA_EXTENSION_TYPE, toBinary(GroupMutableMetadataV1Schema, meta)),
+    ext(GROUP_MEMBERSHIP_EXTENSION_TYPE, toBinary(GroupMembershipSchema, membership)),
+    ext(GROUP_PERMISSIONS_EXTENSION_TYPE, toBinary(GroupMutablePermissionsV1Schema, perms)),
+  ];
+}
+
+function one(extensions: Extension[], type: number, name: string): Uint8Array {
+  const found = extensions.filter((e) => e.extensionType === type);
+  if (found.length !== 1 || found[0] === undefined)
+    throw new MlsError(
+      "invalid_metadata",
+      `group context has ${found.length} ${name} extensions, expected 1`,
+    );
+  return found[0].extensionData;
+}
+
+export function hasMutableExtensions(extensions: Extension[]): boolean {
+  return extensions.some((e) => e.extensionType === MUTABLE_METADATA_EXTENSION_TYPE);
+}
+
+/** Reads the three extensions; throws MlsError("invalid_metadata") naming what is wrong. */
+export function readGroupContext(extensions: Extension[]): GroupContextState {
+  let meta, membership, perms;
+  try {
+    meta = fromBinary(
+      GroupMutableMetadataV1Schema,
+      one(extensions, MUTABLE_METADATA_EXTENSION_TYPE, "mutable metadata (0xff00)"),
+    );
+    membership = fromBinary(
+      GroupMembershipSchema,
+      one(extensions, GROUP_MEMBERSHIP_EXTENSION_TYPE, "membership (0xff01)"),
+    );
+    perms = fromBinary(
+      GroupMutablePermissionsV1Schema,
+      one(extensions, GROUP_PERMISSIONS_EXTENSION_TYPE, "permissions (0xff02)"),
+    );
+  } catch (err) {
+    if (err instanceof MlsError) throw err;
+    throw new MlsError(
+      "invalid_metadata",
+      `group context extension is not valid protobuf: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  const ps = perms.policies;
+  const meta2 = (f: string) =>
+    fromTable(metaToProto, basePolicy<DB>(ps?.updateMetadataPolicy[f]), `${f} policy`);
+  const state: GroupContextState = {
+    metadata: {
+      attributes: { ...meta.attributes },
+      admins: meta.adminList?.accountAddresses ?? [],
+      superAdmins: meta.superAdminList?.accountAddresses ?? [],
+    },
+    membership: new Map(Object.entries(membership.members)),
+    permissions: {
+      add_member: fromTable(
+        memberToProto,
+        basePolicy<MB>(ps?.addMemberPolicy),
+        "add member policy",
+      ),
+      remove_member: fromTable(
+        memberToProto,
+        basePolicy<MB>(ps?.removeMemberPolicy),
+        "remove member policy",
+      ),
+      update_group_name: meta2("group_name"),
+      update_description: meta2("description"),
+      update_image_url: meta2("group_image_url_square"),
+      add_admin: fromTable(metaToProto, basePolicy<DB>(ps?.addAdminPolicy), "add admin policy"),
+      remove_admin: fromTable(
+        metaToProto,
+        basePolicy<DB>(ps?.removeAdminPolicy),
+        "remove admin policy",
+      ),
+      update_permissions: fromTable(
+        permToProto,
+        basePolicy<PB>(ps?.updatePermissionsPolicy),
+        "update permissions policy",
+      ),
+    },
+  };
+  validateMutableMetadata(state.metadata, "invalid_metadata");
+  return state;
+}
+
+export type Role = "member" | "admin" | "super_admin";
+
+export function roleOf(s: GroupContextState, inboxId: string): Role {
+  if (s.metadata.superAdmins.includes(inboxId)) return "super_admin";
+  if (s.metadata.admins.includes(inboxId)) return "admin";
+  return "member";
+}
+
+export function allows(policy: Policy, role: Role): boolean {
+  switch (policy) {
+    case "allow":
+      return true;
+    case "deny":
+      return false;
+    case "admin":
+      return role !== "member";
+    case "super_admin":
+      return role === "super_admin";
+  }
+}
