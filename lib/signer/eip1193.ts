@@ -1,5 +1,6 @@
 import { toHex, utf8 } from "../crypto";
-import { checkAddress, checkSignature, SignerError, toSignerError } from "./errors";
+import { rememberedAccount } from "./account";
+import { checkSignature, toSignerError } from "./errors";
 import type { Signer } from "./types";
 
 export interface Eip1193Provider {
@@ -8,27 +9,11 @@ export interface Eip1193Provider {
 
 /** A raw injected wallet (window.ethereum or an EIP-6963 provider); personal_sign with a hex-encoded UTF-8 message. */
 export function signerFromEip1193(provider: Eip1193Provider, address?: string): Signer {
-  let resolved: Promise<`0x${string}`> | undefined;
-  const account = (): Promise<`0x${string}`> => {
-    resolved ??= (async () => {
-      if (address) return checkAddress(address);
-      let list: unknown;
-      try {
-        list = await provider.request({ method: "eth_accounts" });
-        if (!Array.isArray(list) || list.length === 0)
-          list = await provider.request({ method: "eth_requestAccounts" });
-      } catch (e) {
-        resolved = undefined;
-        throw toSignerError(e);
-      }
-      if (!Array.isArray(list) || list.length === 0) {
-        resolved = undefined;
-        throw new SignerError("no_account", "the wallet is not connected to any account");
-      }
-      return checkAddress(list[0]);
-    })();
-    return resolved;
-  };
+  const account = rememberedAccount(address, async () => {
+    const list = await provider.request({ method: "eth_accounts" });
+    if (Array.isArray(list) && list.length > 0) return list;
+    return provider.request({ method: "eth_requestAccounts" });
+  });
   return {
     type: "EOA",
     getIdentifier: async () => ({ identifier: await account(), identifierKind: "Ethereum" }),

@@ -282,37 +282,15 @@ export class Store {
    * stored again; the existing row is returned in its place.
    */
   async insertGroupMessages(inputs: GroupMessageInsert[]): Promise<GroupMessageRow[]> {
-    const { rows, events } = await this.driver.transaction(async (tx) => {
-      await lockTopics(
-        tx,
-        inputs.map((m) => groupTopic(m.groupId)),
-      );
-      const rows: GroupMessageRow[] = [];
-      const events: BusEvent[] = [];
-      for (const m of inputs) {
-        const hash = sha256(m.data);
-        const inserted = await tx.query(
-          `INSERT INTO group_messages (group_id, created_ns, data, sender_hmac, should_push, content_hash)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (group_id, content_hash) DO NOTHING RETURNING *`,
-          [m.groupId, nowNs(), m.data, m.senderHmac, m.shouldPush, hash],
-        );
-        if (inserted[0]) {
-          const row = groupRow(inserted[0]);
-          rows.push(row);
-          events.push({ topic: groupTopic(m.groupId), id: row.id });
-        } else {
-          const existing = await tx.query(
-            "SELECT * FROM group_messages WHERE group_id = $1 AND content_hash = $2",
-            [m.groupId, hash],
-          );
-          rows.push(groupRow(existing[0]!));
-        }
-      }
-      await this.notify(tx, events);
-      return { rows, events };
+    return this.insertEnvelopes(inputs, {
+      table: "group_messages",
+      topicColumn: "group_id",
+      columns: ["data", "sender_hmac", "should_push"],
+      key: (m) => m.groupId,
+      topic: groupTopic,
+      values: (m) => [m.data, m.senderHmac, m.shouldPush],
+      toRow: groupRow,
     });
-    this.publish(events);
-    return rows;
   }
 
   async queryGroupMessages(groupId: Uint8Array, page: Page): Promise<GroupMessageRow[]> {
@@ -327,30 +305,56 @@ export class Store {
   // ---- welcomes ----------------------------------------------------------
 
   async insertWelcomeMessages(inputs: WelcomeMessageInsert[]): Promise<WelcomeMessageRow[]> {
+    return this.insertEnvelopes(inputs, {
+      table: "welcome_messages",
+      topicColumn: "installation_key",
+      columns: ["data", "hpke_public_key", "wrapper_algorithm"],
+      key: (m) => m.installationKey,
+      topic: welcomeTopic,
+      values: (m) => [m.data, m.hpkePublicKey, m.wrapperAlgorithm],
+      toRow: welcomeRow,
+    });
+  }
+
+  /**
+   * All-or-nothing, under the topics' advisory locks (ids become visible in order).
+   * An envelope byte-identical to one already in its topic is not stored again; the
+   * existing row is returned in its place.
+   */
+  private async insertEnvelopes<I extends { data: Uint8Array }, R extends { id: bigint }>(
+    inputs: I[],
+    spec: {
+      table: "group_messages" | "welcome_messages";
+      topicColumn: "group_id" | "installation_key";
+      columns: string[];
+      key: (m: I) => Uint8Array;
+      topic: (key: Uint8Array) => TopicKey;
+      values: (m: I) => unknown[];
+      toRow: (raw: Record<string, unknown>) => R;
+    },
+  ): Promise<R[]> {
+    const cols = [spec.topicColumn, "created_ns", ...spec.columns, "content_hash"];
+    const insertSql =
+      `INSERT INTO ${spec.table} (${cols.join(", ")}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(", ")}) ` +
+      `ON CONFLICT (${spec.topicColumn}, content_hash) DO NOTHING RETURNING *`;
+    const existingSql = `SELECT * FROM ${spec.table} WHERE ${spec.topicColumn} = $1 AND content_hash = $2`;
     const { rows, events } = await this.driver.transaction(async (tx) => {
       await lockTopics(
         tx,
-        inputs.map((m) => welcomeTopic(m.installationKey)),
+        inputs.map((m) => spec.topic(spec.key(m))),
       );
-      const rows: WelcomeMessageRow[] = [];
+      const rows: R[] = [];
       const events: BusEvent[] = [];
       for (const m of inputs) {
         const hash = sha256(m.data);
-        const inserted = await tx.query(
-          `INSERT INTO welcome_messages (installation_key, created_ns, data, hpke_public_key, wrapper_algorithm, content_hash)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (installation_key, content_hash) DO NOTHING RETURNING *`,
-          [m.installationKey, nowNs(), m.data, m.hpkePublicKey, m.wrapperAlgorithm, hash],
-        );
+        const inserted = await tx.query(insertSql, [spec.key(m), nowNs(), ...spec.values(m), hash]);
         if (inserted[0]) {
-          const row = welcomeRow(inserted[0]);
+          const row = spec.toRow(inserted[0]);
           rows.push(row);
-          events.push({ topic: welcomeTopic(m.installationKey), id: row.id });
+          events.push({ topic: spec.topic(spec.key(m)), id: row.id });
         } else {
-          const existing = await tx.query(
-            "SELECT * FROM welcome_messages WHERE installation_key = $1 AND content_hash = $2",
-            [m.installationKey, hash],
-          );
-          rows.push(welcomeRow(existing[0]!));
+          const existing = await tx.query(existingSql, [spec.key(m), hash]);
+          rows.push(spec.toRow(existing[0]!));
         }
       }
       await this.notify(tx, events);
