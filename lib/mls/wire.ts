@@ -99,7 +99,28 @@ interface SignedPart {
 }
 
 /** Structure, suite and credential checks; returns the two signatures still to verify. */
+/** Hostile bytes can make the decoder hand back half-formed structures: any failure is "malformed". */
+function malformed<T>(
+  code: "malformed_key_package" | "malformed_message",
+  what: string,
+  fn: () => T,
+): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof MlsError) throw err;
+    throw new MlsError(code, `${what} is malformed: ${describe(err)}`, { cause: err });
+  }
+}
+
 function checkKeyPackage(bytes: Uint8Array): { parsed: ParsedKeyPackage; signed: SignedPart[] } {
+  return malformed("malformed_key_package", "key package", () => checkKeyPackageUnsafe(bytes));
+}
+
+function checkKeyPackageUnsafe(bytes: Uint8Array): {
+  parsed: ParsedKeyPackage;
+  signed: SignedPart[];
+} {
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) {
     throw new MlsError("malformed_key_package", "key package is empty");
   }
@@ -230,6 +251,10 @@ export function decodeMessage(bytes: Uint8Array): MLSMessage {
 /** What the node may learn from a message: group id, epoch, wire format, content type. */
 export function readMessageHeader(bytes: Uint8Array): MessageHeader {
   const msg = decodeMessage(bytes);
+  return malformed("malformed_message", "message", () => headerOf(msg));
+}
+
+function headerOf(msg: MLSMessage): MessageHeader {
   switch (msg.wireformat) {
     case "mls_private_message":
       return {
