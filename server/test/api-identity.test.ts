@@ -15,6 +15,7 @@ import {
   expectConnectError,
   newInstallation,
   newWallet,
+  publishNewInbox,
   tick,
   type Clients,
 } from "./helpers";
@@ -44,13 +45,7 @@ async function logLength(inboxId: string): Promise<number> {
 
 describe("IdentityApi", () => {
   it("stores a wallet-signed create-inbox update and finds the inbox by address", async () => {
-    const wallet = newWallet();
-    const { inboxId, update } = await buildCreateInboxUpdate({
-      signer: wallet.signer,
-      installation: newInstallation(),
-      nowNs: tick(),
-    });
-    await api.identity.publishIdentityUpdate({ identityUpdate: update });
+    const { wallet, inboxId } = await publishNewInbox(api);
 
     expect(await inboxOf(wallet.address)).toBe(inboxId);
     // Any address casing finds it; an unknown address finds nothing.
@@ -93,14 +88,8 @@ describe("IdentityApi", () => {
   });
 
   it("rejects a replayed signature (a revoke replayed after the installation was re-added)", async () => {
-    const wallet = newWallet();
     const inst = newInstallation();
-    const { inboxId, update } = await buildCreateInboxUpdate({
-      signer: wallet.signer,
-      installation: newInstallation(),
-      nowNs: tick(),
-    });
-    await api.identity.publishIdentityUpdate({ identityUpdate: update });
+    const { wallet, inboxId } = await publishNewInbox(api);
     await api.identity.publishIdentityUpdate({
       identityUpdate: await addInstallationUpdate(inboxId, wallet, inst),
     });
@@ -124,13 +113,7 @@ describe("IdentityApi", () => {
   });
 
   it("rejects an 11th installation with FailedPrecondition and keeps the 10", async () => {
-    const wallet = newWallet();
-    const { inboxId, update } = await buildCreateInboxUpdate({
-      signer: wallet.signer,
-      installation: newInstallation(),
-      nowNs: tick(),
-    });
-    await api.identity.publishIdentityUpdate({ identityUpdate: update });
+    const { wallet, inboxId } = await publishNewInbox(api);
     for (let i = 2; i <= 10; i++) {
       await api.identity.publishIdentityUpdate({
         identityUpdate: await addInstallationUpdate(inboxId, wallet, newInstallation()),
@@ -181,13 +164,7 @@ describe("IdentityApi", () => {
   });
 
   it("answers Connect JSON over plain fetch", async () => {
-    const wallet = newWallet();
-    const { inboxId, update } = await buildCreateInboxUpdate({
-      signer: wallet.signer,
-      installation: newInstallation(),
-      nowNs: tick(),
-    });
-    await api.identity.publishIdentityUpdate({ identityUpdate: update });
+    const { wallet, inboxId } = await publishNewInbox(api);
     const res = await fetch(`${node.url}/xmtp.identity.api.v1.IdentityApi/GetInboxIds`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -16,6 +16,7 @@ import {
   expectConnectError,
   newInstallation,
   newWallet,
+  publishNewInbox,
   privateMessage,
   randomGroupId,
   tick,
@@ -55,14 +56,8 @@ async function allIds(groupId: Uint8Array): Promise<bigint[]> {
 
 describe("key packages", () => {
   it("accepts a key package of an installation its inbox holds, replaces it on upload, and serves it", async () => {
-    const wallet = newWallet();
     const inst = newInstallation();
-    const { inboxId, update } = await buildCreateInboxUpdate({
-      signer: wallet.signer,
-      installation: inst,
-      nowNs: tick(),
-    });
-    await api.identity.publishIdentityUpdate({ identityUpdate: update });
+    const { inboxId } = await publishNewInbox(api, inst);
     const first = await createKeyPackage({ inboxId, ...inst });
     await api.mls.uploadKeyPackage({
       keyPackage: { keyPackageTlsSerialized: first.keyPackageBytes },
@@ -82,13 +77,7 @@ describe("key packages", () => {
   });
 
   it("rejects a key package whose credential names an inbox that does not hold the key", async () => {
-    const wallet = newWallet();
-    const { inboxId, update } = await buildCreateInboxUpdate({
-      signer: wallet.signer,
-      installation: newInstallation(),
-      nowNs: tick(),
-    });
-    await api.identity.publishIdentityUpdate({ identityUpdate: update });
+    const { inboxId } = await publishNewInbox(api);
     const stranger = newInstallation();
     const kp = await createKeyPackage({ inboxId, ...stranger });
     await expectConnectError(

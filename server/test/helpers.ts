@@ -5,7 +5,11 @@ import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/conn
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { expect } from "vitest";
 import { concatBytes, generateEd25519KeyPair, type Ed25519KeyPair } from "../../lib/crypto";
-import { IdentityUpdateBuilder, type AssociationState } from "../../lib/identity";
+import {
+  buildCreateInboxUpdate,
+  IdentityUpdateBuilder,
+  type AssociationState,
+} from "../../lib/identity";
 import { IdentityApi } from "../../lib/proto/identity/api/v1/identity_pb";
 import type { IdentityUpdate } from "../../lib/proto/identity/associations/association_pb";
 import { NodeApi } from "../../lib/proto/messenger/node/v1/node_pb";
@@ -132,4 +136,19 @@ export const utf8 = (s: string) => new TextEncoder().encode(s);
 
 export function randomGroupId(): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(16));
+}
+
+/** A fresh wallet whose inbox (with `installation` granted) is published on the node. */
+export async function publishNewInbox(
+  api: Clients,
+  installation: Ed25519KeyPair = newInstallation(),
+): Promise<{ wallet: TestWallet; inboxId: string; installation: Ed25519KeyPair }> {
+  const wallet = newWallet();
+  const { inboxId, update } = await buildCreateInboxUpdate({
+    signer: wallet.signer,
+    installation,
+    nowNs: tick(),
+  });
+  await api.identity.publishIdentityUpdate({ identityUpdate: update });
+  return { wallet, inboxId, installation };
 }
