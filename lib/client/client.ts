@@ -115,6 +115,16 @@ export class Client {
     return this.ctx.address;
   }
 
+  /**
+   * The wallet addresses an inbox holds, from its verified identity log (cached after
+   * the first lookup); [] when the inbox has no log or the node cannot be reached.
+   */
+  async addressesOf(inboxId: string): Promise<string[]> {
+    if (inboxId === this.inboxId) return [this.address];
+    const state = await this.ctx.resolver.state(inboxId).catch(() => undefined);
+    return state ? [...state.addresses.keys()] : [];
+  }
+
   /** Whether each address has activated messaging (lowercased address → boolean). */
   async canMessage(addresses: string[]): Promise<Map<string, boolean>> {
     const normalized = addresses.map((a) => normalizeAddress(a));

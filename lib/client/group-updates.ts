@@ -4,6 +4,8 @@
 import { concatBytes, sha256, toHex, utf8 } from "../crypto";
 import {
   ContentTypeGroupUpdated,
+  ContentTypeLeaveRequest,
+  contentTypeToString,
   encodeEncodedContent,
   type GroupUpdatedContent,
 } from "../content";
@@ -18,7 +20,7 @@ import {
   type Processed,
 } from "../mls";
 import type { GroupMessage_V1 } from "../proto/mls/api/v1/mls_pb";
-import { addMessage, getMessage, upsertConversation } from "../storage";
+import { addMessage, getMessage, hasRecentMessageOfType, upsertConversation } from "../storage";
 import type { ClientContext } from "./context";
 import { decodeRow } from "./decode";
 
@@ -91,12 +93,42 @@ export function groupUpdateOf(
       ...(newValue !== undefined ? { newValue } : {}),
     });
   }
+  const gained = (x: string[], y: string[]) => y.filter((i) => !x.includes(i));
+  const roleChanges = {
+    addedAdminInboxes: gained(b.metadata.admins, a.metadata.admins),
+    removedAdminInboxes: gained(a.metadata.admins, b.metadata.admins),
+    addedSuperAdminInboxes: gained(b.metadata.superAdmins, a.metadata.superAdmins),
+    removedSuperAdminInboxes: gained(a.metadata.superAdmins, b.metadata.superAdmins),
+  };
+  for (const [k, ids] of Object.entries(roleChanges)) {
+    // A removed member leaving the admin lists is part of the removal, not news of its own.
+    const news = ids.filter((i) => !content.removedInboxes.includes(i));
+    if (news.length > 0) content[k as keyof typeof roleChanges] = news;
+  }
   const empty =
     content.addedInboxes.length +
       content.removedInboxes.length +
-      content.metadataFieldChanges.length ===
+      content.metadataFieldChanges.length +
+      Object.keys(roleChanges).filter((k) => k in content).length ===
     0;
   return empty ? undefined : content;
+}
+
+const LEAVE_REQUEST = contentTypeToString(ContentTypeLeaveRequest);
+
+/** Removals that answer the removed inbox's own leave request read "left", not "removed". */
+async function markLeavers(
+  ctx: ClientContext,
+  conversationId: string,
+  content: GroupUpdatedContent,
+): Promise<void> {
+  const left: string[] = [];
+  for (const inboxId of content.removedInboxes)
+    if (await hasRecentMessageOfType(ctx.db, conversationId, inboxId, LEAVE_REQUEST))
+      left.push(inboxId);
+  if (left.length === 0) return;
+  content.removedInboxes = content.removedInboxes.filter((x) => !left.includes(x));
+  content.leftInboxes = left;
 }
 
 /** Stored as a message of the thread (never sent); its id is derived from the commit's node id. */
@@ -109,6 +141,7 @@ export async function recordGroupUpdate(
   const content = groupUpdateOf(before, processed.group, processed.committerInboxId);
   if (!content) return;
   const conversationId = toHex(env.groupId);
+  await markLeavers(ctx, conversationId, content);
   if (content.metadataFieldChanges.some((f) => f.fieldName === "group_name"))
     await upsertConversation(ctx.db, {
       id: conversationId,

@@ -4,6 +4,7 @@ import {
   epochAuthenticator,
   isActive,
   isPolicy,
+  MAX_GROUP_SIZE,
   METADATA_FIELDS,
   PERMISSION_ACTIONS,
   roleOf,
@@ -18,6 +19,7 @@ import { ContentTypeLeaveRequest } from "../content";
 import type { ConversationRow } from "../storage";
 import type { ClientContext } from "./context";
 import { Conversation } from "./conversation";
+import { abilitiesOf, type Ability, type GroupAbility } from "./group-abilities";
 import { ClientError } from "./errors";
 import { runGroupChange } from "./group-commit";
 import {
@@ -43,6 +45,26 @@ export interface GroupInfo {
   imageUrl: string;
 }
 
+export interface GroupDetails extends GroupInfo {
+  members: GroupMember[];
+  permissions: PermissionSet;
+  myRole: Role;
+  /** False once this installation was removed. */
+  active: boolean;
+  epoch: bigint;
+  maxMembers: number;
+  can: Record<GroupAbility, Ability>;
+}
+
+function infoOf(c: GroupContextState): GroupInfo {
+  const a = c.metadata.attributes;
+  return {
+    name: a[METADATA_FIELDS.name] ?? "",
+    description: a[METADATA_FIELDS.description] ?? "",
+    imageUrl: a[METADATA_FIELDS.imageUrl] ?? "",
+  };
+}
+
 export class Group extends Conversation {
   constructor(
     ctx: ClientContext,
@@ -65,26 +87,53 @@ export class Group extends Conversation {
 
   /** Name, description and image URL of the current epoch ("" when unset). */
   async info(): Promise<GroupInfo> {
-    const a = (await this.context()).metadata.attributes;
-    return {
-      name: a[METADATA_FIELDS.name] ?? "",
-      description: a[METADATA_FIELDS.description] ?? "",
-      imageUrl: a[METADATA_FIELDS.imageUrl] ?? "",
-    };
+    return infoOf(await this.context());
   }
 
   async members(): Promise<GroupMember[]> {
-    const c = await this.context();
-    const out: GroupMember[] = [];
-    for (const inboxId of c.membership.keys()) {
-      const state = await this.ctx.resolver.state(inboxId).catch(() => undefined);
-      out.push({
-        inboxId,
-        addresses: state ? [...state.addresses.keys()] : [],
-        role: roleOf(c, inboxId),
-      });
-    }
-    return out;
+    return this.membersOf(await this.context());
+  }
+
+  /** Super admins, then admins, then members; in each, by address. */
+  private async membersOf(c: GroupContextState): Promise<GroupMember[]> {
+    const members = await Promise.all(
+      [...c.membership.keys()].map(async (inboxId) => {
+        const state = await this.ctx.resolver.state(inboxId).catch(() => undefined);
+        return {
+          inboxId,
+          addresses: state ? [...state.addresses.keys()] : [],
+          role: roleOf(c, inboxId),
+        };
+      }),
+    );
+    const rank = { super_admin: 0, admin: 1, member: 2 } as const;
+    return members.sort(
+      (a, b) =>
+        rank[a.role] - rank[b.role] ||
+        (a.addresses[0] ?? a.inboxId).localeCompare(b.addresses[0] ?? b.inboxId),
+    );
+  }
+
+  /**
+   * Everything a group's info screen shows, from one read of the group state: info,
+   * members with roles, the policy, and what this member may do now.
+   */
+  async details(): Promise<GroupDetails> {
+    const g = await requireGroup(this.ctx, this.id);
+    const c = contextOf(g);
+    const self = this.ctx.installation.inboxId;
+    const active = isActive(g);
+    const myRole = roleOf(c, self);
+    return {
+      ...infoOf(c),
+      members: await this.membersOf(c),
+      permissions: c.permissions,
+      myRole,
+      active,
+      epoch: g.epoch,
+      maxMembers: this.ctx.maxGroupSize ?? MAX_GROUP_SIZE,
+      can: abilitiesOf(c, self, myRole, active),
+    };
   }
 
   async permissions(): Promise<PermissionSet> {
@@ -120,13 +169,11 @@ export class Group extends Conversation {
    * can no longer read the group (isActive() turns false on the next sync).
    */
   async leave(): Promise<void> {
-    const c = await this.context();
+    const g = await requireGroup(this.ctx, this.id);
     const self = this.ctx.installation.inboxId;
-    if (
-      c.metadata.superAdmins.length === 1 &&
-      c.metadata.superAdmins[0] === self &&
-      c.membership.size > 1
-    )
+    const c = contextOf(g);
+    if (!isActive(g)) throw new ClientError("not_a_member", "you are no longer in this group");
+    if (abilitiesOf(c, self, roleOf(c, self), true).leave.allowed === false)
       throw new ClientError(
         "not_allowed",
         "you are this group's only super admin: make another member super admin before leaving",

@@ -1,7 +1,8 @@
 export { Client } from "./client";
 export { Conversation } from "./conversation";
 export { Conversations } from "./conversations";
-export { Group, type GroupMember, type GroupInfo } from "./group";
+export { Group, type GroupMember, type GroupInfo, type GroupDetails } from "./group";
+export type { Ability, GroupAbility } from "./group-abilities";
 export { MAX_ATTEMPTS as MAX_COMMIT_ATTEMPTS } from "./group-commit";
 export type { PermissionAction, PermissionPreset, PermissionSet, Policy, Role } from "../mls";
 export { ClientError, type ClientErrorCode } from "./errors";

@@ -23,7 +23,24 @@ export interface GroupUpdatedContent {
   addedInboxes: string[];
   removedInboxes: string[];
   metadataFieldChanges: { fieldName: string; oldValue?: string; newValue?: string }[];
+  /** Removed because they asked to leave (a subset of the removals, listed here instead). */
+  leftInboxes?: string[];
+  addedAdminInboxes?: string[];
+  removedAdminInboxes?: string[];
+  addedSuperAdminInboxes?: string[];
+  removedSuperAdminInboxes?: string[];
 }
+
+const INBOX_LISTS = [
+  "leftInboxes",
+  "addedAdminInboxes",
+  "removedAdminInboxes",
+  "addedSuperAdminInboxes",
+  "removedSuperAdminInboxes",
+] as const;
+
+const toInboxes = (ids: string[] | undefined) =>
+  (ids ?? []).map((inboxId) => create(GroupUpdated_InboxSchema, { inboxId }));
 
 export const groupUpdatedCodec: ContentCodec<GroupUpdatedContent> = {
   contentType: ContentTypeGroupUpdated,
@@ -37,6 +54,7 @@ export const groupUpdatedCodec: ContentCodec<GroupUpdatedContent> = {
       metadataFieldChanges: c.metadataFieldChanges.map((f) =>
         create(GroupUpdated_MetadataFieldChangeSchema, f),
       ),
+      ...Object.fromEntries(INBOX_LISTS.map((k) => [k, toInboxes(c[k])])),
     });
     return {
       type: { ...ContentTypeGroupUpdated },
@@ -62,6 +80,10 @@ export const groupUpdatedCodec: ContentCodec<GroupUpdatedContent> = {
         ...(f.oldValue !== undefined ? { oldValue: f.oldValue } : {}),
         ...(f.newValue !== undefined ? { newValue: f.newValue } : {}),
       })),
+      // Empty lists are left out, so older lines decode exactly as they were written.
+      ...Object.fromEntries(
+        INBOX_LISTS.filter((k) => m[k].length > 0).map((k) => [k, m[k].map((i) => i.inboxId)]),
+      ),
     };
   },
   fallback: () => undefined,

@@ -42,6 +42,7 @@ export {
   addMessage,
   getMessage,
   messagesPage,
+  hasRecentMessageOfType,
   setMessageStatus,
   type MessageInput,
   type AddMessageOptions,

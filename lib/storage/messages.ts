@@ -140,3 +140,22 @@ export async function setMessageStatus(
   const n = await db.messages.update(hexId(id, "message id"), patch);
   if (n === 0) throw new StorageError("not_found", `message ${id} does not exist`);
 }
+
+/** Whether `senderInboxId` sent a message of `contentType` among the thread's last `window` messages. */
+export async function hasRecentMessageOfType(
+  db: MessengerDb,
+  conversationId: string,
+  senderInboxId: string,
+  contentType: string,
+  window = 1000,
+): Promise<boolean> {
+  const cid = hexId(conversationId, "conversationId");
+  const hit = await db.messages
+    .where("[conversationId+sentAtNs+id]")
+    .between([cid, Dexie.minKey, Dexie.minKey], [cid, Dexie.maxKey, Dexie.maxKey])
+    .reverse()
+    .limit(window)
+    .filter((m) => m.senderInboxId === senderInboxId && m.contentType === contentType)
+    .first();
+  return hit !== undefined;
+}

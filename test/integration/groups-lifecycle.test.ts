@@ -184,6 +184,16 @@ describe("group chats between wallets", () => {
       [a.inboxId, b.inboxId].sort(),
     );
     expect(logs[0]!.some((l) => l.event === "leave_request_honoured")).toBe(true);
+    // b's thread says c left (it asked), not that a removed c.
+    const lines = (await gb.messages()).filter(
+      (m) => m.contentType === "xmtp.org/group_updated:1.0",
+    );
+    expect(lines.at(-1)!.content).toMatchObject({
+      initiatedByInboxId: a.inboxId,
+      removedInboxes: [],
+      leftInboxes: [c.inboxId],
+    });
+    await expect(gc.leave()).rejects.toMatchObject({ code: "not_a_member" });
   }, 60_000);
 
   it("live: members' streams get the chat, the rename and the removal as they happen", async () => {
@@ -230,7 +240,25 @@ describe("group chats between wallets", () => {
     const gb = await groupOf(b, g.id);
     await expect(gb.updateName("b's name")).rejects.toMatchObject({ code: "not_allowed" });
     await expect(gb.addAdmin(c.inboxId)).rejects.toMatchObject({ code: "not_allowed" });
+    const bBefore = await gb.details();
+    expect(bBefore.myRole).toBe("member");
+    expect(bBefore.can.update_group_name).toEqual({ allowed: false, because: "admin" });
+    expect(bBefore.can.add_admin).toEqual({ allowed: false, because: "super_admin" });
+    expect(bBefore.can.leave).toEqual({ allowed: true });
     await g.addAdmin(b.inboxId);
+    await b.conversations.sync();
+    const bAfter = await gb.details();
+    expect(bAfter.myRole).toBe("admin");
+    expect(bAfter.can.update_group_name).toEqual({ allowed: true });
+    expect(bAfter.members.map((m) => m.role)).toEqual(["super_admin", "admin", "member", "member"]);
+    const promoted = (await gb.messages()).at(-1)!;
+    expect(promoted.content).toMatchObject({
+      initiatedByInboxId: a.inboxId,
+      addedAdminInboxes: [b.inboxId],
+    });
+    const aDetails = await g.details();
+    expect(aDetails.can.leave).toEqual({ allowed: false, because: "last_super_admin" });
+    expect(aDetails.can.manage_super_admins).toEqual({ allowed: true });
     await gb.updateName("b's name");
     await gb.removeMembers([d.inboxId]);
     await g.updatePermission("update_group_name", "allow");

@@ -18,6 +18,9 @@ describe("group_updated:1.0", () => {
         { fieldName: "group_name", oldValue: "old", newValue: "new" },
         { fieldName: "description", newValue: "first" },
       ],
+      leftInboxes: ["d".repeat(64)],
+      addedAdminInboxes: ["b".repeat(64)],
+      removedSuperAdminInboxes: ["e".repeat(64)],
     };
     const registry = defaultRegistry();
     const encoded = registry.encode(ContentTypeGroupUpdated, content);
@@ -26,6 +29,18 @@ describe("group_updated:1.0", () => {
     const decoded = await registry.decodeBytes(bytes);
     expect(decoded.content).toEqual(content);
     expect(decodeEncodedContent(bytes).content.length).toBeGreaterThan(0);
+  });
+
+  it("reads lines written before the role and leave lists existed (fields 5-9 absent)", async () => {
+    const registry = defaultRegistry();
+    const plain = {
+      initiatedByInboxId: "a".repeat(64),
+      addedInboxes: [],
+      removedInboxes: ["c".repeat(64)],
+      metadataFieldChanges: [],
+    };
+    const bytes = encodeEncodedContent(registry.encode(ContentTypeGroupUpdated, plain));
+    expect((await registry.decodeBytes(bytes)).content).toEqual(plain);
   });
 
   it("refuses bytes that are not a GroupUpdated", async () => {
