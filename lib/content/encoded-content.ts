@@ -2,6 +2,7 @@
 // Codecs work with this plain shape; protobuf-es types stay behind encode/decode here.
 
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import {
   Compression,
   ContentTypeIdSchema,
@@ -21,22 +22,40 @@ export interface EncodedContent {
   content: Uint8Array;
 }
 
-/** Serialises in field-number order (1,2,3,4,5), as protobuf-es and prost do. */
+/**
+ * Serialises in field-number order (1,2,3,4,5), as prost and protobufjs do. The parameters map
+ * is written by hand: like them (and unlike protobuf-es) an entry leaves out an empty key or
+ * value, so re-encoding XMTP's bytes gives the same bytes.
+ */
 export function encodeEncodedContent(e: EncodedContent): Uint8Array {
   const type = validateContentType(e.type);
-  const msg = create(EncodedContentSchema, {
-    type: create(ContentTypeIdSchema, {
+  const typeBytes = toBinary(
+    ContentTypeIdSchema,
+    create(ContentTypeIdSchema, {
       authorityId: type.authorityId,
       typeId: type.typeId,
       versionMajor: type.versionMajor,
       versionMinor: type.versionMinor,
     }),
-    parameters: { ...e.parameters },
-    content: e.content,
-  });
-  if (e.fallback !== undefined) msg.fallback = e.fallback;
-  if (e.compression !== undefined) msg.compression = e.compression;
-  return toBinary(EncodedContentSchema, msg);
+  );
+  const w = new BinaryWriter();
+  w.tag(1, WireType.LengthDelimited).bytes(typeBytes);
+  for (const [key, value] of Object.entries(e.parameters)) {
+    if (typeof value !== "string") {
+      throw new ContentError(
+        "malformed_content",
+        `EncodedContent parameter ${JSON.stringify(key)} must be a string, got ${typeof value}`,
+      );
+    }
+    w.tag(2, WireType.LengthDelimited).fork();
+    if (key !== "") w.tag(1, WireType.LengthDelimited).string(key);
+    if (value !== "") w.tag(2, WireType.LengthDelimited).string(value);
+    w.join();
+  }
+  if (e.fallback !== undefined) w.tag(3, WireType.LengthDelimited).string(e.fallback);
+  if (e.content.length > 0) w.tag(4, WireType.LengthDelimited).bytes(e.content);
+  if (e.compression !== undefined) w.tag(5, WireType.Varint).int32(e.compression);
+  return w.finish();
 }
 
 /**

@@ -1,4 +1,4 @@
-// Typed errors for content decoding/encoding. Nothing here is worth retrying:
+// Typed errors for content decoding/encoding. Only a failed download is worth retrying:
 // the same bytes fail the same way every time.
 
 export type ContentErrorCode =
@@ -6,15 +6,22 @@ export type ContentErrorCode =
   | "unknown_content_type"
   | "invalid_content_type"
   | "decompression_failed"
-  | "too_large";
+  | "too_large"
+  // Remote attachments (remote-attachment-crypto.ts).
+  | "insecure_url"
+  | "fetch_failed"
+  | "length_mismatch"
+  | "digest_mismatch"
+  | "decrypt_failed";
 
 export class ContentError extends Error {
   readonly code: ContentErrorCode;
-  readonly retryable = false as const;
+  readonly retryable: boolean;
 
   constructor(code: ContentErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "ContentError";
     this.code = code;
+    this.retryable = code === "fetch_failed";
   }
 }

@@ -20,8 +20,8 @@ export {
   type DecodedPlaintextEnvelope,
 } from "./plaintext-envelope";
 export { messageId } from "./message-id";
-export type { ContentCodec } from "./codec";
-export { CodecRegistry, defaultRegistry, type DecodedContent } from "./registry";
+export type { CodecLookup, ContentCodec } from "./codec";
+export { CodecRegistry, defaultRegistry, shouldPushFor, type DecodedContent } from "./registry";
 export { ContentTypeText, ContentTypeMarkdown, textCodec, markdownCodec } from "./text";
 export {
   ContentTypeGroupUpdated,
@@ -33,3 +33,41 @@ export {
   leaveRequestCodec,
   type LeaveRequestContent,
 } from "./leave-request";
+export {
+  ContentTypeReaction,
+  ContentTypeReactionV2,
+  REACTION_SEND_CONTENT_TYPE,
+  reactionCodec,
+  reactionV2Codec,
+  type Reaction,
+  type ReactionAction,
+  type ReactionSchema,
+} from "./reaction";
+export { ContentTypeReply, replyCodec, type Reply } from "./reply";
+export { ContentTypeReadReceipt, readReceiptCodec, type ReadReceipt } from "./read-receipt";
+export {
+  ContentTypeAttachment,
+  INLINE_ATTACHMENT_MAX_BYTES,
+  attachmentCodec,
+  attachmentFitsInline,
+  type Attachment,
+} from "./attachment";
+export {
+  ContentTypeRemoteAttachment,
+  REMOTE_ATTACHMENT_NONCE_BYTES,
+  REMOTE_ATTACHMENT_SALT_BYTES,
+  REMOTE_ATTACHMENT_SCHEME,
+  REMOTE_ATTACHMENT_SECRET_BYTES,
+  checkRemoteAttachmentUrl,
+  remoteAttachmentCodec,
+  type RemoteAttachment,
+} from "./remote-attachment";
+export {
+  decryptRemoteAttachment,
+  encryptAttachment,
+  loadRemoteAttachment,
+  remoteAttachmentFor,
+  type EncryptedAttachment,
+  type LoadRemoteAttachmentOptions,
+  type RemoteAttachmentKeys,
+} from "./remote-attachment-crypto";

@@ -1,9 +1,10 @@
 // Codec lookup by authority/type:major (minor versions are compatible; a new major is a new
 // wire format, e.g. reaction:1.0 JSON vs reaction:2.0 protobuf).
 
+import { attachmentCodec } from "./attachment";
 import { groupUpdatedCodec } from "./group-updated";
 import { leaveRequestCodec } from "./leave-request";
-import type { ContentCodec } from "./codec";
+import type { CodecLookup, ContentCodec } from "./codec";
 import {
   codecKey,
   contentTypeToString,
@@ -13,6 +14,10 @@ import {
 import { decompressContent } from "./compression";
 import { decodeEncodedContent, type EncodedContent } from "./encoded-content";
 import { ContentError } from "./errors";
+import { reactionCodec, reactionV2Codec } from "./reaction";
+import { readReceiptCodec } from "./read-receipt";
+import { remoteAttachmentCodec } from "./remote-attachment";
+import { replyCodec } from "./reply";
 import { markdownCodec, textCodec } from "./text";
 
 export interface DecodedContent {
@@ -28,7 +33,7 @@ function asType(type: ContentTypeId | string): ContentTypeId {
   return typeof type === "string" ? parseContentType(type) : type;
 }
 
-export class CodecRegistry {
+export class CodecRegistry implements CodecLookup {
   private readonly codecs = new Map<string, ContentCodec<unknown>>();
 
   register<T>(codec: ContentCodec<T>): this {
@@ -50,7 +55,7 @@ export class CodecRegistry {
         `no codec registered for ${contentTypeToString(t)}`,
       );
     }
-    const encoded = codec.encode(content);
+    const encoded = codec.encode(content, this);
     const fallback = codec.fallback(content);
     if (fallback !== undefined && encoded.fallback === undefined) encoded.fallback = fallback;
     return encoded;
@@ -72,13 +77,22 @@ export class CodecRegistry {
     const base = encoded.fallback === undefined ? {} : { fallback: encoded.fallback };
     if (!codec) return { contentType, content: encoded.fallback, known: false, ...base };
     try {
-      return { contentType, content: codec.decode(encoded), known: true, ...base };
+      return { contentType, content: codec.decode(encoded, this), known: true, ...base };
     } catch (cause) {
       if (cause instanceof ContentError) throw cause;
       throw new ContentError("malformed_content", `${contentType}: ${(cause as Error).message}`, {
         cause,
       });
     }
+  }
+
+  /**
+   * Whether sending this content should trigger a push notification. Types without a codec
+   * push, as in libxmtp (a sender always knows its own types, so this is the safe default).
+   */
+  shouldPush(type: ContentTypeId | string, content: unknown): boolean {
+    const codec = this.codecFor(type);
+    return codec ? codec.shouldPush(content) : true;
   }
 
   /** Wire bytes → decompressed (with the size cap) → decoded. */
@@ -92,5 +106,19 @@ export function defaultRegistry(): CodecRegistry {
     .register(textCodec)
     .register(markdownCodec)
     .register(groupUpdatedCodec)
-    .register(leaveRequestCodec);
+    .register(leaveRequestCodec)
+    .register(reactionCodec)
+    .register(reactionV2Codec)
+    .register(replyCodec)
+    .register(readReceiptCodec)
+    .register(attachmentCodec)
+    .register(remoteAttachmentCodec);
+}
+
+let shared: CodecRegistry | undefined;
+
+/** shouldPush by the default registry's codecs (see CodecRegistry.shouldPush). */
+export function shouldPushFor(contentType: ContentTypeId | string, content: unknown): boolean {
+  shared ??= defaultRegistry();
+  return shared.shouldPush(contentType, content);
 }
