@@ -25,7 +25,7 @@ export function useMessageNotifications(
   useEffect(() => {
     if (!isLeader) return;
     return client.onMessage((m) => {
-      if (m.senderInboxId === client.inboxId) return;
+      if (m.senderInboxId === client.inboxId || !m.shouldPush) return;
       // Visible page: only a message for a conversation other than the open one rings.
       const open = openConversation.current;
       if (
@@ -37,7 +37,10 @@ export function useMessageNotifications(
       void (async () => {
         const conversation = await client.conversations.getById(m.conversationId);
         await showMessageNotification({
-          title: shortAddress(conversation?.peerAddress),
+          title:
+            conversation?.kind === "group"
+              ? (conversation.summary().name ?? "Group")
+              : shortAddress(conversation?.peerAddress),
           body: previewOf(m),
           url: `/conversations?c=${encodeURIComponent(m.conversationId)}`,
           tag: m.conversationId,

@@ -3,10 +3,13 @@ import type { ConversationSummary } from "@/lib/client";
 import { shortAddress } from "@/components/format/address";
 import { nsToDate, relativeTime } from "@/components/format/time";
 import { Avatar } from "@/components/ui/avatar";
+import { GroupAvatar, groupTitle } from "@/components/group/group-avatar";
 import { conversationHref, openConversation } from "./navigation";
 
-export function conversationName(c: Pick<ConversationSummary, "name" | "peerAddress">): string {
-  return c.name ?? shortAddress(c.peerAddress);
+export function conversationName(
+  c: Pick<ConversationSummary, "kind" | "name" | "peerAddress">,
+): string {
+  return c.kind === "group" ? groupTitle(c.name) : (c.name ?? shortAddress(c.peerAddress));
 }
 
 /** One row: who, the last message, when, and how many are unread. */
@@ -40,11 +43,15 @@ export function ConversationItem({
             : "hover:bg-zinc-100 dark:hover:bg-zinc-800/70"
         }`}
       >
-        <Avatar seed={c.peerAddress ?? c.id} />
+        {c.kind === "group" ? (
+          <GroupAvatar id={c.id} name={c.name} />
+        ) : (
+          <Avatar seed={c.peerAddress ?? c.id} />
+        )}
         <span className="min-w-0 flex-1">
           <span className="flex items-baseline justify-between gap-2">
             <span
-              className={`truncate font-mono text-[0.95rem] ${unread ? "font-semibold" : "font-medium"}`}
+              className={`truncate text-[0.95rem] ${c.kind === "group" ? "" : "font-mono"} ${unread ? "font-semibold" : "font-medium"}`}
               title={c.peerAddress}
             >
               {name}
@@ -63,7 +70,9 @@ export function ConversationItem({
               } ${c.lastMessagePreview === undefined ? "italic" : ""}`}
             >
               {c.lastMessagePreview === undefined
-                ? "No messages yet"
+                ? c.kind === "group"
+                  ? "New group"
+                  : "No messages yet"
                 : `${c.lastMessageFromMe ? "You: " : ""}${c.lastMessagePreview}`}
             </span>
             {unread && (

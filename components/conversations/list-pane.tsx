@@ -2,7 +2,8 @@
 import Link from "next/link";
 import { useState } from "react";
 import { buttonStyles } from "@/components/ui/button-styles";
-import { ComposeIcon, SettingsIcon } from "@/components/ui/icons";
+import { ComposeIcon, SettingsIcon, UsersIcon } from "@/components/ui/icons";
+import { NewGroupDialog } from "@/components/group/new-group-dialog";
 import { ConnectionStatus } from "./connection-status";
 import { ConversationList } from "./conversation-list";
 import { NewMessageDialog } from "./new-message-dialog";
@@ -10,6 +11,7 @@ import { NewMessageDialog } from "./new-message-dialog";
 /** The left column: title, connection, settings, "New message", and the list. */
 export function ListPane({ openId }: { openId: string | null }) {
   const [composing, setComposing] = useState(false);
+  const [grouping, setGrouping] = useState(false);
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       <header className="flex items-center gap-2 px-4 pt-4 pb-2">
@@ -28,6 +30,16 @@ export function ListPane({ openId }: { openId: string | null }) {
         </Link>
         <button
           type="button"
+          data-testid="new-group"
+          aria-label="New group"
+          title="New group"
+          className={buttonStyles.icon}
+          onClick={() => setGrouping(true)}
+        >
+          <UsersIcon />
+        </button>
+        <button
+          type="button"
           data-testid="new-conversation"
           aria-label="New message"
           title="New message"
@@ -39,6 +51,7 @@ export function ListPane({ openId }: { openId: string | null }) {
       </header>
       <ConversationList openId={openId} onNewMessage={() => setComposing(true)} />
       <NewMessageDialog open={composing} onClose={() => setComposing(false)} />
+      <NewGroupDialog open={grouping} onClose={() => setGrouping(false)} />
     </div>
   );
 }

@@ -10,10 +10,18 @@ type Props = {
   /** First of a run from the same sender (more space above). */
   first: boolean;
   onRetry: (id: string) => void;
+  /** The sender's name, above the first bubble of a run in a group. */
+  senderLabel?: string;
 };
 
 /** One bubble: text (links made safe), time of day, and for mine the delivery status. */
-export const MessageBubble = memo(function MessageBubble({ m, mine, first, onRetry }: Props) {
+export const MessageBubble = memo(function MessageBubble({
+  m,
+  mine,
+  first,
+  onRetry,
+  senderLabel,
+}: Props) {
   const when = nsToDate(m.sentAtNs);
   const text = typeof m.content === "string" ? m.content : undefined;
   const failed = m.status === "failed";
@@ -32,6 +40,14 @@ export const MessageBubble = memo(function MessageBubble({ m, mine, first, onRet
       data-status={m.status}
       className={`flex flex-col ${mine ? "items-end" : "items-start"} ${first ? "mt-3" : "mt-0.5"}`}
     >
+      {senderLabel && (
+        <span
+          data-testid="message-sender"
+          className="mb-0.5 ml-3 font-mono text-xs text-zinc-500 dark:text-zinc-400"
+        >
+          {senderLabel}
+        </span>
+      )}
       <div
         className={`relative max-w-[min(80%,36rem)] rounded-2xl px-3.5 py-2 ${tone} ${
           mine ? "rounded-br-md" : "rounded-bl-md"

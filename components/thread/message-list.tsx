@@ -1,15 +1,21 @@
 "use client";
-import { Fragment, useCallback, useLayoutEffect, useRef, useState } from "react";
+import { Fragment, useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { DecodedMessage } from "@/lib/client";
 import { dayLabel, nsToDate } from "@/components/format/time";
 import { ArrowDownIcon } from "@/components/ui/icons";
 import { Spinner } from "@/components/ui/spinner";
+import type { InboxLabel } from "@/components/group/inbox-labels";
 import { DaySeparator } from "./day-separator";
+import { GroupUpdateLine, isGroupUpdate } from "./group-update-line";
 import { MessageBubble } from "./message-bubble";
 
 const NEAR_BOTTOM = 96;
 const NEAR_TOP = 160;
 const RUN_GAP_NS = 5n * 60n * 1_000_000_000n;
+const GROUP_UPDATED = "xmtp.org/group_updated:1.0";
+// A leave request is a request to the admins' devices; the thread shows its outcome
+// (the "left the group" line) instead.
+const HIDDEN = new Set(["xmtp.org/leave_request:1.0"]);
 
 type Props = {
   messages: DecodedMessage[];
@@ -17,6 +23,9 @@ type Props = {
   hasMore: boolean;
   onLoadOlder: () => Promise<void>;
   onRetry: (id: string) => void;
+  /** In a group, names senders above their runs of bubbles. */
+  isGroup?: boolean;
+  name: InboxLabel;
 };
 
 /**
@@ -24,7 +33,16 @@ type Props = {
  * if they scrolled up, a "New messages" pill appears instead of yanking them
  * down. Near the top, older history loads and the view stays where it was.
  */
-export function MessageList({ messages, myInboxId, hasMore, onLoadOlder, onRetry }: Props) {
+export function MessageList({
+  messages: all,
+  myInboxId,
+  hasMore,
+  onLoadOlder,
+  onRetry,
+  isGroup = false,
+  name,
+}: Props) {
+  const messages = useMemo(() => all.filter((m) => !HIDDEN.has(m.contentType)), [all]);
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const loading = useRef(false);
@@ -103,16 +121,25 @@ export function MessageList({ messages, myInboxId, hasMore, onLoadOlder, onRetry
               const firstOfRun =
                 newDay ||
                 prev?.senderInboxId !== m.senderInboxId ||
+                prev.contentType === GROUP_UPDATED ||
                 m.sentAtNs - prev.sentAtNs > RUN_GAP_NS;
+              const mine = m.senderInboxId === myInboxId;
               return (
                 <Fragment key={m.id}>
                   {newDay && <DaySeparator label={day} />}
-                  <MessageBubble
-                    m={m}
-                    mine={m.senderInboxId === myInboxId}
-                    first={firstOfRun}
-                    onRetry={onRetry}
-                  />
+                  {m.contentType === GROUP_UPDATED && isGroupUpdate(m.content) ? (
+                    <GroupUpdateLine update={m.content} name={name} />
+                  ) : (
+                    <MessageBubble
+                      m={m}
+                      mine={mine}
+                      first={firstOfRun}
+                      onRetry={onRetry}
+                      {...(isGroup && !mine && firstOfRun
+                        ? { senderLabel: name(m.senderInboxId) }
+                        : {})}
+                    />
+                  )}
                 </Fragment>
               );
             })}

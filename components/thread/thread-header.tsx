@@ -1,14 +1,47 @@
 "use client";
+import type { ReactNode } from "react";
 import { shortAddress } from "@/components/format/address";
 import { backToList } from "@/components/conversations/navigation";
 import { Avatar } from "@/components/ui/avatar";
-import { buttonStyles } from "@/components/ui/button-styles";
+import { buttonStyles, focusRing } from "@/components/ui/button-styles";
 import { CopyButton } from "@/components/ui/copy-button";
 import { BackIcon, LockIcon } from "@/components/ui/icons";
 
-/** Who this conversation is with; on a phone, the way back to the list. */
-export function ThreadHeader({ peerAddress, name }: { peerAddress?: string; name?: string }) {
-  const title = name ?? shortAddress(peerAddress);
+type ShellProps = {
+  avatar: ReactNode;
+  title: string;
+  /** Shown on hover (e.g. the full address). */
+  titleHint?: string;
+  mono?: boolean;
+  subtitle: ReactNode;
+  /** Makes avatar + title one button (a group's info). */
+  onOpen?: () => void;
+  openLabel?: string;
+  children?: ReactNode;
+};
+
+/** The bar above a thread: on a phone the way back, then who it is with. */
+export function ThreadHeaderShell(p: ShellProps) {
+  const who = (
+    <>
+      {p.avatar}
+      <span className="min-w-0 flex-1 pl-1 text-left">
+        {/* A span with the heading role: the title may sit inside the info button. */}
+        <span
+          role="heading"
+          aria-level={2}
+          data-testid="conversation-title"
+          className={`block truncate font-semibold ${p.mono ? "font-mono" : ""}`}
+          title={p.titleHint}
+        >
+          {p.title}
+        </span>
+        <span className="flex items-center gap-1 text-xs text-zinc-500 dark:text-zinc-400">
+          {p.subtitle}
+        </span>
+      </span>
+    </>
+  );
   return (
     <header className="flex items-center gap-2 border-b border-zinc-200 bg-white/90 px-2 py-2 backdrop-blur sm:px-4 dark:border-zinc-800 dark:bg-zinc-950/90">
       <button
@@ -20,20 +53,42 @@ export function ThreadHeader({ peerAddress, name }: { peerAddress?: string; name
       >
         <BackIcon className="h-6 w-6" />
       </button>
-      <Avatar seed={peerAddress ?? title} size="sm" />
-      <div className="min-w-0 flex-1 pl-1">
-        <h2
-          data-testid="conversation-title"
-          className="truncate font-mono font-semibold"
-          title={peerAddress}
+      {p.onOpen ? (
+        <button
+          type="button"
+          data-testid="group-info"
+          aria-label={p.openLabel}
+          className={`-my-1 flex min-w-0 flex-1 items-center gap-2 rounded-xl py-1 pr-2 hover:bg-zinc-100 dark:hover:bg-zinc-800/70 ${focusRing}`}
+          onClick={p.onOpen}
         >
-          {title}
-        </h2>
-        <p className="flex items-center gap-1 text-xs text-zinc-500 dark:text-zinc-400">
-          <LockIcon className="h-3 w-3" /> End-to-end encrypted
-        </p>
-      </div>
-      {peerAddress && <CopyButton value={peerAddress} label="address" />}
+          {who}
+        </button>
+      ) : (
+        <div className="flex min-w-0 flex-1 items-center gap-2">{who}</div>
+      )}
+      {p.children}
     </header>
+  );
+}
+
+export const encryptedNote = (
+  <>
+    <LockIcon className="h-3 w-3" /> End-to-end encrypted
+  </>
+);
+
+/** A DM's header: the peer's address, copyable. */
+export function ThreadHeader({ peerAddress, name }: { peerAddress?: string; name?: string }) {
+  const title = name ?? shortAddress(peerAddress);
+  return (
+    <ThreadHeaderShell
+      avatar={<Avatar seed={peerAddress ?? title} size="sm" />}
+      title={title}
+      titleHint={peerAddress}
+      mono
+      subtitle={encryptedNote}
+    >
+      {peerAddress && <CopyButton value={peerAddress} label="address" />}
+    </ThreadHeaderShell>
   );
 }

@@ -1,11 +1,16 @@
 "use client";
 import { useLiveQuery } from "dexie-react-hooks";
-import { useCallback, useEffect } from "react";
+import { useCallback, useEffect, useMemo } from "react";
+import type { DecodedMessage } from "@/lib/client";
 import { useClient } from "@/components/client/client-context";
 import { isClientError } from "@/components/client/errors";
 import { openConversation } from "@/components/conversations/navigation";
+import { GroupHeader } from "@/components/group/group-header";
+import { useInboxLabels } from "@/components/group/inbox-labels";
+import { useGroupDetails } from "@/components/group/use-group-details";
 import { Composer } from "./composer";
 import { MessageList } from "./message-list";
+import { isGroupUpdate } from "./group-update-line";
 import { OfflineNotice } from "./offline-notice";
 import { ThreadHeader } from "./thread-header";
 import { useMarkRead } from "./use-mark-read";
@@ -20,6 +25,10 @@ export function Thread({ conversationId }: { conversationId: string }) {
   );
   const { messages, hasMore, loadOlder } = useThreadMessages(client, conversationId);
   useMarkRead(client, conversationId, summary?.unreadCount);
+  const isGroup = summary?.kind === "group";
+  const details = useGroupDetails(client, conversationId);
+  const inboxIds = useMemo(() => inboxesNamedIn(messages ?? []), [messages]);
+  const name = useInboxLabels(client, inboxIds);
 
   useEffect(() => {
     setOpenConversation(conversationId);
@@ -67,12 +76,22 @@ export function Thread({ conversationId }: { conversationId: string }) {
   }
   return (
     <div className="flex min-h-0 flex-1 flex-col">
-      <ThreadHeader peerAddress={summary?.peerAddress} name={summary?.name} />
+      {isGroup ? (
+        <GroupHeader
+          conversationId={conversationId}
+          name={summary?.name}
+          details={details ?? undefined}
+        />
+      ) : (
+        <ThreadHeader peerAddress={summary?.peerAddress} name={summary?.name} />
+      )}
       {messages === undefined ? (
         <div className="flex-1" />
       ) : messages.length === 0 ? (
         <div className="flex flex-1 items-center justify-center p-8 text-center text-sm text-zinc-500 dark:text-zinc-400">
-          No messages yet. Say hello — only the two of you can read this conversation.
+          {isGroup
+            ? "No messages yet. Only the members of this group can read what's said here."
+            : "No messages yet. Say hello — only the two of you can read this conversation."}
         </div>
       ) : (
         <MessageList
@@ -81,10 +100,44 @@ export function Thread({ conversationId }: { conversationId: string }) {
           hasMore={hasMore}
           onLoadOlder={loadOlder}
           onRetry={retry}
+          isGroup={isGroup}
+          name={name}
         />
       )}
       <OfflineNotice />
-      <Composer conversationId={conversationId} onSend={send} />
+      {isGroup && details?.active === false ? (
+        <p
+          data-testid="group-inactive"
+          role="status"
+          className="border-t border-zinc-200 px-4 py-4 text-center text-sm text-zinc-600 dark:border-zinc-800 dark:text-zinc-400"
+        >
+          You&apos;re no longer a member of this group, so you can&apos;t send or receive new
+          messages here.
+        </p>
+      ) : (
+        <Composer conversationId={conversationId} onSend={send} />
+      )}
     </div>
   );
+}
+
+/** Everyone a thread names: senders, and the inboxes its group updates mention. */
+function inboxesNamedIn(messages: DecodedMessage[]): string[] {
+  const ids = new Set<string>();
+  for (const m of messages) {
+    ids.add(m.senderInboxId);
+    if (!isGroupUpdate(m.content)) continue;
+    const u = m.content;
+    for (const list of [
+      u.addedInboxes,
+      u.removedInboxes,
+      u.leftInboxes,
+      u.addedAdminInboxes,
+      u.removedAdminInboxes,
+      u.addedSuperAdminInboxes,
+      u.removedSuperAdminInboxes,
+    ])
+      for (const id of list ?? []) ids.add(id);
+  }
+  return [...ids].sort();
 }

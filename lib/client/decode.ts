@@ -1,6 +1,6 @@
 import type { MessageRow } from "../storage";
 import { nsFromKey } from "../storage";
-import type { CodecRegistry } from "../content";
+import type { CodecRegistry, DecodedContent } from "../content";
 import type { DecodedMessage } from "./types";
 
 /** A stored row → what views see. Content that no longer decodes shows as an error text, not a crash. */
@@ -18,15 +18,23 @@ export async function decodeRow(codecs: CodecRegistry, row: MessageRow): Promise
     return {
       ...base,
       content: decoded.content,
+      shouldPush: shouldPushOf(codecs, decoded),
       ...(decoded.fallback !== undefined ? { fallback: decoded.fallback } : {}),
     };
   } catch (err) {
     return {
       ...base,
       content: undefined,
+      shouldPush: false,
       fallback: `This message could not be shown (${(err as Error).message})`,
     };
   }
+}
+
+/** Unknown types push when they carry a fallback a person can read. */
+export function shouldPushOf(codecs: CodecRegistry, d: DecodedContent): boolean {
+  if (!d.known) return d.fallback !== undefined;
+  return codecs.codecFor(d.contentType)?.shouldPush(d.content) ?? false;
 }
 
 /** A short text for the conversation list. */

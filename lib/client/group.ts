@@ -3,12 +3,14 @@
 import {
   epochAuthenticator,
   isActive,
+  inboxesOf,
   isPolicy,
   MAX_GROUP_SIZE,
   METADATA_FIELDS,
   PERMISSION_ACTIONS,
   roleOf,
   type GroupContextState,
+  type GroupHandle,
   type PermissionAction,
   type PermissionSet,
   type Policy,
@@ -91,20 +93,28 @@ export class Group extends Conversation {
   }
 
   async members(): Promise<GroupMember[]> {
-    return this.membersOf(await this.context());
+    return this.membersOf(await requireGroup(this.ctx, this.id));
   }
 
-  /** Super admins, then admins, then members; in each, by address. */
-  private async membersOf(c: GroupContextState): Promise<GroupMember[]> {
+  /**
+   * Inboxes that hold leaves (a removal's bookkeeping commit may still list one that does
+   * not; a removed member's last state lists everyone). Super admins, then admins, then
+   * members; in each, by address.
+   */
+  private async membersOf(g: GroupHandle): Promise<GroupMember[]> {
+    const c = contextOf(g);
+    const inTree = inboxesOf(g.state.ratchetTree);
     const members = await Promise.all(
-      [...c.membership.keys()].map(async (inboxId) => {
-        const state = await this.ctx.resolver.state(inboxId).catch(() => undefined);
-        return {
-          inboxId,
-          addresses: state ? [...state.addresses.keys()] : [],
-          role: roleOf(c, inboxId),
-        };
-      }),
+      [...c.membership.keys()]
+        .filter((id) => inTree.has(id))
+        .map(async (inboxId) => {
+          const state = await this.ctx.resolver.state(inboxId).catch(() => undefined);
+          return {
+            inboxId,
+            addresses: state ? [...state.addresses.keys()] : [],
+            role: roleOf(c, inboxId),
+          };
+        }),
     );
     const rank = { super_admin: 0, admin: 1, member: 2 } as const;
     return members.sort(
@@ -126,7 +136,7 @@ export class Group extends Conversation {
     const myRole = roleOf(c, self);
     return {
       ...infoOf(c),
-      members: await this.membersOf(c),
+      members: await this.membersOf(g),
       permissions: c.permissions,
       myRole,
       active,

@@ -30,7 +30,7 @@ import {
   type IntentRow,
 } from "../storage";
 import type { ClientContext } from "./context";
-import { decodeRow, previewOf } from "./decode";
+import { decodeRow, previewOf, shouldPushOf } from "./decode";
 import { loadGroup, saveGroup, withGroupLock } from "./group-state";
 import { rotateKeyPackage } from "./key-packages";
 import { withLock } from "./locks";
@@ -144,10 +144,12 @@ async function decryptAndStore(
           status: "published",
           nodeId: env.id,
         },
-        {
-          incoming: processed.senderInboxId !== ctx.installation.inboxId,
-          preview: previewOf(decoded?.content, decoded?.fallback),
-        },
+        decoded && !shouldPushOf(ctx.codecs, decoded)
+          ? { silent: true } // a leave request, reaction or receipt: not a new message to read
+          : {
+              incoming: processed.senderInboxId !== ctx.installation.inboxId,
+              preview: previewOf(decoded?.content, decoded?.fallback),
+            },
       );
       if (inserted) {
         const row = await getMessage(ctx.db, id);

@@ -52,7 +52,9 @@ export async function sendContent(
       encodedContent: encoded,
       status: "pending",
     },
-    { preview: previewOf(content, codec?.fallback(content)) },
+    codec?.shouldPush(content) === false
+      ? { silent: true }
+      : { preview: previewOf(content, codec?.fallback(content)) },
   );
   const row = (await getMessage(ctx.db, id))!;
   await encryptForSending(ctx, row, codec?.shouldPush(content) ?? true);

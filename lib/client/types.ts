@@ -12,6 +12,11 @@ export interface DecodedMessage {
   content: unknown;
   fallback?: string;
   status: MessageStatus;
+  /**
+   * Whether the codec says this should notify and count as unread (text, replies,
+   * attachments: yes; group updates, leave requests, reactions, receipts: no).
+   */
+  shouldPush: boolean;
 }
 
 export interface ClientOptions {

@@ -23,6 +23,8 @@ export interface AddMessageOptions {
   incoming?: boolean;
   /** Text for the conversation list (decoded by the caller; storage knows no codecs). */
   preview?: string;
+  /** Stored for the thread, but neither unread nor the conversation's latest activity. */
+  silent?: boolean;
 }
 
 const STATUSES: readonly MessageStatus[] = ["pending", "published", "failed"];
@@ -78,6 +80,7 @@ export async function addMessage(
       return { inserted: false };
     }
     const patch: Partial<typeof conv> = {};
+    if (opts.silent) return { inserted };
     if (effective.sentAtNs >= conv.lastMessageAtNs) {
       patch.lastMessageAtNs = effective.sentAtNs;
       if (opts.preview !== undefined) patch.lastMessagePreview = opts.preview;

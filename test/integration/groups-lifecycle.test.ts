@@ -229,7 +229,13 @@ describe("group chats between wallets", () => {
     expect(cGot[0]!.content).toBe("hi all");
     expect(cGot[2]!.content).toMatchObject({ removedInboxes: [c.inboxId] });
     await new Promise((r) => setTimeout(r, 300));
-    expect(await texts((await c.conversations.getGroup(g.id))!)).toEqual(["hi all"]);
+    const gc = (await c.conversations.getGroup(g.id))!;
+    expect(await texts(gc)).toEqual(["hi all"]);
+    // c's last view of the group: not a member, and not listed among those who are.
+    const cView = await gc.details();
+    expect(cView.active).toBe(false);
+    expect(cView.can.leave).toEqual({ allowed: false, because: "inactive" });
+    expect(cView.members.map((m) => m.inboxId).sort()).toEqual([a.inboxId, b.inboxId].sort());
   }, 60_000);
 
   it("roles and permissions: a promoted admin may remove; admins-only blocks members' renames", async () => {
