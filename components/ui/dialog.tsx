@@ -1,5 +1,7 @@
 "use client";
 import { useEffect, useId, useRef, type ReactNode } from "react";
+import { focusRing } from "./button-styles";
+import { CloseIcon } from "./icons";
 
 type Props = {
   open: boolean;
@@ -43,9 +45,19 @@ export function Dialog({ open, onClose, title, description, children }: Props) {
     >
       {open && (
         <div className="p-6">
-          <h2 id={titleId} className="text-lg font-semibold">
-            {title}
-          </h2>
+          <div className="flex items-start justify-between gap-3">
+            <h2 id={titleId} className="text-lg font-semibold">
+              {title}
+            </h2>
+            <button
+              type="button"
+              aria-label="Close"
+              onClick={onClose}
+              className={`-mt-1.5 -mr-2 rounded-full p-2 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100 ${focusRing}`}
+            >
+              <CloseIcon />
+            </button>
+          </div>
           {description && (
             <p id={descId} className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
               {description}
