@@ -27,6 +27,12 @@ import {
   TokenBucketLimiter,
   type RateLimiter,
 } from "./api/rate-limit";
+import {
+  createAttachmentHandler,
+  isAttachmentPath,
+  openAttachmentStore,
+  type AttachmentStore,
+} from "./attachments";
 import type { NodeConfig } from "./config";
 import { errorFields, log } from "./log";
 import { openStore, type Store } from "./store";
@@ -51,6 +57,7 @@ export function isApiPath(url: string): boolean {
 
 export interface MessageNode {
   store: Store;
+  attachments: AttachmentStore;
   engine: StreamEngine;
   /** API requests being served now (streams included). */
   readonly inFlight: number;
@@ -59,7 +66,10 @@ export interface MessageNode {
    * open streams end. Connections are the caller's (serve.ts) to close.
    */
   drain(): void;
-  /** Handles /healthz, /readyz, CORS preflight and the Connect paths; calls `fallback` for the rest. */
+  /**
+   * Handles /healthz, /readyz, CORS preflight, the Connect paths and /attachments;
+   * calls `fallback` for the rest.
+   */
   handle(
     req: http.IncomingMessage,
     res: http.ServerResponse,
@@ -117,6 +127,13 @@ export async function createMessageNode(
     databaseUrl: config.databaseUrl,
     databaseSchema: config.databaseSchema,
   });
+  let attachments: AttachmentStore;
+  try {
+    attachments = await openAttachmentStore(config.attachments, store.driver);
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
   const engine = new StreamEngine(store, bus, config.keepaliveSeconds * 1000);
   const states = new IdentityStates();
   const version = readVersion();
@@ -139,9 +156,19 @@ export async function createMessageNode(
   });
   let draining = false;
   let inFlight = 0;
+  const attachmentHttp = createAttachmentHandler({
+    store: attachments,
+    maxBytes: config.attachments.maxBytes,
+    limiter,
+    peer: (req) => peerAddress(req, config.trustProxy),
+    trustProxy: config.trustProxy,
+    publicUrl: config.publicUrl,
+    draining: () => draining,
+  });
 
   return {
     store,
+    attachments,
     engine,
     get inFlight() {
       return inFlight;
@@ -187,6 +214,12 @@ export async function createMessageNode(
         connect(req, res);
         return;
       }
+      if (isAttachmentPath(url)) {
+        inFlight++;
+        res.once("close", () => inFlight--);
+        attachmentHttp(req, res);
+        return;
+      }
       if (fallback) {
         fallback(req, res);
         return;
@@ -197,6 +230,9 @@ export async function createMessageNode(
       draining = true;
       engine.close();
       if (limiter instanceof TokenBucketLimiter) limiter.close();
+      await attachments
+        .close()
+        .catch((err) => log.warn("attachments close failed", errorFields(err)));
       try {
         await store.close();
       } catch (err) {

@@ -19,6 +19,33 @@ export interface NodeConfig {
   trustProxy: boolean;
   /** How long a shutdown waits for in-flight requests before cutting connections. */
   shutdownGraceMs: number;
+  /**
+   * The origin peers reach this node at (e.g. https://chat.example.org): attachment
+   * URLs are built from it. Absent = from the uploading request's Host.
+   */
+  publicUrl?: string;
+  attachments: AttachmentsConfig;
+}
+
+export interface AttachmentsConfig {
+  /** Where blobs live: files in `dir`, PostgreSQL large objects, or an S3-compatible bucket. */
+  store: "fs" | "postgres" | "s3";
+  /** Largest accepted blob in bytes. */
+  maxBytes: number;
+  /** The fs store's folder; every backend spools uploads in `<dir>/.tmp` while hashing. */
+  dir: string;
+  s3?: S3Config;
+}
+
+export interface S3Config {
+  /** http(s)://host[:port] of the S3 API; objects are addressed path-style. */
+  endpoint: string;
+  bucket: string;
+  region: string;
+  /** Key prefix inside the bucket, e.g. "attachments/". */
+  prefix: string;
+  accessKeyId: string;
+  secretAccessKey: string;
 }
 
 export interface RateLimitConfig {
@@ -63,6 +90,63 @@ function boolFrom(env: NodeJS.ProcessEnv, name: string): boolean {
   throw new ConfigError(`${name} must be 0, 1, true or false, got ${JSON.stringify(raw)}`);
 }
 
+function baseUrlFrom(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username) {
+    throw new ConfigError(`${name} must be an http(s) URL, got ${JSON.stringify(raw)}`);
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+const ATTACHMENT_STORES = ["fs", "postgres", "s3"] as const;
+
+function attachmentsFrom(
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+  databaseUrl: string | undefined,
+): AttachmentsConfig {
+  // Several nodes on one PostgreSQL must all serve every blob: share them in the database.
+  const store = env.ATTACHMENTS_STORE || (databaseUrl ? "postgres" : "fs");
+  if (!(ATTACHMENT_STORES as readonly string[]).includes(store)) {
+    throw new ConfigError(
+      `ATTACHMENTS_STORE must be one of ${ATTACHMENT_STORES.join(", ")}, got ${JSON.stringify(store)}`,
+    );
+  }
+  if (store === "postgres" && !databaseUrl) {
+    throw new ConfigError(
+      "ATTACHMENTS_STORE=postgres needs DATABASE_URL (PGlite has no large objects to spare)",
+    );
+  }
+  const out: AttachmentsConfig = {
+    store: store as AttachmentsConfig["store"],
+    maxBytes: intFrom(env, "ATTACHMENTS_MAX_BYTES", 25 * 1024 * 1024, 1, 2 ** 32),
+    dir: path.resolve(env.ATTACHMENTS_DIR || path.join(dataDir, "attachments")),
+  };
+  if (store === "s3") {
+    const need = (name: string, fallback?: string): string => {
+      const v = env[name] || (fallback ? env[fallback] : undefined);
+      if (!v) throw new ConfigError(`ATTACHMENTS_STORE=s3 needs ${name}`);
+      return v;
+    };
+    out.s3 = {
+      endpoint: baseUrlFrom(env, "ATTACHMENTS_S3_ENDPOINT") ?? need("ATTACHMENTS_S3_ENDPOINT"),
+      bucket: need("ATTACHMENTS_S3_BUCKET"),
+      region: env.ATTACHMENTS_S3_REGION || "us-east-1",
+      prefix: env.ATTACHMENTS_S3_PREFIX ?? "",
+      accessKeyId: need("ATTACHMENTS_S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"),
+      secretAccessKey: need("ATTACHMENTS_S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY"),
+    };
+  }
+  return out;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
   const schema = env.DATABASE_SCHEMA || "public";
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
@@ -70,11 +154,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
       `DATABASE_SCHEMA must be a lowercase SQL identifier, got ${JSON.stringify(schema)}`,
     );
   }
+  const dataDir = path.resolve(env.DATA_DIR || "./.data");
+  const databaseUrl = env.DATABASE_URL || undefined;
   return {
     port: intFrom(env, "PORT", 3000, 0, 65535),
     host: env.HOST || "0.0.0.0",
-    dataDir: path.resolve(env.DATA_DIR || "./.data"),
-    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir,
+    databaseUrl,
     databaseSchema: schema,
     keepaliveSeconds: intFrom(env, "KEEPALIVE_SECONDS", 25, 1, 3600),
     rateLimit: {
@@ -87,5 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     },
     trustProxy: boolFrom(env, "TRUST_PROXY"),
     shutdownGraceMs: intFrom(env, "SHUTDOWN_GRACE_MS", 5000, 0, 600_000),
+    publicUrl: baseUrlFrom(env, "PUBLIC_URL"),
+    attachments: attachmentsFrom(env, dataDir, databaseUrl),
   };
 }

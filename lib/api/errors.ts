@@ -11,6 +11,8 @@ export type ApiErrorCode =
   | "permission_denied"
   | "unauthenticated"
   | "aborted"
+  | "canceled"
+  | "data_loss"
   | "internal"
   | "unknown";
 
@@ -25,6 +27,8 @@ const CODE_NAMES: Partial<Record<Code, ApiErrorCode>> = {
   [Code.PermissionDenied]: "permission_denied",
   [Code.Unauthenticated]: "unauthenticated",
   [Code.Aborted]: "aborted",
+  [Code.Canceled]: "canceled",
+  [Code.DataLoss]: "data_loss",
   [Code.Internal]: "internal",
 };
 

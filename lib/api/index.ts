@@ -10,3 +10,10 @@ export {
 } from "./node-client";
 export { ResumableSubscription, topicKey, type Topic, type StreamEvent } from "./subscription";
 export { AsyncQueue } from "./async-queue";
+export {
+  uploadAttachment,
+  downloadAttachment,
+  type UploadedAttachment,
+  type UploadOptions,
+  type DownloadOptions,
+} from "./attachments";

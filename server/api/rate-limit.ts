@@ -19,6 +19,8 @@ export interface RateCall {
   peer: string;
   inbox?: string;
   streaming: boolean;
+  /** Tokens this call takes (default 1; an attachment upload pays per MiB), capped at the burst. */
+  cost?: number;
 }
 
 export interface RateLimiter {
@@ -39,6 +41,7 @@ const WRITES = new Set([
   "SendWelcomeMessages",
   "UploadKeyPackage",
   "PublishIdentityUpdate",
+  "UploadAttachment",
 ]);
 
 export function isWrite(procedure: string): boolean {
@@ -61,9 +64,9 @@ export function refill(b: Bucket | undefined, rate: Rate, now: number): Bucket {
   return { tokens: Math.min(rate.burst, b.tokens + (now - b.at) * rate.perMs), at: now };
 }
 
-/** Milliseconds until `b` holds one token. */
-export function waitMs(b: Bucket, rate: Rate): number {
-  return b.tokens >= 1 ? 0 : Math.ceil((1 - b.tokens) / rate.perMs);
+/** Milliseconds until `b` holds `need` tokens. */
+export function waitMs(b: Bucket, rate: Rate, need = 1): number {
+  return b.tokens >= need ? 0 : Math.ceil((need - b.tokens) / rate.perMs);
 }
 
 const perMin = (n: number, burst: number): Rate | undefined =>
@@ -106,11 +109,12 @@ export class TokenBucketLimiter implements RateLimiter {
     const keyOne = `${cls}|${call.peer}|${inbox}`;
     const keyAll = `${cls}|${call.peer}`;
     const now = this.now();
+    const cost = Math.min(Math.max(1, call.cost ?? 1), one.burst);
     const a = refill(this.buckets.get(keyOne), one, now);
     const b = refill(this.buckets.get(keyAll), all, now);
-    if (a.tokens >= 1 && b.tokens >= 1) {
-      a.tokens -= 1;
-      b.tokens -= 1;
+    if (a.tokens >= cost && b.tokens >= cost) {
+      a.tokens -= cost;
+      b.tokens -= cost;
       this.put(keyOne, a);
       this.put(keyAll, b);
       return;
@@ -118,7 +122,7 @@ export class TokenBucketLimiter implements RateLimiter {
     this.put(keyOne, a);
     this.put(keyAll, b);
     this.refused++;
-    const wait = Math.max(waitMs(a, one), waitMs(b, all));
+    const wait = Math.max(waitMs(a, one, cost), waitMs(b, all, cost));
     const seconds = Math.max(1, Math.ceil(wait / 1000));
     const what = cls === "w" ? "writes" : "reads";
     const budget = cls === "w" ? this.config.writesPerMin : this.config.readsPerMin;

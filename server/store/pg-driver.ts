@@ -17,7 +17,11 @@ export async function openPostgres(url: string, schema: string): Promise<Driver>
   const setup = new pg.Client({ connectionString: url });
   await setup.connect();
   try {
-    await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    // IF NOT EXISTS still races: two nodes starting together can both try to create it
+    // (unique violation on pg_namespace). The loser finds it made, which is all it needs.
+    await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((err: { code?: string }) => {
+      if (err.code !== "23505" && err.code !== "42P06") throw err;
+    });
   } finally {
     await setup.end();
   }
