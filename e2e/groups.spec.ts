@@ -1,46 +1,25 @@
-import { expect, test, type BrowserContext, type Page } from "@playwright/test";
-import { DESKTOP } from "./support/browser";
-import { installInjectedWallet, type InjectedWallet } from "./support/injected-wallet";
-import { guardNetwork } from "./support/network-guard";
+import { expect, test } from "@playwright/test";
+import { newPerson, onboard, shortAddress, type Person } from "./support/person";
 import { shoot, shootBoth } from "./support/screenshots";
 import { GroupPages } from "./pages/group";
-import { MessengerPage } from "./pages/messenger";
-import { OnboardingPages } from "./pages/onboarding";
 
 // Three people in three browsers: A creates a group with B and C, all chat live, A renames
 // it and removes C; B sees both changes, C sees its removal and receives nothing after it.
 test.describe.configure({ mode: "serial" });
 
-type Person = {
-  context: BrowserContext;
-  page: Page;
-  escaped: string[];
-  wallet: InjectedWallet;
-  app: MessengerPage;
-  group: GroupPages;
-};
-let a: Person, b: Person, c: Person;
+type Member = Person & { group: GroupPages };
+let a: Member, b: Member, c: Member;
 const NAME = "Weekend plans";
 const RENAMED = "Weekend trip";
 const stamp = Date.now();
 
-async function person(browser: import("@playwright/test").Browser): Promise<Person> {
-  const context = await browser.newContext({ viewport: DESKTOP });
-  const escaped = await guardNetwork(context);
-  const wallet = await installInjectedWallet(context);
-  const page = await context.newPage();
-  return {
-    context,
-    page,
-    escaped,
-    wallet,
-    app: new MessengerPage(page),
-    group: new GroupPages(page),
-  };
+async function member(browser: import("@playwright/test").Browser): Promise<Member> {
+  const p = await newPerson(browser);
+  return { ...p, group: new GroupPages(p.page) };
 }
 
 test.beforeAll(async ({ browser }) => {
-  [a, b, c] = [await person(browser), await person(browser), await person(browser)];
+  [a, b, c] = [await member(browser), await member(browser), await member(browser)];
 });
 
 test.afterEach(() => {
@@ -51,15 +30,11 @@ test.afterAll(async () => {
   for (const p of [a, b, c]) await p?.context.close();
 });
 
-const short = (address: string) =>
-  `${address.toLowerCase().slice(0, 6)}…${address.slice(-4).toLowerCase()}`;
+const short = shortAddress;
 
 test("A creates a group with B and C; all three chat live and see who said what", async () => {
   test.setTimeout(180_000);
-  for (const p of [b, c, a]) {
-    await new OnboardingPages(p.page).onboard("MetaMask");
-    await p.app.waitReady();
-  }
+  for (const p of [b, c, a]) await onboard(p);
   await a.page.getByTestId("new-group").click();
   await shootBoth(a.page, "group-new-dialog");
   await a.page.keyboard.press("Escape");

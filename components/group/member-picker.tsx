@@ -89,6 +89,7 @@ export function MemberPicker({ picked, onChange, members = [], label = "Members"
         <input
           id={inputId}
           data-testid="group-member-input"
+          autoFocus
           autoComplete="off"
           autoCapitalize="off"
           autoCorrect="off"

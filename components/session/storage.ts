@@ -37,6 +37,14 @@ export const nodeUrl = {
   set: (url: string | null) => write("local", NODE_URL, url),
 };
 
+const READ_RECEIPTS = "messenger:readReceipts";
+
+/** Whether this browser tells others when their messages were read (on unless turned off). */
+export const readReceiptsPref = {
+  get: () => read("local", READ_RECEIPTS) !== "off",
+  set: (on: boolean) => write("local", READ_RECEIPTS, on ? null : "off"),
+};
+
 export const drafts = {
   get: (conversationId: string) => read("session", DRAFT + conversationId) ?? "",
   set: (conversationId: string, text: string) =>

@@ -5,6 +5,7 @@ import { BackIcon } from "@/components/ui/icons";
 import { IdentitySection } from "./identity-section";
 import { NodeUrlForm } from "./node-url-form";
 import { NotificationsSection } from "./notifications-section";
+import { PrivacySection } from "./privacy-section";
 import { SessionSection } from "./session-section";
 
 /** `/settings`: account, network, notifications, this browser. */
@@ -28,6 +29,7 @@ export function SettingsView() {
         <IdentitySection />
         <NodeUrlForm />
         <NotificationsSection />
+        <PrivacySection />
         <SessionSection />
       </main>
     </div>

@@ -1,19 +1,30 @@
 "use client";
 import { useEffect, useLayoutEffect, useRef } from "react";
 import { focusRing } from "@/components/ui/button-styles";
-import { SendIcon } from "@/components/ui/icons";
+import { CloseIcon, PaperclipIcon, ReplyIcon, SendIcon } from "@/components/ui/icons";
 import { useDraft } from "./use-draft";
 
 const MAX_HEIGHT = 160;
 
-/** Enter sends, Shift+Enter adds a line; grows with the text; the draft survives reloads. */
+/**
+ * Enter sends, Shift+Enter adds a line; grows with the text; the draft survives reloads.
+ * Files come in by the paperclip, by paste, or by drop on the thread (see Thread).
+ */
 export function Composer({
   conversationId,
   onSend,
+  onFiles,
+  replying,
+  onCancelReply,
 }: {
   conversationId: string;
   onSend: (text: string) => Promise<void>;
+  onFiles: (files: File[]) => void;
+  /** The message being answered: who and what, shown above the field. */
+  replying?: { name: string; snippet: string };
+  onCancelReply: () => void;
 }) {
+  const fileInput = useRef<HTMLInputElement>(null);
   const [text, setText] = useDraft(conversationId);
   const ref = useRef<HTMLTextAreaElement>(null);
 
@@ -24,6 +35,10 @@ export function Composer({
     el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT)}px`;
     el.style.overflowY = el.scrollHeight > MAX_HEIGHT ? "auto" : "hidden";
   }, [text]);
+
+  useEffect(() => {
+    if (replying) ref.current?.focus();
+  }, [replying]);
 
   useEffect(() => {
     // Desktop: ready to type. Phones: don't pop the keyboard over the thread.
@@ -40,42 +55,97 @@ export function Composer({
   };
 
   return (
-    <form
-      className="flex items-end gap-2 border-t border-zinc-200 bg-white px-3 py-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] dark:border-zinc-800 dark:bg-zinc-950"
-      onSubmit={(e) => {
-        e.preventDefault();
-        send();
-      }}
-    >
-      <label htmlFor="composer" className="sr-only">
-        Message
-      </label>
-      <textarea
-        id="composer"
-        ref={ref}
-        data-testid="composer"
-        rows={1}
-        placeholder="Message"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
-            e.preventDefault();
-            send();
-          }
+    <div className="border-t border-zinc-200 bg-white pb-[max(0.75rem,env(safe-area-inset-bottom))] dark:border-zinc-800 dark:bg-zinc-950">
+      {replying && (
+        <div
+          data-testid="reply-preview"
+          className="mx-3 mt-2 flex items-center gap-2 rounded-xl border-l-4 border-indigo-500 bg-zinc-50 px-3 py-1.5 text-sm dark:bg-zinc-900"
+        >
+          <ReplyIcon className="h-4 w-4 shrink-0 text-indigo-600 dark:text-indigo-400" />
+          <span className="min-w-0 flex-1">
+            <span className="block text-xs font-semibold text-indigo-700 dark:text-indigo-300">
+              Replying to {replying.name}
+            </span>
+            <span className="block truncate text-zinc-600 dark:text-zinc-400">
+              {replying.snippet}
+            </span>
+          </span>
+          <button
+            type="button"
+            aria-label="Cancel reply"
+            onClick={onCancelReply}
+            className={`rounded-full p-1.5 text-zinc-500 hover:bg-zinc-200 dark:hover:bg-zinc-800 ${focusRing}`}
+          >
+            <CloseIcon />
+          </button>
+        </div>
+      )}
+      <form
+        className="flex items-end gap-2 px-3 pt-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          send();
         }}
-        className="max-h-40 min-h-11 flex-1 resize-none rounded-3xl border border-zinc-300 bg-zinc-50 px-4 py-2.5 text-base leading-6 outline-none placeholder:text-zinc-500 focus:border-indigo-500 focus:ring-3 focus:ring-indigo-500/20 sm:text-[0.95rem] dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-400 dark:focus:border-indigo-400"
-      />
-      <button
-        type="submit"
-        data-testid="send"
-        aria-label="Send"
-        title="Send (Enter)"
-        disabled={!text.trim()}
-        className={`inline-flex h-11 w-11 shrink-0 items-center justify-center rounded-full bg-indigo-600 text-white transition-colors hover:bg-indigo-700 disabled:bg-zinc-300 disabled:text-zinc-500 dark:bg-indigo-500 dark:hover:bg-indigo-400 dark:disabled:bg-zinc-800 dark:disabled:text-zinc-500 ${focusRing}`}
       >
-        <SendIcon />
-      </button>
-    </form>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          data-testid="attach-input"
+          onChange={(e) => {
+            const files = [...(e.target.files ?? [])];
+            e.target.value = "";
+            if (files.length) onFiles(files);
+          }}
+        />
+        <button
+          type="button"
+          data-testid="attach"
+          aria-label="Attach files"
+          title="Attach files"
+          onClick={() => fileInput.current?.click()}
+          className={`inline-flex h-11 w-11 shrink-0 items-center justify-center rounded-full text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800 ${focusRing}`}
+        >
+          <PaperclipIcon />
+        </button>
+        <label htmlFor="composer" className="sr-only">
+          Message
+        </label>
+        <textarea
+          id="composer"
+          ref={ref}
+          data-testid="composer"
+          rows={1}
+          placeholder={replying ? "Reply" : "Message"}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onPaste={(e) => {
+            const files = [...e.clipboardData.files];
+            if (files.length === 0) return;
+            e.preventDefault();
+            onFiles(files);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === "Escape" && replying) onCancelReply();
+            if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+              e.preventDefault();
+              send();
+            }
+          }}
+          className="max-h-40 min-h-11 flex-1 resize-none rounded-3xl border border-zinc-300 bg-zinc-50 px-4 py-2.5 text-base leading-6 outline-none placeholder:text-zinc-500 focus:border-indigo-500 focus:ring-3 focus:ring-indigo-500/20 sm:text-[0.95rem] dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-400 dark:focus:border-indigo-400"
+        />
+        <button
+          type="submit"
+          data-testid="send"
+          aria-label="Send"
+          title="Send (Enter)"
+          disabled={!text.trim()}
+          className={`inline-flex h-11 w-11 shrink-0 items-center justify-center rounded-full bg-indigo-600 text-white transition-colors hover:bg-indigo-700 disabled:bg-zinc-300 disabled:text-zinc-500 dark:bg-indigo-500 dark:hover:bg-indigo-400 dark:disabled:bg-zinc-800 dark:disabled:text-zinc-500 ${focusRing}`}
+        >
+          <SendIcon />
+        </button>
+      </form>
+    </div>
   );
 }

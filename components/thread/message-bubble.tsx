@@ -1,8 +1,12 @@
 import { memo } from "react";
-import type { DecodedMessage } from "@/lib/client";
-import { linkify } from "@/components/format/linkify";
+import type { DecodedMessage, Reply } from "@/lib/client";
 import { fullDateTime, nsToDate, timeOfDay } from "@/components/format/time";
+import { CT } from "./content-types";
+import { MessageContent, snippetOf } from "./message-content";
 import { MessageStatusIcon } from "./message-status";
+import { MessageActions, ReactionBar } from "./reaction-bar";
+import { useThreadActions } from "./thread-actions";
+import type { ReactionSummary } from "./thread-model";
 
 type Props = {
   m: DecodedMessage;
@@ -12,18 +16,26 @@ type Props = {
   onRetry: (id: string) => void;
   /** The sender's name, above the first bubble of a run in a group. */
   senderLabel?: string;
+  reactions?: ReactionSummary[];
+  /** For a reply: the message it answers, when this page holds it. */
+  replyTarget?: DecodedMessage;
+  /** "Seen" under this (my last) message. */
+  seen?: boolean;
 };
 
-/** One bubble: text (links made safe), time of day, and for mine the delivery status. */
+/** One bubble: content, time, my delivery status; reactions under it; react/reply beside it. */
 export const MessageBubble = memo(function MessageBubble({
   m,
   mine,
   first,
   onRetry,
   senderLabel,
+  reactions,
+  replyTarget,
+  seen,
 }: Props) {
+  const actions = useThreadActions();
   const when = nsToDate(m.sentAtNs);
-  const text = typeof m.content === "string" ? m.content : undefined;
   const failed = m.status === "failed";
   const tone = mine
     ? failed
@@ -33,12 +45,13 @@ export const MessageBubble = memo(function MessageBubble({
   const linkClass = mine
     ? "underline decoration-white/60 underline-offset-2"
     : "text-indigo-700 underline underline-offset-2 dark:text-indigo-300";
+  const reply = m.contentType === CT.reply ? (m.content as Reply | undefined) : undefined;
   return (
     <li
       data-testid="message"
       data-message-id={m.id}
       data-status={m.status}
-      className={`flex flex-col ${mine ? "items-end" : "items-start"} ${first ? "mt-3" : "mt-0.5"}`}
+      className={`group/msg flex scroll-mt-24 flex-col rounded-2xl transition-colors target:bg-indigo-500/10 ${mine ? "items-end" : "items-start"} ${first ? "mt-3" : "mt-0.5"}`}
     >
       {senderLabel && (
         <span
@@ -48,31 +61,62 @@ export const MessageBubble = memo(function MessageBubble({
           {senderLabel}
         </span>
       )}
-      <div
-        className={`relative max-w-[min(80%,36rem)] rounded-2xl px-3.5 py-2 ${tone} ${
-          mine ? "rounded-br-md" : "rounded-bl-md"
-        }`}
-      >
-        <p className="text-[0.95rem] leading-snug break-words whitespace-pre-wrap">
-          {text !== undefined ? (
-            linkify(text, linkClass)
-          ) : (
-            <em className="opacity-80">{m.fallback ?? "This message can't be shown here."}</em>
-          )}
-          {/* Room for the time so it never overlaps the last line. */}
-          <span aria-hidden className={`inline-block ${mine ? "w-20" : "w-12"}`} />
-        </p>
-        <span
-          className={`absolute right-2.5 bottom-1.5 flex items-center gap-1 text-[0.7rem] leading-none ${
-            mine ? "text-indigo-100" : "text-zinc-500 dark:text-zinc-400"
+      <div className={`flex max-w-full items-center gap-1 ${mine ? "flex-row-reverse" : ""}`}>
+        <div
+          className={`relative max-w-[min(80vw,36rem)] min-w-0 rounded-2xl px-3.5 py-2 ${tone} ${
+            mine ? "rounded-br-md" : "rounded-bl-md"
           }`}
         >
-          <time dateTime={when.toISOString()} title={fullDateTime(when)}>
-            {timeOfDay(when)}
-          </time>
-          {mine && <MessageStatusIcon status={m.status} />}
-        </span>
+          {reply && (
+            <button
+              type="button"
+              data-testid="reply-quote"
+              onClick={() => actions.jumpTo(reply.reference)}
+              className={`mb-1.5 block w-full rounded-lg border-l-4 px-2.5 py-1 text-left text-sm ${
+                mine
+                  ? "border-white/70 bg-white/15 text-white/90"
+                  : "border-indigo-400 bg-white/70 text-zinc-700 dark:bg-zinc-900/60 dark:text-zinc-300"
+              }`}
+            >
+              <span className="block text-xs font-semibold opacity-80">
+                {replyTarget ? actions.name(replyTarget.senderInboxId) : "Earlier message"}
+              </span>
+              <span className="line-clamp-2 break-words">
+                {replyTarget ? snippetOf(replyTarget) : "Not loaded — tap to look for it"}
+              </span>
+            </button>
+          )}
+          <div className="text-[0.95rem] leading-snug break-words whitespace-pre-wrap">
+            <MessageContent m={m} mine={mine} linkClass={linkClass} />
+            {/* Room for the time so it never overlaps the last line. */}
+            <span aria-hidden className={`inline-block ${mine ? "w-20" : "w-12"}`} />
+          </div>
+          <span
+            className={`absolute right-2.5 bottom-1.5 flex items-center gap-1 text-[0.7rem] leading-none ${
+              mine ? "text-indigo-100" : "text-zinc-500 dark:text-zinc-400"
+            }`}
+          >
+            <time dateTime={when.toISOString()} title={fullDateTime(when)}>
+              {timeOfDay(when)}
+            </time>
+            {mine && <MessageStatusIcon status={m.status} />}
+          </span>
+        </div>
+        {m.status === "published" && (
+          <MessageActions messageId={m.id} onReply={() => actions.replyTo(m)} />
+        )}
       </div>
+      {reactions && reactions.length > 0 && (
+        <ReactionBar messageId={m.id} reactions={reactions} mine={mine} />
+      )}
+      {seen && (
+        <p
+          data-testid="read-receipt"
+          className="mt-0.5 mr-1 text-xs text-zinc-500 dark:text-zinc-400"
+        >
+          Seen
+        </p>
+      )}
       {failed && mine && (
         <p className="mt-1 flex items-center gap-2 text-xs text-red-700 dark:text-red-400">
           Not sent.

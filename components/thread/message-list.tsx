@@ -1,5 +1,5 @@
 "use client";
-import { Fragment, useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { Fragment, useCallback, useLayoutEffect, useRef, useState } from "react";
 import type { DecodedMessage } from "@/lib/client";
 import { dayLabel, nsToDate } from "@/components/format/time";
 import { ArrowDownIcon } from "@/components/ui/icons";
@@ -7,18 +7,19 @@ import { Spinner } from "@/components/ui/spinner";
 import type { InboxLabel } from "@/components/group/inbox-labels";
 import { DaySeparator } from "./day-separator";
 import { GroupUpdateLine, isGroupUpdate } from "./group-update-line";
+import type { ThreadModel } from "./thread-model";
 import { MessageBubble } from "./message-bubble";
 
 const NEAR_BOTTOM = 96;
 const NEAR_TOP = 160;
 const RUN_GAP_NS = 5n * 60n * 1_000_000_000n;
 const GROUP_UPDATED = "xmtp.org/group_updated:1.0";
-// A leave request is a request to the admins' devices; the thread shows its outcome
-// (the "left the group" line) instead.
-const HIDDEN = new Set(["xmtp.org/leave_request:1.0"]);
 
 type Props = {
-  messages: DecodedMessage[];
+  /** Reactions, receipts and leave requests already folded in (thread-model.ts). */
+  model: ThreadModel;
+  /** My message that carries "Seen". */
+  seenId?: string;
   myInboxId: string;
   hasMore: boolean;
   onLoadOlder: () => Promise<void>;
@@ -34,7 +35,8 @@ type Props = {
  * down. Near the top, older history loads and the view stays where it was.
  */
 export function MessageList({
-  messages: all,
+  model,
+  seenId,
   myInboxId,
   hasMore,
   onLoadOlder,
@@ -42,7 +44,7 @@ export function MessageList({
   isGroup = false,
   name,
 }: Props) {
-  const messages = useMemo(() => all.filter((m) => !HIDDEN.has(m.contentType)), [all]);
+  const messages: DecodedMessage[] = model.visible;
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const loading = useRef(false);
@@ -135,6 +137,9 @@ export function MessageList({
                       mine={mine}
                       first={firstOfRun}
                       onRetry={onRetry}
+                      reactions={model.reactions.get(m.id)}
+                      replyTarget={replyTargetOf(model, m)}
+                      seen={m.id === seenId}
                       {...(isGroup && !mine && firstOfRun
                         ? { senderLabel: name(m.senderInboxId) }
                         : {})}
@@ -157,4 +162,10 @@ export function MessageList({
       )}
     </div>
   );
+}
+
+function replyTargetOf(model: ThreadModel, m: DecodedMessage): DecodedMessage | undefined {
+  if (m.contentType !== "xmtp.org/reply:1.0") return undefined;
+  const ref = (m.content as { reference?: unknown } | undefined)?.reference;
+  return typeof ref === "string" ? model.byId.get(ref) : undefined;
 }

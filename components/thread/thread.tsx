@@ -1,6 +1,6 @@
 "use client";
 import { useLiveQuery } from "dexie-react-hooks";
-import { useCallback, useEffect, useMemo } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import type { DecodedMessage } from "@/lib/client";
 import { useClient } from "@/components/client/client-context";
 import { isClientError } from "@/components/client/errors";
@@ -11,7 +11,13 @@ import { useGroupDetails } from "@/components/group/use-group-details";
 import { Composer } from "./composer";
 import { MessageList } from "./message-list";
 import { isGroupUpdate } from "./group-update-line";
+import { snippetOf } from "./message-content";
 import { OfflineNotice } from "./offline-notice";
+import { ThreadActionsContext, type ThreadActions } from "./thread-actions";
+import { buildThread, lastSeenId, owesReceipt } from "./thread-model";
+import { UploadTray } from "./upload-tray";
+import { useReadReceipts } from "./use-read-receipts";
+import { useUploads } from "./use-uploads";
 import { ThreadHeader } from "./thread-header";
 import { useMarkRead } from "./use-mark-read";
 import { useThreadMessages } from "./use-thread-messages";
@@ -29,6 +35,47 @@ export function Thread({ conversationId }: { conversationId: string }) {
   const details = useGroupDetails(client, conversationId);
   const inboxIds = useMemo(() => inboxesNamedIn(messages ?? []), [messages]);
   const name = useInboxLabels(client, inboxIds);
+  const model = useMemo(
+    () => (messages ? buildThread(messages, client.inboxId) : undefined),
+    [messages, client.inboxId],
+  );
+  const [replyingTo, setReplyingTo] = useState<DecodedMessage>();
+  const [dragging, setDragging] = useState(false);
+  const {
+    uploads,
+    start: sendFiles,
+    cancel: cancelUpload,
+    retry: retryUpload,
+  } = useUploads(client, conversationId);
+  useReadReceipts(
+    client,
+    conversationId,
+    summary?.kind === "dm",
+    model ? owesReceipt(model, client.inboxId) : false,
+  );
+
+  const actions = useMemo<ThreadActions>(
+    () => ({
+      name,
+      replyTo: setReplyingTo,
+      react: (messageId, emoji, action) => {
+        void client.conversations
+          .getById(conversationId)
+          .then((c) => c?.react(messageId, emoji, action))
+          .catch(() => undefined); // stored as failed: the outbox retries it
+      },
+      jumpTo: (messageId) => {
+        const el = document.querySelector<HTMLElement>(`[data-message-id="${messageId}"]`);
+        if (!el) return;
+        el.scrollIntoView({ behavior: "smooth", block: "center" });
+        el.animate(
+          [{ backgroundColor: "rgb(99 102 241 / 0.18)" }, { backgroundColor: "transparent" }],
+          { duration: 1600 },
+        );
+      },
+    }),
+    [client, conversationId, name],
+  );
 
   useEffect(() => {
     setOpenConversation(conversationId);
@@ -40,11 +87,16 @@ export function Thread({ conversationId }: { conversationId: string }) {
     async (text: string) => {
       const c = await client.conversations.getById(conversationId);
       if (!c) throw new Error("conversation not found");
-      await c.send(text).catch((err: unknown) => {
-        if (!isClientError(err, "send_failed")) throw err;
+      const target = replyingTo;
+      setReplyingTo(undefined);
+      await (target ? c.reply(target.id, text) : c.send(text)).catch((err: unknown) => {
+        if (!isClientError(err, "send_failed")) {
+          setReplyingTo(target);
+          throw err;
+        }
       });
     },
-    [client, conversationId],
+    [client, conversationId, replyingTo],
   );
 
   const retry = useCallback(
@@ -75,49 +127,85 @@ export function Thread({ conversationId }: { conversationId: string }) {
     );
   }
   return (
-    <div className="flex min-h-0 flex-1 flex-col">
-      {isGroup ? (
-        <GroupHeader
-          conversationId={conversationId}
-          name={summary?.name}
-          details={details ?? undefined}
-        />
-      ) : (
-        <ThreadHeader peerAddress={summary?.peerAddress} name={summary?.name} />
-      )}
-      {messages === undefined ? (
-        <div className="flex-1" />
-      ) : messages.length === 0 ? (
-        <div className="flex flex-1 items-center justify-center p-8 text-center text-sm text-zinc-500 dark:text-zinc-400">
-          {isGroup
-            ? "No messages yet. Only the members of this group can read what's said here."
-            : "No messages yet. Say hello — only the two of you can read this conversation."}
-        </div>
-      ) : (
-        <MessageList
-          messages={messages}
-          myInboxId={client.inboxId}
-          hasMore={hasMore}
-          onLoadOlder={loadOlder}
-          onRetry={retry}
-          isGroup={isGroup}
-          name={name}
-        />
-      )}
-      <OfflineNotice />
-      {isGroup && details?.active === false ? (
-        <p
-          data-testid="group-inactive"
-          role="status"
-          className="border-t border-zinc-200 px-4 py-4 text-center text-sm text-zinc-600 dark:border-zinc-800 dark:text-zinc-400"
-        >
-          You&apos;re no longer a member of this group, so you can&apos;t send or receive new
-          messages here.
-        </p>
-      ) : (
-        <Composer conversationId={conversationId} onSend={send} />
-      )}
-    </div>
+    <ThreadActionsContext.Provider value={actions}>
+      <div
+        className={`relative flex min-h-0 flex-1 flex-col ${dragging ? "ring-4 ring-indigo-500/40 ring-inset" : ""}`}
+        onDragOver={(e) => {
+          if (!e.dataTransfer.types.includes("Files") || details?.active === false) return;
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={(e) => {
+          if (e.currentTarget === e.target) setDragging(false);
+        }}
+        onDrop={(e) => {
+          const files = [...e.dataTransfer.files];
+          setDragging(false);
+          if (files.length === 0 || details?.active === false) return;
+          e.preventDefault();
+          sendFiles(files);
+        }}
+      >
+        {isGroup ? (
+          <GroupHeader
+            conversationId={conversationId}
+            name={summary?.name}
+            details={details ?? undefined}
+          />
+        ) : (
+          <ThreadHeader peerAddress={summary?.peerAddress} name={summary?.name} />
+        )}
+        {model === undefined ? (
+          <div className="flex-1" />
+        ) : model.visible.length === 0 ? (
+          <div className="flex flex-1 items-center justify-center p-8 text-center text-sm text-zinc-500 dark:text-zinc-400">
+            {isGroup
+              ? "No messages yet. Only the members of this group can read what's said here."
+              : "No messages yet. Say hello — only the two of you can read this conversation."}
+          </div>
+        ) : (
+          <MessageList
+            model={model}
+            seenId={summary?.kind === "dm" ? lastSeenId(model, client.inboxId) : undefined}
+            myInboxId={client.inboxId}
+            hasMore={hasMore}
+            onLoadOlder={loadOlder}
+            onRetry={retry}
+            isGroup={isGroup}
+            name={name}
+          />
+        )}
+        <OfflineNotice />
+        {isGroup && details?.active === false ? (
+          <p
+            data-testid="group-inactive"
+            role="status"
+            className="border-t border-zinc-200 px-4 py-4 text-center text-sm text-zinc-600 dark:border-zinc-800 dark:text-zinc-400"
+          >
+            You&apos;re no longer a member of this group, so you can&apos;t send or receive new
+            messages here.
+          </p>
+        ) : (
+          <>
+            <UploadTray uploads={uploads} onCancel={cancelUpload} onRetry={retryUpload} />
+            <Composer
+              conversationId={conversationId}
+              onSend={send}
+              onFiles={sendFiles}
+              {...(replyingTo
+                ? {
+                    replying: {
+                      name: name(replyingTo.senderInboxId),
+                      snippet: snippetOf(replyingTo),
+                    },
+                  }
+                : {})}
+              onCancelReply={() => setReplyingTo(undefined)}
+            />
+          </>
+        )}
+      </div>
+    </ThreadActionsContext.Provider>
   );
 }
 

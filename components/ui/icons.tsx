@@ -105,3 +105,34 @@ export const ShieldIcon = ({ className = "h-4 w-4" }: IconProps) => (
     <path d="M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10Z" />
   </svg>
 );
+export const PaperclipIcon = ({ className = "h-5 w-5" }: IconProps) => (
+  <svg {...common} className={className}>
+    <path d="m21.4 11.1-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5" />
+  </svg>
+);
+export const ReplyIcon = ({ className = "h-4 w-4" }: IconProps) => (
+  <svg {...common} className={className}>
+    <path d="m9 17-5-5 5-5" />
+    <path d="M20 18v-2a4 4 0 0 0-4-4H4" />
+  </svg>
+);
+export const SmileIcon = ({ className = "h-4 w-4" }: IconProps) => (
+  <svg {...common} className={className}>
+    <circle cx="12" cy="12" r="10" />
+    <path d="M8 14s1.5 2 4 2 4-2 4-2" />
+    <path d="M9 9h.01M15 9h.01" />
+  </svg>
+);
+export const FileIcon = ({ className = "h-5 w-5" }: IconProps) => (
+  <svg {...common} className={className}>
+    <path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8Z" />
+    <path d="M14 2v6h6" />
+  </svg>
+);
+export const DownloadIcon = ({ className = "h-4 w-4" }: IconProps) => (
+  <svg {...common} className={className}>
+    <path d="M12 3v12" />
+    <path d="m7 10 5 5 5-5" />
+    <path d="M5 21h14" />
+  </svg>
+);

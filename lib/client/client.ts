@@ -8,6 +8,8 @@ import type { ClientContext } from "./context";
 import { Conversations } from "./conversations";
 import { ClientError, normalizeAddress } from "./errors";
 import { IdentityResolver } from "./identity-resolver";
+import { loadAttachment } from "./attachments";
+import type { Attachment, RemoteAttachment } from "../content";
 import { ensureKeyPackage } from "./key-packages";
 import { MessageBus } from "./message-bus";
 import type { ReceiveLog } from "./receive";
@@ -66,6 +68,8 @@ export class Client {
       codecs: opts.codecs ?? defaultRegistry(),
       bus: new MessageBus(),
       lockPrefix: dbName,
+      apiUrl: opts.apiUrl,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
       ...(opts.maxGroupSize !== undefined ? { maxGroupSize: opts.maxGroupSize } : {}),
     };
     return new Client(ctx, dbName, opts.log);
@@ -123,6 +127,11 @@ export class Client {
     if (inboxId === this.inboxId) return [this.address];
     const state = await this.ctx.resolver.state(inboxId).catch(() => undefined);
     return state ? [...state.addresses.keys()] : [];
+  }
+
+  /** Downloads, verifies (length, SHA-256) and decrypts a remote attachment someone sent. */
+  loadAttachment(remote: RemoteAttachment, opts?: { signal?: AbortSignal }): Promise<Attachment> {
+    return loadAttachment(this.ctx, remote, opts);
   }
 
   /** Whether each address has activated messaging (lowercased address → boolean). */

@@ -16,6 +16,9 @@ export interface ClientContext {
   bus: MessageBus;
   /** Lock names are scoped to this database so two clients in one process never share them. */
   lockPrefix: string;
+  /** The node's base URL ("" = the page's origin), for the attachment store. */
+  apiUrl: string;
+  fetch?: typeof fetch;
   /** Most inboxes a group may hold (default MAX_GROUP_SIZE, 250). */
   maxGroupSize?: number;
 }

@@ -1,5 +1,18 @@
-import { ContentTypeText, type ContentTypeId } from "../content";
-import { markConversationRead, messagesPage, type ConversationRow } from "../storage";
+import {
+  ContentTypeReadReceipt,
+  ContentTypeReply,
+  ContentTypeText,
+  REACTION_SEND_CONTENT_TYPE,
+  contentTypeToString,
+  type Attachment,
+  type ContentTypeId,
+  type Reaction,
+  type ReactionAction,
+  type Reply,
+} from "../content";
+import { getMessage, markConversationRead, messagesPage, type ConversationRow } from "../storage";
+import { sendAttachment, type SendAttachmentOptions } from "./attachments";
+import { ClientError } from "./errors";
 import type { ClientContext } from "./context";
 import { decodeRow } from "./decode";
 import { publishMessage, sendContent } from "./send";
@@ -63,6 +76,57 @@ export class Conversation {
   /** Retries a `failed` message with the same ciphertext (the node stores it once). */
   retry(messageId: string): Promise<DecodedMessage> {
     return publishMessage(this.ctx, messageId);
+  }
+
+  /** Adds (or with "removed", takes back) an emoji reaction to a message: reaction:2.0, as XMTP sends. */
+  async react(
+    messageId: string,
+    emoji: string,
+    action: ReactionAction = "added",
+  ): Promise<DecodedMessage> {
+    if (typeof emoji !== "string" || emoji.length === 0 || emoji.length > 64)
+      throw new ClientError("invalid_argument", "a reaction is one emoji (1 to 64 characters)");
+    const reaction: Reaction = {
+      ...(await this.reference(messageId)),
+      action,
+      schema: "unicode",
+      content: emoji,
+    };
+    return this.send(reaction, REACTION_SEND_CONTENT_TYPE);
+  }
+
+  /** Replies to a message with text (reply:1.0 around text:1.0). */
+  async reply(messageId: string, text: string): Promise<DecodedMessage> {
+    if (typeof text !== "string" || text.trim() === "")
+      throw new ClientError("invalid_argument", "a reply needs some text");
+    const reply: Reply = {
+      ...(await this.reference(messageId)),
+      contentType: contentTypeToString(ContentTypeText),
+      content: text,
+    };
+    return this.send(reply, ContentTypeReply);
+  }
+
+  /** Tells the others this installation has read the conversation up to now. */
+  async sendReadReceipt(): Promise<void> {
+    await this.send({}, ContentTypeReadReceipt);
+  }
+
+  /** A file: inline below 1 MB encoded, otherwise encrypted, uploaded, and sent by URL. */
+  sendAttachment(file: Attachment, opts?: SendAttachmentOptions): Promise<DecodedMessage> {
+    return sendAttachment(this.ctx, this.id, file, opts);
+  }
+
+  private async reference(
+    messageId: string,
+  ): Promise<{ reference: string; referenceInboxId?: string }> {
+    const target = await getMessage(this.ctx.db, messageId);
+    if (!target || target.conversationId !== this.id)
+      throw new ClientError(
+        "invalid_argument",
+        `message ${messageId} is not in conversation ${this.id}`,
+      );
+    return { reference: messageId, referenceInboxId: target.senderInboxId };
   }
 
   /** Oldest first; `before` pages back through history. */

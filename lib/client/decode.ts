@@ -37,8 +37,21 @@ export function shouldPushOf(codecs: CodecRegistry, d: DecodedContent): boolean 
   return codecs.codecFor(d.contentType)?.shouldPush(d.content) ?? false;
 }
 
-/** A short text for the conversation list. */
+/** A short text for the conversation list: the words, or what kind of thing was sent. */
 export function previewOf(content: unknown, fallback?: string): string | undefined {
-  const text = typeof content === "string" ? content : fallback;
+  const text = previewText(content) ?? fallback;
   return text === undefined ? undefined : text.length > 140 ? `${text.slice(0, 139)}…` : text;
+}
+
+function previewText(content: unknown): string | undefined {
+  if (typeof content === "string") return content;
+  const c = content as { content?: unknown; mimeType?: unknown; url?: unknown; filename?: unknown };
+  if (!c || typeof c !== "object") return undefined;
+  if ("reference" in c && "contentType" in c) return previewText(c.content); // a reply
+  if (typeof c.mimeType === "string" || typeof c.url === "string") {
+    const kind =
+      typeof c.mimeType === "string" && c.mimeType.startsWith("image/") ? "Photo" : "File";
+    return typeof c.filename === "string" && c.filename ? `📎 ${c.filename}` : `📎 ${kind}`;
+  }
+  return undefined;
 }

@@ -12,6 +12,9 @@ export type ClientErrorCode =
   | "group_too_large"
   | "commit_failed" // a group change lost its epoch 3 times or could not be sent
   | "invalid_argument"
+  | "upload_failed"
+  | "canceled"
+  | "attachment_unavailable" // fetch, size, digest or decryption of a remote attachment failed
   | "closed";
 
 /** A client-level failure with a stable code and a sentence a person can act on. */

@@ -20,3 +20,12 @@ export {
   SignerError,
   type Signer,
 } from "../signer";
+export { MAX_ATTACHMENT_BYTES, type SendAttachmentOptions } from "./attachments";
+export type {
+  Attachment,
+  Reaction,
+  ReactionAction,
+  ReadReceipt,
+  RemoteAttachment,
+  Reply,
+} from "../content";

@@ -1,0 +1,45 @@
+"use client";
+import type { Attachment, DecodedMessage, RemoteAttachment, Reply } from "@/lib/client";
+import { linkify } from "@/components/format/linkify";
+import { AttachmentView, RemoteAttachmentView } from "./attachment-view";
+import { CT } from "./content-types";
+import { MarkdownText } from "./markdown-text";
+
+type Props = {
+  m: DecodedMessage;
+  mine: boolean;
+  linkClass: string;
+};
+
+/** The body of a bubble, by content type; anything unknown shows its fallback text. */
+export function MessageContent({ m, mine, linkClass }: Props) {
+  switch (m.contentType) {
+    case CT.text:
+      if (typeof m.content === "string") return <>{linkify(m.content, linkClass)}</>;
+      break;
+    case CT.markdown:
+      if (typeof m.content === "string")
+        return <MarkdownText text={m.content} linkClassName={linkClass} />;
+      break;
+    case CT.reply: {
+      const inner = (m.content as Reply | undefined)?.content;
+      if (typeof inner === "string") return <>{linkify(inner, linkClass)}</>;
+      break;
+    }
+    case CT.attachment:
+      return <AttachmentView attachment={m.content as Attachment} mine={mine} />;
+    case CT.remoteAttachment:
+      return <RemoteAttachmentView remote={m.content as RemoteAttachment} mine={mine} />;
+  }
+  return <em className="opacity-80">{m.fallback ?? "This message can't be shown here."}</em>;
+}
+
+/** One line of a message, for reply quotes and previews. */
+export function snippetOf(m: DecodedMessage): string {
+  if (typeof m.content === "string") return m.content;
+  const c = m.content as Partial<Reply & Attachment & RemoteAttachment> | undefined;
+  if (m.contentType === CT.reply && typeof c?.content === "string") return c.content;
+  if (m.contentType === CT.attachment || m.contentType === CT.remoteAttachment)
+    return `📎 ${c?.filename || "Attachment"}`;
+  return m.fallback ?? "Message";
+}

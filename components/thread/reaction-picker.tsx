@@ -1,0 +1,76 @@
+"use client";
+import dynamic from "next/dynamic";
+import { useEffect, useRef } from "react";
+import { focusRing } from "@/components/ui/button-styles";
+import { QUICK_REACTIONS } from "@/components/content/emoji-data";
+import { Spinner } from "@/components/ui/spinner";
+
+// The full set (its data is ~500 KB) loads only when asked for.
+
+const FullPicker = dynamic(
+  () => import("@/components/content/emoji-picker").then((m) => m.EmojiPicker),
+  { ssr: false, loading: () => <Spinner /> },
+);
+
+/** A small popover: six quick reactions and "more" for the full emoji picker. */
+export function ReactionPicker({
+  full,
+  onPick,
+  onMore,
+  onClose,
+}: {
+  full: boolean;
+  onPick: (emoji: string) => void;
+  onMore: () => void;
+  onClose: () => void;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const away = (e: PointerEvent) => {
+      if (ref.current && !ref.current.contains(e.target as Node)) onClose();
+    };
+    const esc = (e: KeyboardEvent) => e.key === "Escape" && onClose();
+    document.addEventListener("pointerdown", away);
+    document.addEventListener("keydown", esc);
+    return () => {
+      document.removeEventListener("pointerdown", away);
+      document.removeEventListener("keydown", esc);
+    };
+  }, [onClose]);
+  return (
+    <div
+      ref={ref}
+      role="dialog"
+      aria-label="Pick a reaction"
+      className="absolute bottom-full z-20 mb-1 rounded-2xl border border-zinc-200 bg-white p-1 shadow-xl dark:border-zinc-700 dark:bg-zinc-900"
+    >
+      {full ? (
+        <FullPicker onPick={onPick} onClose={onClose} />
+      ) : (
+        <div className="flex items-center gap-0.5">
+          {QUICK_REACTIONS.map((e) => (
+            <button
+              key={e}
+              type="button"
+              data-testid="reaction-option"
+              aria-label={`React ${e}`}
+              onClick={() => onPick(e)}
+              className={`rounded-full p-1.5 text-xl leading-none hover:bg-zinc-100 dark:hover:bg-zinc-800 ${focusRing}`}
+            >
+              {e}
+            </button>
+          ))}
+          <button
+            type="button"
+            data-testid="reaction-more"
+            aria-label="More emoji"
+            onClick={onMore}
+            className={`rounded-full px-2 py-1.5 text-sm font-medium text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800 ${focusRing}`}
+          >
+            More
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+import { readFile } from "node:fs/promises";
+import { expect, test } from "@playwright/test";
+import { IDBKeyRange, indexedDB } from "fake-indexeddb";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { Client, signerFromLocalAccount } from "../lib/client";
+import { noisePng, tinyPdf } from "./support/files";
+import { newPerson, onboard, type Person } from "./support/person";
+import { shootBoth } from "./support/screenshots";
+
+// A sends an image (~2 MB: encrypted, uploaded, sent by URL) and a small PDF (inline);
+// B sees the preview, downloads the PDF byte for byte, reacts and replies; A sees both
+// live and "Seen". Then script payloads in text, a filename and markdown stay inert.
+test.describe.configure({ mode: "serial" });
+
+let a: Person, b: Person;
+const stamp = Date.now();
+const HELLO = `photos from the trip ${stamp}`;
+const REPLY = `love this one ${stamp}`;
+const IMAGE = noisePng(760, 700); // ≈ 2.1 MB
+const PDF = tinyPdf(`itinerary ${stamp}`);
+
+test.beforeAll(async ({ browser }) => {
+  a = await newPerson(browser);
+  b = await newPerson(browser, { acceptDownloads: true });
+});
+
+test.afterEach(() => {
+  for (const p of [a, b]) expect(p?.escaped ?? []).toEqual([]);
+});
+
+test.afterAll(async () => {
+  for (const p of [a, b]) await p?.context.close();
+});
+
+test("an image goes remote, a PDF inline; B previews one and downloads the other byte for byte", async () => {
+  test.setTimeout(180_000);
+  expect(IMAGE.length).toBeGreaterThan(2_000_000);
+  await onboard(b);
+  await onboard(a);
+  await a.app.startDm(b.wallet.address);
+  const hello = await a.app.send(HELLO);
+  await expect(hello).toHaveAttribute("data-status", "published", { timeout: 20_000 });
+
+  await a.page.getByTestId("attach-input").setInputFiles([
+    { name: "trip.png", mimeType: "image/png", buffer: IMAGE },
+    { name: "itinerary.pdf", mimeType: "application/pdf", buffer: PDF },
+  ]);
+  // Both arrive in A's own thread, published: the image decrypted back from the node.
+  const mine = a.page.getByTestId("message").filter({ has: a.page.getByTestId("attachment") });
+  await expect(mine).toHaveCount(2, { timeout: 60_000 });
+  await expect(a.page.getByTestId("upload")).toHaveCount(0, { timeout: 60_000 });
+  for (const m of await mine.all())
+    await expect(m).toHaveAttribute("data-status", "published", { timeout: 30_000 });
+
+  await expect(b.app.items).toHaveCount(1, { timeout: 30_000 });
+  await b.app.items.first().click();
+  const image = b.page.getByTestId("attachment-image");
+  await expect(image).toBeVisible({ timeout: 60_000 });
+  // A real decoded picture, not a broken icon.
+  await expect
+    .poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 30_000 })
+    .toBe(760);
+
+  const pdf = b.page.locator('[data-testid="attachment"][data-kind="file"]');
+  await expect(pdf.getByTestId("attachment-name")).toHaveText("itinerary.pdf");
+  const [download] = await Promise.all([b.page.waitForEvent("download"), pdf.click()]);
+  expect(download.suggestedFilename()).toBe("itinerary.pdf");
+  const saved = await readFile((await download.path())!);
+  expect(Buffer.compare(saved, PDF)).toBe(0);
+  await shootBoth(b.page, "rich-attachments");
+});
+
+test("B reacts and replies; A sees both live, and 'Seen' under its last message", async () => {
+  test.setTimeout(120_000);
+  const target = b.app.message(HELLO).first();
+  await target.hover();
+  await target.getByTestId("react").click();
+  await b.page.getByTestId("reaction-option").filter({ hasText: "👍" }).click();
+  await expect(target.getByTestId("reaction")).toHaveAttribute("data-emoji", "👍");
+  await expect(target.getByTestId("reaction")).toHaveAttribute("aria-pressed", "true");
+
+  await target.hover();
+  await target.getByTestId("reply").click();
+  await expect(b.page.getByTestId("reply-preview")).toContainText(HELLO);
+  await b.page.getByTestId("composer").fill(REPLY);
+  await b.page.getByTestId("composer").press("Enter");
+  await expect(b.page.getByTestId("reply-preview")).toHaveCount(0);
+
+  // A, thread open: the reaction lands on its message, the reply quotes it.
+  const aHello = a.app.message(HELLO).first(); // the reply quoting it also holds the text
+  await expect(aHello.getByTestId("reaction")).toHaveAttribute("data-emoji", "👍", {
+    timeout: 30_000,
+  });
+  await expect(aHello.getByTestId("reaction")).toHaveAttribute("aria-pressed", "false");
+  const reply = a.app.message(REPLY);
+  await expect(reply).toBeVisible({ timeout: 30_000 });
+  await expect(reply.getByTestId("reply-quote")).toContainText(HELLO);
+  // B has read everything A sent: "Seen" sits under A's last message, and only there.
+  await expect(a.page.getByTestId("read-receipt")).toHaveCount(1, { timeout: 30_000 });
+  const lastMine = a.page
+    .getByTestId("message")
+    .filter({ has: a.page.getByTestId("attachment") })
+    .last();
+  await expect(lastMine.getByTestId("read-receipt")).toBeVisible();
+  // Clicking the quote brings the original into view.
+  await reply.getByTestId("reply-quote").click();
+  await expect(aHello).toBeInViewport();
+  await shootBoth(a.page, "rich-reactions-reply");
+});
+
+test("script payloads in a message, a filename and markdown render inert", async ({ baseURL }) => {
+  test.setTimeout(120_000);
+  const payload = `<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>`;
+  await a.app.send(payload);
+  await a.page.getByTestId("attach-input").setInputFiles([
+    {
+      name: `"><img src=x onerror="window.__xss=1">.pdf`,
+      mimeType: "application/pdf",
+      buffer: PDF,
+    },
+  ]);
+
+  // A third person, a Node client with a local wallet, sends B markdown (as other XMTP apps can).
+  const wallet = signerFromLocalAccount(privateKeyToAccount(generatePrivateKey()));
+  const carol = await Client.create(wallet, {
+    apiUrl: baseURL!,
+    dbName: `carol-${stamp}`,
+    indexedDB,
+    IDBKeyRange,
+  });
+  const dm = await carol.conversations.newDm(b.wallet.address);
+  await dm.send(
+    `**bold** and \`code\`\n\n[click me](javascript:window.__xss=1) [site](https://example.org)\n\n<img src=x onerror="window.__xss=1">\n\n![pic](https://evil.example/p.png)`,
+    { authorityId: "xmtp.org", typeId: "markdown", versionMajor: 1, versionMinor: 0 },
+  );
+  await carol.close();
+
+  await expect(b.app.message(payload)).toBeVisible({ timeout: 30_000 });
+  await expect(b.page.getByTestId("attachment-name").filter({ hasText: "onerror" })).toBeVisible({
+    timeout: 30_000,
+  });
+  const carolItem = b.app.items.filter({ hasText: "bold" });
+  await expect(carolItem).toHaveCount(1, { timeout: 30_000 });
+  await carolItem.click();
+  const md = b.page.getByTestId("message").filter({ hasText: "click me" });
+  await expect(md.locator("strong")).toHaveText("bold");
+  await expect(md.locator("code")).toHaveText("code");
+  await expect(md.getByRole("link", { name: "site" })).toHaveAttribute("rel", /noopener/);
+  await expect(md.getByRole("link", { name: "site" })).toHaveAttribute("target", "_blank");
+  await md.getByText("click me").click();
+  await expect(md.locator("img")).toHaveCount(0); // no remote image loaded
+  for (const page of [a.page, b.page]) {
+    expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    expect(
+      await page
+        .locator("script:not([src])")
+        .evaluateAll((s) => s.map((x) => x.textContent).filter((t) => t?.includes("__xss"))),
+    ).toEqual([]);
+    expect(await page.locator("[onerror]").count()).toBe(0);
+    expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
+  }
+  await shootBoth(b.page, "rich-markdown");
+});

@@ -1,0 +1,37 @@
+import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { MessengerPage } from "../pages/messenger";
+import { OnboardingPages } from "../pages/onboarding";
+import { DESKTOP } from "./browser";
+import { installInjectedWallet, type InjectedWallet } from "./injected-wallet";
+import { guardNetwork } from "./network-guard";
+
+/** One person: a fresh browser profile with their own injected wallet. */
+export interface Person {
+  context: BrowserContext;
+  page: Page;
+  /** Requests that tried to leave 127.0.0.1 (must stay empty). */
+  escaped: string[];
+  wallet: InjectedWallet;
+  app: MessengerPage;
+}
+
+export async function newPerson(
+  browser: Browser,
+  options: { permissions?: string[]; acceptDownloads?: boolean } = {},
+): Promise<Person> {
+  const context = await browser.newContext({ viewport: DESKTOP, ...options });
+  const escaped = await guardNetwork(context);
+  const wallet = await installInjectedWallet(context);
+  const page = await context.newPage();
+  return { context, page, escaped, wallet, app: new MessengerPage(page) };
+}
+
+/** Onboards with the injected wallet and waits for the conversation list. */
+export async function onboard(p: Person): Promise<void> {
+  await new OnboardingPages(p.page).onboard("MetaMask");
+  await p.app.waitReady();
+}
+
+/** 0x1234…abcd as the app shows addresses. */
+export const shortAddress = (address: string) =>
+  `${address.toLowerCase().slice(0, 6)}…${address.toLowerCase().slice(-4)}`;
