@@ -9,6 +9,12 @@ import { Conversations } from "./conversations";
 import { ClientError, normalizeAddress } from "./errors";
 import { IdentityResolver } from "./identity-resolver";
 import { loadAttachment } from "./attachments";
+import {
+  installationsOf,
+  isRevoked,
+  revokeInstallations,
+  type InstallationInfo,
+} from "./installations";
 import type { Attachment, RemoteAttachment } from "../content";
 import { ensureKeyPackage } from "./key-packages";
 import { MessageBus } from "./message-bus";
@@ -41,7 +47,7 @@ export class Client {
   private constructor(
     private readonly ctx: ClientContext,
     private readonly dbName: string,
-    log?: ReceiveLog,
+    private readonly log?: ReceiveLog,
   ) {
     this.engine = new StreamEngine(ctx, log);
     this.conversations = new Conversations(ctx, this.engine, log);
@@ -127,6 +133,27 @@ export class Client {
     if (inboxId === this.inboxId) return [this.address];
     const state = await this.ctx.resolver.state(inboxId).catch(() => undefined);
     return state ? [...state.addresses.keys()] : [];
+  }
+
+  /** This inbox's devices, newest first, from its verified identity log. */
+  installations(): Promise<InstallationInfo[]> {
+    return installationsOf(this.ctx);
+  }
+
+  /** Revokes other devices of this inbox (one wallet signature) and removes them from every conversation. */
+  revokeInstallations(signer: Signer, installationIds: string[]): Promise<void> {
+    return revokeInstallations(this.ctx, signer, installationIds, this.log);
+  }
+
+  /** Revokes every installation of this inbox except this one. */
+  async revokeAllOtherInstallations(signer: Signer): Promise<void> {
+    const others = (await this.installations()).filter((i) => !i.current).map((i) => i.id);
+    await this.revokeInstallations(signer, others);
+  }
+
+  /** Whether another device revoked this one (it can then neither send nor read). */
+  isRevoked(): Promise<boolean> {
+    return isRevoked(this.ctx);
   }
 
   /** Downloads, verifies (length, SHA-256) and decrypts a remote attachment someone sent. */

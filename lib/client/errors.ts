@@ -12,6 +12,7 @@ export type ClientErrorCode =
   | "group_too_large"
   | "commit_failed" // a group change lost its epoch 3 times or could not be sent
   | "invalid_argument"
+  | "installation_limit" // the inbox holds 10 installations: revoke one first
   | "upload_failed"
   | "canceled"
   | "attachment_unavailable" // fetch, size, digest or decryption of a remote attachment failed

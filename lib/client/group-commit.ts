@@ -6,7 +6,9 @@ import { fromHex, sha256, toHex } from "../crypto";
 import {
   commitChanges,
   commitViolation,
+  dmViolation,
   groupMembers,
+  hasMutableExtensions,
   inboxesOf,
   readGroupContext,
   type GroupContextState,
@@ -95,14 +97,17 @@ export async function runGroupChange(
         throw new ClientError("not_a_member", "this installation is no longer in the group");
       const change = await plan(group);
       if (!change) return true; // nothing left to do (e.g. already applied)
-      const before = readGroupContext(group.state.groupContext.extensions);
-      const violation = commitViolation({
-        committerInboxId: ctx.installation.inboxId,
-        before,
-        after: change.context ?? before,
-        inboxesBefore: inboxesOf(group.state.ratchetTree),
-        inboxesAfter: inboxesAfter(group, change),
-      });
+      const isGroup = hasMutableExtensions(group.state.groupContext.extensions);
+      const before = isGroup ? readGroupContext(group.state.groupContext.extensions) : undefined;
+      const violation = before
+        ? commitViolation({
+            committerInboxId: ctx.installation.inboxId,
+            before,
+            after: change.context ?? before,
+            inboxesBefore: inboxesOf(group.state.ratchetTree),
+            inboxesAfter: inboxesAfter(group, change),
+          })
+        : dmViolation(inboxesOf(group.state.ratchetTree), inboxesAfter(group, change));
       if (violation) throw new ClientError("not_allowed", `not allowed: ${violation}`);
       const out = await commitChanges(
         group,

@@ -73,7 +73,7 @@ export async function resolveInboxes(ctx: ClientContext, ids: string[]): Promise
  * with each log's sequence id. Every installation must have one: the members check that
  * an added inbox brings exactly the installations of its log.
  */
-async function keyPackagesOf(
+export async function keyPackagesOf(
   ctx: ClientContext,
   group: GroupHandle,
   inboxes: string[],

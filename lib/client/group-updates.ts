@@ -43,6 +43,20 @@ export async function checkAgainstIdentityLogs(
   const prev = readGroupContext(before.state.groupContext.extensions).membership;
   const next = readGroupContext(after.state.groupContext.extensions).membership;
   const leaves = groupMembers(after);
+  // An inbox that stays but loses installations: only revoked ones may go (anyone may
+  // commit that, so nobody may drop a live device of someone else).
+  const remaining = new Set(leaves.map((m) => toHex(m.installationKey)));
+  const stayed = new Set(leaves.map((m) => m.inboxId));
+  for (const m of groupMembers(before)) {
+    const key = toHex(m.installationKey);
+    if (remaining.has(key) || !stayed.has(m.inboxId)) continue;
+    const log = await ctx.resolver.latest(m.inboxId);
+    if (log?.installations.includes(key))
+      throw new MlsError(
+        "invalid_commit",
+        `commit removes installation ${key.slice(0, 12)}… of ${m.inboxId}, which its log still holds`,
+      );
+  }
   for (const [inbox, seq] of next) {
     if (prev.get(inbox) === seq) continue;
     const log = await ctx.resolver.latest(inbox);

@@ -58,14 +58,45 @@ export class IdentityResolver {
     return fresh !== undefined && holdsInstallation(fresh, installationKey);
   };
 
+  /**
+   * Refreshes many inboxes with one query per 100 (only entries newer than the cache come
+   * back), so checking every member of a group before a send costs one round trip.
+   */
+  async refreshMany(inboxIds: string[]): Promise<void> {
+    const ids = [...new Set(inboxIds)];
+    for (let i = 0; i < ids.length; i += 100) {
+      const chunk = ids.slice(i, i + 100);
+      const logs = await this.api.getIdentityUpdates(
+        chunk.map((inboxId) => ({
+          inboxId,
+          sequenceId: this.cache.get(inboxId)?.sequenceId ?? 0n,
+        })),
+      );
+      for (const inboxId of chunk) await this.fold(inboxId, logs.get(inboxId) ?? []);
+    }
+  }
+
+  /** The cached state (no network): undefined if never fetched. */
+  cached(inboxId: string): AssociationState | undefined {
+    return this.cache.get(inboxId)?.state;
+  }
+
   private async fetchAndFold(inboxId: string): Promise<AssociationState | undefined> {
     const cached = this.cache.get(inboxId);
     const logs = await this.api.getIdentityUpdates([
       { inboxId, sequenceId: cached?.sequenceId ?? 0n },
     ]);
+    return this.fold(inboxId, logs.get(inboxId) ?? []);
+  }
+
+  private async fold(
+    inboxId: string,
+    entries: { sequenceId: bigint; update?: Parameters<typeof applyIdentityUpdate>[1] }[],
+  ): Promise<AssociationState | undefined> {
+    const cached = this.cache.get(inboxId);
     let state = cached?.state;
     let sequenceId = cached?.sequenceId ?? 0n;
-    for (const entry of logs.get(inboxId) ?? []) {
+    for (const entry of entries) {
       if (!entry.update || entry.sequenceId <= sequenceId) continue;
       state = await applyIdentityUpdate(state, entry.update);
       sequenceId = entry.sequenceId;

@@ -29,3 +29,9 @@ export type {
   RemoteAttachment,
   Reply,
 } from "../content";
+export {
+  installationsForAddress,
+  revokeWithWallet,
+  MAX_INSTALLATIONS_PER_INBOX,
+  type InstallationInfo,
+} from "./installations";

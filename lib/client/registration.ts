@@ -1,6 +1,11 @@
 import type { NodeClient } from "../api";
 import { generateEd25519KeyPair } from "../crypto";
-import { buildCreateInboxUpdate, IdentityUpdateBuilder, inboxIdFor } from "../identity";
+import {
+  buildCreateInboxUpdate,
+  IdentityUpdateBuilder,
+  inboxIdFor,
+  MAX_INSTALLATIONS_PER_INBOX,
+} from "../identity";
 import type { IdentityUpdate } from "../proto/identity/associations/association_pb";
 import type { Signer } from "../signer";
 import {
@@ -11,6 +16,7 @@ import {
   type MessengerDb,
 } from "../storage";
 import { ClientError, normalizeAddress } from "./errors";
+import { IdentityResolver } from "./identity-resolver";
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 
@@ -36,6 +42,15 @@ export async function loadOrRegisterInstallation(
   if (stored?.registered) return stored;
 
   const existingInbox = (await api.getInboxIds([address])).get(address);
+  if (existingInbox) {
+    // Full: say so before asking the wallet for a signature the node would refuse.
+    const state = await new IdentityResolver(api).refresh(existingInbox);
+    if (state && state.installations.size >= MAX_INSTALLATIONS_PER_INBOX)
+      throw new ClientError(
+        "installation_limit",
+        `${address} already has ${state.installations.size} installations, the most an inbox may hold (${MAX_INSTALLATIONS_PER_INBOX}): revoke one to use this browser`,
+      );
+  }
   const keys = stored
     ? { publicKey: stored.installationPublicKey, privateKey: stored.installationPrivateKey }
     : generateEd25519KeyPair();

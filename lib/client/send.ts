@@ -24,6 +24,7 @@ import {
 } from "../storage";
 import type { ClientContext } from "./context";
 import { decodeRow, previewOf } from "./decode";
+import { syncGroupInstallations } from "./group-installations";
 import { ClientError } from "./errors";
 import { requireGroup, saveGroup, withGroupLock } from "./group-state";
 import type { DecodedMessage } from "./types";
@@ -57,6 +58,8 @@ export async function sendContent(
       : { preview: previewOf(content, codec?.fallback(content)) },
   );
   const row = (await getMessage(ctx.db, id))!;
+  // New devices of the members join (revoked ones leave) before this message is sealed.
+  await syncGroupInstallations(ctx, conversationId).catch(() => undefined); // next send tries again
   await encryptForSending(ctx, row, codec?.shouldPush(content) ?? true);
   return publishMessage(ctx, id);
 }

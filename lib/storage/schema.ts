@@ -75,7 +75,8 @@ export type IntentKind =
   | "remove_members"
   | "update_metadata"
   | "key_update"
-  | "update_permissions";
+  | "update_permissions"
+  | "update_installations";
 export type IntentStatus = "to_publish" | "published" | "committed" | "error";
 
 export interface IntentRow {
