@@ -18,6 +18,8 @@ import {
 import type { Attachment, RemoteAttachment } from "../content";
 import { ensureKeyPackage } from "./key-packages";
 import { MessageBus } from "./message-bus";
+import { ConsentBus } from "./consent";
+import { Preferences } from "./preferences";
 import type { ReceiveLog } from "./receive";
 import { loadOrRegisterInstallation } from "./registration";
 import { resumeOutbox, retryFailed } from "./send";
@@ -42,6 +44,8 @@ function openDb(address: string, opts: ClientOptions): { db: MessengerDb; dbName
  */
 export class Client {
   readonly conversations: Conversations;
+  /** Consent (allowed / denied / unknown) for conversations and inboxes. */
+  readonly preferences: Preferences;
   private readonly engine: StreamEngine;
 
   private constructor(
@@ -51,6 +55,7 @@ export class Client {
   ) {
     this.engine = new StreamEngine(ctx, log);
     this.conversations = new Conversations(ctx, this.engine, log);
+    this.preferences = new Preferences(ctx);
   }
 
   private static build(
@@ -73,6 +78,7 @@ export class Client {
       resolver: new IdentityResolver(api),
       codecs: opts.codecs ?? defaultRegistry(),
       bus: new MessageBus(),
+      consent: new ConsentBus(),
       lockPrefix: dbName,
       apiUrl: opts.apiUrl,
       ...(opts.fetch ? { fetch: opts.fetch } : {}),

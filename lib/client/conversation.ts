@@ -10,7 +10,14 @@ import {
   type ReactionAction,
   type Reply,
 } from "../content";
-import { getMessage, markConversationRead, messagesPage, type ConversationRow } from "../storage";
+import {
+  getMessage,
+  markConversationRead,
+  messagesPage,
+  type ConsentState,
+  type ConversationRow,
+} from "../storage";
+import { effectiveConsent, setConsent } from "./consent";
 import { sendAttachment, type SendAttachmentOptions } from "./attachments";
 import { ClientError } from "./errors";
 import type { ClientContext } from "./context";
@@ -23,6 +30,8 @@ export class Conversation {
   constructor(
     protected readonly ctx: ClientContext,
     protected readonly row: ConversationRow,
+    /** Effective consent when this object was read (Conversations fills it in). */
+    private readonly consentAtRead: ConsentState = "unknown",
   ) {}
 
   get id(): string {
@@ -50,6 +59,21 @@ export class Conversation {
     return this.row.unreadCount;
   }
 
+  /** Effective consent as of when this conversation was read; `consentState()` reads it afresh. */
+  get consent(): ConsentState {
+    return this.consentAtRead;
+  }
+
+  /** Effective consent now (see Preferences.conversationConsent). */
+  consentState(): Promise<ConsentState> {
+    return effectiveConsent(this.ctx, this.row);
+  }
+
+  /** Allows or denies (blocks) this conversation; for a person, deny their inbox instead. */
+  async updateConsentState(state: ConsentState): Promise<void> {
+    await setConsent(this.ctx, [{ entity: { kind: "conversation", id: this.id }, state }]);
+  }
+
   summary(): ConversationSummary {
     return {
       id: this.row.id,
@@ -63,6 +87,7 @@ export class Conversation {
       lastActivityNs: BigInt(this.row.lastMessageAtNs),
       createdAtNs: BigInt(this.row.createdAtNs),
       unreadCount: this.row.unreadCount,
+      consent: this.consentAtRead,
     };
   }
 

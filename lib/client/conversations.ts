@@ -22,8 +22,10 @@ import {
   putIntent,
   upsertConversation,
   welcomeTopic,
+  type ConsentState,
   type ConversationRow,
 } from "../storage";
+import { consentStateArgument, effectiveConsent, effectiveConsents, setConsent } from "./consent";
 import type { ClientContext } from "./context";
 import { Conversation } from "./conversation";
 import { Group } from "./group";
@@ -44,16 +46,29 @@ export class Conversations {
     private readonly log?: ReceiveLog,
   ) {}
 
-  /** Most recent activity first; duplicate DM groups with one peer show as one ("stitching"). */
-  async list(): Promise<Conversation[]> {
+  /**
+   * Most recent activity first; duplicate DM groups with one peer show as one ("stitching").
+   * `consent` keeps only conversations in those effective states (default: all): the inbox
+   * is ["allowed"], Requests ["unknown"], blocked ["denied"].
+   */
+  async list(opts: { consent?: ConsentState[] } = {}): Promise<Conversation[]> {
+    // Checked synchronously: awaiting a non-Dexie promise first would detach a live query.
+    const wanted = opts.consent?.map(consentStateArgument);
+    const all = await listConversations(this.ctx.db);
     const seen = new Set<string>();
-    const out: Conversation[] = [];
-    for (const row of await listConversations(this.ctx.db)) {
+    const shown: ConversationRow[] = [];
+    for (const row of all) {
       if (row.dmId) {
         if (seen.has(row.dmId)) continue;
         seen.add(row.dmId);
       }
-      out.push(this.wrap(row));
+      shown.push(row);
+    }
+    const consent = await effectiveConsents(this.ctx, shown, all);
+    const out: Conversation[] = [];
+    for (const row of shown) {
+      const state = consent.get(row.id) ?? "unknown";
+      if (!wanted || wanted.includes(state)) out.push(this.wrap(row, state));
     }
     return out;
   }
@@ -65,34 +80,39 @@ export class Conversations {
       .filter((r) => r.kind === "dm" && r.peerAddress === peerAddress)
       .toArray();
     rows.sort((a, b) => (a.lastMessageAtNs > b.lastMessageAtNs ? -1 : 1));
-    return rows[0] && new Conversation(this.ctx, rows[0]);
+    return rows[0] && this.wrap(rows[0], await effectiveConsent(this.ctx, rows[0]));
   }
 
-  /** Plain rows for views (a Dexie read only: use inside a live query). */
-  async summaries(): Promise<ConversationSummary[]> {
-    return (await this.list()).map((c) => c.summary());
+  /**
+   * Plain rows for views, with effective consent (a Dexie read only, consent table
+   * included: use inside a live query and it re-runs when consent changes).
+   */
+  async summaries(opts: { consent?: ConsentState[] } = {}): Promise<ConversationSummary[]> {
+    return (await this.list(opts)).map((c) => c.summary());
   }
 
-  /** Sum of unread messages across visible conversations (a Dexie read only). */
+  /** Sum of unread messages across allowed conversations: requests and blocked ones don't count. */
   async unreadTotal(): Promise<number> {
-    return (await this.list()).reduce((n, c) => n + c.unreadCount, 0);
+    return (await this.list({ consent: ["allowed"] })).reduce((n, c) => n + c.unreadCount, 0);
   }
 
   async getById(id: string): Promise<Conversation | undefined> {
     const row = await getConversation(this.ctx.db, id);
-    return row && this.wrap(row);
+    return row && this.wrap(row, await effectiveConsent(this.ctx, row));
   }
 
   /** A group by id (undefined for a DM or an unknown id). */
   async getGroup(id: string): Promise<Group | undefined> {
     const row = await getConversation(this.ctx.db, id);
-    return row?.kind === "group" ? new Group(this.ctx, row, this.log) : undefined;
+    return row?.kind === "group"
+      ? new Group(this.ctx, row, this.log, await effectiveConsent(this.ctx, row))
+      : undefined;
   }
 
-  private wrap(row: ConversationRow): Conversation {
+  private wrap(row: ConversationRow, consent: ConsentState): Conversation {
     return row.kind === "group"
-      ? new Group(this.ctx, row, this.log)
-      : new Conversation(this.ctx, row);
+      ? new Group(this.ctx, row, this.log, consent)
+      : new Conversation(this.ctx, row, consent);
   }
 
   /**
@@ -150,6 +170,10 @@ export class Conversations {
       createdAtNs: nowNs(),
       ...(opts.name ? { name: opts.name } : {}),
     });
+    // Creating a conversation is choosing to talk there (PROTOCOL §5).
+    await setConsent(this.ctx, [
+      { entity: { kind: "conversation", id: groupId }, state: "allowed" },
+    ]);
     this.engine.addGroup(groupId);
     await runGroupChange(
       this.ctx,
@@ -158,7 +182,12 @@ export class Conversations {
       planAdd(this.ctx, inboxes, true),
       this.log,
     );
-    return new Group(this.ctx, (await getConversation(this.ctx.db, groupId)) ?? row, this.log);
+    return new Group(
+      this.ctx,
+      (await getConversation(this.ctx.db, groupId)) ?? row,
+      this.log,
+      "allowed",
+    );
   }
 
   /** The DM with an address: the existing one, or a new MLS group with every installation of both inboxes. */
@@ -178,7 +207,8 @@ export class Conversations {
       );
     const dmId = dmIdFor(self, peerInbox);
     const existing = (await conversationsByDmId(this.ctx.db, dmId))[0];
-    if (existing) return new Conversation(this.ctx, existing);
+    // Opening a DM that exists (perhaps a request) leaves its consent as it is.
+    if (existing) return this.wrap(existing, await effectiveConsent(this.ctx, existing));
 
     const keyPackages = await this.keyPackagesFor(peerInbox);
     const group = await createGroup({
@@ -210,6 +240,11 @@ export class Conversations {
       dmId,
       createdAtNs: nowNs(),
     });
+    // Starting a DM allows both the conversation and the person.
+    await setConsent(this.ctx, [
+      { entity: { kind: "conversation", id: groupId }, state: "allowed" },
+      { entity: { kind: "inbox", inboxId: peerInbox }, state: "allowed" },
+    ]);
     // hpke_public_key names the key package (its init key) the welcome was sealed to.
     await this.ctx.api.sendWelcomeMessages(
       keyPackages.map((k) => ({
@@ -219,7 +254,7 @@ export class Conversations {
       })),
     );
     this.engine.addGroup(groupId);
-    return new Conversation(this.ctx, row);
+    return new Conversation(this.ctx, row, "allowed");
   }
 
   /**

@@ -18,7 +18,7 @@ import {
 } from "../mls";
 import { toHex } from "../crypto";
 import { ContentTypeLeaveRequest } from "../content";
-import type { ConversationRow } from "../storage";
+import type { ConsentState, ConversationRow } from "../storage";
 import type { ClientContext } from "./context";
 import { Conversation } from "./conversation";
 import { abilitiesOf, type Ability, type GroupAbility } from "./group-abilities";
@@ -72,8 +72,9 @@ export class Group extends Conversation {
     ctx: ClientContext,
     row: ConversationRow,
     private readonly log?: ReceiveLog,
+    consent?: ConsentState,
   ) {
-    super(ctx, row);
+    super(ctx, row, consent);
   }
 
   private async context(): Promise<GroupContextState> {

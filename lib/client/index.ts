@@ -1,6 +1,12 @@
 export { Client } from "./client";
 export { Conversation } from "./conversation";
 export { Conversations } from "./conversations";
+export {
+  Preferences,
+  type ConsentEntity,
+  type ConsentRecord,
+  type ConsentState,
+} from "./preferences";
 export { Group, type GroupMember, type GroupInfo, type GroupDetails } from "./group";
 export type { Ability, GroupAbility } from "./group-abilities";
 export { MAX_ATTEMPTS as MAX_COMMIT_ATTEMPTS } from "./group-commit";

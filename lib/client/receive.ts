@@ -31,6 +31,7 @@ import {
 } from "../storage";
 import type { ClientContext } from "./context";
 import { decodeRow, previewOf, shouldPushOf } from "./decode";
+import { applyConsent } from "./consent";
 import { loadGroup, saveGroup, withGroupLock } from "./group-state";
 import { rotateKeyPackage } from "./key-packages";
 import { withLock } from "./locks";
@@ -216,6 +217,12 @@ export async function applyWelcome(
               }
             : {}),
         });
+        // Someone else's invitation stays "unknown" (a request). One this inbox made on another
+        // device is allowed, stamped 0 so any real record (say, a synced block) still wins.
+        if (meta.creatorInboxId === self)
+          await applyConsent(ctx, [
+            { entity: { kind: "conversation", id: groupId }, state: "allowed", consentedAtNs: 0n },
+          ]);
         newGroupId = groupId;
         // The key package that opened this welcome is spent: publish a fresh one.
         await rotateKeyPackage(ctx).catch((err) =>

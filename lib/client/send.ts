@@ -24,6 +24,7 @@ import {
 } from "../storage";
 import type { ClientContext } from "./context";
 import { decodeRow, previewOf } from "./decode";
+import { allowOnSend } from "./consent";
 import { syncGroupInstallations } from "./group-installations";
 import { ClientError } from "./errors";
 import { requireGroup, saveGroup, withGroupLock } from "./group-state";
@@ -58,6 +59,8 @@ export async function sendContent(
       : { preview: previewOf(content, codec?.fallback(content)) },
   );
   const row = (await getMessage(ctx.db, id))!;
+  // Sending is choosing to talk: the conversation becomes allowed (receipts aside).
+  await allowOnSend(ctx, conversationId, type);
   // New devices of the members join (revoked ones leave) before this message is sealed.
   await syncGroupInstallations(ctx, conversationId).catch(() => undefined); // next send tries again
   await encryptForSending(ctx, row, codec?.shouldPush(content) ?? true);

@@ -1,3 +1,5 @@
+import type { ConsentState } from "../storage";
+
 export type MessageStatus = "pending" | "published" | "failed";
 
 /** A message as views and tests see it. */
@@ -46,6 +48,8 @@ export interface ConversationSummary {
   lastActivityNs: bigint;
   createdAtNs: bigint;
   unreadCount: number;
+  /** Effective consent: "allowed" in the inbox, "unknown" under Requests, "denied" hidden. */
+  consent: ConsentState;
 }
 
 /** The live stream's state, for a connection indicator. */

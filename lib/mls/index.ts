@@ -43,7 +43,6 @@ export {
   type Role,
 } from "./group-context";
 export { commitViolation, actionsOf, inboxesOf, type CommitChange } from "./group-policy";
-export { dmViolation } from "./messages";
 export { MlsError, type MlsErrorCode } from "./errors";
 export {
   parseKeyPackage,

@@ -167,12 +167,6 @@ async function senderLeaf(
   return { leafIndex: sender.leafIndex, leaf: node.leaf };
 }
 
-/** A DM (no mutable extensions) keeps its two inboxes: only their installations may change. */
-export function dmViolation(before: Set<string>, after: Set<string>): string | undefined {
-  const same = before.size === after.size && [...before].every((x) => after.has(x));
-  return same ? undefined : "a DM's members cannot change, only their installations";
-}
-
 /** Groups with the mutable extensions: the commit against the policy of the epoch it was made in. */
 function groupCommitViolation(
   before: GroupHandle,
@@ -181,8 +175,7 @@ function groupCommitViolation(
 ): string | undefined {
   const had = hasMutableExtensions(before.state.groupContext.extensions);
   const has = hasMutableExtensions(after.state.groupContext.extensions);
-  if (!had && !has)
-    return dmViolation(inboxesOf(before.state.ratchetTree), inboxesOf(after.state.ratchetTree));
+  if (!had && !has) return undefined;
   if (had !== has) return "the mutable group extensions cannot be added or dropped";
   try {
     return commitViolation({

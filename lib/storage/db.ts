@@ -4,6 +4,8 @@ import { Dexie, type EntityTable, type Table } from "dexie";
 import { Sealer } from "./sealing";
 import {
   SCHEMA_V1,
+  SCHEMA_V2,
+  type ConsentRow,
   type ConversationRow,
   type CursorRow,
   type GroupRow,
@@ -28,6 +30,7 @@ export class MessengerDb extends Dexie {
   declare messages: Table<MessageRow, string>;
   declare intents: EntityTable<IntentRow, "id">;
   declare cursors: Table<CursorRow, string>;
+  declare consent: Table<ConsentRow, string>;
   readonly sealing: Sealer;
 
   constructor(name: string, opts: MessengerDbOptions = {}) {
@@ -36,6 +39,8 @@ export class MessengerDb extends Dexie {
     if (opts.IDBKeyRange) dexieOpts.IDBKeyRange = opts.IDBKeyRange;
     super(name, dexieOpts);
     this.version(1).stores(SCHEMA_V1);
+    // A v1 database opens as v2 with its data intact: the upgrade only creates `consent`.
+    this.version(2).stores(SCHEMA_V2);
     this.sealing = new Sealer(this.secrets);
   }
 }

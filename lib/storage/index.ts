@@ -18,8 +18,23 @@ export type {
   IntentKind,
   IntentStatus,
   CursorRow,
+  ConsentRow,
 } from "./schema";
-export { SCHEMA_V1 } from "./schema";
+export { SCHEMA_V1, SCHEMA_V2 } from "./schema";
+export {
+  consentKey,
+  consentWins,
+  checkConsentState,
+  getConsentRecord,
+  getConsentRecords,
+  listConsentRecords,
+  mergeConsentRecords,
+  setConsentRecords,
+  deniedInboxRecords,
+  type ConsentState,
+  type ConsentEntity,
+  type ConsentRecord,
+} from "./consent";
 export { saveIdentity, loadIdentity, setRegistered, type Identity } from "./identity";
 export {
   putKeyPackage,

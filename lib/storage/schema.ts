@@ -1,4 +1,4 @@
-// Row shapes of the per-installation database (schema version 1). IDs are lowercase hex;
+// Row shapes of the per-installation database (schema version 2: v1 + consent). IDs are lowercase hex;
 // `...Ns` fields are 20-digit zero-padded decimal strings (see keys.ts); `...At` are ms numbers.
 
 export interface SealedBlob {
@@ -111,4 +111,20 @@ export const SCHEMA_V1 = {
   messages: "id, [conversationId+sentAtNs+id], status",
   intents: "++id, status, [conversationId+status], payloadHash, messageId",
   cursors: "topic",
+} as const;
+
+export type ConsentState = "unknown" | "allowed" | "denied";
+
+/** One consent record (PROTOCOL §5): the latest state for a conversation or an inbox. */
+export interface ConsentRow {
+  key: string; // "conversation:<hex group id>" | "inbox:<hex inbox id>"
+  kind: "conversation" | "inbox";
+  entityId: string; // the hex id inside the key
+  state: ConsentState;
+  consentedAtNs: string; // nsKey: last writer wins by this
+}
+
+/** Version 2 only adds the consent table; every v1 table and row is kept as is. */
+export const SCHEMA_V2 = {
+  consent: "key, [kind+state]",
 } as const;

@@ -37,12 +37,13 @@ async function corruptCode(p: Promise<unknown>): Promise<string | undefined> {
 }
 
 describe("schema", () => {
-  it("opens version 1 with every table and its indexes", async () => {
+  it("opens version 2 with every table and its indexes", async () => {
     const db = openDb();
     await db.open();
-    expect(db.verno).toBe(1);
+    expect(db.verno).toBe(2);
     expect(db.tables.map((t) => t.name).sort()).toEqual(
       [
+        "consent",
         "conversations",
         "cursors",
         "groups",
@@ -56,6 +57,7 @@ describe("schema", () => {
     expect(db.messages.schema.idxByName["[conversationId+sentAtNs+id]"]).toBeDefined();
     expect(db.conversations.schema.idxByName["lastMessageAtNs"]).toBeDefined();
     expect(db.intents.schema.idxByName["status"]).toBeDefined();
+    expect(db.consent.schema.idxByName["[kind+state]"]).toBeDefined();
     db.close();
   });
 });
