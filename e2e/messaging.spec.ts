@@ -60,9 +60,12 @@ test("A (ephemeral wallet) and B (injected wallet) onboard, and messages arrive 
   await expect(sent).toHaveAttribute("data-status", "published", { timeout: 15_000 });
 
   // B: the conversation and its preview appear without any click.
-  await expect(bApp.items).toHaveCount(1, { timeout: 20_000 });
+  // A is new to B: the conversation waits under Requests until B accepts it.
+  await expect(bApp.items).toHaveCount(0);
+  await expect(b.page.getByTestId("requests-count")).toHaveText("1", { timeout: 20_000 });
+  await bApp.acceptRequest(FIRST);
+  await expect(bApp.items).toHaveCount(1);
   await expect(bApp.items.first()).toContainText(FIRST);
-  await bApp.items.first().click();
   await expect(bApp.message(FIRST)).toBeVisible();
 
   const reply = await bApp.send(REPLY);

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { WalletProviders } from "@/components/wallet/wallet-providers";
 
-// Only the public pages (/ and /onboarding) carry the wallet stack.
+// Only the pages that ask a wallet (/, /onboarding, /devices) carry the wallet stack.
 export default function WalletLayout({ children }: { children: ReactNode }) {
   return <WalletProviders>{children}</WalletProviders>;
 }

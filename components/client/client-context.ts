@@ -9,6 +9,8 @@ export interface ClientContextValue {
   client: Client;
   isLeader: boolean;
   connection: ConnectionView;
+  /** Another device revoked this one: history stays readable, nothing can be sent. */
+  revoked: boolean;
   /** The thread on screen (for notifications and read receipts). */
   setOpenConversation(id: string | undefined): void;
 }

@@ -10,6 +10,7 @@ import { StartupScreen } from "./startup-screen";
 import { useConnection } from "./use-connection";
 import { useLeaderSync } from "./use-leader-sync";
 import { useMessageNotifications } from "./use-message-notifications";
+import { useRevoked } from "./use-revoked";
 import { useUnreadTotal } from "./use-unread-total";
 
 type Boot =
@@ -63,6 +64,7 @@ export function ClientProvider({ children }: { children: ReactNode }) {
 function SignedIn({ client, children }: { client: Client; children: ReactNode }) {
   const isLeader = useLeaderSync(client);
   const connection = useConnection(client, isLeader);
+  const revoked = useRevoked(client, connection);
   const openRef = useRef<string | undefined>(undefined);
   useUnreadTotal(client, isLeader);
   useMessageNotifications(client, isLeader, openRef);
@@ -72,11 +74,12 @@ function SignedIn({ client, children }: { client: Client; children: ReactNode })
       client,
       isLeader,
       connection,
+      revoked,
       setOpenConversation: (id) => {
         openRef.current = id;
       },
     }),
-    [client, isLeader, connection],
+    [client, isLeader, connection, revoked],
   );
   return <ClientContext.Provider value={value}>{children}</ClientContext.Provider>;
 }

@@ -35,6 +35,8 @@ export function useMessageNotifications(
         return;
       if (Date.now() - Number(m.sentAtNs / 1_000_000n) > FRESH_MS) return;
       void (async () => {
+        // Requests wait quietly in their tab; blocked ones never ring.
+        if ((await client.preferences.conversationConsent(m.conversationId)) !== "allowed") return;
         const conversation = await client.conversations.getById(m.conversationId);
         await showMessageNotification({
           title:

@@ -1,29 +1,44 @@
 "use client";
 import { useLiveQuery } from "dexie-react-hooks";
+import type { ConsentState } from "@/lib/client";
 import { useClient } from "@/components/client/client-context";
 import { shortAddress } from "@/components/format/address";
 import { CopyButton } from "@/components/ui/copy-button";
 import { ConversationItem } from "./conversation-item";
 import { useNow } from "./use-now";
 
-/** Conversations, most recent first, live from the local database. */
+/** Conversations in one consent state, most recent first, live from the local database. */
 export function ConversationList({
   openId,
   onNewMessage,
+  consent,
 }: {
   openId: string | null;
   onNewMessage: () => void;
+  /** "allowed": the inbox; "unknown": message requests. */
+  consent: ConsentState;
 }) {
   const { client } = useClient();
   const now = useNow();
   const list = useLiveQuery(async () => {
-    const all = await client.conversations.summaries();
+    const all = await client.conversations.summaries({ consent: [consent] });
     return all.sort((a, b) =>
       a.lastActivityNs === b.lastActivityNs ? 0 : a.lastActivityNs > b.lastActivityNs ? -1 : 1,
     );
-  }, [client]);
+  }, [client, consent]);
 
   if (list === undefined) return <ListSkeleton />;
+  if (list.length === 0 && consent === "unknown") {
+    return (
+      <div className="flex flex-1 flex-col items-center justify-center gap-2 px-8 py-12 text-center">
+        <p className="font-medium">No message requests</p>
+        <p className="text-sm text-zinc-500 dark:text-zinc-400">
+          When someone you haven&apos;t talked to writes to you, it waits here until you accept or
+          block it.
+        </p>
+      </div>
+    );
+  }
   if (list.length === 0) {
     return (
       <div className="flex flex-1 flex-col items-center justify-center gap-3 px-8 py-12 text-center">
@@ -46,7 +61,10 @@ export function ConversationList({
     );
   }
   return (
-    <ul aria-label="Conversations" className="flex-1 space-y-0.5 overflow-y-auto py-2">
+    <ul
+      aria-label={consent === "unknown" ? "Message requests" : "Conversations"}
+      className="flex-1 space-y-0.5 overflow-y-auto py-2"
+    >
       {list.map((c) => (
         <ConversationItem key={c.id} c={c} active={c.id === openId} now={now} />
       ))}

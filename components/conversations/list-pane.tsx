@@ -6,12 +6,14 @@ import { ComposeIcon, SettingsIcon, UsersIcon } from "@/components/ui/icons";
 import { NewGroupDialog } from "@/components/group/new-group-dialog";
 import { ConnectionStatus } from "./connection-status";
 import { ConversationList } from "./conversation-list";
+import { InboxTabs } from "./inbox-tabs";
 import { NewMessageDialog } from "./new-message-dialog";
 
 /** The left column: title, connection, settings, "New message", and the list. */
 export function ListPane({ openId }: { openId: string | null }) {
   const [composing, setComposing] = useState(false);
   const [grouping, setGrouping] = useState(false);
+  const [tab, setTab] = useState<"allowed" | "unknown">("allowed");
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       <header className="flex items-center gap-2 px-4 pt-4 pb-2">
@@ -49,7 +51,8 @@ export function ListPane({ openId }: { openId: string | null }) {
           <ComposeIcon />
         </button>
       </header>
-      <ConversationList openId={openId} onNewMessage={() => setComposing(true)} />
+      <InboxTabs tab={tab} onChange={setTab} />
+      <ConversationList openId={openId} onNewMessage={() => setComposing(true)} consent={tab} />
       <NewMessageDialog open={composing} onClose={() => setComposing(false)} />
       <NewGroupDialog open={grouping} onClose={() => setGrouping(false)} />
     </div>

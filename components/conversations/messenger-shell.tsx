@@ -1,5 +1,8 @@
 "use client";
 import { useSearchParams } from "next/navigation";
+import { useState } from "react";
+import { useClient } from "@/components/client/client-context";
+import { RevokedNotice } from "@/components/devices/revoked-notice";
 import { Thread } from "@/components/thread/thread";
 import { LockIcon } from "@/components/ui/icons";
 import { ListPane } from "./list-pane";
@@ -7,17 +10,24 @@ import { ListPane } from "./list-pane";
 /** `/conversations`: list beside thread on desktop; list OR thread on a phone. */
 export function MessengerShell() {
   const openId = useSearchParams().get("c");
+  const { revoked } = useClient();
+  const [keepReading, setKeepReading] = useState(false);
+  // Revoked: the notice comes first and the rest waits (inert) until the person chooses.
+  const blocking = revoked && !keepReading;
   return (
-    <div className="flex h-dvh overflow-hidden">
-      <aside
-        aria-label="Conversation list"
-        className={`${openId ? "hidden md:flex" : "flex"} w-full flex-col border-zinc-200 md:w-[22rem] md:shrink-0 md:border-r lg:w-[24rem] dark:border-zinc-800`}
-      >
-        <ListPane openId={openId} />
-      </aside>
-      <main className={`${openId ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col`}>
-        {openId ? <Thread key={openId} conversationId={openId} /> : <NoThread />}
-      </main>
+    <div className="flex h-dvh flex-col overflow-hidden">
+      {blocking && <RevokedNotice onKeepReading={() => setKeepReading(true)} />}
+      <div className="flex min-h-0 flex-1 overflow-hidden" inert={blocking}>
+        <aside
+          aria-label="Conversation list"
+          className={`${openId ? "hidden md:flex" : "flex"} w-full flex-col border-zinc-200 md:w-[22rem] md:shrink-0 md:border-r lg:w-[24rem] dark:border-zinc-800`}
+        >
+          <ListPane openId={openId} />
+        </aside>
+        <main className={`${openId ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col`}>
+          {openId ? <Thread key={openId} conversationId={openId} /> : <NoThread />}
+        </main>
+      </div>
     </div>
   );
 }

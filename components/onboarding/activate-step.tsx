@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
 import { useDisconnect, useWalletClient } from "wagmi";
+import { isClientError } from "@/components/client/errors";
 import { loadClientModule } from "@/components/client/load-client";
 import { shortAddress } from "@/components/format/address";
 import { forgetSession, lastAddress, nodeUrl } from "@/components/session/storage";
@@ -9,6 +10,7 @@ import { buttonStyles } from "@/components/ui/button-styles";
 import { CheckIcon } from "@/components/ui/icons";
 import { Spinner } from "@/components/ui/spinner";
 import { activationErrorMessage } from "./activation-error";
+import { InstallationLimitPanel } from "./installation-limit-panel";
 import { StepCard } from "./step-card";
 
 const FACTS = [
@@ -29,6 +31,8 @@ export function ActivateStep({
   const { disconnect } = useDisconnect();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  // How many times activation met a full inbox (0: not full); a new count reloads the panel.
+  const [limitHits, setLimitHits] = useState(0);
 
   async function activate() {
     if (!walletClient) return;
@@ -42,11 +46,25 @@ export function ActivateStep({
       await client.close();
       onActivated();
     } catch (err) {
+      if (isClientError(err, "installation_limit")) return setLimitHits((n) => n + 1);
+      setLimitHits(0);
       setError(activationErrorMessage(err, apiUrl));
     } finally {
       setBusy(false);
     }
   }
+
+  if (limitHits > 0)
+    return (
+      <StepCard step={1} total={2} title="Make room for this browser">
+        <InstallationLimitPanel
+          key={limitHits}
+          address={address}
+          onContinue={activate}
+          onCancel={() => setLimitHits(0)}
+        />
+      </StepCard>
+    );
 
   return (
     <StepCard step={1} total={2} title="Activate messaging">

@@ -2,10 +2,12 @@
 import Link from "next/link";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { BackIcon } from "@/components/ui/icons";
+import { DevicesSection } from "./devices-section";
 import { IdentitySection } from "./identity-section";
 import { NodeUrlForm } from "./node-url-form";
 import { NotificationsSection } from "./notifications-section";
 import { PrivacySection } from "./privacy-section";
+import { BlockedSection } from "./blocked-section";
 import { SessionSection } from "./session-section";
 
 /** `/settings`: account, network, notifications, this browser. */
@@ -27,9 +29,11 @@ export function SettingsView() {
       </header>
       <main className="mx-auto max-w-2xl space-y-4 px-4 py-6">
         <IdentitySection />
+        <DevicesSection />
         <NodeUrlForm />
         <NotificationsSection />
         <PrivacySection />
+        <BlockedSection />
         <SessionSection />
       </main>
     </div>

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { DecodedMessage } from "@/lib/client";
 import { useClient } from "@/components/client/client-context";
 import { isClientError } from "@/components/client/errors";
+import { ConsentBar } from "@/components/conversations/consent-bar";
 import { openConversation } from "@/components/conversations/navigation";
 import { GroupHeader } from "@/components/group/group-header";
 import { useInboxLabels } from "@/components/group/inbox-labels";
@@ -24,13 +25,15 @@ import { useThreadMessages } from "./use-thread-messages";
 
 /** One conversation: header, live history, composer. */
 export function Thread({ conversationId }: { conversationId: string }) {
-  const { client, setOpenConversation } = useClient();
+  const { client, setOpenConversation, revoked } = useClient();
   const summary = useLiveQuery(
     async () => (await client.conversations.getById(conversationId))?.summary() ?? null,
     [client, conversationId],
   );
   const { messages, hasMore, loadOlder } = useThreadMessages(client, conversationId);
-  useMarkRead(client, conversationId, summary?.unreadCount);
+  // A request is read without telling anyone: no unread reset, no receipts, until accepted.
+  const accepted = summary?.consent === "allowed";
+  useMarkRead(client, conversationId, accepted ? summary?.unreadCount : 0);
   const isGroup = summary?.kind === "group";
   const details = useGroupDetails(client, conversationId);
   const inboxIds = useMemo(() => inboxesNamedIn(messages ?? []), [messages]);
@@ -50,7 +53,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
   useReadReceipts(
     client,
     conversationId,
-    summary?.kind === "dm",
+    summary?.kind === "dm" && accepted,
     model ? owesReceipt(model, client.inboxId) : false,
   );
 
@@ -81,6 +84,8 @@ export function Thread({ conversationId }: { conversationId: string }) {
     setOpenConversation(conversationId);
     return () => setOpenConversation(undefined);
   }, [conversationId, setOpenConversation]);
+
+  const canSend = !revoked && details?.active !== false;
 
   // Rejects only when the text was not stored (a stored one shows as failed with Retry).
   const send = useCallback(
@@ -131,7 +136,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
       <div
         className={`relative flex min-h-0 flex-1 flex-col ${dragging ? "ring-4 ring-indigo-500/40 ring-inset" : ""}`}
         onDragOver={(e) => {
-          if (!e.dataTransfer.types.includes("Files") || details?.active === false) return;
+          if (!e.dataTransfer.types.includes("Files") || !canSend) return;
           e.preventDefault();
           setDragging(true);
         }}
@@ -141,7 +146,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
         onDrop={(e) => {
           const files = [...e.dataTransfer.files];
           setDragging(false);
-          if (files.length === 0 || details?.active === false) return;
+          if (files.length === 0 || !canSend) return;
           e.preventDefault();
           sendFiles(files);
         }}
@@ -176,7 +181,17 @@ export function Thread({ conversationId }: { conversationId: string }) {
           />
         )}
         <OfflineNotice />
-        {isGroup && details?.active === false ? (
+        {revoked ? (
+          <p
+            data-testid="composer-revoked"
+            role="status"
+            className="border-t border-zinc-200 px-4 py-4 text-center text-sm text-zinc-600 dark:border-zinc-800 dark:text-zinc-400"
+          >
+            This device was removed from your inbox. You can read what&apos;s here, but not send.
+          </p>
+        ) : summary && !accepted ? (
+          <ConsentBar summary={summary} />
+        ) : isGroup && details?.active === false ? (
           <p
             data-testid="group-inactive"
             role="status"

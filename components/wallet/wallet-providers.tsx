@@ -12,7 +12,7 @@ const accent = {
   borderRadius: "large" as const,
 };
 
-/** The wallet stack: only / and /onboarding load this (kept out of the signed-in pages' JS). */
+/** The wallet stack: only /, /onboarding and /devices load this (kept out of the signed-in pages' JS). */
 export function WalletProviders({ children }: { children: ReactNode }) {
   const [config] = useState(makeWagmiConfig);
   const [queryClient] = useState(() => new QueryClient());

@@ -46,6 +46,24 @@ export class MessengerPage {
     return bubble;
   }
 
+  /** Requests tab → the request holding `text` → read it → Accept; ends in the inbox tab's thread. */
+  async acceptRequest(text: string): Promise<void> {
+    await this.openRequest(text);
+    await this.page.getByTestId("accept-request").click();
+    await expect(this.page.getByTestId("composer")).toBeVisible({ timeout: 20_000 });
+    await this.page.getByTestId("tab-inbox").click();
+  }
+
+  /** Opens a message request (without accepting it). */
+  async openRequest(text: string): Promise<void> {
+    await expect(this.page.getByTestId("requests-count")).toBeVisible({ timeout: 30_000 });
+    await this.page.getByTestId("tab-requests").click();
+    const item = this.items.filter({ hasText: text });
+    await expect(item).toHaveCount(1, { timeout: 30_000 });
+    await item.click();
+    await expect(this.page.getByTestId("request-bar")).toBeVisible();
+  }
+
   async openSettings(): Promise<void> {
     await this.page.getByTestId("settings").click();
     await expect(this.page).toHaveURL(/\/settings/);

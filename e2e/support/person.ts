@@ -17,11 +17,13 @@ export interface Person {
 
 export async function newPerson(
   browser: Browser,
-  options: { permissions?: string[]; acceptDownloads?: boolean } = {},
+  options: { permissions?: string[]; acceptDownloads?: boolean; privateKey?: `0x${string}` } = {},
 ): Promise<Person> {
-  const context = await browser.newContext({ viewport: DESKTOP, ...options });
+  const { privateKey, ...contextOptions } = options;
+  const context = await browser.newContext({ viewport: DESKTOP, ...contextOptions });
   const escaped = await guardNetwork(context);
-  const wallet = await installInjectedWallet(context);
+  // The same private key in two profiles: one wallet, two browsers.
+  const wallet = await installInjectedWallet(context, privateKey ? { privateKey } : {});
   const page = await context.newPage();
   return { context, page, escaped, wallet, app: new MessengerPage(page) };
 }
