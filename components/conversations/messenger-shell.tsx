@@ -2,6 +2,7 @@
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { useClient } from "@/components/client/client-context";
+import { HistoryBanner } from "@/components/devices/history-banner";
 import { RevokedNotice } from "@/components/devices/revoked-notice";
 import { Thread } from "@/components/thread/thread";
 import { LockIcon } from "@/components/ui/icons";
@@ -17,6 +18,7 @@ export function MessengerShell() {
   return (
     <div className="flex h-dvh flex-col overflow-hidden">
       {blocking && <RevokedNotice onKeepReading={() => setKeepReading(true)} />}
+      <HistoryBanner />
       <div className="flex min-h-0 flex-1 overflow-hidden" inert={blocking}>
         <aside
           aria-label="Conversation list"

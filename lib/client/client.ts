@@ -3,12 +3,19 @@ import { NodeClient } from "../api";
 import { toHex } from "../crypto";
 import { defaultRegistry, type CodecRegistry } from "../content";
 import type { Signer } from "../signer";
-import { loadIdentity, MessengerDb, type Identity } from "../storage";
+import {
+  getHistoryRequestedAt,
+  loadIdentity,
+  MessengerDb,
+  setHistoryRequestedAt,
+  type Identity,
+} from "../storage";
 import type { ClientContext } from "./context";
 import { Conversations } from "./conversations";
 import { ClientError, normalizeAddress } from "./errors";
 import { IdentityResolver } from "./identity-resolver";
 import { loadAttachment } from "./attachments";
+import { DeviceSync } from "./device-sync";
 import {
   installationsOf,
   isRevoked,
@@ -46,6 +53,8 @@ export class Client {
   readonly conversations: Conversations;
   /** Consent (allowed / denied / unknown) for conversations and inboxes. */
   readonly preferences: Preferences;
+  /** The inbox's SYNC group: consent across devices, and history for a new device. */
+  readonly deviceSync: DeviceSync;
   private readonly engine: StreamEngine;
 
   private constructor(
@@ -56,6 +65,7 @@ export class Client {
     this.engine = new StreamEngine(ctx, log);
     this.conversations = new Conversations(ctx, this.engine, log);
     this.preferences = new Preferences(ctx);
+    this.deviceSync = new DeviceSync(ctx, this.preferences, () => this.conversations.sync(), log);
   }
 
   private static build(
@@ -190,6 +200,7 @@ export class Client {
         ["key_package", () => ensureKeyPackage(this.ctx)],
         ["outbox", () => resumeOutbox(this.ctx)],
         ["sync", () => this.conversations.sync()],
+        ["device_sync", () => this.startDeviceSync()],
       ] as const) {
         try {
           await job();
@@ -205,6 +216,19 @@ export class Client {
       unwatch();
       this.engine.release();
     };
+  }
+
+  /**
+   * Joins (or makes) the SYNC group; a device with no messages yet asks the inbox's
+   * other devices for history (the app shows deviceSync's progress).
+   */
+  private async startDeviceSync(): Promise<void> {
+    await this.deviceSync.ensureGroup((id) => this.engine.addGroup(id));
+    if ((await getHistoryRequestedAt(this.ctx.db)) !== undefined) return; // asked once already
+    const others = (await this.installations()).filter((i) => !i.current);
+    if (others.length === 0) return; // the inbox's first device: nothing to ask for
+    await setHistoryRequestedAt(this.ctx.db, Date.now());
+    await this.deviceSync.requestHistory().catch(() => undefined); // its state says why
   }
 
   get connection(): ConnectionState {

@@ -3,7 +3,12 @@
 // read from them. A DM is decided by the newest record among its own group, any duplicate
 // group of the same DM ("stitching") and the peer inbox: blocking a person blocks their DM
 // even where the DM was allowed earlier; allowing the DM again afterwards wins again.
-import { ContentTypeLeaveRequest, ContentTypeReadReceipt, type ContentTypeId } from "../content";
+import {
+  ContentTypeDeviceSync,
+  ContentTypeLeaveRequest,
+  ContentTypeReadReceipt,
+  type ContentTypeId,
+} from "../content";
 import {
   consentKey,
   consentWins,
@@ -132,7 +137,7 @@ export async function effectiveConsents(
 
 /** Receipts and leave requests are not the user choosing to talk; everything else sent is. */
 export function sendingImpliesConsent(type: ContentTypeId): boolean {
-  return ![ContentTypeReadReceipt, ContentTypeLeaveRequest].some(
+  return ![ContentTypeReadReceipt, ContentTypeLeaveRequest, ContentTypeDeviceSync].some(
     (t) => t.authorityId === type.authorityId && t.typeId === type.typeId,
   );
 }

@@ -38,7 +38,8 @@ export class Conversation {
     return this.row.id;
   }
 
-  get kind(): "dm" | "group" {
+  /** "sync" only for the inbox's own device channel, which lists never include. */
+  get kind(): "dm" | "group" | "sync" {
     return this.row.kind;
   }
 

@@ -58,6 +58,7 @@ export class Conversations {
     const seen = new Set<string>();
     const shown: ConversationRow[] = [];
     for (const row of all) {
+      if (row.kind === "sync") continue; // the devices' own channel, not a conversation
       if (row.dmId) {
         if (seen.has(row.dmId)) continue;
         seen.add(row.dmId);

@@ -13,6 +13,7 @@ export type ClientErrorCode =
   | "commit_failed" // a group change lost its epoch 3 times or could not be sent
   | "invalid_argument"
   | "installation_limit" // the inbox holds 10 installations: revoke one first
+  | "history_failed" // no other device answered, or its archive was refused
   | "upload_failed"
   | "canceled"
   | "attachment_unavailable" // fetch, size, digest or decryption of a remote attachment failed

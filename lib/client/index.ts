@@ -41,3 +41,4 @@ export {
   MAX_INSTALLATIONS_PER_INBOX,
   type InstallationInfo,
 } from "./installations";
+export { DeviceSync, type HistorySyncState } from "./device-sync";

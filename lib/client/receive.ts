@@ -197,6 +197,11 @@ export async function applyWelcome(
     if (joined) {
       const groupId = toHex(joined.groupId);
       const known = await getConversation(ctx.db, groupId);
+      // A conversation imported from history has its row but no MLS state until this welcome.
+      if (known && !(await loadGroup(ctx, groupId))) {
+        await withGroupLock(ctx, groupId, () => saveGroup(ctx, joined));
+        newGroupId = groupId;
+      }
       if (!known) {
         await withGroupLock(ctx, groupId, () => saveGroup(ctx, joined));
         const meta = groupMetadata(joined);
@@ -206,7 +211,7 @@ export async function applyWelcome(
         const peerAddress = peerState ? [...peerState.addresses.keys()][0] : undefined;
         await upsertConversation(ctx.db, {
           id: groupId,
-          kind: meta.conversationType === "dm" ? "dm" : "group",
+          kind: meta.conversationType,
           createdAtNs: env.createdNs,
           ...groupNameOf(joined),
           ...(meta.conversationType === "dm" && peer
@@ -219,7 +224,7 @@ export async function applyWelcome(
         });
         // Someone else's invitation stays "unknown" (a request). One this inbox made on another
         // device is allowed, stamped 0 so any real record (say, a synced block) still wins.
-        if (meta.creatorInboxId === self)
+        if (meta.creatorInboxId === self && meta.conversationType !== "sync")
           await applyConsent(ctx, [
             { entity: { kind: "conversation", id: groupId }, state: "allowed", consentedAtNs: 0n },
           ]);

@@ -37,7 +37,7 @@ export interface ClientOptions {
 /** What a conversation list shows. */
 export interface ConversationSummary {
   id: string;
-  kind: "dm" | "group";
+  kind: "dm" | "group" | "sync";
   peerInboxId?: string;
   peerAddress?: string;
   name?: string;

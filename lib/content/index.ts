@@ -71,3 +71,9 @@ export {
   type LoadRemoteAttachmentOptions,
   type RemoteAttachmentKeys,
 } from "./remote-attachment-crypto";
+export {
+  ContentTypeDeviceSync,
+  deviceSyncCodec,
+  type DeviceSyncContent,
+  type SyncedConsentRecord,
+} from "./device-sync";

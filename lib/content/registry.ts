@@ -2,6 +2,7 @@
 // wire format, e.g. reaction:1.0 JSON vs reaction:2.0 protobuf).
 
 import { attachmentCodec } from "./attachment";
+import { deviceSyncCodec } from "./device-sync";
 import { groupUpdatedCodec } from "./group-updated";
 import { leaveRequestCodec } from "./leave-request";
 import type { CodecLookup, ContentCodec } from "./codec";
@@ -112,7 +113,8 @@ export function defaultRegistry(): CodecRegistry {
     .register(replyCodec)
     .register(readReceiptCodec)
     .register(attachmentCodec)
-    .register(remoteAttachmentCodec);
+    .register(remoteAttachmentCodec)
+    .register(deviceSyncCodec);
 }
 
 let shared: CodecRegistry | undefined;

@@ -20,10 +20,10 @@ export async function upsertConversation(
   db: MessengerDb,
   c: ConversationInput,
 ): Promise<ConversationRow> {
-  if (c.kind !== "dm" && c.kind !== "group")
+  if (c.kind !== "dm" && c.kind !== "group" && c.kind !== "sync")
     throw new StorageError(
       "invalid_argument",
-      `kind must be "dm" or "group", got ${JSON.stringify(c.kind)}`,
+      `kind must be "dm", "group" or "sync", got ${JSON.stringify(c.kind)}`,
     );
   if (c.kind === "dm" && !c.dmId)
     throw new StorageError("invalid_argument", "a dm conversation needs dmId (dmIdFor(a, b))");

@@ -58,3 +58,13 @@ export async function setRegistered(db: MessengerDb, registered: boolean): Promi
   const n = await db.identity.update("self", { registered });
   if (n === 0) throw new StorageError("not_found", "no identity saved in this database");
 }
+
+/** When this installation last asked its other devices for history (undefined: never). */
+export async function getHistoryRequestedAt(db: MessengerDb): Promise<number | undefined> {
+  return (await db.identity.get("self"))?.historyRequestedAt;
+}
+
+export async function setHistoryRequestedAt(db: MessengerDb, at: number): Promise<void> {
+  const n = await db.identity.update("self", { historyRequestedAt: at });
+  if (n === 0) throw new StorageError("not_found", "no identity saved in this database");
+}

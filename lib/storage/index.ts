@@ -35,7 +35,14 @@ export {
   type ConsentEntity,
   type ConsentRecord,
 } from "./consent";
-export { saveIdentity, loadIdentity, setRegistered, type Identity } from "./identity";
+export {
+  saveIdentity,
+  loadIdentity,
+  setRegistered,
+  getHistoryRequestedAt,
+  setHistoryRequestedAt,
+  type Identity,
+} from "./identity";
 export {
   putKeyPackage,
   getKeyPackage,

@@ -21,6 +21,8 @@ export interface IdentityRow {
   installationKeySealed: SealedBlob;
   createdAtNs: string;
   registered: boolean;
+  /** When this installation last asked its other devices for history (ms); absent: never. */
+  historyRequestedAt?: number;
 }
 
 export interface KeyPackageRow {
@@ -38,7 +40,8 @@ export interface GroupRow {
   updatedAt: number;
 }
 
-export type ConversationKind = "dm" | "group";
+/** "sync": the inbox's own SYNC group (its installations only), never listed. */
+export type ConversationKind = "dm" | "group" | "sync";
 
 export interface ConversationRow {
   id: string; // hex group id

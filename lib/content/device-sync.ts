@@ -1,0 +1,99 @@
+// messenger.app/device_sync:1.0 — what one installation tells the others of its own inbox
+// in their SYNC group (never sent anywhere else): consent changes, and the history
+// request / reply exchange. Ours, not an XMTP type: only our own devices read it.
+import type { ContentCodec } from "./codec";
+import type { ContentTypeId } from "./content-type";
+import { ContentError } from "./errors";
+
+export const ContentTypeDeviceSync: ContentTypeId = Object.freeze({
+  authorityId: "messenger.app",
+  typeId: "device_sync",
+  versionMajor: 1,
+  versionMinor: 0,
+});
+
+export interface SyncedConsentRecord {
+  kind: "conversation" | "inbox";
+  id: string;
+  state: "unknown" | "allowed" | "denied";
+  /** Decimal nanoseconds (JSON has no bigint). */
+  consentedAtNs: string;
+}
+
+export type DeviceSyncContent =
+  | { kind: "consent"; records: SyncedConsentRecord[] }
+  | { kind: "history_request"; requestId: string }
+  | {
+      kind: "history_reply";
+      requestId: string;
+      url: string;
+      /** Hex: the archive's AES-256-GCM key and nonce, and the SHA-256 of the payload. */
+      key: string;
+      nonce: string;
+      digest: string;
+      size: number;
+    };
+
+const HEX = /^[0-9a-f]*$/;
+const str = (v: unknown, name: string, pattern?: RegExp): string => {
+  if (typeof v !== "string" || (pattern && !pattern.test(v)))
+    throw new ContentError("malformed_content", `device_sync: ${name} is not valid`);
+  return v;
+};
+
+function check(c: DeviceSyncContent): DeviceSyncContent {
+  switch (c?.kind) {
+    case "consent":
+      if (!Array.isArray(c.records))
+        throw new ContentError("malformed_content", "device_sync: records must be a list");
+      for (const r of c.records) {
+        if (r.kind !== "conversation" && r.kind !== "inbox")
+          throw new ContentError(
+            "malformed_content",
+            `device_sync: record kind "${String(r.kind)}"`,
+          );
+        str(r.id, "record id", HEX);
+        if (!["unknown", "allowed", "denied"].includes(r.state))
+          throw new ContentError("malformed_content", `device_sync: state "${String(r.state)}"`);
+        str(r.consentedAtNs, "consentedAtNs", /^\d{1,20}$/);
+      }
+      return c;
+    case "history_request":
+      str(c.requestId, "requestId", /^[0-9a-f]{32}$/);
+      return c;
+    case "history_reply":
+      str(c.requestId, "requestId", /^[0-9a-f]{32}$/);
+      str(c.url, "url", /^https?:\/\//);
+      str(c.key, "key", /^[0-9a-f]{64}$/);
+      str(c.nonce, "nonce", /^[0-9a-f]{24}$/);
+      str(c.digest, "digest", /^[0-9a-f]{64}$/);
+      if (!Number.isSafeInteger(c.size) || c.size < 0)
+        throw new ContentError("malformed_content", "device_sync: size must be a byte count");
+      return c;
+    default:
+      throw new ContentError(
+        "malformed_content",
+        `device_sync: unknown kind "${String((c as { kind?: unknown })?.kind)}"`,
+      );
+  }
+}
+
+export const deviceSyncCodec: ContentCodec<DeviceSyncContent> = {
+  contentType: ContentTypeDeviceSync,
+  encode: (c) => ({
+    type: { ...ContentTypeDeviceSync },
+    parameters: {},
+    content: new TextEncoder().encode(JSON.stringify(check(c))),
+  }),
+  decode: (e) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(e.content));
+    } catch (cause) {
+      throw new ContentError("malformed_content", "device_sync: not UTF-8 JSON", { cause });
+    }
+    return check(parsed as DeviceSyncContent);
+  },
+  fallback: () => undefined,
+  shouldPush: () => false,
+};
