@@ -35,7 +35,7 @@ export function HistoryBanner() {
       <span className="min-w-0 flex-1">
         {working ??
           (state.phase === "done"
-            ? `History restored: ${state.conversations} conversation${state.conversations === 1 ? "" : "s"}, ${state.messages} message${state.messages === 1 ? "" : "s"}.`
+            ? `History restored from your other device: ${state.messages} message${state.messages === 1 ? "" : "s"}.`
             : state.phase === "failed"
               ? `History not restored: ${state.reason}.`
               : "")}

@@ -24,7 +24,7 @@ export function DevicesSection() {
       <div className="mt-4 flex flex-col gap-3 border-t border-zinc-100 pt-4 sm:flex-row sm:items-center dark:border-zinc-800">
         <p role="status" className="flex-1 text-sm text-zinc-600 dark:text-zinc-400">
           {history.phase === "done"
-            ? `History restored: ${history.conversations} conversations, ${history.messages} messages.`
+            ? `History restored: ${history.messages} messages.`
             : history.phase === "failed"
               ? `History not restored: ${history.reason}.`
               : "Copy conversations and messages from one of your other devices (it must be open)."}

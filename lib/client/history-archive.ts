@@ -434,8 +434,10 @@ function mergedConversation(
     row.lastMessageAtNs = a.lastMessageAtNs;
     for (const f of ACTIVITY) delete row[f];
   }
-  // Preview and sender are filled only from the same (or the newer) last message.
-  if (a.lastMessageAtNs === row.lastMessageAtNs) ACTIVITY.forEach(fill);
+  // Preview and sender are filled only from the same (or the newer) last message — or when
+  // the local row has no message at all yet (a welcome made it just before the archive came).
+  if (a.lastMessageAtNs === row.lastMessageAtNs || row.lastMessagePreview === undefined)
+    ACTIVITY.forEach(fill);
   const fields = ["lastMessageAtNs", ...DESCRIPTIVE, ...ACTIVITY] as const;
   return fields.some((f) => row[f] !== existing[f]) ? row : undefined;
 }

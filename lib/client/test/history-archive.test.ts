@@ -312,6 +312,16 @@ describe("importArchive merges without losing newer local data", () => {
     ).toBe("denied");
   });
 
+  it("gives a row that a welcome just made (newer, but with no message yet) the archive's preview", async () => {
+    const archive = await exportArchive(await sourceDb(), SELF);
+    const target = openDb();
+    await upsertConversation(target, { id: GROUP, kind: "group", createdAtNs: 99_000n });
+    await importArchive(target, archive, lwwInto(target).apply);
+    const group = (await target.conversations.get(GROUP))!;
+    expect(group.lastMessagePreview).toBe("yo");
+    expect(group.lastMessageSenderInboxId).toBe(PEER);
+  });
+
   it("refuses a hand-made archive with a bad field before storing anything", async () => {
     const archive = await exportArchive(await sourceDb(), SELF);
     const bad = {
