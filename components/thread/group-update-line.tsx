@@ -1,17 +1,8 @@
+import type { GroupUpdatedContent } from "@/lib/client";
 import type { InboxLabel } from "@/components/group/inbox-labels";
 
-/** What a group_updated:1.0 line carries (lib/content's GroupUpdatedContent). */
-export interface GroupUpdate {
-  initiatedByInboxId: string;
-  addedInboxes: string[];
-  removedInboxes: string[];
-  metadataFieldChanges: { fieldName: string; oldValue?: string; newValue?: string }[];
-  leftInboxes?: string[];
-  addedAdminInboxes?: string[];
-  removedAdminInboxes?: string[];
-  addedSuperAdminInboxes?: string[];
-  removedSuperAdminInboxes?: string[];
-}
+/** What a group_updated:1.0 line carries. */
+export type GroupUpdate = GroupUpdatedContent;
 
 export function isGroupUpdate(content: unknown): content is GroupUpdate {
   const c = content as GroupUpdate | null;

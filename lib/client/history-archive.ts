@@ -3,11 +3,10 @@
 // sealed for an untrusted store (gzip, then AES-256-GCM under a fresh key), and on the other
 // side opened, checked field by field and merged without ever overwriting newer local data.
 import { Dexie } from "dexie";
-import { parseContentType } from "../content";
+import { ContentError, gunzipBytes, gzipBytes, parseContentType } from "../content";
 import {
   aesGcmDecrypt,
   aesGcmEncrypt,
-  concatBytes,
   fromBase64,
   fromUtf8,
   randomBytes,
@@ -169,35 +168,10 @@ export async function exportArchive(
 
 // --- seal / open --------------------------------------------------------------------------
 
-/** Reads a stream to the end, failing (and cancelling it) once it passes `maxBytes`. */
-async function drain(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new HistoryError("too_large", `the archive inflates past the ${maxBytes}-byte limit`);
-    }
-    chunks.push(value);
-  }
-  return concatBytes(...chunks);
-}
-
-function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array<ArrayBuffer>> {
-  return new Blob([bytes.slice()]).stream();
-}
-
 /** JSON → UTF-8 → gzip → AES-256-GCM (fresh key and nonce, no AAD); digest = SHA-256(payload). */
 export async function sealArchive(archive: HistoryArchive): Promise<SealedArchive> {
   const json = utf8(JSON.stringify(archive));
-  const zipped = await drain(
-    streamOf(json).pipeThrough(new CompressionStream("gzip")),
-    Number.MAX_SAFE_INTEGER,
-  );
+  const zipped = await gzipBytes(json);
   const key = randomBytes(32);
   const nonce = randomBytes(12);
   const payload = await aesGcmEncrypt(key, nonce, zipped);
@@ -244,11 +218,10 @@ export async function openArchive(
   }
   let json: string;
   try {
-    json = fromUtf8(
-      await drain(streamOf(zipped).pipeThrough(new DecompressionStream("gzip")), maxBytes),
-    );
+    json = fromUtf8(await gunzipBytes(zipped, maxBytes));
   } catch (cause) {
-    if (cause instanceof HistoryError) throw cause;
+    if (cause instanceof ContentError && cause.code === "too_large")
+      throw new HistoryError("too_large", `the archive inflates past the ${maxBytes}-byte limit`);
     const why = "history archive: not a gzip stream of UTF-8 text";
     throw new HistoryError("malformed", why, { cause });
   }

@@ -28,6 +28,7 @@ export {
 } from "../signer";
 export { MAX_ATTACHMENT_BYTES, type SendAttachmentOptions } from "./attachments";
 export type {
+  GroupUpdatedContent,
   Attachment,
   Reaction,
   ReactionAction,

@@ -50,6 +50,16 @@ async function pump(
   return out;
 }
 
+/** Raw gzip of bytes (no EncodedContent around them), e.g. a history archive. */
+export function gzipBytes(bytes: Uint8Array): Promise<Uint8Array> {
+  return pump(new CompressionStream("gzip"), bytes, Number.MAX_SAFE_INTEGER);
+}
+
+/** Inflates gzip bytes; past `maxBytes` it stops with ContentError "too_large" (zip bombs). */
+export function gunzipBytes(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+  return pump(new DecompressionStream("gzip"), bytes, maxBytes);
+}
+
 export async function compressContent(
   e: EncodedContent,
   compression: Compression,

@@ -13,7 +13,13 @@ export {
   decodeEncodedContent,
   type EncodedContent,
 } from "./encoded-content";
-export { compressContent, decompressContent, DEFAULT_MAX_INFLATED_BYTES } from "./compression";
+export {
+  compressContent,
+  decompressContent,
+  gunzipBytes,
+  gzipBytes,
+  DEFAULT_MAX_INFLATED_BYTES,
+} from "./compression";
 export {
   encodePlaintextEnvelope,
   decodePlaintextEnvelope,
