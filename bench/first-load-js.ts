@@ -8,7 +8,7 @@ import { gzipSync } from "node:zlib";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const NEXT = join(ROOT, ".next");
-const ROUTES = ["/", "/conversations", "/settings", "/onboarding"];
+const ROUTES = ["/", "/conversations", "/settings", "/onboarding", "/devices"];
 /** ARCHITECTURE / APP-CONTRACT budget for the signed-in pages. */
 const BUDGET_KIB = 300;
 const BUDGETED = new Set(["/conversations", "/settings"]);
