@@ -79,6 +79,22 @@ test("B reacts and replies; A sees both live, and 'Seen' under its last message"
   await expect(target.getByTestId("reaction")).toHaveAttribute("data-emoji", "👍");
   await expect(target.getByTestId("reaction")).toHaveAttribute("aria-pressed", "true");
 
+  // Any emoji, from the full picker (its data is bundled with the app, not fetched).
+  await target.hover();
+  await target.getByTestId("react").click();
+  await b.page.getByTestId("reaction-more").click();
+  const picker = b.page.getByTestId("emoji-picker");
+  await picker.getByLabel("Search emoji").fill("party popper");
+  await shootBoth(b.page, "rich-emoji-picker", async () => {
+    await expect(picker).toBeVisible();
+  });
+  await picker
+    .getByRole("button", { name: /party popper/i })
+    .first()
+    .click();
+  await expect(target.getByTestId("reaction")).toHaveCount(2);
+  await expect(target.locator('[data-testid="reaction"][data-emoji="🎉"]')).toBeVisible();
+
   await target.hover();
   await target.getByTestId("reply").click();
   await expect(b.page.getByTestId("reply-preview")).toContainText(HELLO);
@@ -88,10 +104,13 @@ test("B reacts and replies; A sees both live, and 'Seen' under its last message"
 
   // A, thread open: the reaction lands on its message, the reply quotes it.
   const aHello = a.app.message(HELLO).first(); // the reply quoting it also holds the text
-  await expect(aHello.getByTestId("reaction")).toHaveAttribute("data-emoji", "👍", {
-    timeout: 30_000,
-  });
-  await expect(aHello.getByTestId("reaction")).toHaveAttribute("aria-pressed", "false");
+  const thumbs = aHello.locator('[data-testid="reaction"][data-emoji="👍"]');
+  await expect(thumbs).toBeVisible({ timeout: 30_000 });
+  await expect(thumbs).toHaveAttribute("aria-pressed", "false");
+  await expect(aHello.getByTestId("reaction")).toHaveCount(2);
+  // B takes its 🎉 back: it disappears for A too.
+  await target.locator('[data-testid="reaction"][data-emoji="🎉"]').click();
+  await expect(aHello.getByTestId("reaction")).toHaveCount(1, { timeout: 30_000 });
   const reply = a.app.message(REPLY);
   await expect(reply).toBeVisible({ timeout: 30_000 });
   await expect(reply.getByTestId("reply-quote")).toContainText(HELLO);

@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { focusRing } from "@/components/ui/button-styles";
 import { ReplyIcon as ReplyGlyph, SmileIcon as SmileGlyph } from "@/components/ui/icons";
 import { ReactionPicker } from "./reaction-picker";
@@ -56,10 +56,12 @@ export function ReactionBar({
 export function MessageActions({ messageId, onReply }: { messageId: string; onReply: () => void }) {
   const { react } = useThreadActions();
   const [picking, setPicking] = useState<"quick" | "full" | false>(false);
+  const button = useRef<HTMLButtonElement>(null);
   return (
     <div className="relative flex items-center gap-0.5 opacity-0 transition-opacity group-focus-within/msg:opacity-100 group-hover/msg:opacity-100 has-[[aria-expanded=true]]:opacity-100 [@media(hover:none)]:opacity-100">
       <button
         type="button"
+        ref={button}
         data-testid="react"
         aria-label="React"
         aria-expanded={picking !== false}
@@ -81,6 +83,7 @@ export function MessageActions({ messageId, onReply }: { messageId: string; onRe
       </button>
       {picking && (
         <ReactionPicker
+          anchor={button}
           full={picking === "full"}
           onMore={() => setPicking("full")}
           onPick={(emoji) => {

@@ -1,6 +1,6 @@
 "use client";
 import dynamic from "next/dynamic";
-import { useEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef, type RefObject } from "react";
 import { focusRing } from "@/components/ui/button-styles";
 import { QUICK_REACTIONS } from "@/components/content/emoji-data";
 import { Spinner } from "@/components/ui/spinner";
@@ -14,17 +14,43 @@ const FullPicker = dynamic(
 
 /** A small popover: six quick reactions and "more" for the full emoji picker. */
 export function ReactionPicker({
+  anchor,
   full,
   onPick,
   onMore,
   onClose,
 }: {
+  /** The button it belongs to: the popover sits above it, or below when there is no room. */
+  anchor: RefObject<HTMLElement | null>;
   full: boolean;
   onPick: (emoji: string) => void;
   onMore: () => void;
   onClose: () => void;
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  // Fixed to the viewport, so the thread's scrolling box never clips it (the full picker
+  // is taller than a message near the top has room for).
+  useLayoutEffect(() => {
+    const el = ref.current;
+    const at = anchor.current?.getBoundingClientRect();
+    if (!el || !at) return;
+    const place = () => {
+      const { width, height } = el.getBoundingClientRect();
+      const top = at.top - height - 6 >= 8 ? at.top - height - 6 : at.bottom + 6;
+      const left = Math.min(
+        Math.max(8, at.left + at.width / 2 - width / 2),
+        innerWidth - width - 8,
+      );
+      el.style.top = `${Math.max(8, Math.min(top, innerHeight - height - 8))}px`;
+      el.style.left = `${left}px`;
+      el.style.visibility = "visible";
+    };
+    place();
+    // The full picker's data arrives a moment later and changes its size.
+    const resize = new ResizeObserver(place);
+    resize.observe(el);
+    return () => resize.disconnect();
+  }, [anchor, full]);
   useEffect(() => {
     const away = (e: PointerEvent) => {
       if (ref.current && !ref.current.contains(e.target as Node)) onClose();
@@ -42,7 +68,8 @@ export function ReactionPicker({
       ref={ref}
       role="dialog"
       aria-label="Pick a reaction"
-      className="absolute bottom-full z-20 mb-1 rounded-2xl border border-zinc-200 bg-white p-1 shadow-xl dark:border-zinc-700 dark:bg-zinc-900"
+      style={{ visibility: "hidden" }}
+      className="fixed z-30 rounded-2xl border border-zinc-200 bg-white p-1 shadow-xl dark:border-zinc-700 dark:bg-zinc-900"
     >
       {full ? (
         <FullPicker onPick={onPick} onClose={onClose} />
