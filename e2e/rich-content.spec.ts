@@ -179,3 +179,60 @@ test("script payloads in a message, a filename and markdown render inert", async
   }
   await shootBoth(b.page, "rich-markdown");
 });
+
+test("files also come in by paste and by drop; an upload in progress can be cancelled", async () => {
+  test.setTimeout(120_000);
+  await a.app.items.first().click();
+  await b.page.getByTestId("tab-inbox").click();
+  await b.app.items.first().click(); // B back in its conversation with A
+  // Paste a file into the composer.
+  await a.page.getByTestId("composer").evaluate((el) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(["pasted notes"], "pasted.txt", { type: "text/plain" }));
+    el.dispatchEvent(
+      new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true }),
+    );
+  });
+  // Drop one onto the thread.
+  const dropped = await a.page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(["dropped notes"], "dropped.txt", { type: "text/plain" }));
+    return dt;
+  });
+  await a.page.dispatchEvent('[data-testid="composer"]', "dragover", { dataTransfer: dropped });
+  await a.page.dispatchEvent('[data-testid="composer"]', "drop", { dataTransfer: dropped });
+  for (const name of ["pasted.txt", "dropped.txt"])
+    await expect(b.page.getByTestId("attachment-name").filter({ hasText: name })).toBeVisible({
+      timeout: 30_000,
+    });
+
+  // A slow link: the 2 MB upload is still going when A cancels it.
+  const cdp = await a.context.newCDPSession(a.page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 20,
+    downloadThroughput: -1,
+    uploadThroughput: 64 * 1024,
+  });
+  const before = await a.app.messages.count();
+  await a.page
+    .getByTestId("attach-input")
+    .setInputFiles([{ name: "slow.png", mimeType: "image/png", buffer: IMAGE }]);
+  const upload = a.page.getByTestId("upload");
+  await expect(upload).toBeVisible();
+  await expect(upload.getByTestId("upload-progress")).toBeVisible();
+  await shootBoth(a.page, "rich-upload-progress");
+  await upload.getByTestId("cancel-upload").click();
+  await expect(upload).toHaveCount(0);
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
+  // Nothing was sent: no new bubble for A, and nothing named slow.png reaches B.
+  await a.page.waitForTimeout(2_000);
+  expect(await a.app.messages.count()).toBe(before);
+  await expect(b.page.getByText("slow.png")).toHaveCount(0);
+});
