@@ -1,7 +1,7 @@
 // Group changes through a real node with real clients: add 1 / remove 1 / send in groups
 // of 10, 100 and 250 inboxes. The group holds N-1 inboxes; each round adds a spare
 // inbox (→ N) and removes it again. A removal is the Remove commit plus the extension
-// update (two commits, see lib/client/group-plans.ts). `npx tsx bench/groups.ts`
+// update (two commits, see lib/client/groups/plans.ts). `npx tsx bench/groups.ts`
 import { startNode } from "../server/test/harness";
 import type { Client } from "../lib/client";
 import { createClient, newWallet } from "../test/support/accounts";

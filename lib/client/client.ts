@@ -11,26 +11,27 @@ import {
   type Identity,
 } from "../storage";
 import type { ClientContext } from "./context";
-import { Conversations } from "./conversations";
+import { Conversations } from "./conversations/conversations";
 import { ClientError, normalizeAddress } from "./errors";
 import { IdentityResolver } from "./identity-resolver";
-import { loadAttachment } from "./attachments";
-import { DeviceSync } from "./device-sync";
+import { loadAttachment } from "./messages/attachments";
+import { DeviceSync } from "./devices/device-sync";
 import {
   installationsOf,
   isRevoked,
   revokeInstallations,
   type InstallationInfo,
-} from "./installations";
+} from "./devices/installations";
 import type { Attachment, RemoteAttachment } from "../content";
-import { ensureKeyPackage } from "./key-packages";
+import { ensureKeyPackage } from "./devices/key-packages";
 import { MessageBus } from "./message-bus";
-import { ConsentBus } from "./consent";
-import { Preferences } from "./preferences";
-import type { ReceiveLog } from "./receive";
-import { loadOrRegisterInstallation } from "./registration";
-import { resumeOutbox, retryFailed } from "./send";
-import { StreamEngine } from "./stream";
+import { ConsentBus } from "./consent/consent-bus";
+import { honourLeaveRequest } from "./groups/leave";
+import { Preferences } from "./consent/preferences";
+import type { ReceiveLog } from "./types";
+import { loadOrRegisterInstallation } from "./devices/registration";
+import { resumeOutbox, retryFailed } from "./messages/send";
+import { StreamEngine } from "./messages/stream";
 import type { ClientOptions, ConnectionState, DecodedMessage } from "./types";
 
 type CreateOptions = ClientOptions & { log?: ReceiveLog; codecs?: CodecRegistry };
@@ -94,6 +95,7 @@ export class Client {
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       ...(opts.maxGroupSize !== undefined ? { maxGroupSize: opts.maxGroupSize } : {}),
     };
+    ctx.onLeaveRequest = (group, inboxId, log) => honourLeaveRequest(ctx, group, inboxId, log);
     return new Client(ctx, dbName, opts.log);
   }
 

@@ -2,8 +2,10 @@ import type { NodeClient } from "../api";
 import type { CodecRegistry } from "../content";
 import type { InstallationSigner } from "../mls";
 import type { MessengerDb } from "../storage";
+import type { GroupHandle } from "../mls";
+import type { ReceiveLog } from "./types";
 import type { MessageBus } from "./message-bus";
-import type { ConsentBus } from "./consent";
+import type { ConsentBus } from "./consent/consent-bus";
 import type { IdentityResolver } from "./identity-resolver";
 
 /** What every part of one client shares. */
@@ -22,6 +24,11 @@ export interface ClientContext {
   /** The node's base URL ("" = the page's origin), for the attachment store. */
   apiUrl: string;
   fetch?: typeof fetch;
+  /**
+   * Called (lock held) when a member asks to leave. The groups layer answers it with a
+   * commit; receiving only reports it, so the receive path never depends on committing.
+   */
+  onLeaveRequest?: (group: GroupHandle, inboxId: string, log?: ReceiveLog) => void;
   /** Most inboxes a group may hold (default MAX_GROUP_SIZE, 250). */
   maxGroupSize?: number;
 }

@@ -1,15 +1,15 @@
 export { Client } from "./client";
-export { Conversation } from "./conversation";
-export { Conversations } from "./conversations";
+export { Conversation } from "./conversations/conversation";
+export { Conversations } from "./conversations/conversations";
 export {
   Preferences,
   type ConsentEntity,
   type ConsentRecord,
   type ConsentState,
-} from "./preferences";
-export { Group, type GroupMember, type GroupInfo, type GroupDetails } from "./group";
-export type { Ability, GroupAbility } from "./group-abilities";
-export { MAX_ATTEMPTS as MAX_COMMIT_ATTEMPTS } from "./group-commit";
+} from "./consent/preferences";
+export { Group, type GroupMember, type GroupInfo, type GroupDetails } from "./groups/group";
+export type { Ability, GroupAbility } from "./groups/abilities";
+export { MAX_ATTEMPTS as MAX_COMMIT_ATTEMPTS } from "./groups/commit";
 export type { PermissionAction, PermissionPreset, PermissionSet, Policy, Role } from "../mls";
 export { ClientError, type ClientErrorCode } from "./errors";
 export type {
@@ -26,7 +26,7 @@ export {
   SignerError,
   type Signer,
 } from "../signer";
-export { MAX_ATTACHMENT_BYTES, type SendAttachmentOptions } from "./attachments";
+export { MAX_ATTACHMENT_BYTES, type SendAttachmentOptions } from "./messages/attachments";
 export type {
   GroupUpdatedContent,
   Attachment,
@@ -41,5 +41,5 @@ export {
   revokeWithWallet,
   MAX_INSTALLATIONS_PER_INBOX,
   type InstallationInfo,
-} from "./installations";
-export { DeviceSync, type HistorySyncState } from "./device-sync";
+} from "./devices/installations";
+export { DeviceSync, type HistorySyncState } from "./devices/device-sync";

@@ -1,5 +1,8 @@
 import type { ConsentState } from "../storage";
 
+/** Diagnostics from the receive and commit paths (no content, no keys). */
+export type ReceiveLog = (event: string, detail: Record<string, unknown>) => void;
+
 export type MessageStatus = "pending" | "published" | "failed";
 
 /** A message as views and tests see it. */

@@ -2,7 +2,7 @@
 // the client's own permission check, and publishes it. Uses the client's real state.
 import type { Client } from "../../lib/client";
 import type { ClientContext } from "../../lib/client/context";
-import { requireGroup } from "../../lib/client/group-state";
+import { requireGroup } from "../../lib/client/groups/state";
 import { commitChanges, groupMembers } from "../../lib/mls";
 
 export async function forgeRemoval(client: Client, groupId: string, victimInboxId: string) {

@@ -1,14 +1,18 @@
 // Leaving: MLS has no self-removal commit, so the leaver sends a leave_request and every
 // member the policy lets remove it commits the removal (the first one wins; the others'
 // plans find nothing left to do). The removal then reaches the leaver like any other.
-import { allows, hasMutableExtensions, readGroupContext, roleOf, type GroupHandle } from "../mls";
-import { toHex } from "../crypto";
-import type { ClientContext } from "./context";
-import { runGroupChange } from "./group-commit";
-import { planRemove, planTidy } from "./group-plans";
-import type { ReceiveLog } from "./receive";
-
-export const LEAVE_REQUEST = "xmtp.org/leave_request:1.0";
+import {
+  allows,
+  hasMutableExtensions,
+  readGroupContext,
+  roleOf,
+  type GroupHandle,
+} from "../../mls";
+import { toHex } from "../../crypto";
+import type { ClientContext } from "../context";
+import { runGroupChange } from "./commit";
+import { planRemove, planTidy } from "./plans";
+import type { ReceiveLog } from "../types";
 
 /** May this installation's inbox remove `inboxId` under the group's current policy? */
 export function mayRemove(group: GroupHandle, self: string, inboxId: string): boolean {

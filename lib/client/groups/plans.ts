@@ -1,6 +1,6 @@
 // Planners: from the group's current state to the commit one change needs. Each runs
 // again on every retry, so a lost race is rebuilt on the epoch that won.
-import { equalBytes, fromHex, toHex } from "../crypto";
+import { equalBytes, fromHex, toHex } from "../../crypto";
 import {
   groupMembers,
   MAX_GROUP_SIZE,
@@ -10,10 +10,10 @@ import {
   type GroupContextState,
   type GroupHandle,
   type ParsedKeyPackage,
-} from "../mls";
-import type { ClientContext } from "./context";
-import { ClientError } from "./errors";
-import type { PlannedChange } from "./group-commit";
+} from "../../mls";
+import type { ClientContext } from "../context";
+import { ClientError } from "../errors";
+import type { PlannedChange } from "./commit";
 
 const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
 const INBOX_RE = /^[0-9a-f]{64}$/;

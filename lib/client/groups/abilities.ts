@@ -7,7 +7,7 @@ import {
   type PermissionAction,
   type Policy,
   type Role,
-} from "../mls";
+} from "../../mls";
 
 /** Policy-governed actions plus the two rules that are not policies. */
 export type GroupAbility = PermissionAction | "manage_super_admins" | "leave";

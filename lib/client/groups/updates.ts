@@ -1,14 +1,14 @@
 // What every member does with an applied group commit besides saving the state: check it
 // against the identity logs, and write a local group_updated:1.0 line into the thread.
 
-import { concatBytes, sha256, toHex, utf8 } from "../crypto";
+import { concatBytes, sha256, toHex, utf8 } from "../../crypto";
 import {
   ContentTypeGroupUpdated,
   ContentTypeLeaveRequest,
   contentTypeToString,
   encodeEncodedContent,
   type GroupUpdatedContent,
-} from "../content";
+} from "../../content";
 import {
   groupMembers,
   hasMutableExtensions,
@@ -18,11 +18,11 @@ import {
   readGroupContext,
   type GroupHandle,
   type Processed,
-} from "../mls";
-import type { GroupMessage_V1 } from "../proto/mls/api/v1/mls_pb";
-import { addMessage, getMessage, hasRecentMessageOfType, upsertConversation } from "../storage";
-import type { ClientContext } from "./context";
-import { decodeRow } from "./decode";
+} from "../../mls";
+import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
+import { addMessage, getMessage, hasRecentMessageOfType, upsertConversation } from "../../storage";
+import type { ClientContext } from "../context";
+import { decodeRow } from "../messages/decode";
 
 export function groupNameOf(group: GroupHandle): { name?: string } {
   if (!hasMutableExtensions(group.state.groupContext.extensions)) return {};

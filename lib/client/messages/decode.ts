@@ -1,7 +1,7 @@
-import type { MessageRow } from "../storage";
-import { nsFromKey } from "../storage";
-import type { CodecRegistry, DecodedContent } from "../content";
-import type { DecodedMessage } from "./types";
+import type { MessageRow } from "../../storage";
+import { nsFromKey } from "../../storage";
+import type { CodecRegistry, DecodedContent } from "../../content";
+import type { DecodedMessage } from "../types";
 
 /** A stored row → what views see. Content that no longer decodes shows as an error text, not a crash. */
 export async function decodeRow(codecs: CodecRegistry, row: MessageRow): Promise<DecodedMessage> {

@@ -15,25 +15,18 @@ import {
   type PermissionSet,
   type Policy,
   type Role,
-} from "../mls";
-import { toHex } from "../crypto";
-import { ContentTypeLeaveRequest } from "../content";
-import type { ConsentState, ConversationRow } from "../storage";
-import type { ClientContext } from "./context";
-import { Conversation } from "./conversation";
-import { abilitiesOf, type Ability, type GroupAbility } from "./group-abilities";
-import { ClientError } from "./errors";
-import { runGroupChange } from "./group-commit";
-import {
-  contextOf,
-  planAdd,
-  planContext,
-  planRemove,
-  planTidy,
-  resolveInboxes,
-} from "./group-plans";
-import { requireGroup } from "./group-state";
-import type { ReceiveLog } from "./receive";
+} from "../../mls";
+import { toHex } from "../../crypto";
+import { ContentTypeLeaveRequest } from "../../content";
+import type { ConsentState, ConversationRow } from "../../storage";
+import type { ClientContext } from "../context";
+import { Conversation } from "../conversations/conversation";
+import { abilitiesOf, type Ability, type GroupAbility } from "./abilities";
+import { ClientError } from "../errors";
+import { runGroupChange } from "./commit";
+import { contextOf, planAdd, planContext, planRemove, planTidy, resolveInboxes } from "./plans";
+import { requireGroup } from "./state";
+import type { ReceiveLog } from "../types";
 
 export interface GroupMember {
   inboxId: string;

@@ -1,15 +1,15 @@
 // The devices of one inbox: list them from the verified identity log, revoke some with a
 // wallet signature, and — right after — take the revoked ones out of every conversation.
-import { NodeClient } from "../api";
-import { fromHex, toHex } from "../crypto";
-import { buildRevokeInstallationsUpdate, MAX_INSTALLATIONS_PER_INBOX } from "../identity";
-import type { Signer } from "../signer";
-import { listConversations } from "../storage";
-import type { ClientContext } from "./context";
-import { ClientError, normalizeAddress } from "./errors";
-import { syncGroupInstallations } from "./group-installations";
-import { IdentityResolver } from "./identity-resolver";
-import type { ReceiveLog } from "./receive";
+import { NodeClient } from "../../api";
+import { fromHex, toHex } from "../../crypto";
+import { buildRevokeInstallationsUpdate, MAX_INSTALLATIONS_PER_INBOX } from "../../identity";
+import type { Signer } from "../../signer";
+import { listConversations } from "../../storage";
+import type { ClientContext } from "../context";
+import { ClientError, normalizeAddress } from "../errors";
+import { syncGroupInstallations } from "../groups/installations";
+import { IdentityResolver } from "../identity-resolver";
+import type { ReceiveLog } from "../types";
 
 export interface InstallationInfo {
   /** Hex of the installation's Ed25519 public key. */

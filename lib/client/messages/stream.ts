@@ -1,9 +1,10 @@
-import { backoffDelay, ResumableSubscription, type Topic } from "../api";
-import { fromHex, toHex } from "../crypto";
-import { allCursors, getCursor, groupTopic, welcomeTopic } from "../storage";
-import type { ClientContext } from "./context";
-import type { ConnectionState } from "./types";
-import { applyGroupEnvelope, applyWelcome, type ReceiveLog } from "./receive";
+import { backoffDelay, ResumableSubscription, type Topic } from "../../api";
+import { fromHex, toHex } from "../../crypto";
+import { allCursors, getCursor, groupTopic, welcomeTopic } from "../../storage";
+import type { ClientContext } from "../context";
+import type { ConnectionState } from "../types";
+import { applyGroupEnvelope, applyWelcome } from "./receive";
+import type { ReceiveLog } from "../types";
 
 /**
  * The client's ONE live subscription: its welcome topic plus every group, each

@@ -1,6 +1,6 @@
-import { createKeyPackage, MUTABLE_METADATA_EXTENSION_TYPE, parseKeyPackage } from "../mls";
-import { currentKeyPackage, putKeyPackage, type StoredKeyPackage } from "../storage";
-import type { ClientContext } from "./context";
+import { createKeyPackage, MUTABLE_METADATA_EXTENSION_TYPE, parseKeyPackage } from "../../mls";
+import { currentKeyPackage, putKeyPackage, type StoredKeyPackage } from "../../storage";
+import type { ClientContext } from "../context";
 
 const ROTATE_AFTER_NS = 30n * 24n * 3600n * 1_000_000_000n;
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;

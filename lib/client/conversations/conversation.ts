@@ -9,21 +9,21 @@ import {
   type Reaction,
   type ReactionAction,
   type Reply,
-} from "../content";
+} from "../../content";
 import {
   getMessage,
   markConversationRead,
   messagesPage,
   type ConsentState,
   type ConversationRow,
-} from "../storage";
-import { effectiveConsent, setConsent } from "./consent";
-import { sendAttachment, type SendAttachmentOptions } from "./attachments";
-import { ClientError } from "./errors";
-import type { ClientContext } from "./context";
-import { decodeRow } from "./decode";
-import { publishMessage, sendContent } from "./send";
-import type { ConversationSummary, DecodedMessage } from "./types";
+} from "../../storage";
+import { effectiveConsent, setConsent } from "../consent/consent";
+import { sendAttachment, type SendAttachmentOptions } from "../messages/attachments";
+import { ClientError } from "../errors";
+import type { ClientContext } from "../context";
+import { decodeRow } from "../messages/decode";
+import { publishMessage, sendContent } from "../messages/send";
+import type { ConversationSummary, DecodedMessage } from "../types";
 
 /** One conversation (a DM for now), read from the local database. */
 export class Conversation {

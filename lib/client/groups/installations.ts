@@ -3,13 +3,13 @@
 // clients do: revoked installations leave, new ones join. Anyone may commit this — it
 // changes no membership — and every receiver checks it against the logs
 // (group-updates.ts), so no member can drop a live installation of someone else.
-import { toHex } from "../crypto";
-import { groupMembers, hasMutableExtensions, type GroupHandle } from "../mls";
-import type { ClientContext } from "./context";
-import { runGroupChange, type PlannedChange } from "./group-commit";
-import { keyPackagesOf, nextContext } from "./group-plans";
-import { requireGroup } from "./group-state";
-import type { ReceiveLog } from "./receive";
+import { toHex } from "../../crypto";
+import { groupMembers, hasMutableExtensions, type GroupHandle } from "../../mls";
+import type { ClientContext } from "../context";
+import { runGroupChange, type PlannedChange } from "./commit";
+import { keyPackagesOf, nextContext } from "./plans";
+import { requireGroup } from "./state";
+import type { ReceiveLog } from "../types";
 
 /** Leaves whose installation the inbox's log no longer holds (never this installation). */
 export function planRemoveRevoked(ctx: ClientContext) {

@@ -1,9 +1,9 @@
-import { toHex } from "../crypto";
-import { decodeGroupState, encodeGroupState, type GroupHandle } from "../mls";
-import { getGroupState, putGroupState } from "../storage";
-import type { ClientContext } from "./context";
-import { ClientError } from "./errors";
-import { withLock } from "./locks";
+import { toHex } from "../../crypto";
+import { decodeGroupState, encodeGroupState, type GroupHandle } from "../../mls";
+import { getGroupState, putGroupState } from "../../storage";
+import type { ClientContext } from "../context";
+import { ClientError } from "../errors";
+import { withLock } from "../locks";
 
 export async function loadGroup(
   ctx: ClientContext,

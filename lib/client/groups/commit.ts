@@ -2,7 +2,7 @@
 // then the group is read in node order. Our commit first for its epoch → merged, then
 // the welcome goes out. Another commit first → ours is discarded, rebuilt on the new
 // epoch and sent again, at most MAX_ATTEMPTS times in all.
-import { fromHex, sha256, toHex } from "../crypto";
+import { fromHex, sha256, toHex } from "../../crypto";
 import {
   commitChanges,
   commitViolation,
@@ -13,13 +13,14 @@ import {
   type GroupContextState,
   type GroupHandle,
   type ParsedKeyPackage,
-} from "../mls";
-import type { GroupMessage_V1 } from "../proto/mls/api/v1/mls_pb";
-import { getCursor, groupTopic, putIntent, updateIntent, type IntentKind } from "../storage";
-import type { ClientContext } from "./context";
-import { ClientError } from "./errors";
-import { requireGroup, withGroupLock } from "./group-state";
-import { applyEnvelopeLocked, type ReceiveLog } from "./receive";
+} from "../../mls";
+import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
+import { getCursor, groupTopic, putIntent, updateIntent, type IntentKind } from "../../storage";
+import type { ClientContext } from "../context";
+import { ClientError } from "../errors";
+import { requireGroup, withGroupLock } from "./state";
+import { applyEnvelopeLocked } from "../messages/receive";
+import type { ReceiveLog } from "../types";
 
 export const MAX_ATTEMPTS = 3;
 

@@ -1,5 +1,5 @@
-import { equalBytes, fromHex, sha256, toHex } from "../crypto";
-import { AsyncQueue } from "../api";
+import { equalBytes, fromHex, sha256, toHex } from "../../crypto";
+import { AsyncQueue } from "../../api";
 import {
   addMembers,
   createGroup,
@@ -11,7 +11,7 @@ import {
   type PermissionPreset,
   parseKeyPackage,
   type ParsedKeyPackage,
-} from "../mls";
+} from "../../mls";
 import {
   conversationsByDmId,
   dmIdFor,
@@ -24,18 +24,24 @@ import {
   welcomeTopic,
   type ConsentState,
   type ConversationRow,
-} from "../storage";
-import { consentStateArgument, effectiveConsent, effectiveConsents, setConsent } from "./consent";
-import type { ClientContext } from "./context";
+} from "../../storage";
+import {
+  consentStateArgument,
+  effectiveConsent,
+  effectiveConsents,
+  setConsent,
+} from "../consent/consent";
+import type { ClientContext } from "../context";
 import { Conversation } from "./conversation";
-import { Group } from "./group";
-import { runGroupChange } from "./group-commit";
-import { planAdd, resolveInboxes } from "./group-plans";
-import { ClientError, normalizeAddress } from "./errors";
-import { saveGroup, withGroupLock } from "./group-state";
-import { applyGroupEnvelope, applyWelcome, type ReceiveLog } from "./receive";
-import type { StreamEngine } from "./stream";
-import type { ConversationSummary, DecodedMessage } from "./types";
+import { Group } from "../groups/group";
+import { runGroupChange } from "../groups/commit";
+import { planAdd, resolveInboxes } from "../groups/plans";
+import { ClientError, normalizeAddress } from "../errors";
+import { saveGroup, withGroupLock } from "../groups/state";
+import { applyGroupEnvelope, applyWelcome } from "../messages/receive";
+import type { ReceiveLog } from "../types";
+import type { StreamEngine } from "../messages/stream";
+import type { ConversationSummary, DecodedMessage } from "../types";
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 

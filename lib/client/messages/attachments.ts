@@ -1,7 +1,7 @@
 // Files in messages: small ones inline (attachment:1.0), the rest encrypted here, uploaded
 // to the node's attachment store as opaque bytes, and sent as remoteStaticAttachment:1.0
 // carrying the URL and the key. The node never sees a key or a filename.
-import { uploadAttachment, ApiError } from "../api";
+import { uploadAttachment, ApiError } from "../../api";
 import {
   attachmentFitsInline,
   ContentError,
@@ -12,11 +12,11 @@ import {
   remoteAttachmentFor,
   type Attachment,
   type RemoteAttachment,
-} from "../content";
-import type { ClientContext } from "./context";
-import { ClientError } from "./errors";
+} from "../../content";
+import type { ClientContext } from "../context";
+import { ClientError } from "../errors";
 import { sendContent } from "./send";
-import type { DecodedMessage } from "./types";
+import type { DecodedMessage } from "../types";
 
 /** The node's default cap (25 MiB) plus the AES-GCM tag: nothing bigger is fetched. */
 export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;

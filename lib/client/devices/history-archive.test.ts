@@ -24,7 +24,7 @@ import {
   sealArchive,
   type HistoryArchive,
   type SealedArchive,
-} from "../history-archive";
+} from "./history-archive";
 
 const SELF = "a1".repeat(32);
 const PEER = "b2".repeat(32);

@@ -8,7 +8,7 @@ import {
   ContentTypeLeaveRequest,
   ContentTypeReadReceipt,
   type ContentTypeId,
-} from "../content";
+} from "../../content";
 import {
   consentKey,
   consentWins,
@@ -22,27 +22,11 @@ import {
   type ConsentRecord,
   type ConsentState,
   type ConversationRow,
-} from "../storage";
-import type { ClientContext } from "./context";
-import { ClientError } from "./errors";
+} from "../../storage";
+import type { ClientContext } from "../context";
+import { ClientError } from "../errors";
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
-
-type Listener = (r: ConsentRecord) => void;
-
-/** In-process fan-out of consent records as they are stored (local choices and merged ones). */
-export class ConsentBus {
-  private readonly listeners = new Set<Listener>();
-
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  emit(record: ConsentRecord): void {
-    for (const l of this.listeners) l(record);
-  }
-}
 
 /** Bad input is the caller's: storage's invalid_argument surfaces as the client's. */
 export async function asClientError<T>(work: () => Promise<T>): Promise<T> {

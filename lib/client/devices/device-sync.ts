@@ -3,25 +3,25 @@
 // step and hand a new device its history: it asks; another device adds it to every
 // conversation, exports an archive, encrypts it with a fresh key, uploads the ciphertext to
 // the attachment store and replies with the URL and the key; the new device imports it.
-import { downloadAttachment, uploadAttachment } from "../api";
-import { fromHex, randomBytes, toHex } from "../crypto";
+import { downloadAttachment, uploadAttachment } from "../../api";
+import { fromHex, randomBytes, toHex } from "../../crypto";
 import {
   ContentTypeDeviceSync,
   contentTypeToString,
   type DeviceSyncContent,
   type SyncedConsentRecord,
-} from "../content";
-import { createGroup, isActive } from "../mls";
+} from "../../content";
+import { createGroup, isActive } from "../../mls";
 import {
   getConversation,
   listConversations,
   upsertConversation,
   type ConsentRecord,
-} from "../storage";
-import type { ClientContext } from "./context";
-import { ClientError } from "./errors";
-import { syncGroupInstallations } from "./group-installations";
-import { loadGroup, saveGroup, withGroupLock } from "./group-state";
+} from "../../storage";
+import type { ClientContext } from "../context";
+import { ClientError } from "../errors";
+import { syncGroupInstallations } from "../groups/installations";
+import { loadGroup, saveGroup, withGroupLock } from "../groups/state";
 import {
   exportArchive,
   HistoryError,
@@ -29,10 +29,10 @@ import {
   openArchive,
   sealArchive,
 } from "./history-archive";
-import type { Preferences } from "./preferences";
-import type { ReceiveLog } from "./receive";
-import { sendContent } from "./send";
-import type { DecodedMessage } from "./types";
+import type { Preferences } from "../consent/preferences";
+import type { ReceiveLog } from "../types";
+import { sendContent } from "../messages/send";
+import type { DecodedMessage } from "../types";
 
 const DEVICE_SYNC = contentTypeToString(ContentTypeDeviceSync);
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;

@@ -1,7 +1,12 @@
 // The receive path: node envelopes → MLS → Dexie, strictly in node ID order per
 // topic, each topic under its lock, cursors advanced after the state is saved.
-import { sha256, toHex } from "../crypto";
-import { decodePlaintextEnvelope, messageId } from "../content";
+import { sha256, toHex } from "../../crypto";
+import {
+  ContentTypeLeaveRequest,
+  contentTypeToString,
+  decodePlaintextEnvelope,
+  messageId,
+} from "../../content";
 import {
   groupMetadata,
   joinFromWelcome,
@@ -9,10 +14,9 @@ import {
   type GroupHandle,
   type PendingCommit,
   type Processed,
-} from "../mls";
-import { honourLeaveRequest, LEAVE_REQUEST } from "./group-leave";
-import { checkAgainstIdentityLogs, groupNameOf, recordGroupUpdate } from "./group-updates";
-import type { GroupMessage_V1, WelcomeMessage_V1 } from "../proto/mls/api/v1/mls_pb";
+} from "../../mls";
+import { checkAgainstIdentityLogs, groupNameOf, recordGroupUpdate } from "../groups/updates";
+import type { GroupMessage_V1, WelcomeMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import {
   addMessage,
   dmIdFor,
@@ -28,15 +32,16 @@ import {
   upsertConversation,
   welcomeTopic,
   type IntentRow,
-} from "../storage";
-import type { ClientContext } from "./context";
+} from "../../storage";
+import type { ClientContext } from "../context";
+import type { ReceiveLog } from "../types";
 import { decodeRow, previewOf, shouldPushOf } from "./decode";
-import { applyConsent } from "./consent";
-import { loadGroup, saveGroup, withGroupLock } from "./group-state";
-import { rotateKeyPackage } from "./key-packages";
-import { withLock } from "./locks";
+import { applyConsent } from "../consent/consent";
+import { loadGroup, saveGroup, withGroupLock } from "../groups/state";
+import { rotateKeyPackage } from "../devices/key-packages";
+import { withLock } from "../locks";
 
-export type ReceiveLog = (event: string, detail: Record<string, unknown>) => void;
+const LEAVE_REQUEST = contentTypeToString(ContentTypeLeaveRequest);
 
 /**
  * A failure that says nothing about the envelope (the node or an identity lookup was
@@ -156,7 +161,7 @@ async function decryptAndStore(
         const row = await getMessage(ctx.db, id);
         if (row) ctx.bus.emit(await decodeRow(ctx.codecs, row));
         if (decoded?.contentType === LEAVE_REQUEST)
-          honourLeaveRequest(ctx, processed.group, processed.senderInboxId, log);
+          ctx.onLeaveRequest?.(processed.group, processed.senderInboxId, log);
       }
     }
   }

@@ -1,7 +1,7 @@
 // The user's preferences that follow them across installations; for now, consent
 // (PROTOCOL §5): Allowed shows in the inbox, Unknown under "Requests", Denied is hidden
 // and never notifies.
-import { AsyncQueue } from "../api";
+import { AsyncQueue } from "../../api";
 import {
   deniedInboxRecords,
   getConsentRecord,
@@ -10,12 +10,12 @@ import {
   type ConsentEntity,
   type ConsentRecord,
   type ConsentState,
-} from "../storage";
+} from "../../storage";
 import { applyConsent, asClientError, effectiveConsent, setConsent } from "./consent";
-import type { ClientContext } from "./context";
-import { ClientError } from "./errors";
+import type { ClientContext } from "../context";
+import { ClientError } from "../errors";
 
-export type { ConsentEntity, ConsentRecord, ConsentState } from "../storage";
+export type { ConsentEntity, ConsentRecord, ConsentState } from "../../storage";
 
 export class Preferences {
   constructor(private readonly ctx: ClientContext) {}

@@ -1,22 +1,22 @@
-import type { NodeClient } from "../api";
-import { generateEd25519KeyPair } from "../crypto";
+import type { NodeClient } from "../../api";
+import { generateEd25519KeyPair } from "../../crypto";
 import {
   buildCreateInboxUpdate,
   IdentityUpdateBuilder,
   inboxIdFor,
   MAX_INSTALLATIONS_PER_INBOX,
-} from "../identity";
-import type { IdentityUpdate } from "../proto/identity/associations/association_pb";
-import type { Signer } from "../signer";
+} from "../../identity";
+import type { IdentityUpdate } from "../../proto/identity/associations/association_pb";
+import type { Signer } from "../../signer";
 import {
   loadIdentity,
   saveIdentity,
   setRegistered,
   type Identity,
   type MessengerDb,
-} from "../storage";
-import { ClientError, normalizeAddress } from "./errors";
-import { IdentityResolver } from "./identity-resolver";
+} from "../../storage";
+import { ClientError, normalizeAddress } from "../errors";
+import { IdentityResolver } from "../identity-resolver";
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 

@@ -2,15 +2,15 @@
 // once, never lost by a reload), encrypted under the group's lock with the new
 // ratchet state and the ciphertext saved together, then published. A failed
 // publish leaves the message `failed` with its ciphertext kept for a retry.
-import { fromHex, sha256, toHex } from "../crypto";
+import { fromHex, sha256, toHex } from "../../crypto";
 import {
   contentTypeToString,
   encodeEncodedContent,
   encodePlaintextEnvelope,
   messageId,
   type ContentTypeId,
-} from "../content";
-import { encryptApplication, readMessageHeader } from "../mls";
+} from "../../content";
+import { encryptApplication, readMessageHeader } from "../../mls";
 import {
   addMessage,
   getMessage,
@@ -21,14 +21,14 @@ import {
   setMessageStatus,
   updateIntent,
   type MessageRow,
-} from "../storage";
-import type { ClientContext } from "./context";
+} from "../../storage";
+import type { ClientContext } from "../context";
 import { decodeRow, previewOf } from "./decode";
-import { allowOnSend } from "./consent";
-import { syncGroupInstallations } from "./group-installations";
-import { ClientError } from "./errors";
-import { requireGroup, saveGroup, withGroupLock } from "./group-state";
-import type { DecodedMessage } from "./types";
+import { allowOnSend } from "../consent/consent";
+import { syncGroupInstallations } from "../groups/installations";
+import { ClientError } from "../errors";
+import { requireGroup, saveGroup, withGroupLock } from "../groups/state";
+import type { DecodedMessage } from "../types";
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 

@@ -3,7 +3,7 @@
 // sealed for an untrusted store (gzip, then AES-256-GCM under a fresh key), and on the other
 // side opened, checked field by field and merged without ever overwriting newer local data.
 import { Dexie } from "dexie";
-import { ContentError, gunzipBytes, gzipBytes, parseContentType } from "../content";
+import { ContentError, gunzipBytes, gzipBytes, parseContentType } from "../../content";
 import {
   aesGcmDecrypt,
   aesGcmEncrypt,
@@ -14,15 +14,15 @@ import {
   toBase64,
   toHex,
   utf8,
-} from "../crypto";
+} from "../../crypto";
 import type {
   ConsentRecord,
   ConsentRow,
   ConversationRow,
   MessageRow,
   MessengerDb,
-} from "../storage";
-import { ClientError } from "./errors";
+} from "../../storage";
+import { ClientError } from "../errors";
 
 export const ARCHIVE_VERSION = 1;
 export const DEFAULT_MAX_MESSAGES_PER_CONVERSATION = 5000;
