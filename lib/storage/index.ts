@@ -3,7 +3,7 @@
 export { StorageError, type StorageErrorCode } from "./errors";
 export { MessengerDb, clearAll, type MessengerDbOptions } from "./db";
 export { Sealer } from "./sealing";
-export { nsKey, nsFromKey, hexId, dmIdFor, NS_KEY_DIGITS } from "./keys";
+export { nsKey, nsFromKey, hexId, dmIdFor, conversationKeyRange, NS_KEY_DIGITS } from "./keys";
 export type {
   SealedBlob,
   SecretRow,

@@ -44,3 +44,13 @@ export function dmIdFor(inboxA: string, inboxB: string): string {
 export function ownBytes(bytes: Uint8Array): Uint8Array {
   return bytes.slice();
 }
+
+/**
+ * Bounds of one conversation in the [conversationId+sentAtNs+id] index, built from fresh
+ * literals every IndexedDB accepts: `[cid]` sorts before every longer key with that prefix,
+ * and an array sorts after every string. (Dexie.maxKey is one shared `[[]]` object in some
+ * setups; fake-indexeddb refuses a key that holds the same object twice.)
+ */
+export function conversationKeyRange(conversationId: string): [string[], [string, never[]]] {
+  return [[conversationId], [conversationId, []]];
+}

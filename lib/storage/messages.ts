@@ -1,10 +1,9 @@
 // Messages: stored once per message ID; the conversation's activity moves in the same
 // transaction so the list and the thread never disagree.
 
-import { Dexie } from "dexie";
 import type { MessengerDb } from "./db";
 import { StorageError } from "./errors";
-import { hexId, nsKey, ownBytes } from "./keys";
+import { conversationKeyRange, hexId, nsKey, ownBytes } from "./keys";
 import type { MessageRow, MessageStatus } from "./schema";
 
 export interface MessageInput {
@@ -112,14 +111,15 @@ export async function messagesPage(
       `limit must be an integer in 1..1000, got ${page.limit}`,
     );
   }
-  let upper: unknown[] = [cid, Dexie.maxKey];
+  const [lower, end] = conversationKeyRange(cid);
+  let upper: unknown[] = end;
   if (page.beforeSentAtNs !== undefined) {
     const s = nsKey(page.beforeSentAtNs, "beforeSentAtNs");
     upper = page.beforeId === undefined ? [cid, s] : [cid, s, hexId(page.beforeId, "beforeId")];
   }
   const rows = await db.messages
     .where("[conversationId+sentAtNs+id]")
-    .between([cid, Dexie.minKey, Dexie.minKey], upper, true, false)
+    .between(lower, upper, true, false)
     .reverse()
     .limit(page.limit)
     .toArray();
@@ -155,7 +155,7 @@ export async function hasRecentMessageOfType(
   const cid = hexId(conversationId, "conversationId");
   const hit = await db.messages
     .where("[conversationId+sentAtNs+id]")
-    .between([cid, Dexie.minKey, Dexie.minKey], [cid, Dexie.maxKey, Dexie.maxKey])
+    .between(...conversationKeyRange(cid))
     .reverse()
     .limit(window)
     .filter((m) => m.senderInboxId === senderInboxId && m.contentType === contentType)

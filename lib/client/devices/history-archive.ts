@@ -2,7 +2,6 @@
 // installation of the same inbox (conversations, their recent published messages, consent),
 // sealed for an untrusted store (gzip, then AES-256-GCM under a fresh key), and on the other
 // side opened, checked field by field and merged without ever overwriting newer local data.
-import { Dexie } from "dexie";
 import { ContentError, gunzipBytes, gzipBytes, parseContentType } from "../../content";
 import {
   aesGcmDecrypt,
@@ -22,6 +21,7 @@ import type {
   MessageRow,
   MessengerDb,
 } from "../../storage";
+import { conversationKeyRange } from "../../storage";
 import { ClientError } from "../errors";
 
 export const ARCHIVE_VERSION = 1;
@@ -146,7 +146,7 @@ export async function exportArchive(
     for (const c of max > 0 ? rows : []) {
       const newest = await db.messages
         .where("[conversationId+sentAtNs+id]")
-        .between([c.id, Dexie.minKey, Dexie.minKey], [c.id, Dexie.maxKey, Dexie.maxKey])
+        .between(...conversationKeyRange(c.id))
         .reverse()
         .filter((m) => m.status === "published")
         .limit(max)
