@@ -25,6 +25,7 @@ import {
 import type { Attachment, RemoteAttachment } from "../content";
 import { ensureKeyPackage } from "./devices/key-packages";
 import { MessageBus } from "./message-bus";
+import { Diagnostics } from "./diagnostics";
 import { ConsentBus } from "./consent/consent-bus";
 import { honourLeaveRequest } from "./groups/leave";
 import { Preferences } from "./consent/preferences";
@@ -91,6 +92,7 @@ export class Client {
       bus: new MessageBus(),
       consent: new ConsentBus(),
       lockPrefix: dbName,
+      diagnostics: new Diagnostics(),
       apiUrl: opts.apiUrl,
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       ...(opts.maxGroupSize !== undefined ? { maxGroupSize: opts.maxGroupSize } : {}),
@@ -137,6 +139,11 @@ export class Client {
   /** Hex of this installation's Ed25519 public key. */
   get installationId(): string {
     return toHex(this.ctx.installation.publicKey);
+  }
+
+  /** Envelopes and messages the receive path dropped since start, by reason (an error code). */
+  diagnostics(): Record<string, number> {
+    return this.ctx.diagnostics.snapshot();
   }
 
   get address(): string {

@@ -7,6 +7,7 @@ import type { ReceiveLog } from "./types";
 import type { MessageBus } from "./message-bus";
 import type { ConsentBus } from "./consent/consent-bus";
 import type { IdentityResolver } from "./identity-resolver";
+import type { Diagnostics } from "./diagnostics";
 
 /** What every part of one client shares. */
 export interface ClientContext {
@@ -29,6 +30,8 @@ export interface ClientContext {
    * commit; receiving only reports it, so the receive path never depends on committing.
    */
   onLeaveRequest?: (group: GroupHandle, inboxId: string, log?: ReceiveLog) => void;
+  /** What the receive path dropped, by reason (Client.diagnostics()). */
+  diagnostics: Diagnostics;
   /** Most inboxes a group may hold (default MAX_GROUP_SIZE, 250). */
   maxGroupSize?: number;
 }

@@ -18,6 +18,12 @@ export const KEY_PACKAGE_LIFETIME_SECONDS = 90n * 24n * 3600n;
 
 export const ED25519_PUBLIC_KEY_LENGTH = 32;
 
+/**
+ * An application message may be at most this many epochs older than the group (libxmtp's
+ * MAX_PAST_EPOCHS): enough for a message sent just before a few concurrent commits.
+ */
+export const MAX_PAST_EPOCHS = 3n;
+
 /** libxmtp's group context extensions (PROTOCOL.md §2). */
 export const MUTABLE_METADATA_EXTENSION_TYPE = 0xff00;
 export const GROUP_MEMBERSHIP_EXTENSION_TYPE = 0xff01;

@@ -10,6 +10,8 @@ export type MlsErrorCode =
   | "wrong_epoch"
   | "not_a_member"
   | "decrypt_failed"
+  | "sender_not_member" // a past-epoch message whose sender's leaf is gone from the current tree
+  | "epoch_too_old" // a message more than MAX_PAST_EPOCHS behind the group
   | "invalid_welcome"
   | "invalid_commit"
   | "invalid_metadata"

@@ -24,6 +24,7 @@ import { hasMutableExtensions, readGroupContext } from "./group-context";
 import { commitViolation, inboxesOf } from "./group-policy";
 import { findMetadataExtension, inboxAllowed, type GroupMetadata } from "./metadata";
 import type { PendingCommit } from "./pending";
+import { checkPastEpochSender } from "./past-epoch";
 import {
   groupMetadata,
   leavesOf,
@@ -262,6 +263,8 @@ export async function processMessage(
   if (sender.leafIndex === group.state.privatePath.leafIndex) {
     return { kind: "ignored", group, reason: `own ${pm.contentType} echoed back` };
   }
+  // Only application messages reach here from a past epoch (commits were ignored above).
+  checkPastEpochSender(group.state, pm.epoch, sender.leafIndex, sender.leaf);
 
   const metadata = groupMetadata(group);
   const metadataBytes = group.state.groupContext.extensions.find(

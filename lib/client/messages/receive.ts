@@ -125,9 +125,13 @@ async function decryptAndStore(
   } catch (err) {
     if (isTransient(err)) throw err;
     // One bad envelope must not stall the conversation: note it and move past it.
+    const code = (err as { code?: unknown }).code;
+    const reason = typeof code === "string" ? code : "unknown";
+    ctx.diagnostics.drop(reason);
     log?.("envelope_rejected", {
       groupId: toHex(env.groupId),
       id: env.id.toString(),
+      code: reason,
       error: (err as Error).message,
     });
     return undefined;
