@@ -27,14 +27,32 @@ export function inboxesOf(tree: ClientState["ratchetTree"]): Set<string> {
   return new Set(leavesOf(tree).map(({ leaf }) => memberOf(leaf).inboxId));
 }
 
-const sameSet = (a: string[], b: string[]) =>
-  a.length === b.length && a.every((x) => b.includes(x));
+/**
+ * Role-list changes, read with the tree: a role counts while its inbox holds leaves.
+ * `gained`: listed now and not before, or listed and holding leaves again (a re-added
+ * inbox keeps no role unless someone allowed to grant it does so). `lost`: unlisted while
+ * holding leaves both before and after. Dropping the entry of an inbox without leaves
+ * (before or after) is bookkeeping anyone may do (see group.ts: a removal is the MLS Remove
+ * commit, then a second, pathless commit that updates the extensions).
+ */
+export function roleListChanges(
+  before: string[],
+  after: string[],
+  c: Pick<CommitChange, "inboxesBefore" | "inboxesAfter">,
+): { gained: string[]; lost: string[] } {
+  const rejoined = (x: string) => !c.inboxesBefore.has(x) && c.inboxesAfter.has(x);
+  return {
+    gained: after.filter((x) => !before.includes(x) || rejoined(x)),
+    lost: before.filter(
+      (x) => !after.includes(x) && c.inboxesBefore.has(x) && c.inboxesAfter.has(x),
+    ),
+  };
+}
 
 /**
  * The actions a change needs. Who is added or removed is read from the tree (inboxes that
  * gain their first leaf / lose their last one); membership entries of inboxes without
- * leaves are bookkeeping anyone may drop (see group.ts: a removal is the MLS Remove
- * commit, then a second, pathless commit that updates the extensions).
+ * leaves are bookkeeping anyone may drop.
  */
 export function actionsOf(c: CommitChange): PermissionAction[] {
   const { before, after } = c;
@@ -44,14 +62,9 @@ export function actionsOf(c: CommitChange): PermissionAction[] {
   for (const f of Object.keys(METADATA_LIMITS) as MetadataField[]) {
     if (before.metadata.attributes[f] !== after.metadata.attributes[f]) out.add(actionForField(f));
   }
-  const removedInboxes = new Set(
-    [...before.membership.keys()].filter((x) => !after.membership.has(x)),
-  );
-  if (after.metadata.admins.some((x) => !before.metadata.admins.includes(x))) out.add("add_admin");
-  if (
-    before.metadata.admins.some((x) => !after.metadata.admins.includes(x) && !removedInboxes.has(x))
-  )
-    out.add("remove_admin");
+  const admins = roleListChanges(before.metadata.admins, after.metadata.admins, c);
+  if (admins.gained.length > 0) out.add("add_admin");
+  if (admins.lost.length > 0) out.add("remove_admin");
   if (PERMISSION_ACTIONS.some((k) => before.permissions[k] !== after.permissions[k]))
     out.add("update_permissions");
   return [...out];
@@ -79,8 +92,9 @@ export function commitViolation(c: CommitChange): string | undefined {
     )
       return `attribute ${k} can only be changed by a super admin`;
   }
-  const listedAfter = (xs: string[]) => xs.filter((x) => after.membership.has(x));
-  if (!sameSet(listedAfter(before.metadata.superAdmins), listedAfter(after.metadata.superAdmins))) {
+  // Whatever else the commit does: granting, restoring or taking super admin is theirs alone.
+  const supers = roleListChanges(before.metadata.superAdmins, after.metadata.superAdmins, c);
+  if (supers.gained.length > 0 || supers.lost.length > 0) {
     if (role !== "super_admin")
       return `only a super admin changes super admins, ${committerInboxId} is a ${role}`;
     if (after.metadata.superAdmins.length === 0) return "a group keeps at least one super admin";
@@ -103,11 +117,10 @@ export function commitViolation(c: CommitChange): string | undefined {
     const prev = before.membership.get(inbox);
     if (prev !== undefined && seq < prev) return `membership sequence id of ${inbox} went back`;
   }
-  for (const x of [...after.metadata.admins, ...after.metadata.superAdmins])
-    if (
-      !after.membership.has(x) &&
-      !before.metadata.admins.concat(before.metadata.superAdmins).includes(x)
-    )
-      return `admin ${x} is not a member`;
+  // A role list may keep an entry of an inbox that left, never gain one (of either list).
+  for (const list of ["admins", "superAdmins"] as const)
+    for (const x of after.metadata[list])
+      if (!after.membership.has(x) && !before.metadata[list].includes(x))
+        return `admin ${x} is not a member`;
   return undefined;
 }
