@@ -34,6 +34,7 @@ export {
   groupUpdatedCodec,
   type GroupUpdatedContent,
 } from "./group-updated";
+export { LOCAL_ONLY_CONTENT_TYPES, isLocalOnlyContentType } from "./local-only";
 export {
   ContentTypeLeaveRequest,
   leaveRequestCodec,

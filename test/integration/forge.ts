@@ -2,9 +2,16 @@
 // the client's own permission check, and publishes it. Uses the client's real state.
 import type { Client } from "../../lib/client";
 import type { ClientContext } from "../../lib/client/context";
-import { requireGroup } from "../../lib/client/groups/state";
-import { toHex } from "../../lib/crypto";
-import { commitChanges, encryptApplication, groupMembers, type GroupHandle } from "../../lib/mls";
+import { requireGroup, saveGroup, withGroupLock } from "../../lib/client/groups/state";
+import { fromHex, toHex } from "../../lib/crypto";
+import {
+  commitChanges,
+  encryptApplication,
+  groupMembers,
+  parseKeyPackage,
+  type GroupContextState,
+  type GroupHandle,
+} from "../../lib/mls";
 import {
   encodeEncodedContent,
   encodePlaintextEnvelope,
@@ -49,4 +56,50 @@ export async function postFromState(
 export async function leavesOf(client: Client, groupId: string): Promise<string[]> {
   const group = await keepGroupState(client, groupId);
   return groupMembers(group).map((m) => toHex(m.installationKey));
+}
+
+/**
+ * A modified client's commit: whatever `build` returns, with no permission check, sent with
+ * its welcome; the forger then keeps its own commit's state (so it can chain more).
+ */
+export async function forgeCommit(
+  client: Client,
+  groupId: string,
+  build: (group: GroupHandle) => Promise<{
+    add?: Uint8Array[];
+    remove?: Uint8Array[];
+    context?: GroupContextState;
+  }>,
+): Promise<void> {
+  const ctx = (client as unknown as { ctx: ClientContext }).ctx;
+  await withGroupLock(ctx, groupId, async () => {
+    const group = await requireGroup(ctx, groupId);
+    const changes = await build(group);
+    const out = await commitChanges(group, changes, ctx.resolver.authenticate);
+    await ctx.api.sendGroupMessages([{ data: out.commit, shouldPush: false }]);
+    if (out.welcome && changes.add) {
+      const welcome = out.welcome;
+      await ctx.api.sendWelcomeMessages(
+        changes.add.map((bytes) => {
+          const kp = parseKeyPackage(bytes);
+          return {
+            installationKey: kp.installationKey,
+            hpkePublicKey: kp.keyPackage.initKey,
+            data: welcome,
+          };
+        }),
+      );
+    }
+    await saveGroup(ctx, out.group);
+  });
+}
+
+/** The current key package of each installation (hex IDs), as the node hands them out. */
+export async function keyPackagesFor(client: Client, installationIds: string[]) {
+  const ctx = (client as unknown as { ctx: ClientContext }).ctx;
+  const got = await ctx.api.fetchKeyPackages(installationIds.map((id) => fromHex(id)));
+  return got.map((kp, i) => {
+    if (!kp) throw new Error(`no key package for ${installationIds[i]}`);
+    return kp;
+  });
 }

@@ -36,6 +36,7 @@ import {
 import type { ClientContext } from "../context";
 import type { ReceiveLog } from "../types";
 import { decodeRow, previewOf, shouldPushOf } from "./decode";
+import { dropForgedSystemLine } from "./system-lines";
 import { applyConsent } from "../consent/consent";
 import { loadGroup, saveGroup, withGroupLock } from "../groups/state";
 import { rotateKeyPackage } from "../devices/key-packages";
@@ -138,7 +139,10 @@ async function decryptAndStore(
   }
   if (processed.kind === "application") {
     const envelope = decodePlaintextEnvelope(processed.plaintext);
-    if (envelope.kind === "content") {
+    if (
+      envelope.kind === "content" &&
+      !dropForgedSystemLine(ctx, env, envelope.content, processed.senderInboxId, log)
+    ) {
       const id = messageId(env.groupId, envelope.idempotencyKey, envelope.content);
       const decoded = await ctx.codecs.decodeBytes(envelope.content).catch(() => undefined);
       const conversationId = toHex(env.groupId);
