@@ -16,6 +16,7 @@ import {
   type Processed,
 } from "../../mls";
 import { checkAgainstIdentityLogs, groupNameOf, recordGroupUpdate } from "../groups/updates";
+import { checkDmMembership } from "../groups/dm-rules";
 import type { GroupMessage_V1, WelcomeMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import {
   addMessage,
@@ -122,7 +123,10 @@ async function decryptAndStore(
       ctx.resolver.authenticate,
       pending ? { pending } : {},
     );
-    if (processed.kind === "commit") await checkAgainstIdentityLogs(ctx, group, processed.group);
+    if (processed.kind === "commit") {
+      await checkAgainstIdentityLogs(ctx, group, processed.group);
+      await checkDmMembership(ctx, group, processed.group);
+    }
   } catch (err) {
     if (isTransient(err)) throw err;
     // One bad envelope must not stall the conversation: note it and move past it.
