@@ -3,6 +3,7 @@ export type ClientErrorCode =
   | "no_inbox" // the address has not activated messaging
   | "no_installations"
   | "key_package_missing"
+  | "key_package_lifetime" // the node handed out a key package that expired or is not valid yet
   | "identity_mismatch"
   | "conversation_not_found"
   | "invalid_address"

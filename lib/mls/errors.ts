@@ -4,6 +4,7 @@
 export type MlsErrorCode =
   | "malformed_message"
   | "malformed_key_package"
+  | "key_package_lifetime" // expired or not yet valid (lifetime.not_before/not_after)
   | "invalid_credential"
   | "unauthorized_member"
   | "wrong_group"

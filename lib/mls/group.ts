@@ -43,6 +43,7 @@ import {
   type Member,
 } from "./state";
 import { cipherSuite } from "./suite";
+import { checkLifetime } from "./lifetime";
 import type { PendingCommit } from "./pending";
 
 const GROUP_ID_LENGTH = 16;
@@ -103,7 +104,9 @@ export async function createGroup(args: {
 
 function parseForAdd(bytes: Uint8Array, index: number): ParsedKeyPackage {
   try {
-    return parseKeyPackage(bytes);
+    const parsed = parseKeyPackage(bytes);
+    checkLifetime(parsed.keyPackage, "key package");
+    return parsed;
   } catch (err) {
     if (err instanceof MlsError)
       throw new MlsError(err.code, `keyPackages[${index}]: ${err.message}`, { cause: err });

@@ -56,6 +56,7 @@ export {
 export { type InstallationSigner } from "./signer";
 export { type AuthService } from "./auth";
 export { createKeyPackage, type CreatedKeyPackage } from "./keyPackage";
+export { lifetimeProblem } from "./lifetime";
 export { type GroupMetadata, type ConversationKind } from "./metadata";
 export {
   type GroupHandle,

@@ -25,6 +25,7 @@ import { commitViolation, inboxesOf } from "./group-policy";
 import { findMetadataExtension, inboxAllowed, type GroupMetadata } from "./metadata";
 import type { PendingCommit } from "./pending";
 import { checkPastEpochSender } from "./past-epoch";
+import { lifetimeProblem } from "./lifetime";
 import {
   groupMetadata,
   leavesOf,
@@ -271,12 +272,17 @@ export async function processMessage(
     (e) => e.extensionType === IMMUTABLE_METADATA_EXTENSION_TYPE,
   )?.extensionData;
   let violation: string | undefined;
+  let lifetime: string | undefined; // an added key package outside its lifetime
   const policy: IncomingMessageCallback = (incoming) => {
     const proposals = incoming.kind === "commit" ? incoming.proposals : [incoming.proposal];
     if (incoming.kind === "commit" && incoming.senderLeafIndex === undefined)
       violation = "external commits are not accepted";
-    for (const p of proposals) violation ??= policyViolation(p, metadata, metadataBytes);
-    return violation === undefined ? "accept" : "reject";
+    for (const p of proposals) {
+      violation ??= policyViolation(p, metadata, metadataBytes);
+      if (p.proposal.proposalType === "add")
+        lifetime ??= lifetimeProblem(p.proposal.add.keyPackage);
+    }
+    return violation === undefined && lifetime === undefined ? "accept" : "reject";
   };
 
   const impl = await cipherSuite();
@@ -310,6 +316,11 @@ export async function processMessage(
     };
   }
   if (res.actionTaken === "reject") {
+    if (violation === undefined && lifetime !== undefined)
+      throw new MlsError(
+        "key_package_lifetime",
+        `commit rejected: it adds a key package outside its lifetime (${lifetime})`,
+      );
     throw new MlsError("invalid_commit", `commit rejected: ${violation ?? "policy"}`);
   }
   const next = toHandle(res.newState);

@@ -8,10 +8,16 @@ import {
   commitChanges,
   encryptApplication,
   groupMembers,
+  LAST_RESORT_EXTENSION_TYPE,
   parseKeyPackage,
   type GroupContextState,
   type GroupHandle,
 } from "../../lib/mls";
+import { generateKeyPackageWithKey } from "ts-mls";
+import { encodeKeyPackage } from "ts-mls/keyPackage.js";
+import { credentialForInbox } from "../../lib/mls/credential";
+import { leafCapabilities } from "../../lib/mls/keyPackage";
+import { cipherSuite } from "../../lib/mls/suite";
 import {
   encodeEncodedContent,
   encodePlaintextEnvelope,
@@ -70,12 +76,21 @@ export async function forgeCommit(
     remove?: Uint8Array[];
     context?: GroupContextState;
   }>,
+  opts: { clockOffsetMs?: number } = {},
 ): Promise<void> {
   const ctx = (client as unknown as { ctx: ClientContext }).ctx;
   await withGroupLock(ctx, groupId, async () => {
     const group = await requireGroup(ctx, groupId);
     const changes = await build(group);
-    const out = await commitChanges(group, changes, ctx.resolver.authenticate);
+    // A committer with a wrong (or lying) clock: only while the commit is built.
+    const realNow = Date.now;
+    if (opts.clockOffsetMs) Date.now = () => realNow() + opts.clockOffsetMs!;
+    let out;
+    try {
+      out = await commitChanges(group, changes, ctx.resolver.authenticate);
+    } finally {
+      Date.now = realNow;
+    }
     await ctx.api.sendGroupMessages([{ data: out.commit, shouldPush: false }]);
     if (out.welcome && changes.add) {
       const welcome = out.welcome;
@@ -102,4 +117,22 @@ export async function keyPackagesFor(client: Client, installationIds: string[]) 
     if (!kp) throw new Error(`no key package for ${installationIds[i]}`);
     return kp;
   });
+}
+
+/** A key package of the client's installation with the given lifetime (unix seconds), made with ts-mls. */
+export async function keyPackageWithLifetime(
+  client: Client,
+  notBefore: bigint,
+  notAfter: bigint,
+): Promise<Uint8Array> {
+  const ctx = (client as unknown as { ctx: ClientContext }).ctx;
+  const { publicPackage } = await generateKeyPackageWithKey(
+    credentialForInbox(ctx.installation.inboxId),
+    leafCapabilities(),
+    { notBefore, notAfter },
+    [{ extensionType: LAST_RESORT_EXTENSION_TYPE, extensionData: new Uint8Array(0) }],
+    { signKey: ctx.installation.privateKey, publicKey: ctx.installation.publicKey },
+    await cipherSuite(),
+  );
+  return encodeKeyPackage(publicPackage);
 }

@@ -3,6 +3,7 @@
 import { equalBytes, fromHex, toHex } from "../../crypto";
 import {
   groupMembers,
+  lifetimeProblem,
   MAX_GROUP_SIZE,
   parseKeyPackage,
   readGroupContext,
@@ -103,6 +104,13 @@ export async function keyPackagesOf(
       throw new ClientError(
         "key_package_missing",
         `installation ${want.key.slice(0, 12)}… of inbox ${want.inbox.slice(0, 12)}… has no usable key package on the node; try again shortly`,
+        true,
+      );
+    const problem = lifetimeProblem(parsed.keyPackage);
+    if (problem)
+      throw new ClientError(
+        "key_package_lifetime",
+        `installation ${want.key.slice(0, 12)}… of inbox ${want.inbox.slice(0, 12)}…: ${problem}; it publishes a fresh one when it next opens`,
         true,
       );
     add.push({ bytes: kp, parsed });
