@@ -7,22 +7,15 @@ import {
   encodeMlsMessage,
   processPrivateMessage,
 } from "ts-mls";
-import type {
-  ClientState,
-  IncomingMessageCallback,
-  LeafNode,
-  PrivateMessage,
-  ProposalWithSender,
-} from "ts-mls";
+import type { ClientState, IncomingMessageCallback, LeafNode, PrivateMessage } from "ts-mls";
 import { decryptSenderData } from "ts-mls/privateMessage.js";
 import { equalBytes, toHex } from "../crypto";
 import { trackAuth, type AuthService } from "./auth";
 import { IMMUTABLE_METADATA_EXTENSION_TYPE } from "./constants";
-import { inboxIdFromCredential } from "./credential";
 import { MlsError, describe, fromLibrary } from "./errors";
 import { hasMutableExtensions, readGroupContext } from "./group-context";
 import { commitViolation, inboxesOf } from "./group-policy";
-import { findMetadataExtension, inboxAllowed, type GroupMetadata } from "./metadata";
+import { policyViolation } from "./proposal-policy";
 import type { PendingCommit } from "./pending";
 import { checkPastEpochSender } from "./past-epoch";
 import { lifetimeProblem } from "./lifetime";
@@ -90,42 +83,6 @@ export type Processed =
 export interface ProcessOptions {
   /** Our own unmerged commit for this group, if any (see pending.ts). */
   pending?: PendingCommit;
-}
-
-/** Why a proposal breaks this network's rules, or undefined. */
-function policyViolation(
-  p: ProposalWithSender,
-  metadata: GroupMetadata,
-  metadataBytes: Uint8Array | undefined,
-): string | undefined {
-  if (p.senderLeafIndex === undefined) return "proposals from non-members are not accepted";
-  const proposal = p.proposal;
-  switch (proposal.proposalType) {
-    case "add": {
-      let inboxId: string;
-      try {
-        inboxId = inboxIdFromCredential(proposal.add.keyPackage.leafNode.credential);
-      } catch (err) {
-        return `added leaf: ${describe(err)}`;
-      }
-      return inboxAllowed(metadata, inboxId)
-        ? undefined
-        : `inbox ${inboxId} may not join this ${metadata.conversationType}`;
-    }
-    case "remove":
-    case "update":
-      return undefined;
-    case "group_context_extensions": {
-      const next = findMetadataExtension(proposal.groupContextExtensions.extensions);
-      return next !== undefined &&
-        metadataBytes !== undefined &&
-        equalBytes(next.extensionData, metadataBytes)
-        ? undefined
-        : "the immutable metadata extension (0xF000) cannot change";
-    }
-    default:
-      return `${proposal.proposalType} proposals are not used on this network`;
-  }
 }
 
 function memberDiff(
