@@ -36,17 +36,15 @@ describe("unknown RPCs", () => {
   for (const name of ["Connect binary", "Connect JSON", "gRPC-web"] as const) {
     it(`unknownUnaryRpcAnswersUnimplementedOver${name.replace(/\W/g, "")}`, async () => {
       const client = createClient(XmtpMlsApiExtra, transports()[name]);
-      const call = client[XmtpMlsApiExtra.methods[0]!.localName] as (
-        req: object,
-      ) => Promise<unknown>;
+      const methods = client as unknown as Record<string, (req: object) => Promise<unknown>>;
+      const call = methods[XmtpMlsApiExtra.methods[0]!.localName]!;
       await expectConnectError(call({ ids: [new Uint8Array(16)] }), Code.Unimplemented, UNARY);
     });
 
     it(`unknownStreamingRpcAnswersUnimplementedOver${name.replace(/\W/g, "")}`, async () => {
       const client = createClient(XmtpLegacyMessageApi, transports()[name]);
-      const call = client[XmtpLegacyMessageApi.methods[0]!.localName] as (
-        req: object,
-      ) => AsyncIterable<unknown>;
+      const methods = client as unknown as Record<string, (req: object) => AsyncIterable<unknown>>;
+      const call = methods[XmtpLegacyMessageApi.methods[0]!.localName]!;
       const drain = async () => {
         for await (const _ of call({ ids: [] })) void _;
       };
