@@ -11,7 +11,7 @@ import {
   type BatchQueryCommitLogResponse,
 } from "../proto/mls/api/v1/mls_pb";
 
-/** The node's caps (GetNodeInfo does not carry them yet). */
+/** This project's node's caps (GetNodeInfo reports them; XMTP's nodes: 10 publishes, 20 queries). */
 export const MAX_COMMIT_LOG_BATCH = 100;
 export const MAX_COMMIT_LOG_ENTRY_BYTES = 4096;
 
