@@ -13,6 +13,7 @@ export type ApiErrorCode =
   | "aborted"
   | "canceled"
   | "data_loss"
+  | "unimplemented"
   | "internal"
   | "unknown";
 
@@ -29,6 +30,8 @@ const CODE_NAMES: Partial<Record<Code, ApiErrorCode>> = {
   [Code.Aborted]: "aborted",
   [Code.Canceled]: "canceled",
   [Code.DataLoss]: "data_loss",
+  // A node without this RPC (older, or another implementation): retrying cannot help.
+  [Code.Unimplemented]: "unimplemented",
   [Code.Internal]: "internal",
 };
 

@@ -8,6 +8,14 @@ export {
   type WelcomeInput,
   type PageOptions,
 } from "./node-client";
+export {
+  MAX_COMMIT_LOG_BATCH,
+  MAX_COMMIT_LOG_ENTRY_BYTES,
+  type CommitLogPublish,
+  type CommitLogQuery,
+  type CommitLogEntryRecord,
+  type CommitLogPage,
+} from "./commit-log";
 export { ResumableSubscription, topicKey, type Topic, type StreamEvent } from "./subscription";
 export { AsyncQueue } from "./async-queue";
 export {

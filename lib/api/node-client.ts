@@ -12,6 +12,16 @@ import {
   type WelcomeMessage_V1,
 } from "../proto/mls/api/v1/mls_pb";
 import { NodeApi, type GetNodeInfoResponse } from "../proto/messenger/node/v1/node_pb";
+import {
+  MAX_COMMIT_LOG_BATCH,
+  pagesFrom,
+  publishRequest,
+  queryRequest,
+  type CommitLogEntryRecord,
+  type CommitLogPage,
+  type CommitLogPublish,
+  type CommitLogQuery,
+} from "./commit-log";
 import { withRetry, type RetryOptions } from "./retry";
 import { createNodeTransport } from "./transport";
 
@@ -196,6 +206,47 @@ export class NodeClient {
       this.retry,
     );
     return res.messages.flatMap((m) => (m.version.case === "v1" ? [m.version.value] : []));
+  }
+
+  /** Appends entries to their groups' commit logs (all or none). */
+  async publishCommitLog(entries: CommitLogPublish[]): Promise<void> {
+    if (entries.length === 0) return;
+    for (let i = 0; i < entries.length; i += MAX_COMMIT_LOG_BATCH) {
+      const req = publishRequest(entries.slice(i, i + MAX_COMMIT_LOG_BATCH));
+      // Safe to retry: the node stores a byte-identical entry to a group's log once.
+      await withRetry(
+        "BatchPublishCommitLog",
+        () => this.mls.batchPublishCommitLog(req),
+        this.retry,
+      );
+    }
+  }
+
+  /** One page of each group's commit log, in query order. */
+  async queryCommitLog(queries: CommitLogQuery[]): Promise<CommitLogPage[]> {
+    const pages: CommitLogPage[] = [];
+    for (let i = 0; i < queries.length; i += MAX_COMMIT_LOG_BATCH) {
+      const req = queryRequest(queries.slice(i, i + MAX_COMMIT_LOG_BATCH));
+      const res = await withRetry(
+        "BatchQueryCommitLog",
+        () => this.mls.batchQueryCommitLog(req),
+        this.retry,
+      );
+      pages.push(...pagesFrom(res));
+    }
+    return pages;
+  }
+
+  /** A group's commit log after `cursor` (exclusive), oldest first, every page. */
+  async readCommitLog(groupId: Uint8Array, cursor = 0n): Promise<CommitLogEntryRecord[]> {
+    const out: CommitLogEntryRecord[] = [];
+    for (let next: bigint | undefined = cursor; next !== undefined;) {
+      const [page] = await this.queryCommitLog([{ groupId, cursor: next }]);
+      if (!page) break;
+      out.push(...page.entries);
+      next = page.nextCursor;
+    }
+    return out;
   }
 
   async getNodeInfo(): Promise<GetNodeInfoResponse> {

@@ -21,6 +21,7 @@ import {
 } from "@connectrpc/connect-node";
 import type http from "node:http";
 import { log, errorFields } from "../log";
+import { answerUnimplemented } from "./unimplemented";
 
 export interface ApiHandlerOptions extends ConnectRouterOptions {
   routes: (router: ConnectRouter) => void;
@@ -135,7 +136,7 @@ export function createApiHandler(options: ApiHandlerOptions): http.RequestListen
   return (req, res) => {
     const uHandler = paths.get(req.url?.split("?", 2)[0] ?? "");
     if (!uHandler) {
-      res.writeHead(404).end();
+      answerUnimplemented(req, res);
       return;
     }
     const uReq = universalRequestFromNodeRequest(req, res, undefined, options.contextValues(req));

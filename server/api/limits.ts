@@ -13,6 +13,13 @@ export const LIMITS = {
   /** Filters per Subscribe / SubscribeGroupMessages / SubscribeWelcomeMessages. */
   maxFilters: 10_000,
   maxGroupIdBytes: 255,
+  /**
+   * One commit log entry (serialized_commit_log_entry). A PlaintextCommitLogEntry is
+   * about 100 bytes plus the group id; the rest is headroom for later fields.
+   */
+  maxCommitLogEntryBytes: 4096,
+  /** Entries per BatchPublishCommitLog, queries per BatchQueryCommitLog (XMTP: 10 / 20). */
+  maxCommitLogBatch: 100,
   maxSenderHmacBytes: 64,
   /** X25519 keys are 32 bytes; X-Wing (ML-KEM-768 + X25519) keys 1216. */
   maxHpkePublicKeyBytes: 2048,

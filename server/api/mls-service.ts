@@ -13,6 +13,7 @@ import {
 } from "../../lib/proto/mls/api/v1/mls_pb";
 import { groupTopic, welcomeTopic, type Store } from "../store";
 import type { StreamEngine, TopicFilter } from "../stream/engine";
+import { commitLogService } from "./commit-log-service";
 import { groupMessage, welcomeMessage } from "./convert";
 import { failedPrecondition, fromMlsError, invalidArgument, notFound } from "./errors";
 import type { IdentityStates } from "./identity-states";
@@ -38,6 +39,8 @@ export function mlsService(
   engine: StreamEngine,
 ): ServiceImpl<typeof MlsApi> {
   return {
+    ...commitLogService(store),
+
     async sendGroupMessages(req) {
       checkBatch(req.messages.length, "messages");
       const inserts = req.messages.map(groupMessageInsert); // validate all before storing any

@@ -64,6 +64,8 @@ export function nodeService(engine: StreamEngine, version: string): ServiceImpl<
         maxPageSize: LIMITS.maxPageSize,
         maxInstallationsPerInbox: LIMITS.maxInstallationsPerInbox,
         maxIdentityUpdatesPerInbox: LIMITS.maxIdentityUpdatesPerInbox,
+        maxCommitLogEntryBytes: LIMITS.maxCommitLogEntryBytes,
+        maxCommitLogBatch: LIMITS.maxCommitLogBatch,
       });
     },
   };

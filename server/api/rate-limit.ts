@@ -42,6 +42,7 @@ const WRITES = new Set([
   "UploadKeyPackage",
   "PublishIdentityUpdate",
   "UploadAttachment",
+  "BatchPublishCommitLog",
 ]);
 
 export function isWrite(procedure: string): boolean {

@@ -14,6 +14,7 @@ export type {
   InboxTx,
   IdentityAppend,
 } from "./store";
+export type { CommitLogInsert, CommitLogRow } from "./commit-log";
 export type { GroupMessageRow, WelcomeMessageRow, IdentityUpdateRow } from "./rows";
 export { DataDirLockedError } from "./pglite-driver";
 export { EventBus } from "../stream/bus";

@@ -52,6 +52,23 @@ const MIGRATIONS: { version: number; statements: string[] }[] = [
       `CREATE INDEX welcome_messages_installation ON welcome_messages (installation_key, id)`,
     ],
   },
+  {
+    version: 2,
+    statements: [
+      // Per-group commit logs (XMTP's BatchPublishCommitLog): opaque signed entries,
+      // id node-wide and increasing within a group (inserts hold the group's log lock).
+      `CREATE TABLE commit_log (
+         id BIGSERIAL PRIMARY KEY,
+         group_id BYTEA NOT NULL,
+         created_ns BIGINT NOT NULL,
+         entry BYTEA NOT NULL,
+         signature BYTEA NOT NULL,
+         signer_public_key BYTEA NOT NULL,
+         content_hash BYTEA NOT NULL,
+         UNIQUE (group_id, content_hash))`,
+      `CREATE INDEX commit_log_group ON commit_log (group_id, id)`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,5 +1,5 @@
 // The node's store: one implementation over either driver. Ordering rule (see
-// TOOLCHAIN.md): every insert into a topic (group / welcome inbox / identity log)
+// TOOLCHAIN.md): every insert into a topic (group / welcome inbox / identity log / commit log)
 // takes a transaction-scoped advisory lock on that topic BEFORE drawing ids, so
 // ids of one topic become visible in id order and `id > cursor` never skips a row.
 import { createHash, randomUUID } from "node:crypto";
@@ -8,7 +8,14 @@ import { nowNs } from "../clock";
 import { errorFields, log } from "../log";
 import type { BusEvent, EventBus, TopicKey } from "../stream/bus";
 import type { Driver, Sql } from "./driver";
+import {
+  insertCommitLogEntries,
+  queryCommitLog,
+  type CommitLogInsert,
+  type CommitLogRow,
+} from "./commit-log";
 import { migrate } from "./migrations";
+import { lockTopics, pageSql, type Page } from "./topic-sql";
 import {
   groupRow,
   identityRow,
@@ -19,15 +26,6 @@ import {
   type IdentityUpdateRow,
   type WelcomeMessageRow,
 } from "./rows";
-
-export type Direction = "asc" | "desc";
-
-export interface Page {
-  /** Exclusive; 0 = from the start (asc) or from the newest (desc). */
-  cursor: bigint;
-  limit: number;
-  direction: Direction;
-}
 
 export interface GroupMessageInsert {
   groupId: Uint8Array;
@@ -61,24 +59,13 @@ export interface InboxTx {
   append(input: IdentityAppend): Promise<bigint>;
 }
 
+export type { Direction, Page } from "./topic-sql";
+
 export const groupTopic = (groupId: Uint8Array): TopicKey => `g:${toHex(groupId)}`;
 export const welcomeTopic = (installationKey: Uint8Array): TopicKey =>
   `w:${toHex(installationKey)}`;
 
 const sha256 = (b: Uint8Array) => new Uint8Array(createHash("sha256").update(b).digest());
-
-async function lockTopics(tx: Sql, keys: string[]): Promise<void> {
-  // Sorted, so two batches touching the same topics lock them in the same order.
-  for (const key of [...new Set(keys)].sort()) {
-    await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [key]);
-  }
-}
-
-function pageSql(table: string, column: string, dir: Direction): string {
-  return dir === "asc"
-    ? `SELECT * FROM ${table} WHERE ${column} = $1 AND id > $2 ORDER BY id ASC LIMIT $3`
-    : `SELECT * FROM ${table} WHERE ${column} = $1 AND ($2::bigint = 0 OR id < $2::bigint) ORDER BY id DESC LIMIT $3`;
-}
 
 export class Store {
   private readonly nodeId = randomUUID().slice(0, 8);
@@ -362,6 +349,16 @@ export class Store {
     });
     this.publish(events);
     return rows;
+  }
+
+  // ---- commit logs -------------------------------------------------------
+
+  insertCommitLog(inputs: CommitLogInsert[]): Promise<CommitLogRow[]> {
+    return insertCommitLogEntries(this.driver, inputs);
+  }
+
+  queryCommitLog(groupId: Uint8Array, page: Page): Promise<CommitLogRow[]> {
+    return queryCommitLog(this.driver, groupId, page);
   }
 
   async queryWelcomeMessages(

@@ -333,6 +333,8 @@ describe("node info", () => {
       maxPageSize: 100,
       maxInstallationsPerInbox: 10,
       maxIdentityUpdatesPerInbox: 256,
+      maxCommitLogEntryBytes: 4096,
+      maxCommitLogBatch: 100,
     });
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
   });

@@ -44,6 +44,21 @@ describe("withRetry", () => {
     expect(calls).toBe(3);
   });
 
+  it("does not retry an RPC the node does not implement (an older node)", async () => {
+    let calls = 0;
+    await expect(
+      withRetry(
+        "BatchQueryCommitLog",
+        async () => {
+          calls++;
+          throw new ConnectError("not an RPC this node implements", Code.Unimplemented);
+        },
+        { baseMs: 1, maxMs: 2 },
+      ),
+    ).rejects.toMatchObject({ code: "unimplemented", retryable: false });
+    expect(calls).toBe(1);
+  });
+
   it("does not retry a bad request", async () => {
     let calls = 0;
     await expect(

@@ -9,6 +9,10 @@ import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobu
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { EmptySchema } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_empty } from "@bufbuild/protobuf/wkt";
+import type { RecoverableEd25519Signature } from "../../../identity/associations/signature_pb";
+import { file_identity_associations_signature } from "../../../identity/associations/signature_pb";
+import type { CommitLogEntry } from "../../message_contents/commit_log_pb";
+import { file_mls_message_contents_commit_log } from "../../message_contents/commit_log_pb";
 import type { WelcomeWrapperAlgorithm } from "../../message_contents/wrapper_encryption_pb";
 import { file_mls_message_contents_wrapper_encryption } from "../../message_contents/wrapper_encryption_pb";
 import type { Message } from "@bufbuild/protobuf";
@@ -17,7 +21,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mls/api/v1/mls.proto.
  */
 export const file_mls_api_v1_mls: GenFile = /*@__PURE__*/
-  fileDesc("ChRtbHMvYXBpL3YxL21scy5wcm90bxIPeG10cC5tbHMuYXBpLnYxIoQCCg5XZWxjb21lTWVzc2FnZRIwCgJ2MRgBIAEoCzIiLnhtdHAubWxzLmFwaS52MS5XZWxjb21lTWVzc2FnZS5WMUgAGrQBCgJWMRIKCgJpZBgBIAEoBBISCgpjcmVhdGVkX25zGAIgASgEEhgKEGluc3RhbGxhdGlvbl9rZXkYAyABKAwSDAoEZGF0YRgEIAEoDBIXCg9ocGtlX3B1YmxpY19rZXkYBSABKAwSTQoRd3JhcHBlcl9hbGdvcml0aG0YBiABKA4yMi54bXRwLm1scy5tZXNzYWdlX2NvbnRlbnRzLldlbGNvbWVXcmFwcGVyQWxnb3JpdGhtQgkKB3ZlcnNpb24i7gEKE1dlbGNvbWVNZXNzYWdlSW5wdXQSNQoCdjEYASABKAsyJy54bXRwLm1scy5hcGkudjEuV2VsY29tZU1lc3NhZ2VJbnB1dC5WMUgAGpQBCgJWMRIYChBpbnN0YWxsYXRpb25fa2V5GAEgASgMEgwKBGRhdGEYAiABKAwSFwoPaHBrZV9wdWJsaWNfa2V5GAMgASgMEk0KEXdyYXBwZXJfYWxnb3JpdGhtGAQgASgOMjIueG10cC5tbHMubWVzc2FnZV9jb250ZW50cy5XZWxjb21lV3JhcHBlckFsZ29yaXRobUIJCgd2ZXJzaW9uIrkBCgxHcm91cE1lc3NhZ2USLgoCdjEYASABKAsyIC54bXRwLm1scy5hcGkudjEuR3JvdXBNZXNzYWdlLlYxSAAabgoCVjESCgoCaWQYASABKAQSEgoKY3JlYXRlZF9ucxgCIAEoBBIQCghncm91cF9pZBgDIAEoDBIMCgRkYXRhGAQgASgMEhMKC3NlbmRlcl9obWFjGAUgASgMEhMKC3Nob3VsZF9wdXNoGAYgASgIQgkKB3ZlcnNpb24ikQEKEUdyb3VwTWVzc2FnZUlucHV0EjMKAnYxGAEgASgLMiUueG10cC5tbHMuYXBpLnYxLkdyb3VwTWVzc2FnZUlucHV0LlYxSAAaPAoCVjESDAoEZGF0YRgBIAEoDBITCgtzZW5kZXJfaG1hYxgCIAEoDBITCgtzaG91bGRfcHVzaBgDIAEoCEIJCgd2ZXJzaW9uIlAKGFNlbmRHcm91cE1lc3NhZ2VzUmVxdWVzdBI0CghtZXNzYWdlcxgBIAMoCzIiLnhtdHAubWxzLmFwaS52MS5Hcm91cE1lc3NhZ2VJbnB1dCJUChpTZW5kV2VsY29tZU1lc3NhZ2VzUmVxdWVzdBI2CghtZXNzYWdlcxgBIAMoCzIkLnhtdHAubWxzLmFwaS52MS5XZWxjb21lTWVzc2FnZUlucHV0IjYKEEtleVBhY2thZ2VVcGxvYWQSIgoaa2V5X3BhY2thZ2VfdGxzX3NlcmlhbGl6ZWQYASABKAwicQoXVXBsb2FkS2V5UGFja2FnZVJlcXVlc3QSNgoLa2V5X3BhY2thZ2UYASABKAsyIS54bXRwLm1scy5hcGkudjEuS2V5UGFja2FnZVVwbG9hZBIeChZpc19pbmJveF9pZF9jcmVkZW50aWFsGAIgASgIIjQKF0ZldGNoS2V5UGFja2FnZXNSZXF1ZXN0EhkKEWluc3RhbGxhdGlvbl9rZXlzGAEgAygMIpgBChhGZXRjaEtleVBhY2thZ2VzUmVzcG9uc2USSgoMa2V5X3BhY2thZ2VzGAEgAygLMjQueG10cC5tbHMuYXBpLnYxLkZldGNoS2V5UGFja2FnZXNSZXNwb25zZS5LZXlQYWNrYWdlGjAKCktleVBhY2thZ2USIgoaa2V5X3BhY2thZ2VfdGxzX3NlcmlhbGl6ZWQYASABKAwiYQoKUGFnaW5nSW5mbxIxCglkaXJlY3Rpb24YASABKA4yHi54bXRwLm1scy5hcGkudjEuU29ydERpcmVjdGlvbhINCgVsaW1pdBgCIAEoDRIRCglpZF9jdXJzb3IYAyABKAQiXwoZUXVlcnlHcm91cE1lc3NhZ2VzUmVxdWVzdBIQCghncm91cF9pZBgBIAEoDBIwCgtwYWdpbmdfaW5mbxgCIAEoCzIbLnhtdHAubWxzLmFwaS52MS5QYWdpbmdJbmZvIn8KGlF1ZXJ5R3JvdXBNZXNzYWdlc1Jlc3BvbnNlEi8KCG1lc3NhZ2VzGAEgAygLMh0ueG10cC5tbHMuYXBpLnYxLkdyb3VwTWVzc2FnZRIwCgtwYWdpbmdfaW5mbxgCIAEoCzIbLnhtdHAubWxzLmFwaS52MS5QYWdpbmdJbmZvImkKG1F1ZXJ5V2VsY29tZU1lc3NhZ2VzUmVxdWVzdBIYChBpbnN0YWxsYXRpb25fa2V5GAEgASgMEjAKC3BhZ2luZ19pbmZvGAIgASgLMhsueG10cC5tbHMuYXBpLnYxLlBhZ2luZ0luZm8igwEKHFF1ZXJ5V2VsY29tZU1lc3NhZ2VzUmVzcG9uc2USMQoIbWVzc2FnZXMYASADKAsyHy54bXRwLm1scy5hcGkudjEuV2VsY29tZU1lc3NhZ2USMAoLcGFnaW5nX2luZm8YAiABKAsyGy54bXRwLm1scy5hcGkudjEuUGFnaW5nSW5mbyKWAQodU3Vic2NyaWJlR3JvdXBNZXNzYWdlc1JlcXVlc3QSRgoHZmlsdGVycxgBIAMoCzI1LnhtdHAubWxzLmFwaS52MS5TdWJzY3JpYmVHcm91cE1lc3NhZ2VzUmVxdWVzdC5GaWx0ZXIaLQoGRmlsdGVyEhAKCGdyb3VwX2lkGAEgASgMEhEKCWlkX2N1cnNvchgCIAEoBCKiAQofU3Vic2NyaWJlV2VsY29tZU1lc3NhZ2VzUmVxdWVzdBJICgdmaWx0ZXJzGAEgAygLMjcueG10cC5tbHMuYXBpLnYxLlN1YnNjcmliZVdlbGNvbWVNZXNzYWdlc1JlcXVlc3QuRmlsdGVyGjUKBkZpbHRlchIYChBpbnN0YWxsYXRpb25fa2V5GAEgASgMEhEKCWlkX2N1cnNvchgCIAEoBCpsCg1Tb3J0RGlyZWN0aW9uEh4KGlNPUlRfRElSRUNUSU9OX1VOU1BFQ0lGSUVEEAASHAoYU09SVF9ESVJFQ1RJT05fQVNDRU5ESU5HEAESHQoZU09SVF9ESVJFQ1RJT05fREVTQ0VORElORxACMrsGCgZNbHNBcGkSVgoRU2VuZEdyb3VwTWVzc2FnZXMSKS54bXRwLm1scy5hcGkudjEuU2VuZEdyb3VwTWVzc2FnZXNSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5EloKE1NlbmRXZWxjb21lTWVzc2FnZXMSKy54bXRwLm1scy5hcGkudjEuU2VuZFdlbGNvbWVNZXNzYWdlc1JlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSVAoQVXBsb2FkS2V5UGFja2FnZRIoLnhtdHAubWxzLmFwaS52MS5VcGxvYWRLZXlQYWNrYWdlUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJnChBGZXRjaEtleVBhY2thZ2VzEigueG10cC5tbHMuYXBpLnYxLkZldGNoS2V5UGFja2FnZXNSZXF1ZXN0GikueG10cC5tbHMuYXBpLnYxLkZldGNoS2V5UGFja2FnZXNSZXNwb25zZRJtChJRdWVyeUdyb3VwTWVzc2FnZXMSKi54bXRwLm1scy5hcGkudjEuUXVlcnlHcm91cE1lc3NhZ2VzUmVxdWVzdBorLnhtdHAubWxzLmFwaS52MS5RdWVyeUdyb3VwTWVzc2FnZXNSZXNwb25zZRJzChRRdWVyeVdlbGNvbWVNZXNzYWdlcxIsLnhtdHAubWxzLmFwaS52MS5RdWVyeVdlbGNvbWVNZXNzYWdlc1JlcXVlc3QaLS54bXRwLm1scy5hcGkudjEuUXVlcnlXZWxjb21lTWVzc2FnZXNSZXNwb25zZRJpChZTdWJzY3JpYmVHcm91cE1lc3NhZ2VzEi4ueG10cC5tbHMuYXBpLnYxLlN1YnNjcmliZUdyb3VwTWVzc2FnZXNSZXF1ZXN0Gh0ueG10cC5tbHMuYXBpLnYxLkdyb3VwTWVzc2FnZTABEm8KGFN1YnNjcmliZVdlbGNvbWVNZXNzYWdlcxIwLnhtdHAubWxzLmFwaS52MS5TdWJzY3JpYmVXZWxjb21lTWVzc2FnZXNSZXF1ZXN0Gh8ueG10cC5tbHMuYXBpLnYxLldlbGNvbWVNZXNzYWdlMAFiBnByb3RvMw", [file_google_protobuf_empty, file_mls_message_contents_wrapper_encryption]);
+  fileDesc("ChRtbHMvYXBpL3YxL21scy5wcm90bxIPeG10cC5tbHMuYXBpLnYxIoQCCg5XZWxjb21lTWVzc2FnZRIwCgJ2MRgBIAEoCzIiLnhtdHAubWxzLmFwaS52MS5XZWxjb21lTWVzc2FnZS5WMUgAGrQBCgJWMRIKCgJpZBgBIAEoBBISCgpjcmVhdGVkX25zGAIgASgEEhgKEGluc3RhbGxhdGlvbl9rZXkYAyABKAwSDAoEZGF0YRgEIAEoDBIXCg9ocGtlX3B1YmxpY19rZXkYBSABKAwSTQoRd3JhcHBlcl9hbGdvcml0aG0YBiABKA4yMi54bXRwLm1scy5tZXNzYWdlX2NvbnRlbnRzLldlbGNvbWVXcmFwcGVyQWxnb3JpdGhtQgkKB3ZlcnNpb24i7gEKE1dlbGNvbWVNZXNzYWdlSW5wdXQSNQoCdjEYASABKAsyJy54bXRwLm1scy5hcGkudjEuV2VsY29tZU1lc3NhZ2VJbnB1dC5WMUgAGpQBCgJWMRIYChBpbnN0YWxsYXRpb25fa2V5GAEgASgMEgwKBGRhdGEYAiABKAwSFwoPaHBrZV9wdWJsaWNfa2V5GAMgASgMEk0KEXdyYXBwZXJfYWxnb3JpdGhtGAQgASgOMjIueG10cC5tbHMubWVzc2FnZV9jb250ZW50cy5XZWxjb21lV3JhcHBlckFsZ29yaXRobUIJCgd2ZXJzaW9uIrkBCgxHcm91cE1lc3NhZ2USLgoCdjEYASABKAsyIC54bXRwLm1scy5hcGkudjEuR3JvdXBNZXNzYWdlLlYxSAAabgoCVjESCgoCaWQYASABKAQSEgoKY3JlYXRlZF9ucxgCIAEoBBIQCghncm91cF9pZBgDIAEoDBIMCgRkYXRhGAQgASgMEhMKC3NlbmRlcl9obWFjGAUgASgMEhMKC3Nob3VsZF9wdXNoGAYgASgIQgkKB3ZlcnNpb24ikQEKEUdyb3VwTWVzc2FnZUlucHV0EjMKAnYxGAEgASgLMiUueG10cC5tbHMuYXBpLnYxLkdyb3VwTWVzc2FnZUlucHV0LlYxSAAaPAoCVjESDAoEZGF0YRgBIAEoDBITCgtzZW5kZXJfaG1hYxgCIAEoDBITCgtzaG91bGRfcHVzaBgDIAEoCEIJCgd2ZXJzaW9uIlAKGFNlbmRHcm91cE1lc3NhZ2VzUmVxdWVzdBI0CghtZXNzYWdlcxgBIAMoCzIiLnhtdHAubWxzLmFwaS52MS5Hcm91cE1lc3NhZ2VJbnB1dCJUChpTZW5kV2VsY29tZU1lc3NhZ2VzUmVxdWVzdBI2CghtZXNzYWdlcxgBIAMoCzIkLnhtdHAubWxzLmFwaS52MS5XZWxjb21lTWVzc2FnZUlucHV0IjYKEEtleVBhY2thZ2VVcGxvYWQSIgoaa2V5X3BhY2thZ2VfdGxzX3NlcmlhbGl6ZWQYASABKAwicQoXVXBsb2FkS2V5UGFja2FnZVJlcXVlc3QSNgoLa2V5X3BhY2thZ2UYASABKAsyIS54bXRwLm1scy5hcGkudjEuS2V5UGFja2FnZVVwbG9hZBIeChZpc19pbmJveF9pZF9jcmVkZW50aWFsGAIgASgIIjQKF0ZldGNoS2V5UGFja2FnZXNSZXF1ZXN0EhkKEWluc3RhbGxhdGlvbl9rZXlzGAEgAygMIpgBChhGZXRjaEtleVBhY2thZ2VzUmVzcG9uc2USSgoMa2V5X3BhY2thZ2VzGAEgAygLMjQueG10cC5tbHMuYXBpLnYxLkZldGNoS2V5UGFja2FnZXNSZXNwb25zZS5LZXlQYWNrYWdlGjAKCktleVBhY2thZ2USIgoaa2V5X3BhY2thZ2VfdGxzX3NlcmlhbGl6ZWQYASABKAwiYQoKUGFnaW5nSW5mbxIxCglkaXJlY3Rpb24YASABKA4yHi54bXRwLm1scy5hcGkudjEuU29ydERpcmVjdGlvbhINCgVsaW1pdBgCIAEoDRIRCglpZF9jdXJzb3IYAyABKAQiXwoZUXVlcnlHcm91cE1lc3NhZ2VzUmVxdWVzdBIQCghncm91cF9pZBgBIAEoDBIwCgtwYWdpbmdfaW5mbxgCIAEoCzIbLnhtdHAubWxzLmFwaS52MS5QYWdpbmdJbmZvIn8KGlF1ZXJ5R3JvdXBNZXNzYWdlc1Jlc3BvbnNlEi8KCG1lc3NhZ2VzGAEgAygLMh0ueG10cC5tbHMuYXBpLnYxLkdyb3VwTWVzc2FnZRIwCgtwYWdpbmdfaW5mbxgCIAEoCzIbLnhtdHAubWxzLmFwaS52MS5QYWdpbmdJbmZvImkKG1F1ZXJ5V2VsY29tZU1lc3NhZ2VzUmVxdWVzdBIYChBpbnN0YWxsYXRpb25fa2V5GAEgASgMEjAKC3BhZ2luZ19pbmZvGAIgASgLMhsueG10cC5tbHMuYXBpLnYxLlBhZ2luZ0luZm8igwEKHFF1ZXJ5V2VsY29tZU1lc3NhZ2VzUmVzcG9uc2USMQoIbWVzc2FnZXMYASADKAsyHy54bXRwLm1scy5hcGkudjEuV2VsY29tZU1lc3NhZ2USMAoLcGFnaW5nX2luZm8YAiABKAsyGy54bXRwLm1scy5hcGkudjEuUGFnaW5nSW5mbyKWAQodU3Vic2NyaWJlR3JvdXBNZXNzYWdlc1JlcXVlc3QSRgoHZmlsdGVycxgBIAMoCzI1LnhtdHAubWxzLmFwaS52MS5TdWJzY3JpYmVHcm91cE1lc3NhZ2VzUmVxdWVzdC5GaWx0ZXIaLQoGRmlsdGVyEhAKCGdyb3VwX2lkGAEgASgMEhEKCWlkX2N1cnNvchgCIAEoBCKiAQofU3Vic2NyaWJlV2VsY29tZU1lc3NhZ2VzUmVxdWVzdBJICgdmaWx0ZXJzGAEgAygLMjcueG10cC5tbHMuYXBpLnYxLlN1YnNjcmliZVdlbGNvbWVNZXNzYWdlc1JlcXVlc3QuRmlsdGVyGjUKBkZpbHRlchIYChBpbnN0YWxsYXRpb25fa2V5GAEgASgMEhEKCWlkX2N1cnNvchgCIAEoBCJaChxCYXRjaFB1Ymxpc2hDb21taXRMb2dSZXF1ZXN0EjoKCHJlcXVlc3RzGAEgAygLMigueG10cC5tbHMuYXBpLnYxLlB1Ymxpc2hDb21taXRMb2dSZXF1ZXN0IpwBChdQdWJsaXNoQ29tbWl0TG9nUmVxdWVzdBIQCghncm91cF9pZBgBIAEoDBIjChtzZXJpYWxpemVkX2NvbW1pdF9sb2dfZW50cnkYAiABKAwSSgoJc2lnbmF0dXJlGAMgASgLMjcueG10cC5pZGVudGl0eS5hc3NvY2lhdGlvbnMuUmVjb3ZlcmFibGVFZDI1NTE5U2lnbmF0dXJlIlsKFVF1ZXJ5Q29tbWl0TG9nUmVxdWVzdBIQCghncm91cF9pZBgBIAEoDBIwCgtwYWdpbmdfaW5mbxgCIAEoCzIbLnhtdHAubWxzLmFwaS52MS5QYWdpbmdJbmZvIqMBChZRdWVyeUNvbW1pdExvZ1Jlc3BvbnNlEhAKCGdyb3VwX2lkGAEgASgMEkUKEmNvbW1pdF9sb2dfZW50cmllcxgCIAMoCzIpLnhtdHAubWxzLm1lc3NhZ2VfY29udGVudHMuQ29tbWl0TG9nRW50cnkSMAoLcGFnaW5nX2luZm8YAyABKAsyGy54bXRwLm1scy5hcGkudjEuUGFnaW5nSW5mbyJWChpCYXRjaFF1ZXJ5Q29tbWl0TG9nUmVxdWVzdBI4CghyZXF1ZXN0cxgBIAMoCzImLnhtdHAubWxzLmFwaS52MS5RdWVyeUNvbW1pdExvZ1JlcXVlc3QiWQobQmF0Y2hRdWVyeUNvbW1pdExvZ1Jlc3BvbnNlEjoKCXJlc3BvbnNlcxgBIAMoCzInLnhtdHAubWxzLmFwaS52MS5RdWVyeUNvbW1pdExvZ1Jlc3BvbnNlKmwKDVNvcnREaXJlY3Rpb24SHgoaU09SVF9ESVJFQ1RJT05fVU5TUEVDSUZJRUQQABIcChhTT1JUX0RJUkVDVElPTl9BU0NFTkRJTkcQARIdChlTT1JUX0RJUkVDVElPTl9ERVNDRU5ESU5HEAIyjQgKBk1sc0FwaRJWChFTZW5kR3JvdXBNZXNzYWdlcxIpLnhtdHAubWxzLmFwaS52MS5TZW5kR3JvdXBNZXNzYWdlc1JlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSWgoTU2VuZFdlbGNvbWVNZXNzYWdlcxIrLnhtdHAubWxzLmFwaS52MS5TZW5kV2VsY29tZU1lc3NhZ2VzUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJUChBVcGxvYWRLZXlQYWNrYWdlEigueG10cC5tbHMuYXBpLnYxLlVwbG9hZEtleVBhY2thZ2VSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5EmcKEEZldGNoS2V5UGFja2FnZXMSKC54bXRwLm1scy5hcGkudjEuRmV0Y2hLZXlQYWNrYWdlc1JlcXVlc3QaKS54bXRwLm1scy5hcGkudjEuRmV0Y2hLZXlQYWNrYWdlc1Jlc3BvbnNlEm0KElF1ZXJ5R3JvdXBNZXNzYWdlcxIqLnhtdHAubWxzLmFwaS52MS5RdWVyeUdyb3VwTWVzc2FnZXNSZXF1ZXN0GisueG10cC5tbHMuYXBpLnYxLlF1ZXJ5R3JvdXBNZXNzYWdlc1Jlc3BvbnNlEnMKFFF1ZXJ5V2VsY29tZU1lc3NhZ2VzEiwueG10cC5tbHMuYXBpLnYxLlF1ZXJ5V2VsY29tZU1lc3NhZ2VzUmVxdWVzdBotLnhtdHAubWxzLmFwaS52MS5RdWVyeVdlbGNvbWVNZXNzYWdlc1Jlc3BvbnNlEmkKFlN1YnNjcmliZUdyb3VwTWVzc2FnZXMSLi54bXRwLm1scy5hcGkudjEuU3Vic2NyaWJlR3JvdXBNZXNzYWdlc1JlcXVlc3QaHS54bXRwLm1scy5hcGkudjEuR3JvdXBNZXNzYWdlMAESbwoYU3Vic2NyaWJlV2VsY29tZU1lc3NhZ2VzEjAueG10cC5tbHMuYXBpLnYxLlN1YnNjcmliZVdlbGNvbWVNZXNzYWdlc1JlcXVlc3QaHy54bXRwLm1scy5hcGkudjEuV2VsY29tZU1lc3NhZ2UwARJeChVCYXRjaFB1Ymxpc2hDb21taXRMb2cSLS54bXRwLm1scy5hcGkudjEuQmF0Y2hQdWJsaXNoQ29tbWl0TG9nUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJwChNCYXRjaFF1ZXJ5Q29tbWl0TG9nEisueG10cC5tbHMuYXBpLnYxLkJhdGNoUXVlcnlDb21taXRMb2dSZXF1ZXN0GiwueG10cC5tbHMuYXBpLnYxLkJhdGNoUXVlcnlDb21taXRMb2dSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_empty, file_identity_associations_signature, file_mls_message_contents_commit_log, file_mls_message_contents_wrapper_encryption]);
 
 /**
  * @generated from message xmtp.mls.api.v1.WelcomeMessage
@@ -578,6 +582,136 @@ export const SubscribeWelcomeMessagesRequest_FilterSchema: GenMessage<SubscribeW
   messageDesc(file_mls_api_v1_mls, 16, 0);
 
 /**
+ * Commit log (compat: xmtp/proto proto/mls/api/v1/mls.proto at
+ * f5191f73adb09156e3c120d44ca9c33b88ff4dae).
+ *
+ * @generated from message xmtp.mls.api.v1.BatchPublishCommitLogRequest
+ */
+export type BatchPublishCommitLogRequest = Message<"xmtp.mls.api.v1.BatchPublishCommitLogRequest"> & {
+  /**
+   * @generated from field: repeated xmtp.mls.api.v1.PublishCommitLogRequest requests = 1;
+   */
+  requests: PublishCommitLogRequest[];
+};
+
+/**
+ * Describes the message xmtp.mls.api.v1.BatchPublishCommitLogRequest.
+ * Use `create(BatchPublishCommitLogRequestSchema)` to create a new message.
+ */
+export const BatchPublishCommitLogRequestSchema: GenMessage<BatchPublishCommitLogRequest> = /*@__PURE__*/
+  messageDesc(file_mls_api_v1_mls, 17);
+
+/**
+ * @generated from message xmtp.mls.api.v1.PublishCommitLogRequest
+ */
+export type PublishCommitLogRequest = Message<"xmtp.mls.api.v1.PublishCommitLogRequest"> & {
+  /**
+   * @generated from field: bytes group_id = 1;
+   */
+  groupId: Uint8Array;
+
+  /**
+   * @generated from field: bytes serialized_commit_log_entry = 2;
+   */
+  serializedCommitLogEntry: Uint8Array;
+
+  /**
+   * @generated from field: xmtp.identity.associations.RecoverableEd25519Signature signature = 3;
+   */
+  signature?: RecoverableEd25519Signature | undefined;
+};
+
+/**
+ * Describes the message xmtp.mls.api.v1.PublishCommitLogRequest.
+ * Use `create(PublishCommitLogRequestSchema)` to create a new message.
+ */
+export const PublishCommitLogRequestSchema: GenMessage<PublishCommitLogRequest> = /*@__PURE__*/
+  messageDesc(file_mls_api_v1_mls, 18);
+
+/**
+ * @generated from message xmtp.mls.api.v1.QueryCommitLogRequest
+ */
+export type QueryCommitLogRequest = Message<"xmtp.mls.api.v1.QueryCommitLogRequest"> & {
+  /**
+   * @generated from field: bytes group_id = 1;
+   */
+  groupId: Uint8Array;
+
+  /**
+   * @generated from field: xmtp.mls.api.v1.PagingInfo paging_info = 2;
+   */
+  pagingInfo?: PagingInfo | undefined;
+};
+
+/**
+ * Describes the message xmtp.mls.api.v1.QueryCommitLogRequest.
+ * Use `create(QueryCommitLogRequestSchema)` to create a new message.
+ */
+export const QueryCommitLogRequestSchema: GenMessage<QueryCommitLogRequest> = /*@__PURE__*/
+  messageDesc(file_mls_api_v1_mls, 19);
+
+/**
+ * @generated from message xmtp.mls.api.v1.QueryCommitLogResponse
+ */
+export type QueryCommitLogResponse = Message<"xmtp.mls.api.v1.QueryCommitLogResponse"> & {
+  /**
+   * @generated from field: bytes group_id = 1;
+   */
+  groupId: Uint8Array;
+
+  /**
+   * @generated from field: repeated xmtp.mls.message_contents.CommitLogEntry commit_log_entries = 2;
+   */
+  commitLogEntries: CommitLogEntry[];
+
+  /**
+   * @generated from field: xmtp.mls.api.v1.PagingInfo paging_info = 3;
+   */
+  pagingInfo?: PagingInfo | undefined;
+};
+
+/**
+ * Describes the message xmtp.mls.api.v1.QueryCommitLogResponse.
+ * Use `create(QueryCommitLogResponseSchema)` to create a new message.
+ */
+export const QueryCommitLogResponseSchema: GenMessage<QueryCommitLogResponse> = /*@__PURE__*/
+  messageDesc(file_mls_api_v1_mls, 20);
+
+/**
+ * @generated from message xmtp.mls.api.v1.BatchQueryCommitLogRequest
+ */
+export type BatchQueryCommitLogRequest = Message<"xmtp.mls.api.v1.BatchQueryCommitLogRequest"> & {
+  /**
+   * @generated from field: repeated xmtp.mls.api.v1.QueryCommitLogRequest requests = 1;
+   */
+  requests: QueryCommitLogRequest[];
+};
+
+/**
+ * Describes the message xmtp.mls.api.v1.BatchQueryCommitLogRequest.
+ * Use `create(BatchQueryCommitLogRequestSchema)` to create a new message.
+ */
+export const BatchQueryCommitLogRequestSchema: GenMessage<BatchQueryCommitLogRequest> = /*@__PURE__*/
+  messageDesc(file_mls_api_v1_mls, 21);
+
+/**
+ * @generated from message xmtp.mls.api.v1.BatchQueryCommitLogResponse
+ */
+export type BatchQueryCommitLogResponse = Message<"xmtp.mls.api.v1.BatchQueryCommitLogResponse"> & {
+  /**
+   * @generated from field: repeated xmtp.mls.api.v1.QueryCommitLogResponse responses = 1;
+   */
+  responses: QueryCommitLogResponse[];
+};
+
+/**
+ * Describes the message xmtp.mls.api.v1.BatchQueryCommitLogResponse.
+ * Use `create(BatchQueryCommitLogResponseSchema)` to create a new message.
+ */
+export const BatchQueryCommitLogResponseSchema: GenMessage<BatchQueryCommitLogResponse> = /*@__PURE__*/
+  messageDesc(file_mls_api_v1_mls, 22);
+
+/**
  * @generated from enum xmtp.mls.api.v1.SortDirection
  */
 export enum SortDirection {
@@ -674,6 +808,25 @@ export const MlsApi: GenService<{
     methodKind: "server_streaming";
     input: typeof SubscribeWelcomeMessagesRequestSchema;
     output: typeof WelcomeMessageSchema;
+  },
+  /**
+   * Per-group append-only log of signed entries (fork detection, XIP-68). The node
+   * checks sizes and the signature, never the entry's meaning.
+   *
+   * @generated from rpc xmtp.mls.api.v1.MlsApi.BatchPublishCommitLog
+   */
+  batchPublishCommitLog: {
+    methodKind: "unary";
+    input: typeof BatchPublishCommitLogRequestSchema;
+    output: typeof EmptySchema;
+  },
+  /**
+   * @generated from rpc xmtp.mls.api.v1.MlsApi.BatchQueryCommitLog
+   */
+  batchQueryCommitLog: {
+    methodKind: "unary";
+    input: typeof BatchQueryCommitLogRequestSchema;
+    output: typeof BatchQueryCommitLogResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_mls_api_v1_mls, 0);
