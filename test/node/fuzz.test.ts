@@ -11,6 +11,7 @@ import { IdentityApi } from "../../lib/proto/identity/api/v1/identity_pb";
 import { IdentifierKind } from "../../lib/proto/identity/associations/association_pb";
 import { NodeApi } from "../../lib/proto/messenger/node/v1/node_pb";
 import { MlsApi } from "../../lib/proto/mls/api/v1/mls_pb";
+import { newCommitLogKey, signedPublish } from "../../server/test/commit-log-helpers";
 import { startNode, type StartedNode } from "../../server/test/harness";
 import {
   clients,
@@ -112,6 +113,8 @@ async function validRequests(): Promise<Map<string, unknown>> {
       },
     ],
     ["GetNodeInfo", {}],
+    ["BatchPublishCommitLog", { requests: [signedPublish(groupId, newCommitLogKey())] }],
+    ["BatchQueryCommitLog", { requests: [{ groupId, pagingInfo: { limit: 10 } }] }],
   ]);
 }
 
