@@ -1,85 +1,67 @@
-// Sealing: AES-256-GCM under the database's non-extractable wrapping key, a fresh 12-byte
-// nonce per seal, and AAD naming the record's purpose so a sealed blob moved to another row
-// (or another group/epoch) no longer opens.
+// Sealing: AES-256-GCM under the database's data key, a fresh 12-byte nonce per seal, and AAD
+// naming the record's purpose so a sealed blob moved to another row (or another group/epoch)
+// no longer opens. The data key itself is wrapped (data-key.ts): by the non-extractable device
+// key, or, with sign to unlock, by a key only a wallet signature re-derives.
 
 import type { Table } from "dexie";
-import { aesGcmDecrypt, aesGcmEncrypt, generateWrappingKey, randomBytes, utf8 } from "../crypto";
-import { StorageError } from "./errors";
-import type { SealedBlob, SecretRow } from "./schema";
-
-const AAD_PREFIX = "messenger/sealed/v1:";
+import {
+  loadOrCreateDataKey,
+  rewrapDataKey,
+  unlockWithSignature,
+  type UnlockStatus,
+  unlockStatus,
+} from "./data-key";
+import type { SecretRow } from "./schema";
+import { openWith, sealWith, type OpenFn, type SealFn } from "./seal-blob";
 
 export class Sealer {
   private key: Promise<CryptoKey> | undefined;
+  /** While unlocked by signature: the derived wrapper, so the mode can be turned off unsigned. */
+  private signatureWrapper: CryptoKey | undefined;
 
   constructor(private readonly secrets: Table<SecretRow, string>) {}
 
-  /** The wrapping key, created on first use and then the same for the life of the database. */
-  wrappingKey(): Promise<CryptoKey> {
-    this.key ??= this.loadOrCreate().catch((e: unknown) => {
+  /** The data key; throws `store_locked` when sign to unlock is on and no signature was given. */
+  dataKey(): Promise<CryptoKey> {
+    this.key ??= loadOrCreateDataKey(this.secrets).catch((e: unknown) => {
       this.key = undefined;
       throw e;
     });
     return this.key;
   }
 
-  /** Forget the cached key (after clearAll). */
+  /** Forget the cached keys (after clearAll). */
   reset(): void {
     this.key = undefined;
+    this.signatureWrapper = undefined;
   }
 
-  async seal(purpose: string, plaintext: Uint8Array): Promise<SealedBlob> {
-    const nonce = randomBytes(12);
-    const ct = await aesGcmEncrypt(
-      await this.wrappingKey(),
-      nonce,
-      plaintext,
-      utf8(AAD_PREFIX + purpose),
-    );
-    return { v: 1, nonce, ct };
+  seal: SealFn = async (purpose, plaintext) => sealWith(await this.dataKey(), purpose, plaintext);
+
+  open: OpenFn = async (purpose, blob) => openWith(await this.dataKey(), purpose, blob);
+
+  /** Whether sign to unlock is on, whether this handle is still locked, and the text to sign. */
+  async status(): Promise<UnlockStatus> {
+    const s = await unlockStatus(this.secrets);
+    return s.mode === "signature" && this.signatureWrapper ? { ...s, locked: false } : s;
   }
 
-  async open(purpose: string, blob: SealedBlob | undefined): Promise<Uint8Array> {
-    if (
-      !blob ||
-      blob.v !== 1 ||
-      !(blob.nonce instanceof Uint8Array) ||
-      blob.nonce.length !== 12 ||
-      !(blob.ct instanceof Uint8Array)
-    ) {
-      throw new StorageError(
-        "sealed_record_corrupt",
-        `sealed record "${purpose}" is missing or malformed`,
-      );
-    }
-    try {
-      return await aesGcmDecrypt(
-        await this.wrappingKey(),
-        blob.nonce,
-        blob.ct,
-        utf8(AAD_PREFIX + purpose),
-      );
-    } catch (cause) {
-      throw new StorageError(
-        "sealed_record_corrupt",
-        `sealed record "${purpose}" failed authentication (tampered, moved, or sealed under another key)`,
-        { cause },
-      );
-    }
+  /** Opens the data key with the wallet's signature of `status().text`. */
+  async unlock(signature: Uint8Array): Promise<void> {
+    const { key, wrapper } = await unlockWithSignature(this.secrets, signature);
+    this.signatureWrapper = wrapper;
+    this.key = Promise.resolve(key);
   }
 
-  private async loadOrCreate(): Promise<CryptoKey> {
-    const existing = await this.secrets.get("wrapping_key");
-    if (existing) return existing.key;
-    // WebCrypto is not IndexedDB: generate outside the transaction, then insert-if-absent
-    // inside one so two tabs racing here still end up with a single key.
-    const fresh = await generateWrappingKey();
-    const db = this.secrets.db;
-    return db.transaction("rw", this.secrets, async () => {
-      const row = await this.secrets.get("wrapping_key");
-      if (row) return row.key;
-      await this.secrets.add({ id: "wrapping_key", key: fresh, createdAt: Date.now() });
-      return fresh;
-    });
+  /**
+   * Wraps the data key under HKDF(signature, salt) (sign to unlock on) or back under the device
+   * key (off). No record is re-encrypted: only the 32-byte data key changes wrapping.
+   */
+  async rewrap(
+    to: { mode: "device" } | { mode: "signature"; challenge: string; signature: Uint8Array },
+  ): Promise<void> {
+    await this.dataKey(); // must be unlocked to re-wrap
+    const wrapper = await rewrapDataKey(this.secrets, this.signatureWrapper, to);
+    this.signatureWrapper = wrapper;
   }
 }
