@@ -20,6 +20,8 @@ export interface UnlockStatus {
   locked: boolean;
   /** Sign to unlock only: what the wallet must sign. */
   text?: string;
+  /** Identifies the current wrapping (hex of its nonce); changes with every re-wrap. */
+  nonce?: string;
 }
 
 const CHALLENGE_RE = /^[0-9a-f]{64}$/;
@@ -113,7 +115,8 @@ export async function loadOrCreateDataKey(secrets: Table<SecretRow, string>): Pr
 export async function unlockStatus(secrets: Table<SecretRow, string>): Promise<UnlockStatus> {
   const row = await dataKeyRow(secrets);
   if (row?.mode !== "signature") return { mode: "device", locked: false };
-  return { mode: "signature", locked: true, text: unlockText(row.challenge!) };
+  const nonce = Array.from(row.wrapped.nonce, (b) => b.toString(16).padStart(2, "0")).join("");
+  return { mode: "signature", locked: true, text: unlockText(row.challenge!), nonce };
 }
 
 export async function unlockWithSignature(

@@ -2,7 +2,7 @@
 
 export { StorageError, type StorageErrorCode } from "./errors";
 export { MessengerDb, clearAll, type MessengerDbOptions } from "./db";
-export { Sealer } from "./sealing";
+export { Sealer, forgetUnlockedKeys } from "./sealing";
 export { unlockText, type UnlockStatus } from "./data-key";
 export { historySnapshot, type HistorySnapshot } from "./history";
 export { nsKey, nsFromKey, hexId, dmIdFor, NS_KEY_DIGITS } from "./keys";

@@ -14,6 +14,20 @@ import {
 import type { SecretRow } from "./schema";
 import { openWith, sealWith, type OpenFn, type SealFn } from "./seal-blob";
 
+/**
+ * Unlocked data keys of this tab (JavaScript memory only; a reload forgets them): a new
+ * handle on the same database — the app opens one per screen — finds its key here instead of
+ * asking the wallet again. Keyed by database name and the stored wrapping's nonce, so a
+ * re-wrap elsewhere is noticed.
+ */
+const unlockedThisTab = new Map<string, { nonce: string; key: CryptoKey; wrapper: CryptoKey }>();
+
+/** What a reload does: every unlocked key of this tab (or of one database) is forgotten. */
+export function forgetUnlockedKeys(dbName?: string): void {
+  if (dbName === undefined) unlockedThisTab.clear();
+  else unlockedThisTab.delete(dbName);
+}
+
 export class Sealer {
   private key: Promise<CryptoKey> | undefined;
   /** While unlocked by signature: the derived wrapper, so the mode can be turned off unsigned. */
@@ -23,17 +37,33 @@ export class Sealer {
 
   /** The data key; throws `store_locked` when sign to unlock is on and no signature was given. */
   dataKey(): Promise<CryptoKey> {
-    this.key ??= loadOrCreateDataKey(this.secrets).catch((e: unknown) => {
+    this.key ??= this.load().catch((e: unknown) => {
       this.key = undefined;
       throw e;
     });
     return this.key;
   }
 
-  /** Forget the cached keys (after clearAll). */
+  private async load(): Promise<CryptoKey> {
+    const status = await unlockStatus(this.secrets);
+    const cached = unlockedThisTab.get(this.secrets.db.name);
+    if (status.mode === "signature" && cached && cached.nonce === status.nonce) {
+      this.signatureWrapper = cached.wrapper;
+      return cached.key;
+    }
+    return loadOrCreateDataKey(this.secrets);
+  }
+
+  /** Forget the cached keys (after clearAll), this tab's unlocked key included. */
   reset(): void {
     this.key = undefined;
     this.signatureWrapper = undefined;
+    unlockedThisTab.delete(this.secrets.db.name);
+  }
+
+  private remember(key: CryptoKey, wrapper: CryptoKey | undefined, nonce?: string): void {
+    if (wrapper && nonce) unlockedThisTab.set(this.secrets.db.name, { nonce, key, wrapper });
+    else unlockedThisTab.delete(this.secrets.db.name);
   }
 
   seal: SealFn = async (purpose, plaintext) => sealWith(await this.dataKey(), purpose, plaintext);
@@ -42,8 +72,10 @@ export class Sealer {
 
   /** Whether sign to unlock is on, whether this handle is still locked, and the text to sign. */
   async status(): Promise<UnlockStatus> {
-    const s = await unlockStatus(this.secrets);
-    return s.mode === "signature" && this.signatureWrapper ? { ...s, locked: false } : s;
+    const { nonce: _nonce, ...s } = await unlockStatus(this.secrets);
+    if (s.mode !== "signature") return s;
+    const cached = unlockedThisTab.get(this.secrets.db.name);
+    return this.signatureWrapper || cached?.nonce === _nonce ? { ...s, locked: false } : s;
   }
 
   /** Opens the data key with the wallet's signature of `status().text`. */
@@ -51,6 +83,7 @@ export class Sealer {
     const { key, wrapper } = await unlockWithSignature(this.secrets, signature);
     this.signatureWrapper = wrapper;
     this.key = Promise.resolve(key);
+    this.remember(key, wrapper, (await unlockStatus(this.secrets)).nonce);
   }
 
   /**
@@ -60,8 +93,9 @@ export class Sealer {
   async rewrap(
     to: { mode: "device" } | { mode: "signature"; challenge: string; signature: Uint8Array },
   ): Promise<void> {
-    await this.dataKey(); // must be unlocked to re-wrap
+    const key = await this.dataKey(); // must be unlocked to re-wrap
     const wrapper = await rewrapDataKey(this.secrets, this.signatureWrapper, to);
     this.signatureWrapper = wrapper;
+    this.remember(key, wrapper, (await unlockStatus(this.secrets)).nonce);
   }
 }

@@ -11,6 +11,7 @@ import { signerFromLocalAccount, type Signer } from "../../signer";
 import {
   MessengerDb,
   addMessage,
+  forgetUnlockedKeys,
   getConversation,
   saveIdentity,
   upsertConversation,
@@ -74,6 +75,10 @@ describe("sign to unlock", () => {
     // Still open in this session (the key stays in memory).
     expect((await first.conversations.getById(CONV))!.summary().name).toBe("Secret plans");
     await first.close();
+    // Another handle in the same tab opens with no signature (the app opens one per screen)...
+    const sameTab = await Client.restore(w.address, opts);
+    await sameTab.close();
+    forgetUnlockedKeys(dbName); // ...a reload forgets the key.
 
     // No row was re-encrypted: only the data key's wrapping changed.
     expect(await raw.messages.toArray()).toEqual(messagesBefore);
@@ -93,6 +98,7 @@ describe("sign to unlock", () => {
     );
 
     const reopened = await Client.restore(w.address, { ...opts, unlock: w.signer });
+    forgetUnlockedKeys();
     expect((await reopened.conversations.summaries()).map((s) => s.name)).toEqual(["Secret plans"]);
     // Off again: the device key opens the store with no signature.
     await reopened.disableSignToUnlock();
@@ -109,6 +115,7 @@ describe("sign to unlock", () => {
     const c = await Client.restore(w.address, opts);
     await c.enableSignToUnlock(w.signer);
     await c.close();
+    forgetUnlockedKeys();
     // Same wallet, but it signs something else than the stored text (a phished or stale text).
     const wrongText: Signer = { ...w.signer, signMessage: () => w.signer.signMessage("hello") };
     expect(await failure(Client.restore(w.address, { ...opts, unlock: wrongText }))).toBe(
