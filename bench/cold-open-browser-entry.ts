@@ -4,18 +4,21 @@ import { fillStore, firstScreen } from "./cold-open-fixture";
 const idb = { indexedDB, IDBKeyRange };
 declare global {
   interface Window {
-    coldOpen: typeof coldOpen;
+    fill: typeof fill;
+    coldOpen: typeof open;
   }
 }
 
-async function coldOpen(messages: number, conversations: number, runs: number) {
+async function fill(messages: number, conversations: number) {
   const dbName = `bench-cold-${crypto.randomUUID()}`;
-  const t0 = performance.now();
   const address = await fillStore(dbName, idb, messages, conversations);
-  const fillMs = performance.now() - t0;
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) samples.push((await firstScreen(dbName, address, idb)).ms);
-  return { fillMs, samples };
+  return { dbName, address };
 }
 
-window.coldOpen = coldOpen;
+/** One cold open in this (fresh) page; the Node side loads a new page for every run. */
+async function open(dbName: string, address: string) {
+  return (await firstScreen(dbName, address, idb)).ms;
+}
+
+window.fill = fill;
+window.coldOpen = open;

@@ -4,7 +4,7 @@
 // unlock": opening needs the wallet). Switching modes re-wraps these 32 bytes, never the rows.
 
 import type { Table } from "dexie";
-import { generateWrappingKey, importAesKey, randomBytes } from "../crypto";
+import { generateWrappingKey, importAesKey, randomBytes, toHex } from "../crypto";
 import { StorageError } from "./errors";
 import type { DataKeyRow, DeviceKeyRow, SecretRow, UnlockMode } from "./schema";
 import { openWith, sealWith } from "./seal-blob";
@@ -96,11 +96,30 @@ function lockedError(): StorageError {
   );
 }
 
-export async function loadOrCreateDataKey(secrets: Table<SecretRow, string>): Promise<CryptoKey> {
-  const row = await dataKeyRow(secrets);
+/** Both key records in one read (the cold-open path). */
+export async function readKeyRecords(secrets: Table<SecretRow, string>) {
+  const [data, device] = await secrets.bulkGet(["data_key", "wrapping_key"]);
+  if (
+    data &&
+    (data.id !== "data_key" ||
+      (data.mode === "signature" && !CHALLENGE_RE.test(data.challenge ?? "")))
+  )
+    throw new StorageError("sealed_record_corrupt", "the stored data key record is malformed");
+  return {
+    data: data as DataKeyRow | undefined,
+    device: (device as DeviceKeyRow | undefined)?.key,
+  };
+}
+
+export async function loadOrCreateDataKey(
+  secrets: Table<SecretRow, string>,
+  read?: Awaited<ReturnType<typeof readKeyRecords>>,
+): Promise<CryptoKey> {
+  const { data: row, device } = read ?? (await readKeyRecords(secrets));
   if (row) {
     if (row.mode === "signature") throw lockedError();
-    return importRaw(await openWith(await deviceKey(secrets), wrapPurpose("device"), row.wrapped));
+    const wrapper = device ?? (await deviceKey(secrets));
+    return importRaw(await openWith(wrapper, wrapPurpose("device"), row.wrapped));
   }
   const fresh = await newDataKeyRow(await deviceKey(secrets));
   const winner = await secrets.db.transaction("rw", secrets, async () => {
@@ -115,7 +134,7 @@ export async function loadOrCreateDataKey(secrets: Table<SecretRow, string>): Pr
 export async function unlockStatus(secrets: Table<SecretRow, string>): Promise<UnlockStatus> {
   const row = await dataKeyRow(secrets);
   if (row?.mode !== "signature") return { mode: "device", locked: false };
-  const nonce = Array.from(row.wrapped.nonce, (b) => b.toString(16).padStart(2, "0")).join("");
+  const nonce = toHex(row.wrapped.nonce);
   return { mode: "signature", locked: true, text: unlockText(row.challenge!), nonce };
 }
 

@@ -6,11 +6,13 @@
 import type { Table } from "dexie";
 import {
   loadOrCreateDataKey,
+  readKeyRecords,
   rewrapDataKey,
   unlockWithSignature,
   type UnlockStatus,
   unlockStatus,
 } from "./data-key";
+import { toHex } from "../crypto";
 import type { SecretRow } from "./schema";
 import { openWith, sealWith, type OpenFn, type SealFn } from "./seal-blob";
 
@@ -45,13 +47,13 @@ export class Sealer {
   }
 
   private async load(): Promise<CryptoKey> {
-    const status = await unlockStatus(this.secrets);
+    const read = await readKeyRecords(this.secrets);
     const cached = unlockedThisTab.get(this.secrets.db.name);
-    if (status.mode === "signature" && cached && cached.nonce === status.nonce) {
+    if (read.data?.mode === "signature" && cached?.nonce === toHex(read.data.wrapped.nonce)) {
       this.signatureWrapper = cached.wrapper;
       return cached.key;
     }
-    return loadOrCreateDataKey(this.secrets);
+    return loadOrCreateDataKey(this.secrets, read);
   }
 
   /** Forget the cached keys (after clearAll), this tab's unlocked key included. */
