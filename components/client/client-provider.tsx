@@ -19,7 +19,8 @@ type Boot =
 /**
  * Signed-in pages: opens this browser's installation with no wallet and no
  * network (`Client.restore`), so cached conversations show at once, then lets
- * the leader tab start syncing. No activated installation → back to `/`.
+ * the leader tab start syncing. No activated installation → back to `/`; sign to unlock on
+ * and not yet unlocked in this tab → `/unlock`.
  */
 export function ClientProvider({ children }: { children: ReactNode }) {
   const router = useRouter();
@@ -46,6 +47,11 @@ export function ClientProvider({ children }: { children: ReactNode }) {
           if (isClientError(err, "not_registered")) {
             lastAddress.clear();
             router.replace("/");
+            return;
+          }
+          // Sign to unlock is on and this tab holds no key yet: the wallet page unlocks it.
+          if (isClientError(err, "store_locked")) {
+            router.replace("/unlock");
             return;
           }
           setBoot({ kind: "error", message: err instanceof Error ? err.message : String(err) });

@@ -9,6 +9,7 @@ import { NotificationsSection } from "./notifications-section";
 import { PrivacySection } from "./privacy-section";
 import { BlockedSection } from "./blocked-section";
 import { SessionSection } from "./session-section";
+import { SignToUnlockSection } from "./sign-to-unlock-section";
 
 /** `/settings`: account, network, notifications, this browser. */
 export function SettingsView() {
@@ -33,6 +34,7 @@ export function SettingsView() {
         <NodeUrlForm />
         <NotificationsSection />
         <PrivacySection />
+        <SignToUnlockSection />
         <BlockedSection />
         <SessionSection />
       </main>

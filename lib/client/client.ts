@@ -24,6 +24,13 @@ import {
 } from "./devices/installations";
 import type { Attachment, RemoteAttachment } from "../content";
 import { ensureKeyPackage } from "./devices/key-packages";
+import {
+  asClientError,
+  disableSignToUnlock,
+  enableSignToUnlock,
+  unlockStatus,
+  unlockWithWallet,
+} from "./devices/sign-to-unlock";
 import { MessageBus } from "./message-bus";
 import { Diagnostics } from "./diagnostics";
 import { ConsentBus } from "./consent/consent-bus";
@@ -36,6 +43,10 @@ import { StreamEngine } from "./messages/stream";
 import type { ClientOptions, ConnectionState, DecodedMessage } from "./types";
 
 type CreateOptions = ClientOptions & { log?: ReceiveLog; codecs?: CodecRegistry };
+type RestoreOptions = CreateOptions & {
+  /** Sign to unlock is on: the wallet that signs the unlock text (one signature). */
+  unlock?: Signer;
+};
 
 function openDb(address: string, opts: ClientOptions): { db: MessengerDb; dbName: string } {
   const dbName = opts.dbName ?? `messenger-${address}`;
@@ -106,6 +117,7 @@ export class Client {
     const address = normalizeAddress((await signer.getIdentifier()).identifier);
     const { db, dbName } = openDb(address, opts);
     const api = new NodeClient(opts.apiUrl, {}, opts.fetch);
+    await unlockWithWallet(db, address, signer); // only asks when sign to unlock is on
     const identity = await loadOrRegisterInstallation(db, api, signer);
     const client = Client.build(db, dbName, identity, opts);
     await ensureKeyPackage(client.ctx);
@@ -116,12 +128,20 @@ export class Client {
   /**
    * Opens the installation this database already holds, with no wallet and no
    * network: what a reload uses, so cached conversations show at once (even offline).
-   * Call `startSync()` to reach the node.
+   * Call `startSync()` to reach the node. With sign to unlock on, pass `unlock` (the wallet):
+   * without it this fails with `store_locked`.
    */
-  static async restore(address: string, opts: CreateOptions): Promise<Client> {
+  static async restore(address: string, opts: RestoreOptions): Promise<Client> {
     const normalized = normalizeAddress(address);
     const { db, dbName } = openDb(normalized, opts);
-    const identity = await loadIdentity(db);
+    let identity: Identity | undefined;
+    try {
+      if (opts.unlock) await unlockWithWallet(db, normalized, opts.unlock);
+      identity = await loadIdentity(db);
+    } catch (err) {
+      db.close();
+      throw asClientError(err);
+    }
     if (!identity?.registered || identity.address !== normalized) {
       db.close();
       throw new ClientError(
@@ -184,6 +204,24 @@ export class Client {
   /** Downloads, verifies (length, SHA-256) and decrypts a remote attachment someone sent. */
   loadAttachment(remote: RemoteAttachment, opts?: { signal?: AbortSignal }): Promise<Attachment> {
     return loadAttachment(this.ctx, remote, opts);
+  }
+
+  /** Whether sign to unlock is on for this browser's store. */
+  async signToUnlockEnabled(): Promise<boolean> {
+    return (await unlockStatus(this.ctx.db)).mode === "signature";
+  }
+
+  /**
+   * Turns sign to unlock on: from now on, opening these messages on this browser needs the
+   * wallet's signature. The wallet signs twice; one that signs non-deterministically is refused.
+   */
+  enableSignToUnlock(signer: Signer): Promise<void> {
+    return enableSignToUnlock(this.ctx.db, this.address, signer);
+  }
+
+  /** Turns sign to unlock off: a reload opens the store with this browser's device key again. */
+  disableSignToUnlock(): Promise<void> {
+    return disableSignToUnlock(this.ctx.db);
   }
 
   /** Whether each address has activated messaging (lowercased address → boolean). */

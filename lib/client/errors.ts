@@ -18,7 +18,13 @@ export type ClientErrorCode =
   | "upload_failed"
   | "canceled"
   | "attachment_unavailable" // fetch, size, digest or decryption of a remote attachment failed
-  | "closed";
+  | "closed"
+  /** Sign to unlock is on: this browser's messages open only with the wallet's signature. */
+  | "store_locked"
+  /** The wallet's signature did not unlock them (another wallet, or another account). */
+  | "unlock_failed"
+  /** The wallet signs the same text differently each time: its signature cannot be a key. */
+  | "signer_not_deterministic";
 
 /** A client-level failure with a stable code and a sentence a person can act on. */
 export class ClientError extends Error {

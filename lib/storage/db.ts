@@ -5,16 +5,18 @@ import { Sealer } from "./sealing";
 import {
   SCHEMA_V1,
   SCHEMA_V2,
+  SCHEMA_V3,
   type ConsentRow,
-  type ConversationRow,
   type CursorRow,
   type GroupRow,
   type IdentityRow,
-  type IntentRow,
   type KeyPackageRow,
-  type MessageRow,
   type SecretRow,
+  type StoredConversationRow,
+  type StoredIntentRow,
+  type StoredMessageRow,
 } from "./schema";
+import { sealClearRowsV3 } from "./migrate-v3";
 
 export interface MessengerDbOptions {
   indexedDB?: IDBFactory;
@@ -26,9 +28,10 @@ export class MessengerDb extends Dexie {
   declare identity: Table<IdentityRow, string>;
   declare keyPackages: Table<KeyPackageRow, string>;
   declare groups: Table<GroupRow, string>;
-  declare conversations: Table<ConversationRow, string>;
-  declare messages: Table<MessageRow, string>;
-  declare intents: EntityTable<IntentRow, "id">;
+  /** Sealed rows: read and write them through conversations.ts / messages.ts / intents.ts. */
+  declare conversations: Table<StoredConversationRow, string>;
+  declare messages: Table<StoredMessageRow, string>;
+  declare intents: EntityTable<StoredIntentRow, "id">;
   declare cursors: Table<CursorRow, string>;
   declare consent: Table<ConsentRow, string>;
   readonly sealing: Sealer;
@@ -41,6 +44,8 @@ export class MessengerDb extends Dexie {
     this.version(1).stores(SCHEMA_V1);
     // A v1 database opens as v2 with its data intact: the upgrade only creates `consent`.
     this.version(2).stores(SCHEMA_V2);
+    // v3 seals message, conversation and intent rows (migrate-v3.ts); indexes are unchanged.
+    this.version(3).stores(SCHEMA_V3).upgrade(sealClearRowsV3);
     this.sealing = new Sealer(this.secrets);
   }
 }

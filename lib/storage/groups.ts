@@ -1,6 +1,7 @@
 // Sealed MLS group state per group. The AAD binds group id and epoch, so a state blob
 // cannot be swapped into another group's row or relabelled with another epoch.
 
+import { groupStatePurpose } from "./purposes";
 import type { MessengerDb } from "./db";
 import { StorageError } from "./errors";
 import { hexId } from "./keys";
@@ -13,7 +14,7 @@ export interface StoredGroupState {
   updatedAt: number;
 }
 
-const purpose = (groupId: string, epoch: string) => `group_state:${groupId}:${epoch}`;
+const purpose = groupStatePurpose;
 
 export async function putGroupState(
   db: MessengerDb,

@@ -1,11 +1,12 @@
 // The installation's identity row; the private key only ever touches disk sealed.
 
 import { fromHex, toHex } from "../crypto";
+import { IDENTITY_KEY_PURPOSE } from "./purposes";
 import type { MessengerDb } from "./db";
 import { StorageError } from "./errors";
 import { nsFromKey, nsKey, ownBytes } from "./keys";
 
-const PURPOSE = "identity:installation_key";
+const PURPOSE = IDENTITY_KEY_PURPOSE;
 
 export interface Identity {
   inboxId: string;

@@ -2,11 +2,19 @@
 
 export { StorageError, type StorageErrorCode } from "./errors";
 export { MessengerDb, clearAll, type MessengerDbOptions } from "./db";
-export { Sealer } from "./sealing";
+export { Sealer, forgetUnlockedKeys } from "./sealing";
+export { unlockText, type UnlockStatus } from "./data-key";
+export { historySnapshot, type HistorySnapshot } from "./history";
 export { nsKey, nsFromKey, hexId, dmIdFor, conversationKeyRange, NS_KEY_DIGITS } from "./keys";
 export type {
   SealedBlob,
   SecretRow,
+  DeviceKeyRow,
+  DataKeyRow,
+  UnlockMode,
+  StoredConversationRow,
+  StoredMessageRow,
+  StoredIntentRow,
   IdentityRow,
   KeyPackageRow,
   GroupRow,
@@ -20,7 +28,7 @@ export type {
   CursorRow,
   ConsentRow,
 } from "./schema";
-export { SCHEMA_V1, SCHEMA_V2 } from "./schema";
+export { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3 } from "./schema";
 export {
   consentKey,
   consentWins,
@@ -58,6 +66,7 @@ export {
   listConversations,
   conversationsByDmId,
   markConversationRead,
+  mergeConversations,
   type ConversationInput,
 } from "./conversations";
 export {
@@ -66,6 +75,8 @@ export {
   messagesPage,
   hasRecentMessageOfType,
   setMessageStatus,
+  messagesWithStatus,
+  importMessages,
   type MessageInput,
   type AddMessageOptions,
 } from "./messages";

@@ -2,6 +2,7 @@
 // so a welcome made from a key package we already rotated can still be opened.
 
 import { sha256, toHex } from "../crypto";
+import { keyPackagePurpose } from "./purposes";
 import type { MessengerDb } from "./db";
 import { hexId, nsFromKey, nsKey, ownBytes } from "./keys";
 import type { KeyPackageRow } from "./schema";
@@ -13,7 +14,7 @@ export interface StoredKeyPackage {
   createdAtNs: bigint;
 }
 
-const purpose = (ref: string) => `key_package:${ref}`;
+const purpose = keyPackagePurpose;
 
 /** `ref` defaults to hex sha256(publicBytes). Returns the ref. */
 export async function putKeyPackage(

@@ -1,10 +1,12 @@
 // Messages: stored once per message ID; the conversation's activity moves in the same
-// transaction so the list and the thread never disagree.
+// transaction so the list and the thread never disagree. Rows are stored sealed
+// (sealed-rows.ts): everything is sealed before the transaction, which WebCrypto would end.
 
 import type { MessengerDb } from "./db";
 import { StorageError } from "./errors";
 import { conversationKeyRange, hexId, nsKey, ownBytes } from "./keys";
-import type { MessageRow, MessageStatus } from "./schema";
+import type { MessageRow, MessageStatus, StoredMessageRow } from "./schema";
+import { openMessage, sealConversationFields, sealMessage } from "./sealed-rows";
 
 export interface MessageInput {
   id: string; // message ID hex
@@ -56,7 +58,14 @@ export async function addMessage(
   m: MessageInput,
   opts: AddMessageOptions = {},
 ): Promise<{ inserted: boolean }> {
-  const row = toRow(m);
+  const row = await sealMessage(db.sealing.seal, toRow(m));
+  // The conversation's last-message fields, sealed now in case this message becomes its latest.
+  const last = opts.silent
+    ? {}
+    : await sealConversationFields(db.sealing.seal, row.conversationId, {
+        lastMessageSenderInboxId: m.senderInboxId,
+        ...(opts.preview !== undefined ? { lastMessagePreview: opts.preview } : {}),
+      });
   return db.transaction("rw", db.messages, db.conversations, async () => {
     const conv = await db.conversations.get(row.conversationId);
     if (!conv)
@@ -82,8 +91,7 @@ export async function addMessage(
     if (opts.silent) return { inserted };
     if (effective.sentAtNs >= conv.lastMessageAtNs) {
       patch.lastMessageAtNs = effective.sentAtNs;
-      if (opts.preview !== undefined) patch.lastMessagePreview = opts.preview;
-      patch.lastMessageSenderInboxId = effective.senderInboxId;
+      patch.sealed = { ...conv.sealed, ...last };
     }
     if (inserted && opts.incoming) patch.unreadCount = conv.unreadCount + 1;
     if (Object.keys(patch).length) await db.conversations.update(conv.id, patch);
@@ -91,8 +99,31 @@ export async function addMessage(
   });
 }
 
-export function getMessage(db: MessengerDb, id: string): Promise<MessageRow | undefined> {
-  return db.messages.get(hexId(id, "message id"));
+const open = (db: MessengerDb) => (row: StoredMessageRow) => openMessage(db.sealing.open, row);
+
+export async function getMessage(db: MessengerDb, id: string): Promise<MessageRow | undefined> {
+  const row = await db.messages.get(hexId(id, "message id"));
+  return row && open(db)(row);
+}
+
+/** Messages in a status (the outbox's pending and failed ones), any conversation. */
+export async function messagesWithStatus(
+  db: MessengerDb,
+  status: MessageStatus,
+): Promise<MessageRow[]> {
+  const rows = await db.messages.where("status").equals(status).toArray();
+  return Promise.all(rows.map(open(db)));
+}
+
+/** Adds the messages whose id is absent (history import); never changes a stored one. */
+export async function importMessages(db: MessengerDb, rows: MessageRow[]): Promise<number> {
+  const sealed = await Promise.all(rows.map((r) => sealMessage(db.sealing.seal, r)));
+  return db.transaction("rw", db.messages, async () => {
+    const existing = await db.messages.bulkGet(sealed.map((m) => m.id));
+    const fresh = sealed.filter((_, i) => existing[i] === undefined);
+    await db.messages.bulkAdd(fresh);
+    return fresh.length;
+  });
 }
 
 /**
@@ -123,7 +154,7 @@ export async function messagesPage(
     .reverse()
     .limit(page.limit)
     .toArray();
-  return rows.reverse();
+  return Promise.all(rows.reverse().map(open(db)));
 }
 
 export async function setMessageStatus(
@@ -137,14 +168,17 @@ export async function setMessageStatus(
       "invalid_argument",
       `status ${JSON.stringify(status)} is not pending/published/failed`,
     );
-  const patch: Partial<MessageRow> = { status };
+  const patch: Partial<StoredMessageRow> = { status };
   if (extra.nodeId !== undefined) patch.nodeId = extra.nodeId.toString();
   if (extra.sentAtNs !== undefined) patch.sentAtNs = nsKey(extra.sentAtNs, "sentAtNs");
   const n = await db.messages.update(hexId(id, "message id"), patch);
   if (n === 0) throw new StorageError("not_found", `message ${id} does not exist`);
 }
 
-/** Whether `senderInboxId` sent a message of `contentType` among the thread's last `window` messages. */
+/**
+ * Whether `senderInboxId` sent a message of `contentType` among the thread's last `window`
+ * messages. Sender and type are sealed, so rows are opened newest first, a batch at a time.
+ */
 export async function hasRecentMessageOfType(
   db: MessengerDb,
   conversationId: string,
@@ -153,12 +187,16 @@ export async function hasRecentMessageOfType(
   window = 1000,
 ): Promise<boolean> {
   const cid = hexId(conversationId, "conversationId");
-  const hit = await db.messages
+  const rows = await db.messages
     .where("[conversationId+sentAtNs+id]")
     .between(...conversationKeyRange(cid))
     .reverse()
     .limit(window)
-    .filter((m) => m.senderInboxId === senderInboxId && m.contentType === contentType)
-    .first();
-  return hit !== undefined;
+    .toArray();
+  for (let at = 0; at < rows.length; at += 100) {
+    const opened = await Promise.all(rows.slice(at, at + 100).map(open(db)));
+    if (opened.some((m) => m.senderInboxId === senderInboxId && m.contentType === contentType))
+      return true;
+  }
+  return false;
 }

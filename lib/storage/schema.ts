@@ -1,5 +1,7 @@
-// Row shapes of the per-installation database (schema version 2: v1 + consent). IDs are lowercase hex;
-// `...Ns` fields are 20-digit zero-padded decimal strings (see keys.ts); `...At` are ms numbers.
+// Row shapes of the per-installation database (schema version 3: v1 + consent, rows sealed).
+// IDs are lowercase hex; `...Ns` fields are 20-digit zero-padded decimal strings (see keys.ts);
+// `...At` are ms numbers. `MessageRow`, `ConversationRow` and `IntentRow` are what callers
+// see; on disk they are `Stored...Row` (sealed-rows.ts says what stays clear and why).
 
 export interface SealedBlob {
   v: 1;
@@ -7,11 +9,31 @@ export interface SealedBlob {
   ct: Uint8Array; // AES-256-GCM ciphertext || tag; AAD binds the record's purpose
 }
 
-export interface SecretRow {
+/** The device key: non-extractable AES-GCM, IndexedDB stores it as is. It only wraps the data key. */
+export interface DeviceKeyRow {
   id: "wrapping_key";
-  key: CryptoKey; // non-extractable AES-GCM; IndexedDB stores it as is
+  key: CryptoKey;
   createdAt: number;
 }
+
+/** How the data key is wrapped: by the device key, or by a key derived from a wallet signature. */
+export type UnlockMode = "device" | "signature";
+
+/**
+ * The data key (AES-256, seals every record) as stored: its 32 raw bytes sealed under the
+ * device key ("device") or under HKDF-SHA256(wallet signature, salt) ("signature": sign to unlock).
+ */
+export interface DataKeyRow {
+  id: "data_key";
+  mode: UnlockMode;
+  wrapped: SealedBlob;
+  /** Sign to unlock only: the random hex in the text the wallet signs, and the HKDF salt. */
+  challenge?: string;
+  salt?: Uint8Array;
+  createdAt: number;
+}
+
+export type SecretRow = DeviceKeyRow | DataKeyRow;
 
 export interface IdentityRow {
   id: "self";
@@ -59,6 +81,14 @@ export interface ConversationRow {
   unreadCount: number;
 }
 
+/** The conversation fields sealed one by one (each can change on its own, see sealed-rows.ts). */
+export type SealedConversationField =
+  "peerAddress" | "name" | "lastMessagePreview" | "lastMessageSenderInboxId";
+
+export interface StoredConversationRow extends Omit<ConversationRow, SealedConversationField> {
+  sealed: Partial<Record<SealedConversationField, SealedBlob>>;
+}
+
 export type MessageStatus = "pending" | "published" | "failed";
 
 export interface MessageRow {
@@ -70,6 +100,14 @@ export interface MessageRow {
   encodedContent: Uint8Array;
   status: MessageStatus;
   nodeId?: string; // node envelope id (decimal), once published
+}
+
+/** senderInboxId, contentType and encodedContent live in `sealed` (one blob: they never change). */
+export interface StoredMessageRow extends Omit<
+  MessageRow,
+  "senderInboxId" | "contentType" | "encodedContent"
+> {
+  sealed: SealedBlob;
 }
 
 export type IntentKind =
@@ -96,6 +134,12 @@ export interface IntentRow {
   attempts: number;
   error?: string;
   createdAt: number;
+}
+
+/** The payload is sealed; "sealing" marks a row whose id exists but whose payload is not yet written. */
+export interface StoredIntentRow extends Omit<IntentRow, "payload" | "status"> {
+  payloadSealed?: SealedBlob;
+  status: IntentStatus | "sealing";
 }
 
 export interface CursorRow {
@@ -131,3 +175,10 @@ export interface ConsentRow {
 export const SCHEMA_V2 = {
   consent: "key, [kind+state]",
 } as const;
+
+/**
+ * Version 3 keeps every index (they name only clear fields) and converts each clear message,
+ * conversation and intent to its sealed form (migrate-v3.ts), re-sealing the old records
+ * under the new data key.
+ */
+export const SCHEMA_V3 = {} as const;

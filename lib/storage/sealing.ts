@@ -1,85 +1,103 @@
-// Sealing: AES-256-GCM under the database's non-extractable wrapping key, a fresh 12-byte
-// nonce per seal, and AAD naming the record's purpose so a sealed blob moved to another row
-// (or another group/epoch) no longer opens.
+// Sealing: AES-256-GCM under the database's data key, a fresh 12-byte nonce per seal, and AAD
+// naming the record's purpose so a sealed blob moved to another row (or another group/epoch)
+// no longer opens. The data key itself is wrapped (data-key.ts): by the non-extractable device
+// key, or, with sign to unlock, by a key only a wallet signature re-derives.
 
 import type { Table } from "dexie";
-import { aesGcmDecrypt, aesGcmEncrypt, generateWrappingKey, randomBytes, utf8 } from "../crypto";
-import { StorageError } from "./errors";
-import type { SealedBlob, SecretRow } from "./schema";
+import {
+  loadOrCreateDataKey,
+  readKeyRecords,
+  rewrapDataKey,
+  unlockWithSignature,
+  type UnlockStatus,
+  unlockStatus,
+} from "./data-key";
+import { toHex } from "../crypto";
+import type { SecretRow } from "./schema";
+import { openWith, sealWith, type OpenFn, type SealFn } from "./seal-blob";
 
-const AAD_PREFIX = "messenger/sealed/v1:";
+/**
+ * Unlocked data keys of this tab (JavaScript memory only; a reload forgets them): a new
+ * handle on the same database — the app opens one per screen — finds its key here instead of
+ * asking the wallet again. Keyed by database name and the stored wrapping's nonce, so a
+ * re-wrap elsewhere is noticed.
+ */
+const unlockedThisTab = new Map<string, { nonce: string; key: CryptoKey; wrapper: CryptoKey }>();
+
+/** What a reload does: every unlocked key of this tab (or of one database) is forgotten. */
+export function forgetUnlockedKeys(dbName?: string): void {
+  if (dbName === undefined) unlockedThisTab.clear();
+  else unlockedThisTab.delete(dbName);
+}
 
 export class Sealer {
   private key: Promise<CryptoKey> | undefined;
+  /** While unlocked by signature: the derived wrapper, so the mode can be turned off unsigned. */
+  private signatureWrapper: CryptoKey | undefined;
 
   constructor(private readonly secrets: Table<SecretRow, string>) {}
 
-  /** The wrapping key, created on first use and then the same for the life of the database. */
-  wrappingKey(): Promise<CryptoKey> {
-    this.key ??= this.loadOrCreate().catch((e: unknown) => {
+  /** The data key; throws `store_locked` when sign to unlock is on and no signature was given. */
+  dataKey(): Promise<CryptoKey> {
+    this.key ??= this.load().catch((e: unknown) => {
       this.key = undefined;
       throw e;
     });
     return this.key;
   }
 
-  /** Forget the cached key (after clearAll). */
+  private async load(): Promise<CryptoKey> {
+    const read = await readKeyRecords(this.secrets);
+    const cached = unlockedThisTab.get(this.secrets.db.name);
+    if (read.data?.mode === "signature" && cached?.nonce === toHex(read.data.wrapped.nonce)) {
+      this.signatureWrapper = cached.wrapper;
+      return cached.key;
+    }
+    return loadOrCreateDataKey(this.secrets, read);
+  }
+
+  /** Forget the cached keys (after clearAll), this tab's unlocked key included. */
   reset(): void {
     this.key = undefined;
+    this.signatureWrapper = undefined;
+    unlockedThisTab.delete(this.secrets.db.name);
   }
 
-  async seal(purpose: string, plaintext: Uint8Array): Promise<SealedBlob> {
-    const nonce = randomBytes(12);
-    const ct = await aesGcmEncrypt(
-      await this.wrappingKey(),
-      nonce,
-      plaintext,
-      utf8(AAD_PREFIX + purpose),
-    );
-    return { v: 1, nonce, ct };
+  private remember(key: CryptoKey, wrapper: CryptoKey | undefined, nonce?: string): void {
+    if (wrapper && nonce) unlockedThisTab.set(this.secrets.db.name, { nonce, key, wrapper });
+    else unlockedThisTab.delete(this.secrets.db.name);
   }
 
-  async open(purpose: string, blob: SealedBlob | undefined): Promise<Uint8Array> {
-    if (
-      !blob ||
-      blob.v !== 1 ||
-      !(blob.nonce instanceof Uint8Array) ||
-      blob.nonce.length !== 12 ||
-      !(blob.ct instanceof Uint8Array)
-    ) {
-      throw new StorageError(
-        "sealed_record_corrupt",
-        `sealed record "${purpose}" is missing or malformed`,
-      );
-    }
-    try {
-      return await aesGcmDecrypt(
-        await this.wrappingKey(),
-        blob.nonce,
-        blob.ct,
-        utf8(AAD_PREFIX + purpose),
-      );
-    } catch (cause) {
-      throw new StorageError(
-        "sealed_record_corrupt",
-        `sealed record "${purpose}" failed authentication (tampered, moved, or sealed under another key)`,
-        { cause },
-      );
-    }
+  seal: SealFn = async (purpose, plaintext) => sealWith(await this.dataKey(), purpose, plaintext);
+
+  open: OpenFn = async (purpose, blob) => openWith(await this.dataKey(), purpose, blob);
+
+  /** Whether sign to unlock is on, whether this handle is still locked, and the text to sign. */
+  async status(): Promise<UnlockStatus> {
+    const { nonce: _nonce, ...s } = await unlockStatus(this.secrets);
+    if (s.mode !== "signature") return s;
+    const cached = unlockedThisTab.get(this.secrets.db.name);
+    return this.signatureWrapper || cached?.nonce === _nonce ? { ...s, locked: false } : s;
   }
 
-  private async loadOrCreate(): Promise<CryptoKey> {
-    const existing = await this.secrets.get("wrapping_key");
-    if (existing) return existing.key;
-    // WebCrypto is not IndexedDB: generate outside the transaction, then insert-if-absent
-    // inside one so two tabs racing here still end up with a single key.
-    const fresh = await generateWrappingKey();
-    const db = this.secrets.db;
-    return db.transaction("rw", this.secrets, async () => {
-      const row = await this.secrets.get("wrapping_key");
-      if (row) return row.key;
-      await this.secrets.add({ id: "wrapping_key", key: fresh, createdAt: Date.now() });
-      return fresh;
-    });
+  /** Opens the data key with the wallet's signature of `status().text`. */
+  async unlock(signature: Uint8Array): Promise<void> {
+    const { key, wrapper } = await unlockWithSignature(this.secrets, signature);
+    this.signatureWrapper = wrapper;
+    this.key = Promise.resolve(key);
+    this.remember(key, wrapper, (await unlockStatus(this.secrets)).nonce);
+  }
+
+  /**
+   * Wraps the data key under HKDF(signature, salt) (sign to unlock on) or back under the device
+   * key (off). No record is re-encrypted: only the 32-byte data key changes wrapping.
+   */
+  async rewrap(
+    to: { mode: "device" } | { mode: "signature"; challenge: string; signature: Uint8Array },
+  ): Promise<void> {
+    const key = await this.dataKey(); // must be unlocked to re-wrap
+    const wrapper = await rewrapDataKey(this.secrets, this.signatureWrapper, to);
+    this.signatureWrapper = wrapper;
+    this.remember(key, wrapper, (await unlockStatus(this.secrets)).nonce);
   }
 }

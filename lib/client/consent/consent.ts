@@ -13,6 +13,7 @@ import {
   consentKey,
   consentWins,
   conversationsByDmId,
+  getConversation,
   getConsentRecords,
   listConsentRecords,
   mergeConsentRecords,
@@ -136,7 +137,7 @@ export async function allowOnSend(
   type: ContentTypeId,
 ): Promise<void> {
   if (!sendingImpliesConsent(type)) return;
-  const row = await ctx.db.conversations.get(conversationId);
+  const row = await getConversation(ctx.db, conversationId);
   if (!row || (await effectiveConsent(ctx, row)) === "allowed") return;
   await setConsent(ctx, [
     { entity: { kind: "conversation", id: conversationId }, state: "allowed" },

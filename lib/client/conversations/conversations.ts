@@ -83,10 +83,10 @@ export class Conversations {
   /** The DM with this address that this client already has, if any (local only). */
   async findDmByAddress(address: string): Promise<Conversation | undefined> {
     const peerAddress = normalizeAddress(address);
-    const rows = await this.ctx.db.conversations
-      .filter((r) => r.kind === "dm" && r.peerAddress === peerAddress)
-      .toArray();
-    rows.sort((a, b) => (a.lastMessageAtNs > b.lastMessageAtNs ? -1 : 1));
+    // Addresses are sealed: open the list (already newest first) and look.
+    const rows = (await listConversations(this.ctx.db)).filter(
+      (r) => r.kind === "dm" && r.peerAddress === peerAddress,
+    );
     return rows[0] && this.wrap(rows[0], await effectiveConsent(this.ctx, rows[0]));
   }
 

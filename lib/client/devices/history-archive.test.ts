@@ -7,6 +7,10 @@ import {
   MessengerDb,
   addMessage,
   dmIdFor,
+  getConversation,
+  getMessage,
+  importMessages,
+  type MessageRow,
   listConsentRecords,
   mergeConsentRecords,
   setConsentRecords,
@@ -69,13 +73,7 @@ async function sourceDb(): Promise<MessengerDb> {
     createdAtNs: 100n,
   });
   await upsertConversation(db, { id: GROUP, kind: "group", name: "Climbers", createdAtNs: 200n });
-  await db.conversations.put({
-    id: SYNC,
-    kind: "sync",
-    createdAtNs: "00000000000000000050",
-    lastMessageAtNs: "00000000000000000050",
-    unreadCount: 0,
-  });
+  await upsertConversation(db, { id: SYNC, kind: "sync", createdAtNs: 50n });
   await addMessage(db, message("dm-1", DM, 1_000n), { incoming: true, preview: "hi" });
   await addMessage(db, message("dm-2", DM, 2_000n, { senderInboxId: SELF }), { preview: "hey" });
   await addMessage(
@@ -94,6 +92,13 @@ async function sourceDb(): Promise<MessengerDb> {
     5_000n,
   );
   return db;
+}
+
+/** Every message, opened (rows are sealed on disk). */
+async function allMessages(db: MessengerDb): Promise<MessageRow[]> {
+  return Promise.all(
+    (await db.messages.toArray()).map((m) => getMessage(db, m.id).then((r) => r!)),
+  );
 }
 
 /** What applyConsentRecords does (last writer wins), on the importing database. */
@@ -189,24 +194,24 @@ describe("export → seal → open → import", () => {
     expect(calls).toHaveLength(1);
 
     for (const cid of [DM, GROUP]) {
-      const { unreadCount: _unread, ...want } = (await source.conversations.get(cid))!;
-      expect(await target.conversations.get(cid)).toEqual({ ...want, unreadCount: 0 });
+      const { unreadCount: _unread, ...want } = (await getConversation(source, cid))!;
+      expect(await getConversation(target, cid)).toEqual({ ...want, unreadCount: 0 });
     }
-    expect(await target.conversations.get(SYNC)).toBeUndefined();
-    expect((await source.conversations.get(DM))!.unreadCount).toBe(1);
+    expect(await getConversation(target, SYNC)).toBeUndefined();
+    expect((await getConversation(source, DM))!.unreadCount).toBe(1);
 
-    const published = (await source.messages.toArray()).filter(
+    const published = (await allMessages(source)).filter(
       (m) => m.status === "published" && m.conversationId !== SYNC,
     );
-    const imported = await target.messages.toArray();
+    const imported = await allMessages(target);
     expect(imported).toHaveLength(published.length);
     for (const m of published) {
-      const got = (await target.messages.get(m.id))!;
+      const got = (await getMessage(target, m.id))!;
       expect(got).toEqual(m);
       expect(toHex(got.encodedContent)).toBe(toHex(m.encodedContent));
     }
-    expect(await target.messages.get(id("dm-pending"))).toBeUndefined();
-    expect(await target.messages.get(id("dm-failed"))).toBeUndefined();
+    expect(await getMessage(target, id("dm-pending"))).toBeUndefined();
+    expect(await getMessage(target, id("dm-failed"))).toBeUndefined();
     expect(await listConsentRecords(target)).toEqual(await listConsentRecords(source));
   });
 
@@ -251,7 +256,7 @@ describe("export → seal → open → import", () => {
       sentAtNs: (10n + BigInt(i)).toString().padStart(20, "0"),
       nodeId: String(i + 1),
     }));
-    await source.messages.bulkAdd(rows);
+    await importMessages(source, rows);
     const archive = await exportArchive(source, SELF);
     const target = openDb();
     const counts = await importArchive(target, archive, lwwInto(target).apply);
@@ -294,19 +299,19 @@ describe("importArchive merges without losing newer local data", () => {
     const counts = await importArchive(target, archive, lwwInto(target).apply);
     expect(counts).toEqual({ conversations: 0, messages: 2, consent: 1 });
 
-    const dm = (await target.conversations.get(DM))!;
+    const dm = (await getConversation(target, DM))!;
     expect(dm.lastMessageAtNs).toBe("00000000000000009000");
     expect(dm.lastMessagePreview).toBe("newest");
     expect(dm.unreadCount).toBe(1);
     expect(dm.peerAddress).toBe("0x" + "ab".repeat(20)); // filled in: the row lacked it
 
-    const group = (await target.conversations.get(GROUP))!;
+    const group = (await getConversation(target, GROUP))!;
     expect(group.name).toBe("Local name");
     expect(group.lastMessageAtNs).toBe("00000000000000001500"); // the archive's newer activity
     expect(group.lastMessagePreview).toBe("yo");
     expect(group.lastMessageSenderInboxId).toBe(PEER);
 
-    expect([...(await target.messages.get(id("dm-1")))!.encodedContent]).toEqual([7, 7, 7]);
+    expect([...(await getMessage(target, id("dm-1")))!.encodedContent]).toEqual([7, 7, 7]);
     expect(
       (await listConsentRecords(target)).find((r) => r.entity.kind === "conversation")?.state,
     ).toBe("denied");
@@ -317,7 +322,7 @@ describe("importArchive merges without losing newer local data", () => {
     const target = openDb();
     await upsertConversation(target, { id: GROUP, kind: "group", createdAtNs: 99_000n });
     await importArchive(target, archive, lwwInto(target).apply);
-    const group = (await target.conversations.get(GROUP))!;
+    const group = (await getConversation(target, GROUP))!;
     expect(group.lastMessagePreview).toBe("yo");
     expect(group.lastMessageSenderInboxId).toBe(PEER);
   });

@@ -14,14 +14,16 @@ import {
   toHex,
   utf8,
 } from "../../crypto";
-import type {
-  ConsentRecord,
-  ConsentRow,
-  ConversationRow,
-  MessageRow,
-  MessengerDb,
+import {
+  historySnapshot,
+  importMessages,
+  mergeConversations,
+  type ConsentRecord,
+  type ConsentRow,
+  type ConversationRow,
+  type MessageRow,
+  type MessengerDb,
 } from "../../storage";
-import { conversationKeyRange } from "../../storage";
 import { ClientError } from "../errors";
 
 export const ARCHIVE_VERSION = 1;
@@ -139,31 +141,20 @@ export async function exportArchive(
       "invalid_argument",
       `maxMessagesPerConversation must be a non-negative integer, got ${show(max)}`,
     );
-  return db.transaction("r", db.conversations, db.messages, db.consent, async () => {
-    const all = await db.conversations.toArray();
-    const rows = all.filter((r): r is ListedRow => r.kind === "dm" || r.kind === "group");
-    const messages: ArchivedMessage[] = [];
-    for (const c of max > 0 ? rows : []) {
-      const newest = await db.messages
-        .where("[conversationId+sentAtNs+id]")
-        .between(...conversationKeyRange(c.id))
-        .reverse()
-        .filter((m) => m.status === "published")
-        .limit(max)
-        .toArray();
-      for (const m of newest.reverse()) messages.push(archivedMessage(m));
-    }
-    // Consent rows are already the archive's shape.
-    const consent: ArchivedConsent[] = await db.consent.toArray();
-    return {
-      version: ARCHIVE_VERSION,
-      inboxId: self,
-      exportedAtNs: (BigInt(Date.now()) * 1_000_000n).toString(),
-      conversations: rows.map(archivedConversation),
-      messages,
-      consent,
-    };
-  });
+  const snap = await historySnapshot(db, max);
+  const rows = snap.conversations.filter(
+    (r): r is ListedRow => r.kind === "dm" || r.kind === "group",
+  );
+  // Consent rows are already the archive's shape.
+  const consent: ArchivedConsent[] = snap.consent;
+  return {
+    version: ARCHIVE_VERSION,
+    inboxId: self,
+    exportedAtNs: (BigInt(Date.now()) * 1_000_000n).toString(),
+    conversations: rows.map(archivedConversation),
+    messages: snap.messages.map(archivedMessage),
+    consent,
+  };
 }
 
 // --- seal / open --------------------------------------------------------------------------
@@ -429,26 +420,19 @@ export async function importArchive(
   applyConsent: (records: ConsentRecord[]) => Promise<unknown>,
 ): Promise<{ conversations: number; messages: number; consent: number }> {
   const checked = validateArchive(archive);
-  const conversations = await db.transaction("rw", db.conversations, async () => {
-    const existing = await db.conversations.bulkGet(checked.conversations.map((c) => c.id));
-    const rows = checked.conversations
-      .map((c, i) => mergedConversation(existing[i], c))
-      .filter((r): r is ConversationRow => r !== undefined);
-    await db.conversations.bulkPut(rows);
-    return existing.filter((e) => e === undefined).length;
-  });
+  const { created: conversations } = await mergeConversations(
+    db,
+    checked.conversations.map((c) => c.id),
+    (existing, i) => mergedConversation(existing, checked.conversations[i]!),
+  );
 
   let messages = 0;
   for (let at = 0; at < checked.messages.length; at += IMPORT_CHUNK) {
     const chunk = checked.messages.slice(at, at + IMPORT_CHUNK);
-    messages += await db.transaction("rw", db.messages, async () => {
-      const existing = await db.messages.bulkGet(chunk.map((m) => m.id));
-      const fresh = chunk
-        .filter((_, i) => existing[i] === undefined)
-        .map((m): MessageRow => ({ ...m, encodedContent: fromBase64(m.encodedContent) }));
-      await db.messages.bulkAdd(fresh);
-      return fresh.length;
-    });
+    messages += await importMessages(
+      db,
+      chunk.map((m): MessageRow => ({ ...m, encodedContent: fromBase64(m.encodedContent) })),
+    );
   }
 
   const records: ConsentRecord[] = checked.consent.map((c) => ({

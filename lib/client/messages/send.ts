@@ -17,6 +17,7 @@ import {
   intentForMessage,
   nextIntents,
   nsFromKey,
+  messagesWithStatus,
   putIntent,
   setMessageStatus,
   updateIntent,
@@ -125,7 +126,7 @@ export async function publishMessage(ctx: ClientContext, id: string): Promise<De
  * go out again; run when the stream is live again, so the queue drains by itself.
  */
 export async function retryFailed(ctx: ClientContext): Promise<void> {
-  const failed = await ctx.db.messages.where("status").equals("failed").toArray();
+  const failed = await messagesWithStatus(ctx.db, "failed");
   failed.sort((a, b) => (a.sentAtNs < b.sentAtNs ? -1 : 1));
   for (const row of failed) {
     if (row.senderInboxId !== ctx.installation.inboxId) continue;
@@ -143,7 +144,7 @@ export async function retryFailed(ctx: ClientContext): Promise<void> {
  * not yet) and published.
  */
 export async function resumeOutbox(ctx: ClientContext): Promise<void> {
-  const pending = await ctx.db.messages.where("status").equals("pending").toArray();
+  const pending = await messagesWithStatus(ctx.db, "pending");
   for (const row of pending) {
     if (row.senderInboxId !== ctx.installation.inboxId) continue;
     try {

@@ -31,7 +31,7 @@ async function errCode(p: Promise<unknown>): Promise<string | undefined> {
 }
 
 describe("schema v1 → v2", () => {
-  it("opens a database written at v1 with its rows intact and an empty consent table", async () => {
+  it("opens a database written at v1 (through v2 and the v3 sealing) with its rows intact and an empty consent table", async () => {
     const name = dbName();
     const v1 = new Dexie(name, { indexedDB, IDBKeyRange });
     v1.version(1).stores(SCHEMA_V1);
@@ -60,7 +60,7 @@ describe("schema v1 → v2", () => {
 
     const db = openDb(name);
     await db.open();
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(3);
     const row = await getConversation(db, CONV);
     expect(row).toMatchObject({ peerInboxId: PEER, lastMessagePreview: "hello", unreadCount: 1 });
     const [m] = await messagesPage(db, CONV, { limit: 10 });

@@ -11,6 +11,8 @@ import {
   putKeyPackage,
   saveIdentity,
   setRegistered,
+  type DataKeyRow,
+  type DeviceKeyRow,
   type Identity,
 } from "..";
 import { bytesIn, contains, dbName, openDb, rawRecords } from "./helpers";
@@ -37,10 +39,10 @@ async function corruptCode(p: Promise<unknown>): Promise<string | undefined> {
 }
 
 describe("schema", () => {
-  it("opens version 2 with every table and its indexes", async () => {
+  it("opens version 3 with every table and its indexes", async () => {
     const db = openDb();
     await db.open();
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(3);
     expect(db.tables.map((t) => t.name).sort()).toEqual(
       [
         "consent",
@@ -82,23 +84,28 @@ describe("identity and sealing", () => {
     }
   });
 
-  it("keeps the wrapping key as a non-extractable CryptoKey, created once", async () => {
+  it("keeps a non-extractable device key that only wraps the (non-extractable) data key, created once", async () => {
     const db = openDb();
-    const k1 = await db.sealing.wrappingKey();
+    const k1 = await db.sealing.dataKey();
+    expect(k1.extractable).toBe(false);
     await saveIdentity(db, identity());
     const rows = await db.secrets.toArray();
-    expect(rows).toHaveLength(1);
-    expect(rows[0]!.key).toBeInstanceOf(CryptoKey);
-    expect(rows[0]!.key.extractable).toBe(false);
-    expect(await db.sealing.wrappingKey()).toBe(k1);
+    expect(rows.map((r) => r.id).sort()).toEqual(["data_key", "wrapping_key"]);
+    const device = rows.find((r) => r.id === "wrapping_key") as DeviceKeyRow;
+    expect(device.key).toBeInstanceOf(CryptoKey);
+    expect(device.key.extractable).toBe(false);
+    const data = rows.find((r) => r.id === "data_key") as DataKeyRow;
+    expect(data.mode).toBe("device");
+    expect(data.wrapped.ct).toHaveLength(32 + 16); // 32 key bytes + GCM tag, never in clear
+    expect(await db.sealing.dataKey()).toBe(k1);
     db.close();
   });
 
   it("two connections racing to create the wrapping key end up sharing one", async () => {
     const name = dbName();
     const [a, b] = [openDb(name), openDb(name)];
-    await Promise.all([a.sealing.wrappingKey(), b.sealing.wrappingKey()]);
-    expect(await a.secrets.count()).toBe(1);
+    await Promise.all([a.sealing.dataKey(), b.sealing.dataKey()]);
+    expect(await a.secrets.count()).toBe(2);
     const sealed = await a.sealing.seal("p", new Uint8Array([1, 2, 3]));
     expect(await b.sealing.open("p", sealed)).toEqual(new Uint8Array([1, 2, 3]));
     a.close();
