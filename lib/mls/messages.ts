@@ -126,7 +126,7 @@ function policyViolation(
   }
 }
 
-function memberDiff(
+export function memberDiff(
   before: ClientState["ratchetTree"],
   after: ClientState["ratchetTree"],
 ): { added: Member[]; removed: Member[] } {

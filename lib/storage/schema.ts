@@ -96,6 +96,28 @@ export interface IntentRow {
   attempts: number;
   error?: string;
   createdAt: number;
+  /** For a group commit: what finishing it after a crash needs (see commit-intents.ts). */
+  commit?: CommitIntentState;
+}
+
+/**
+ * A group commit's intent, stored with it before the commit is published: the state the
+ * commit leads to (sealed) until it is merged or discarded, the welcome and its recipients
+ * until they are sent, and the change itself so a lost commit can be planned again.
+ */
+export interface CommitIntentState {
+  /** Epoch the commit was made in (decimal). */
+  fromEpoch: string;
+  /** Sealed encoded group state after the commit; dropped once merged or discarded. */
+  stateSealed?: SealedBlob;
+  /** Hex epoch authenticator of that state: tells "merged before the crash" from "lost". */
+  authenticator: string;
+  /** The change as data (lib/client/groups/change.ts). */
+  change: unknown;
+  welcome?: Uint8Array;
+  welcomeTo?: { installationKey: Uint8Array; hpkePublicKey: Uint8Array }[];
+  /** Where it stands: "prepared" (maybe published), "merged" (welcomes not yet sent), "lost" (to plan again). */
+  phase: "prepared" | "merged" | "lost";
 }
 
 export interface CursorRow {

@@ -35,7 +35,7 @@ import type { ClientContext } from "../context";
 import { Conversation } from "./conversation";
 import { Group } from "../groups/group";
 import { runGroupChange } from "../groups/commit";
-import { planAdd, resolveInboxes } from "../groups/plans";
+import { resolveInboxes } from "../groups/plans";
 import { ClientError, normalizeAddress } from "../errors";
 import { saveGroup, withGroupLock } from "../groups/state";
 import { applyGroupEnvelope, applyWelcome } from "../messages/receive";
@@ -185,8 +185,7 @@ export class Conversations {
     await runGroupChange(
       this.ctx,
       groupId,
-      "add_members",
-      planAdd(this.ctx, inboxes, true),
+      { op: "add", inboxes, ownInstallations: true },
       this.log,
     );
     return new Group(
