@@ -31,14 +31,21 @@ function open(who: Who, crashable = false): Promise<Client> {
   });
 }
 
-const texts = async (c: Client, groupId: string) => {
-  const g = await c.conversations.getGroup(groupId);
+const texts = async (c: Client, id: string) => {
+  const g = await c.conversations.getById(id);
   return (await g!.messages())
     .filter((m) => m.contentType === "xmtp.org/text:1.0")
     .map((m) => m.content as string);
 };
 
 const driver = {
+  /** Registers the installation (one signature), nothing else. */
+  async register(who: Who): Promise<string> {
+    const c = await open(who);
+    await c.close();
+    return c.inboxId;
+  },
+
   /** Creates the group with `members` and says hello. */
   async setup(who: Who, members: readonly string[]): Promise<{ groupId: string; inboxId: string }> {
     const c = await open(who);
@@ -54,6 +61,29 @@ const driver = {
     const g = await c.conversations.getGroup(groupId);
     await g!.addMembers([inboxId]);
     await c.close();
+  },
+
+  /** Starts a DM; the browser dies inside this call at the step the test chose. */
+  async dm(who: Who, address: string): Promise<void> {
+    const c = await open(who, true);
+    await c.conversations.newDm(address);
+    await c.close();
+  },
+
+  /** Reopens the client, opens the DM with `address` (the one it has) and writes. */
+  async recoverDm(who: Who, address: string, text: string) {
+    const c = await open(who);
+    await c.conversations.sync();
+    const dm = await c.conversations.newDm(address);
+    await dm.send(text);
+    const result = {
+      id: dm.id,
+      dms: (await c.conversations.list()).filter((x) => x.kind === "dm").length,
+      texts: await texts(c, dm.id),
+      logs: logs.filter((l) => l.event.startsWith("commit")),
+    };
+    await c.close();
+    return result;
   },
 
   /** Reopens the client (which finishes any interrupted commit), catches up and writes. */

@@ -4,19 +4,17 @@
 // order: our commit first for its epoch → merged (by the receive path), then the welcome
 // goes out; another commit first → ours is discarded, the change is planned again on the
 // new epoch and sent again, at most MAX_ATTEMPTS times in all.
-import { sha256, toHex } from "../../crypto";
+import { toHex } from "../../crypto";
 import {
   commitChanges,
   commitViolation,
-  encodeGroupState,
-  epochAuthenticator,
   groupMembers,
   hasMutableExtensions,
   inboxesOf,
   readGroupContext,
   type GroupHandle,
 } from "../../mls";
-import { advanceCommitIntent, putCommitIntent, unfinishedCommitIntents } from "../../storage";
+import { unfinishedCommitIntents } from "../../storage";
 import type { ClientContext } from "../context";
 import { ClientError } from "../errors";
 import { requireGroup, withGroupLock } from "./state";
@@ -24,7 +22,8 @@ import { applyEnvelopeLocked, isTransient } from "../messages/receive";
 import type { ReceiveLog } from "../types";
 import { intentKindOf, plannerOf, type GroupChange } from "./change";
 import type { PlannedChange } from "./planned-change";
-import { finishCommitIntents, readAll, settleCommitIntent } from "./commit-recovery";
+import { finishCommitIntents, readAll } from "./commit-recovery";
+import { publishOwnCommit } from "./publish-commit";
 
 export type { PlannedChange } from "./planned-change";
 
@@ -50,8 +49,7 @@ export async function runGroupChange(
 ): Promise<void> {
   // A commit left over from a crash is finished first (a lost one made again): this
   // change builds on their outcome.
-  for (const lost of await finishCommitIntents(ctx, groupId, log))
-    await runGroupChange(ctx, groupId, lost, log);
+  await finishGroupCommits(ctx, groupId, log);
   const plan = plannerOf(ctx, change);
   let lastLoss = "";
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -94,48 +92,25 @@ export async function runGroupChange(
               hpkePublicKey: k.parsed.keyPackage.initKey,
             }))
           : undefined;
-      // Stored before it is sent, with all a restart needs to finish it; the echo is
-      // recognised by its hash.
-      const intentId = await putCommitIntent(ctx.db, {
-        groupId,
-        kind: intentKindOf(change),
-        commit: out.commit,
-        payloadHash: toHex(sha256(out.commit)),
-        fromEpoch: group.epoch,
-        state: encodeGroupState(out.pending.group),
-        authenticator: toHex(epochAuthenticator(out.pending.group)),
-        change,
-        ...(welcomeTo ? { welcome: out.welcome!, welcomeTo } : {}),
-      });
-      await ctx.testHooks?.commitStep?.("before_publish");
-      try {
-        await ctx.api.sendGroupMessages([{ data: out.commit, shouldPush: false }]);
-      } catch (err) {
-        // A refusal ends the intent. A network failure may have delivered it and lost only
-        // the answer: only the node's order can tell, so that intent stays for recovery
-        // (the same bytes are published again, or the change is planned again).
-        if (!isTransient(err))
-          await advanceCommitIntent(ctx.db, intentId, {
-            finish: "error",
-            error: (err as Error).message,
-          });
-        throw new ClientError(
-          "commit_failed",
-          `change not sent: ${(err as Error).message}`,
-          true,
-          err,
-        );
-      }
-      await ctx.testHooks?.commitStep?.("after_publish");
-      await advanceCommitIntent(ctx.db, intentId, { status: "published", attempts: attempt });
-      const outcome = await settleCommitIntent(ctx, groupId, intentId, log, out.pending);
+      const outcome = await publishOwnCommit(
+        ctx,
+        {
+          groupId,
+          kind: intentKindOf(change),
+          change,
+          group,
+          commit: out.commit,
+          pending: out.pending,
+          ...(out.welcome && welcomeTo ? { welcome: out.welcome, welcomeTo } : {}),
+          attempt,
+        },
+        log,
+      );
       if (outcome === "won") return true;
       lastLoss =
         outcome === "lost"
           ? "another commit won the epoch"
           : "the commit was not seen in the group";
-      if (outcome === "unseen")
-        await advanceCommitIntent(ctx.db, intentId, { finish: "error", error: lastLoss });
       log?.("commit_retry", { groupId, attempt, reason: lastLoss });
       return false;
     });
@@ -149,6 +124,20 @@ export async function runGroupChange(
 }
 
 /**
+ * Finishes the group's commits a crash interrupted and makes the lost ones again: before
+ * a new change, and before a message is sealed (so it is not sealed in an epoch the
+ * group is about to leave, or in a new DM its peer has not joined yet).
+ */
+export async function finishGroupCommits(
+  ctx: ClientContext,
+  groupId: string,
+  log?: ReceiveLog,
+): Promise<void> {
+  for (const lost of await finishCommitIntents(ctx, groupId, log))
+    await runGroupChange(ctx, groupId, lost, log);
+}
+
+/**
  * After a restart (Client.create, startSync): finishes every commit a crash interrupted —
  * merges it if the node took it first for its epoch, sends its welcomes, or makes the
  * change again on the epoch that won. A group that cannot be finished now (node
@@ -158,8 +147,7 @@ export async function recoverCommits(ctx: ClientContext, log?: ReceiveLog): Prom
   const groups = new Set((await unfinishedCommitIntents(ctx.db)).map((r) => r.conversationId));
   for (const groupId of groups) {
     try {
-      for (const lost of await finishCommitIntents(ctx, groupId, log))
-        await runGroupChange(ctx, groupId, lost, log);
+      await finishGroupCommits(ctx, groupId, log);
     } catch (err) {
       log?.("commit_recovery_failed", { groupId, error: (err as Error).message });
       if (isTransient(err)) throw err;
