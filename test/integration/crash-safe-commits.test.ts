@@ -44,7 +44,7 @@ describe("a commit survives its committer being killed at any step", () => {
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    node = await startNode();
+    node = await startNode({ timeoutMs: 180_000 }); // a loaded machine opens PGlite slowly
     const out = await build({
       entryPoints: [join(import.meta.dirname, "../crash/commit-driver.page.ts")],
       bundle: true,
@@ -55,7 +55,7 @@ describe("a commit survives its committer being killed at any step", () => {
       logLevel: "error",
     });
     bundle = out.outputFiles[0]!.text;
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     for (const c of clients) await c.close();
