@@ -112,7 +112,7 @@ export async function applyEnvelopeLocked(
   return result;
 }
 
-/** Merged: done, unless welcomes still have to go out (commit.ts sends them). */
+/** Merged: done, unless welcomes still have to go out (groups/commit-recovery.ts sends them). */
 async function commitMerged(ctx: ClientContext, intent: CommitIntent): Promise<void> {
   if (intent.commit.welcome) await advanceCommitIntent(ctx.db, intent.id!, { phase: "merged" });
   else await advanceCommitIntent(ctx.db, intent.id!, { finish: "committed" });
