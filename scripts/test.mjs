@@ -23,8 +23,9 @@ function step(title, cmd, args, stepEnv = env) {
 
 step("typecheck", bin("tsc"), ["--noEmit"]);
 step("lint", bin("eslint"), ["."]);
-step("unit and integration tests", bin("vitest"), ["run"]);
+// Before vitest: test/integration/crash-safe-commits.test.ts kills a real Chromium.
 ensureChromium();
+step("unit and integration tests", bin("vitest"), ["run"]);
 buildIfNeeded(root);
 // Playwright sets FORCE_COLOR for its workers; NO_COLOR beside it only prints warnings.
 const { NO_COLOR: _noColor, ...browserEnv } = env;

@@ -35,6 +35,7 @@ import { MessageBus } from "./message-bus";
 import { Diagnostics } from "./diagnostics";
 import { ConsentBus } from "./consent/consent-bus";
 import { honourLeaveRequest } from "./groups/leave";
+import { recoverCommits } from "./groups/commit";
 import { Preferences } from "./consent/preferences";
 import type { ReceiveLog } from "./types";
 import { loadOrRegisterInstallation } from "./devices/registration";
@@ -107,6 +108,7 @@ export class Client {
       apiUrl: opts.apiUrl,
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       ...(opts.maxGroupSize !== undefined ? { maxGroupSize: opts.maxGroupSize } : {}),
+      ...(opts.testHooks ? { testHooks: opts.testHooks } : {}),
     };
     ctx.onLeaveRequest = (group, inboxId, log) => honourLeaveRequest(ctx, group, inboxId, log);
     return new Client(ctx, dbName, opts.log);
@@ -122,6 +124,10 @@ export class Client {
     const client = Client.build(db, dbName, identity, opts);
     await ensureKeyPackage(client.ctx);
     await resumeOutbox(client.ctx);
+    // A commit a crash interrupted is finished before the groups are used again.
+    await recoverCommits(client.ctx, opts.log).catch((err: unknown) =>
+      opts.log?.("commit_recovery_failed", { error: (err as Error).message }),
+    );
     return client;
   }
 
@@ -246,6 +252,7 @@ export class Client {
       for (const [stage, job] of [
         ["key_package", () => ensureKeyPackage(this.ctx)],
         ["outbox", () => resumeOutbox(this.ctx)],
+        ["commits", () => recoverCommits(this.ctx, this.log)],
         ["sync", () => this.conversations.sync()],
         ["device_sync", () => this.startDeviceSync()],
       ] as const) {

@@ -3,7 +3,7 @@ import type { CodecRegistry } from "../content";
 import type { InstallationSigner } from "../mls";
 import type { MessengerDb } from "../storage";
 import type { GroupHandle } from "../mls";
-import type { ReceiveLog } from "./types";
+import type { ClientTestHooks, ReceiveLog } from "./types";
 import type { MessageBus } from "./message-bus";
 import type { ConsentBus } from "./consent/consent-bus";
 import type { IdentityResolver } from "./identity-resolver";
@@ -34,4 +34,6 @@ export interface ClientContext {
   diagnostics: Diagnostics;
   /** Most inboxes a group may hold (default MAX_GROUP_SIZE, 250). */
   maxGroupSize?: number;
+  /** Set only by tests that crash the client at a named step (see ClientOptions.testHooks). */
+  testHooks?: ClientTestHooks;
 }

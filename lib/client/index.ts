@@ -14,6 +14,8 @@ export type { PermissionAction, PermissionPreset, PermissionSet, Policy, Role } 
 export { ClientError, type ClientErrorCode } from "./errors";
 export type {
   ClientOptions,
+  ClientTestHooks,
+  CommitStep,
   ConnectionState,
   ConversationSummary,
   DecodedMessage,

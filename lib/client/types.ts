@@ -35,6 +35,15 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** Most inboxes a group may hold; 250 by default. */
   maxGroupSize?: number;
+  /** For crash tests only: awaited at each step of a group commit. */
+  testHooks?: ClientTestHooks;
+}
+
+/** The steps of a group commit: stored (not yet sent), sent (not yet merged), merged (welcome not yet sent). */
+export type CommitStep = "before_publish" | "after_publish" | "after_merge";
+
+export interface ClientTestHooks {
+  commitStep?: (step: CommitStep) => Promise<void> | void;
 }
 
 /** What a conversation list shows. */

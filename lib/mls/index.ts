@@ -81,6 +81,7 @@ export {
 export { mergeOwnCommit, type PendingCommit } from "./pending";
 export {
   encryptApplication,
+  memberDiff,
   processMessage,
   type Processed,
   type ProcessOptions,

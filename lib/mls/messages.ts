@@ -85,7 +85,7 @@ export interface ProcessOptions {
   pending?: PendingCommit;
 }
 
-function memberDiff(
+export function memberDiff(
   before: ClientState["ratchetTree"],
   after: ClientState["ratchetTree"],
 ): { added: Member[]; removed: Member[] } {

@@ -88,4 +88,12 @@ export {
   intentByPayloadHash,
   intentForMessage,
 } from "./intents";
+export {
+  putCommitIntent,
+  openCommitState,
+  unfinishedCommitIntents,
+  getIntent,
+  advanceCommitIntent,
+  type CommitIntentInput,
+} from "./commit-intents";
 export { getCursor, setCursor, allCursors, groupTopic, welcomeTopic } from "./cursors";

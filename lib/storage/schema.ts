@@ -134,11 +134,39 @@ export interface IntentRow {
   attempts: number;
   error?: string;
   createdAt: number;
+  /** For a group commit: what finishing it after a crash needs (see commit-intents.ts). */
+  commit?: CommitIntentState;
+}
+
+/**
+ * A group commit's intent, stored with it before the commit is published: the state the
+ * commit leads to (sealed) until it is merged or discarded, the welcome and its recipients
+ * until they are sent, and the change itself so a lost commit can be planned again.
+ */
+export interface CommitIntentState {
+  /** Epoch the commit was made in (decimal). */
+  fromEpoch: string;
+  /** Sealed encoded group state after the commit; dropped once merged or discarded. */
+  stateSealed?: SealedBlob;
+  /** Hex epoch authenticator of that state: tells "merged before the crash" from "lost". */
+  authenticator: string;
+  /** The change as data (lib/client/groups/change.ts). */
+  change: unknown;
+  welcome?: Uint8Array;
+  welcomeTo?: { installationKey: Uint8Array; hpkePublicKey: Uint8Array }[];
+  /** Where it stands: "prepared" (maybe published), "merged" (welcomes not yet sent), "lost" (to plan again). */
+  phase: "prepared" | "merged" | "lost";
 }
 
 /** The payload is sealed; "sealing" marks a row whose id exists but whose payload is not yet written. */
 export interface StoredIntentRow extends Omit<IntentRow, "payload" | "status"> {
   payloadSealed?: SealedBlob;
+  /**
+   * Commit intents only: the MLS commit exactly as published, kept in clear so the row is
+   * written in one step before publishing (crash safety). It is public ciphertext the node
+   * stores anyway; the state it leads to is sealed in `commit`.
+   */
+  payload?: Uint8Array;
   status: IntentStatus | "sealing";
 }
 

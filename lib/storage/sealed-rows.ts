@@ -138,9 +138,13 @@ export async function sealIntentPayload(
 }
 
 export async function openIntent(open: OpenFn, row: StoredIntentRow): Promise<IntentRow> {
-  const { payloadSealed, status, ...clear } = row;
+  const { payloadSealed, payload: published, status, ...clear } = row;
   if (status === "sealing" || row.id === undefined)
     throw new StorageError("not_found", `intent ${row.id} was never completely written`);
+  if (!payloadSealed) {
+    if (published && row.commit) return { ...clear, status, payload: published };
+    throw new StorageError("not_found", `intent ${row.id} has no payload`);
+  }
   const payload = await open(intentPurpose(row.id, row.conversationId, row.kind), payloadSealed);
   return { ...clear, status, payload };
 }

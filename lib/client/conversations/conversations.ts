@@ -1,9 +1,8 @@
-import { equalBytes, fromHex, sha256, toHex } from "../../crypto";
+import { equalBytes, fromHex, toHex } from "../../crypto";
 import { AsyncQueue } from "../../api";
 import {
   addMembers,
   createGroup,
-  mergeOwnCommit,
   MAX_GROUP_SIZE,
   METADATA_FIELDS,
   MlsError,
@@ -19,7 +18,6 @@ import {
   getCursor,
   groupTopic,
   listConversations,
-  putIntent,
   upsertConversation,
   welcomeTopic,
   type ConsentState,
@@ -35,7 +33,8 @@ import type { ClientContext } from "../context";
 import { Conversation } from "./conversation";
 import { Group } from "../groups/group";
 import { runGroupChange } from "../groups/commit";
-import { planAdd, resolveInboxes } from "../groups/plans";
+import { publishOwnCommit } from "../groups/publish-commit";
+import { resolveInboxes } from "../groups/plans";
 import { ClientError, normalizeAddress } from "../errors";
 import { saveGroup, withGroupLock } from "../groups/state";
 import { applyGroupEnvelope, applyWelcome } from "../messages/receive";
@@ -185,8 +184,7 @@ export class Conversations {
     await runGroupChange(
       this.ctx,
       groupId,
-      "add_members",
-      planAdd(this.ctx, inboxes, true),
+      { op: "add", inboxes, ownInstallations: true },
       this.log,
     );
     return new Group(
@@ -228,38 +226,48 @@ export class Conversations {
       keyPackages.map((k) => k.bytes),
       this.ctx.resolver.authenticate,
     );
-    // Recorded first so the commit's echo from the node is recognised as ours.
-    await putIntent(this.ctx.db, {
-      conversationId: groupId,
-      kind: "add_members",
-      payload: added.commit,
-      payloadHash: toHex(sha256(added.commit)),
+    // The conversation, its epoch-0 state and the commit are stored before the commit is
+    // published: a crash at any step is finished on restart (groups/commit-recovery.ts),
+    // so a DM this device shows is never one its peer was not welcomed to.
+    const row = await withGroupLock(this.ctx, groupId, async () => {
+      await saveGroup(this.ctx, group);
+      const row = await upsertConversation(this.ctx.db, {
+        id: groupId,
+        kind: "dm",
+        peerInboxId: peerInbox,
+        peerAddress,
+        dmId,
+        createdAtNs: nowNs(),
+      });
+      // Starting a DM allows both the conversation and the person.
+      await setConsent(this.ctx, [
+        { entity: { kind: "conversation", id: groupId }, state: "allowed" },
+        { entity: { kind: "inbox", inboxId: peerInbox }, state: "allowed" },
+      ]);
+      // Nobody else can commit to a group only we know: our commit is epoch 1's.
+      const outcome = await publishOwnCommit(
+        this.ctx,
+        {
+          groupId,
+          kind: "add_members",
+          change: { op: "create_dm" }, // never made again: it cannot lose its epoch
+          group,
+          commit: added.commit,
+          pending: added.pending,
+          welcome: added.welcome,
+          // hpke_public_key names the key package (its init key) the welcome was sealed to.
+          welcomeTo: keyPackages.map((k) => ({
+            installationKey: k.parsed.installationKey,
+            hpkePublicKey: k.parsed.keyPackage.initKey,
+          })),
+          attempt: 1,
+        },
+        this.log,
+      );
+      if (outcome !== "won")
+        throw new ClientError("commit_failed", `the new DM's first commit was ${outcome}`, true);
+      return row;
     });
-    await this.ctx.api.sendGroupMessages([{ data: added.commit, shouldPush: false }]);
-    // Nobody else can commit to a group only we know: our commit is epoch 1's.
-    const merged = mergeOwnCommit(group, added.pending);
-    await withGroupLock(this.ctx, groupId, () => saveGroup(this.ctx, merged));
-    const row = await upsertConversation(this.ctx.db, {
-      id: groupId,
-      kind: "dm",
-      peerInboxId: peerInbox,
-      peerAddress,
-      dmId,
-      createdAtNs: nowNs(),
-    });
-    // Starting a DM allows both the conversation and the person.
-    await setConsent(this.ctx, [
-      { entity: { kind: "conversation", id: groupId }, state: "allowed" },
-      { entity: { kind: "inbox", inboxId: peerInbox }, state: "allowed" },
-    ]);
-    // hpke_public_key names the key package (its init key) the welcome was sealed to.
-    await this.ctx.api.sendWelcomeMessages(
-      keyPackages.map((k) => ({
-        installationKey: k.parsed.installationKey,
-        hpkePublicKey: k.parsed.keyPackage.initKey,
-        data: added.welcome,
-      })),
-    );
     this.engine.addGroup(groupId);
     return new Conversation(this.ctx, row, "allowed");
   }

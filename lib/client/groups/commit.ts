@@ -1,8 +1,10 @@
-// Group changes as intents (PROTOCOL.md §2): each commit is stored before it is sent,
-// then the group is read in node order. Our commit first for its epoch → merged, then
-// the welcome goes out. Another commit first → ours is discarded, rebuilt on the new
-// epoch and sent again, at most MAX_ATTEMPTS times in all.
-import { fromHex, sha256, toHex } from "../../crypto";
+// Group changes as intents (PROTOCOL.md §2). Each commit is stored before it is sent,
+// with the state it leads to (sealed), its welcome and the change itself, so a crash at
+// any step is finished on restart (commit-recovery.ts). The group is then read in node
+// order: our commit first for its epoch → merged (by the receive path), then the welcome
+// goes out; another commit first → ours is discarded, the change is planned again on the
+// new epoch and sent again, at most MAX_ATTEMPTS times in all.
+import { toHex } from "../../crypto";
 import {
   commitChanges,
   commitViolation,
@@ -10,40 +12,22 @@ import {
   hasMutableExtensions,
   inboxesOf,
   readGroupContext,
-  type GroupContextState,
   type GroupHandle,
-  type ParsedKeyPackage,
 } from "../../mls";
-import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
-import { getCursor, groupTopic, putIntent, updateIntent, type IntentKind } from "../../storage";
+import { unfinishedCommitIntents } from "../../storage";
 import type { ClientContext } from "../context";
 import { ClientError } from "../errors";
 import { requireGroup, withGroupLock } from "./state";
-import { applyEnvelopeLocked } from "../messages/receive";
+import { applyEnvelopeLocked, isTransient } from "../messages/receive";
 import type { ReceiveLog } from "../types";
+import { intentKindOf, plannerOf, type GroupChange } from "./change";
+import type { PlannedChange } from "./planned-change";
+import { finishCommitIntents, readAll } from "./commit-recovery";
+import { publishOwnCommit } from "./publish-commit";
+
+export type { PlannedChange } from "./planned-change";
 
 export const MAX_ATTEMPTS = 3;
-
-/** What one change asks for, computed from the group's current state (again on each retry). */
-export interface PlannedChange {
-  add?: { bytes: Uint8Array; parsed: ParsedKeyPackage }[];
-  remove?: Uint8Array[];
-  /** New extensions; a removal carries none (see group-plans.ts). */
-  context?: GroupContextState;
-}
-
-async function readAll(
-  ctx: ClientContext,
-  groupId: string,
-  onEnvelope: (env: GroupMessage_V1) => Promise<void>,
-): Promise<void> {
-  for (;;) {
-    const cursor = await getCursor(ctx.db, groupTopic(groupId));
-    const page = await ctx.api.queryGroupMessages(fromHex(groupId), { cursor });
-    for (const env of page) await onEnvelope(env);
-    if (page.length < 100) return;
-  }
-}
 
 /** Inboxes holding leaves after the planned change. */
 function inboxesAfter(group: GroupHandle, plan: PlannedChange): Set<string> {
@@ -57,34 +41,16 @@ function inboxesAfter(group: GroupHandle, plan: PlannedChange): Set<string> {
   return out;
 }
 
-/** A welcome carries the whole ratchet tree (~110 KB at 250 members): send in batches under the node's request limit. */
-const WELCOME_BATCH_BYTES = 4 * 1024 * 1024;
-
-async function sendWelcomes(
-  ctx: ClientContext,
-  welcomes: { installationKey: Uint8Array; hpkePublicKey: Uint8Array; data: Uint8Array }[],
-): Promise<void> {
-  let batch: typeof welcomes = [];
-  let size = 0;
-  for (const w of welcomes) {
-    if (batch.length > 0 && size + w.data.length > WELCOME_BATCH_BYTES) {
-      await ctx.api.sendWelcomeMessages(batch);
-      batch = [];
-      size = 0;
-    }
-    batch.push(w);
-    size += w.data.length;
-  }
-  if (batch.length > 0) await ctx.api.sendWelcomeMessages(batch);
-}
-
 export async function runGroupChange(
   ctx: ClientContext,
   groupId: string,
-  kind: IntentKind,
-  plan: (group: GroupHandle) => Promise<PlannedChange | undefined>,
+  change: GroupChange,
   log?: ReceiveLog,
 ): Promise<void> {
+  // A commit left over from a crash is finished first (a lost one made again): this
+  // change builds on their outcome.
+  await finishGroupCommits(ctx, groupId, log);
+  const plan = plannerOf(ctx, change);
   let lastLoss = "";
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const won = await withGroupLock(ctx, groupId, async () => {
@@ -95,17 +61,17 @@ export async function runGroupChange(
       const group = await requireGroup(ctx, groupId);
       if (group.state.groupActiveState.kind !== "active")
         throw new ClientError("not_a_member", "this installation is no longer in the group");
-      const change = await plan(group);
-      if (!change) return true; // nothing left to do (e.g. already applied)
+      const planned = await plan(group);
+      if (!planned) return true; // nothing left to do (e.g. already applied)
       const isGroup = hasMutableExtensions(group.state.groupContext.extensions);
       const before = isGroup ? readGroupContext(group.state.groupContext.extensions) : undefined;
       const violation = before
         ? commitViolation({
             committerInboxId: ctx.installation.inboxId,
             before,
-            after: change.context ?? before,
+            after: planned.context ?? before,
             inboxesBefore: inboxesOf(group.state.ratchetTree),
-            inboxesAfter: inboxesAfter(group, change),
+            inboxesAfter: inboxesAfter(group, planned),
           })
         : undefined; // a DM: its immutable dm_members pin the two inboxes, every member checks
 
@@ -113,57 +79,38 @@ export async function runGroupChange(
       const out = await commitChanges(
         group,
         {
-          ...(change.add ? { add: change.add.map((a) => a.bytes) } : {}),
-          ...(change.remove ? { remove: change.remove } : {}),
-          ...(change.context ? { context: change.context } : {}),
+          ...(planned.add ? { add: planned.add.map((a) => a.bytes) } : {}),
+          ...(planned.remove ? { remove: planned.remove } : {}),
+          ...(planned.context ? { context: planned.context } : {}),
         },
         ctx.resolver.authenticate,
       );
-      // Stored before it is sent: the echo is recognised by its hash.
-      const intentId = await putIntent(ctx.db, {
-        conversationId: groupId,
-        kind,
-        payload: out.commit,
-        payloadHash: toHex(sha256(out.commit)),
-        shouldPush: false,
-      });
-      try {
-        await ctx.api.sendGroupMessages([{ data: out.commit, shouldPush: false }]);
-      } catch (err) {
-        await updateIntent(ctx.db, intentId, { status: "error", error: (err as Error).message });
-        throw new ClientError(
-          "commit_failed",
-          `change not sent: ${(err as Error).message}`,
-          true,
-          err,
-        );
-      }
-      await updateIntent(ctx.db, intentId, { status: "published", attempts: attempt });
-      let outcome: "won" | "lost" | undefined;
-      await readAll(ctx, groupId, async (env) => {
-        const r = await applyEnvelopeLocked(ctx, env, log, outcome ? undefined : out.pending);
-        if (outcome || r?.kind !== "commit") return;
-        if (r.own) outcome = "won";
-        else if (r.pendingDiscarded) outcome = "lost";
-      });
-      if (outcome === "won") {
-        if (out.welcome && change.add?.length) {
-          await sendWelcomes(
-            ctx,
-            change.add.map((k) => ({
+      const welcomeTo =
+        out.welcome && planned.add?.length
+          ? planned.add.map((k) => ({
               installationKey: k.parsed.installationKey,
               hpkePublicKey: k.parsed.keyPackage.initKey,
-              data: out.welcome!,
-            })),
-          );
-        }
-        return true;
-      }
+            }))
+          : undefined;
+      const outcome = await publishOwnCommit(
+        ctx,
+        {
+          groupId,
+          kind: intentKindOf(change),
+          change,
+          group,
+          commit: out.commit,
+          pending: out.pending,
+          ...(out.welcome && welcomeTo ? { welcome: out.welcome, welcomeTo } : {}),
+          attempt,
+        },
+        log,
+      );
+      if (outcome === "won") return true;
       lastLoss =
         outcome === "lost"
           ? "another commit won the epoch"
           : "the commit was not seen in the group";
-      await updateIntent(ctx.db, intentId, { status: "error", error: lastLoss });
       log?.("commit_retry", { groupId, attempt, reason: lastLoss });
       return false;
     });
@@ -174,4 +121,36 @@ export async function runGroupChange(
     `change not applied after ${MAX_ATTEMPTS} attempts: ${lastLoss}`,
     true,
   );
+}
+
+/**
+ * Finishes the group's commits a crash interrupted and makes the lost ones again: before
+ * a new change, and before a message is sealed (so it is not sealed in an epoch the
+ * group is about to leave, or in a new DM its peer has not joined yet).
+ */
+export async function finishGroupCommits(
+  ctx: ClientContext,
+  groupId: string,
+  log?: ReceiveLog,
+): Promise<void> {
+  for (const lost of await finishCommitIntents(ctx, groupId, log))
+    await runGroupChange(ctx, groupId, lost, log);
+}
+
+/**
+ * After a restart (Client.create, startSync): finishes every commit a crash interrupted —
+ * merges it if the node took it first for its epoch, sends its welcomes, or makes the
+ * change again on the epoch that won. A group that cannot be finished now (node
+ * unreachable) is reported and left for the next time.
+ */
+export async function recoverCommits(ctx: ClientContext, log?: ReceiveLog): Promise<void> {
+  const groups = new Set((await unfinishedCommitIntents(ctx.db)).map((r) => r.conversationId));
+  for (const groupId of groups) {
+    try {
+      await finishGroupCommits(ctx, groupId, log);
+    } catch (err) {
+      log?.("commit_recovery_failed", { groupId, error: (err as Error).message });
+      if (isTransient(err)) throw err;
+    }
+  }
 }

@@ -24,7 +24,8 @@ import { Conversation } from "../conversations/conversation";
 import { abilitiesOf, type Ability, type GroupAbility } from "./abilities";
 import { ClientError } from "../errors";
 import { runGroupChange } from "./commit";
-import { contextOf, planAdd, planContext, planRemove, planTidy, resolveInboxes } from "./plans";
+import { contextOf, resolveInboxes } from "./plans";
+import type { GroupChange } from "./change";
 import { requireGroup } from "./state";
 import type { ReceiveLog } from "../types";
 
@@ -74,11 +75,8 @@ export class Group extends Conversation {
     return contextOf(await requireGroup(this.ctx, this.id));
   }
 
-  private change(
-    kind: Parameters<typeof runGroupChange>[2],
-    plan: Parameters<typeof runGroupChange>[3],
-  ) {
-    return runGroupChange(this.ctx, this.id, kind, plan, this.log);
+  private change(change: GroupChange) {
+    return runGroupChange(this.ctx, this.id, change, this.log);
   }
 
   /** Name, description and image URL of the current epoch ("" when unset). */
@@ -158,13 +156,13 @@ export class Group extends Conversation {
   /** Adds every current installation of each inbox; resolves once the commit won its epoch. */
   async addMembers(addressesOrInboxIds: string[]): Promise<void> {
     const inboxes = await resolveInboxes(this.ctx, addressesOrInboxIds);
-    await this.change("add_members", planAdd(this.ctx, inboxes));
+    await this.change({ op: "add", inboxes });
   }
 
   async removeMembers(addressesOrInboxIds: string[]): Promise<void> {
     const inboxes = await resolveInboxes(this.ctx, addressesOrInboxIds);
-    await this.change("remove_members", planRemove(this.ctx, inboxes));
-    await this.change("update_metadata", planTidy());
+    await this.change({ op: "remove", inboxes });
+    await this.change({ op: "tidy" });
   }
 
   /**
@@ -198,44 +196,20 @@ export class Group extends Conversation {
   private updateField(field: string, value: string): Promise<void> {
     if (typeof value !== "string")
       throw new ClientError("invalid_argument", `${field} must be a string`);
-    return this.change(
-      "update_metadata",
-      planContext((c) => {
-        c.metadata.attributes[field] = value;
-      }),
-    );
+    return this.change({ op: "set_attribute", field, value });
   }
 
   addAdmin(inboxId: string): Promise<void> {
-    return this.editRoles(inboxId, (c) => {
-      if (!c.metadata.admins.includes(inboxId)) c.metadata.admins.push(inboxId);
-    });
+    return this.change({ op: "add_admin", inboxId });
   }
   removeAdmin(inboxId: string): Promise<void> {
-    return this.editRoles(inboxId, (c) => {
-      c.metadata.admins = c.metadata.admins.filter((x) => x !== inboxId);
-    });
+    return this.change({ op: "remove_admin", inboxId });
   }
   addSuperAdmin(inboxId: string): Promise<void> {
-    return this.editRoles(inboxId, (c) => {
-      if (!c.metadata.superAdmins.includes(inboxId)) c.metadata.superAdmins.push(inboxId);
-    });
+    return this.change({ op: "add_super_admin", inboxId });
   }
   removeSuperAdmin(inboxId: string): Promise<void> {
-    return this.editRoles(inboxId, (c) => {
-      c.metadata.superAdmins = c.metadata.superAdmins.filter((x) => x !== inboxId);
-    });
-  }
-
-  private editRoles(inboxId: string, edit: (c: GroupContextState) => void): Promise<void> {
-    return this.change(
-      "update_metadata",
-      planContext((c) => {
-        if (!c.membership.has(inboxId))
-          throw new ClientError("not_a_member", `inbox ${inboxId} is not in this group`);
-        edit(c);
-      }),
-    );
+    return this.change({ op: "remove_super_admin", inboxId });
   }
 
   updatePermission(action: PermissionAction, policy: Policy): Promise<void> {
@@ -243,11 +217,6 @@ export class Group extends Conversation {
       throw new ClientError("invalid_argument", `unknown permission action "${String(action)}"`);
     if (!isPolicy(policy))
       throw new ClientError("invalid_argument", `policy must be allow, deny, admin or super_admin`);
-    return this.change(
-      "update_permissions",
-      planContext((c) => {
-        c.permissions[action] = policy;
-      }),
-    );
+    return this.change({ op: "set_permission", action, policy });
   }
 }

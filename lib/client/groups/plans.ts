@@ -14,7 +14,7 @@ import {
 } from "../../mls";
 import type { ClientContext } from "../context";
 import { ClientError } from "../errors";
-import type { PlannedChange } from "./commit";
+import type { PlannedChange } from "./planned-change";
 
 const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
 const INBOX_RE = /^[0-9a-f]{64}$/;

@@ -30,6 +30,7 @@ import {
   setCursor,
   setMessageStatus,
   updateIntent,
+  advanceCommitIntent,
   upsertConversation,
   welcomeTopic,
   type IntentRow,
@@ -40,6 +41,12 @@ import { decodeRow, previewOf, shouldPushOf } from "./decode";
 import { dropForgedSystemLine } from "./system-lines";
 import { applyConsent } from "../consent/consent";
 import { loadGroup, saveGroup, withGroupLock } from "../groups/state";
+import {
+  commitFate,
+  commitIntentOf,
+  pendingFromIntent,
+  type CommitIntent,
+} from "../groups/pending-commit";
 import { rotateKeyPackage } from "../devices/key-packages";
 import { withLock } from "../locks";
 
@@ -67,6 +74,8 @@ export async function applyGroupEnvelope(
 /**
  * The same, for a caller that already holds the group's lock. With `pending` (our own
  * unmerged commit) the result says whether it won (`own`) or lost (`pendingDiscarded`).
+ * Without it, a commit intent stored before a crash stands in for it, so whichever path
+ * reads the group next merges or discards that commit in node order.
  */
 export async function applyEnvelopeLocked(
   ctx: ClientContext,
@@ -79,16 +88,36 @@ export async function applyEnvelopeLocked(
   if (env.id <= (await getCursor(ctx.db, topic))) return undefined; // already applied
   const own = await intentByPayloadHash(ctx.db, toHex(sha256(env.data)));
   let result: Processed | undefined;
-  if (own && (own.kind === "send_message" || (pending === undefined && own.status !== "error"))) {
+  if (own && own.kind === "send_message") {
     await acknowledgeOwn(ctx, own, env);
   } else {
     const group = await loadGroup(ctx, groupId);
-    if (group) result = await decryptAndStore(ctx, group, env, log, pending);
-    if (own && result?.kind === "commit" && result.own)
-      await updateIntent(ctx.db, own.id!, { status: "committed" });
+    const intent = group ? await commitIntentOf(ctx, groupId) : undefined;
+    const fate = intent && group ? commitFate(intent, group) : undefined;
+    if (own && !own.commit && own.status !== "error" && pending === undefined) {
+      await acknowledgeOwn(ctx, own, env); // finished before: its state holds it already
+    } else if (own && intent?.id === own.id && fate !== "unseen") {
+      // Our commit's echo, the state already past its epoch: merged before a crash, or lost.
+      if (fate === "merged") await commitMerged(ctx, intent!);
+      else await advanceCommitIntent(ctx.db, own.id!, { phase: "lost" });
+    } else if (group) {
+      const live = pending ?? (intent ? await pendingFromIntent(ctx, intent, group) : undefined);
+      result = await decryptAndStore(ctx, group, env, log, live);
+      if (intent && result?.kind === "commit" && live) {
+        if (result.own) await commitMerged(ctx, intent);
+        else if (result.pendingDiscarded)
+          await advanceCommitIntent(ctx.db, intent.id!, { phase: "lost" });
+      }
+    }
   }
   await setCursor(ctx.db, topic, env.id);
   return result;
+}
+
+/** Merged: done, unless welcomes still have to go out (groups/commit-recovery.ts sends them). */
+async function commitMerged(ctx: ClientContext, intent: CommitIntent): Promise<void> {
+  if (intent.commit.welcome) await advanceCommitIntent(ctx.db, intent.id!, { phase: "merged" });
+  else await advanceCommitIntent(ctx.db, intent.id!, { finish: "committed" });
 }
 
 /** Our own envelope came back in node order: it now has the node's id and timestamp. */

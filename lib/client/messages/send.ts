@@ -27,6 +27,7 @@ import type { ClientContext } from "../context";
 import { decodeRow, previewOf } from "./decode";
 import { allowOnSend } from "../consent/consent";
 import { syncGroupInstallations } from "../groups/installations";
+import { finishGroupCommits } from "../groups/commit";
 import { ClientError } from "../errors";
 import { requireGroup, saveGroup, withGroupLock } from "../groups/state";
 import type { DecodedMessage } from "../types";
@@ -62,6 +63,9 @@ export async function sendContent(
   const row = (await getMessage(ctx.db, id))!;
   // Sending is choosing to talk: the conversation becomes allowed (receipts aside).
   await allowOnSend(ctx, conversationId, type);
+  // A commit a crash interrupted is finished first: the message is sealed in the epoch
+  // the group really is in (next send tries again when the node is unreachable).
+  await finishGroupCommits(ctx, conversationId).catch(() => undefined);
   // New devices of the members join (revoked ones leave) before this message is sealed.
   await syncGroupInstallations(ctx, conversationId).catch(() => undefined); // next send tries again
   await encryptForSending(ctx, row, codec?.shouldPush(content) ?? true);
