@@ -11,3 +11,9 @@ export function isSignerError(err: unknown, code?: string): err is Error & { cod
   const e = err as Coded | null;
   return !!e && e.name === "SignerError" && (code === undefined || e.code === code);
 }
+
+/** A client error's message as a sentence for display: capital first letter, final stop. */
+export function asSentence(message: string): string {
+  const s = message.trim();
+  return s.charAt(0).toUpperCase() + s.slice(1) + (/[.!?]$/.test(s) ? "" : ".");
+}

@@ -51,6 +51,7 @@ export function ReachabilityStatus({
       );
       tone = "text-amber-700 dark:text-amber-400";
       break;
+    case "inconsistent":
     case "error":
       content = (
         <>

@@ -4,6 +4,7 @@ import { isAddress, shortAddress } from "@/components/format/address";
 import { ReachabilityStatus } from "@/components/conversations/reachability-status";
 import { useCanMessage } from "@/components/conversations/use-can-message";
 import { useClient } from "@/components/client/client-context";
+import { asSentence, isClientError } from "@/components/client/errors";
 import { Avatar } from "@/components/ui/avatar";
 import { buttonStyles, focusRing } from "@/components/ui/button-styles";
 import { CloseIcon } from "@/components/ui/icons";
@@ -49,8 +50,12 @@ export function MemberPicker({ picked, onChange, members = [], label = "Members"
         onChange([...picked, address]);
         setValue("");
       } else setRefused(`${shortAddress(address)} hasn't activated messaging yet.`);
-    } catch {
-      setRefused("Couldn't reach the network to check this address.");
+    } catch (err) {
+      setRefused(
+        isClientError(err, "node_inconsistent")
+          ? asSentence(err.message)
+          : "Couldn't reach the network to check this address.",
+      );
     } finally {
       setAdding(false);
     }

@@ -17,6 +17,7 @@ export type ClientErrorCode =
   | "upload_failed"
   | "canceled"
   | "attachment_unavailable" // fetch, size, digest or decryption of a remote attachment failed
+  | "node_inconsistent" // the node's answer contradicts what its own signed logs say
   | "closed";
 
 /** A client-level failure with a stable code and a sentence a person can act on. */
