@@ -5,14 +5,13 @@ import { useClient } from "@/components/client/client-context";
 import { isClientError } from "@/components/client/errors";
 import { AlertIcon, DownloadIcon, FileIcon } from "@/components/ui/icons";
 import { Spinner } from "@/components/ui/spinner";
+import { createAttachmentCache } from "./attachment-cache";
 import { formatBytes } from "./format-bytes";
 
 // Raster formats only: an SVG is a document (it can carry script), never previewed.
 const PREVIEWABLE = /^image\/(png|jpe?g|gif|webp|avif)$/i;
 
-// Decrypted remote attachments, per URL, for this page's life: scrolling back does not
-// download and decrypt the same file again.
-const loaded = new Map<string, Promise<Attachment>>();
+const loaded = createAttachmentCache();
 
 /**
  * Points elements at a blob: URL of the bytes, made and revoked with the element's life
@@ -132,13 +131,7 @@ export function RemoteAttachmentView({
 
   // Starts (or joins) the download; only its outcome sets state.
   const fetchIt = (save: boolean) => {
-    let job = loaded.get(remote.url);
-    if (!job) {
-      job = client.loadAttachment(remote);
-      loaded.set(remote.url, job);
-      job.catch(() => loaded.delete(remote.url));
-    }
-    job.then(
+    loaded.load(remote, (r) => client.loadAttachment(r)).then(
       (a) => {
         setState({ kind: "ready", a });
         if (save) saveFile(a, remote.filename || "file");
