@@ -12,8 +12,6 @@ export function isSignerError(err: unknown, code?: string): err is Error & { cod
   return !!e && e.name === "SignerError" && (code === undefined || e.code === code);
 }
 
-/** A client error's message as a sentence for display: capital first letter, final stop. */
-export function asSentence(message: string): string {
-  const s = message.trim();
-  return s.charAt(0).toUpperCase() + s.slice(1) + (/[.!?]$/.test(s) ? "" : ".");
-}
+/** What a person is told when the node's answer about an address contradicts its signed log. */
+export const NODE_INCONSISTENT_TEXT =
+  "The network node gave a false answer about who owns this address: it named an account this address never joined. Nothing was sent. The node may be faulty or compromised, so don't message this address through it.";

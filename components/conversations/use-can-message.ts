@@ -2,7 +2,7 @@
 import { useEffect, useState } from "react";
 import type { Client } from "@/lib/client";
 import { addressProblem, isAddress } from "@/components/format/address";
-import { asSentence, isClientError } from "@/components/client/errors";
+import { isClientError, NODE_INCONSISTENT_TEXT } from "@/components/client/errors";
 
 export type Reachability =
   | { kind: "empty" }
@@ -36,7 +36,7 @@ export function useCanMessage(client: Client, input: string): Reachability {
             value,
             // The node's answer contradicts the address's signed log: say so, never "reachable".
             result: isClientError(err, "node_inconsistent")
-              ? { kind: "inconsistent", reason: asSentence(err.message) }
+              ? { kind: "inconsistent", reason: NODE_INCONSISTENT_TEXT }
               : { kind: "error", reason: "Couldn't reach the network to check this address." },
           }),
       );

@@ -4,7 +4,7 @@ import { isAddress, shortAddress } from "@/components/format/address";
 import { ReachabilityStatus } from "@/components/conversations/reachability-status";
 import { useCanMessage } from "@/components/conversations/use-can-message";
 import { useClient } from "@/components/client/client-context";
-import { asSentence, isClientError } from "@/components/client/errors";
+import { isClientError, NODE_INCONSISTENT_TEXT } from "@/components/client/errors";
 import { Avatar } from "@/components/ui/avatar";
 import { buttonStyles, focusRing } from "@/components/ui/button-styles";
 import { CloseIcon } from "@/components/ui/icons";
@@ -53,7 +53,7 @@ export function MemberPicker({ picked, onChange, members = [], label = "Members"
     } catch (err) {
       setRefused(
         isClientError(err, "node_inconsistent")
-          ? asSentence(err.message)
+          ? NODE_INCONSISTENT_TEXT
           : "Couldn't reach the network to check this address.",
       );
     } finally {
@@ -127,7 +127,12 @@ export function MemberPicker({ picked, onChange, members = [], label = "Members"
         </button>
       </div>
       {note ? (
-        <p id={statusId} role="status" className="mt-2 text-sm text-amber-700 dark:text-amber-400">
+        <p
+          id={statusId}
+          role="status"
+          data-testid="member-picker-note"
+          className="mt-2 text-sm text-amber-700 dark:text-amber-400"
+        >
           {note}
         </p>
       ) : (
