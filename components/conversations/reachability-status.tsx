@@ -51,6 +51,7 @@ export function ReachabilityStatus({
       );
       tone = "text-amber-700 dark:text-amber-400";
       break;
+    case "inconsistent":
     case "error":
       content = (
         <>
@@ -66,7 +67,7 @@ export function ReachabilityStatus({
       data-testid="can-message-status"
       data-state={r.kind}
       aria-live="polite"
-      className={`mt-2 flex min-h-5 items-start gap-1.5 text-sm [&>svg]:mt-0.5 [&>svg]:shrink-0 [&>span]:mt-0.5 ${tone}`}
+      className={`mt-2 flex min-h-5 items-start gap-1.5 text-sm [overflow-wrap:anywhere] [&>svg]:mt-0.5 [&>svg]:shrink-0 [&>span]:mt-0.5 ${tone}`}
     >
       {content}
     </p>

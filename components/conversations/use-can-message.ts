@@ -2,6 +2,7 @@
 import { useEffect, useState } from "react";
 import type { Client } from "@/lib/client";
 import { addressProblem, isAddress } from "@/components/format/address";
+import { isClientError, NODE_INCONSISTENT_TEXT } from "@/components/client/errors";
 
 export type Reachability =
   | { kind: "empty" }
@@ -10,6 +11,7 @@ export type Reachability =
   | { kind: "checking" }
   | { kind: "reachable" }
   | { kind: "unreachable" }
+  | { kind: "inconsistent"; reason: string }
   | { kind: "error"; reason: string };
 
 /** Validates as you type, then asks the node (debounced) whether the address can be messaged. */
@@ -28,11 +30,14 @@ export function useCanMessage(client: Client, input: string): Reachability {
             value,
             result: { kind: map.get(value.toLowerCase()) ? "reachable" : "unreachable" },
           }),
-        () =>
+        (err: unknown) =>
           live &&
           setChecked({
             value,
-            result: { kind: "error", reason: "Couldn't reach the network to check this address." },
+            // The node's answer contradicts the address's signed log: say so, never "reachable".
+            result: isClientError(err, "node_inconsistent")
+              ? { kind: "inconsistent", reason: NODE_INCONSISTENT_TEXT }
+              : { kind: "error", reason: "Couldn't reach the network to check this address." },
           }),
       );
     }, 250);

@@ -4,6 +4,7 @@ import { isAddress, shortAddress } from "@/components/format/address";
 import { ReachabilityStatus } from "@/components/conversations/reachability-status";
 import { useCanMessage } from "@/components/conversations/use-can-message";
 import { useClient } from "@/components/client/client-context";
+import { isClientError, NODE_INCONSISTENT_TEXT } from "@/components/client/errors";
 import { Avatar } from "@/components/ui/avatar";
 import { buttonStyles, focusRing } from "@/components/ui/button-styles";
 import { CloseIcon } from "@/components/ui/icons";
@@ -49,8 +50,12 @@ export function MemberPicker({ picked, onChange, members = [], label = "Members"
         onChange([...picked, address]);
         setValue("");
       } else setRefused(`${shortAddress(address)} hasn't activated messaging yet.`);
-    } catch {
-      setRefused("Couldn't reach the network to check this address.");
+    } catch (err) {
+      setRefused(
+        isClientError(err, "node_inconsistent")
+          ? NODE_INCONSISTENT_TEXT
+          : "Couldn't reach the network to check this address.",
+      );
     } finally {
       setAdding(false);
     }
@@ -122,7 +127,12 @@ export function MemberPicker({ picked, onChange, members = [], label = "Members"
         </button>
       </div>
       {note ? (
-        <p id={statusId} role="status" className="mt-2 text-sm text-amber-700 dark:text-amber-400">
+        <p
+          id={statusId}
+          role="status"
+          data-testid="member-picker-note"
+          className="mt-2 text-sm text-amber-700 dark:text-amber-400"
+        >
           {note}
         </p>
       ) : (

@@ -4,6 +4,8 @@ const LAST_ADDRESS = "messenger:lastAddress";
 const NODE_URL = "messenger:nodeUrl";
 const DRAFT = "messenger:draft:";
 export const EPHEMERAL_CONNECTED = "messenger:ephemeralConnected";
+/** The ephemeral wallet's private key (0x + 64 hex): the only key of that account. */
+export const EPHEMERAL_KEY = "messenger:ephemeralKey";
 
 function read(store: "local" | "session", key: string): string | null {
   try {
@@ -49,6 +51,18 @@ export const drafts = {
   get: (conversationId: string) => read("session", DRAFT + conversationId) ?? "",
   set: (conversationId: string, text: string) =>
     write("session", DRAFT + conversationId, text === "" ? null : text),
+};
+
+/**
+ * The ephemeral wallet's key. Disconnect keeps it (connecting again is the same account);
+ * deleting local data removes it, after offering to export it.
+ */
+export const ephemeralKey = {
+  get: (): string | null => {
+    const key = read("local", EPHEMERAL_KEY);
+    return key && /^0x[0-9a-fA-F]{64}$/.test(key) ? key : null;
+  },
+  clear: () => write("local", EPHEMERAL_KEY, null),
 };
 
 /** Disconnect: forget the account and the wallet connection (wagmi keeps its own keys). */

@@ -2,23 +2,37 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useClient } from "@/components/client/client-context";
-import { forgetSession } from "@/components/session/storage";
+import { ephemeralKey, forgetSession } from "@/components/session/storage";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { Dialog } from "@/components/ui/dialog";
 import { Spinner } from "@/components/ui/spinner";
+import { EphemeralKeyExport } from "./ephemeral-key-export";
 
-/** Confirm, then delete this browser's keys and messages, forget the session and go to `/`. */
+/**
+ * Confirm, then delete this browser's keys and messages, forget the session and go to `/`.
+ * An ephemeral wallet's key goes too, so it is offered for export first and the delete
+ * waits for the person to say they saved it or accept losing the account.
+ */
 export function DeleteDataDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { client } = useClient();
   const router = useRouter();
   const [deleting, setDeleting] = useState(false);
   const [error, setError] = useState<string>();
+  const [accepted, setAccepted] = useState(false);
+  const walletKey = open ? ephemeralKey.get() : null;
+
+  function close() {
+    if (deleting) return;
+    setAccepted(false);
+    onClose();
+  }
 
   async function deleteEverything() {
     setDeleting(true);
     try {
       await client.deleteLocalData();
       forgetSession();
+      ephemeralKey.clear();
       router.replace("/");
     } catch (err) {
       setError(`Couldn't delete local data: ${err instanceof Error ? err.message : String(err)}`);
@@ -29,10 +43,25 @@ export function DeleteDataDialog({ open, onClose }: { open: boolean; onClose: ()
   return (
     <Dialog
       open={open}
-      onClose={() => !deleting && onClose()}
+      onClose={close}
       title="Delete local data?"
       description="This removes your messages, keys and this installation from this browser. It can't be undone."
     >
+      {walletKey && (
+        <>
+          <EphemeralKeyExport privateKey={walletKey} />
+          <label className="mb-4 flex items-start gap-2 text-sm">
+            <input
+              type="checkbox"
+              data-testid="accept-key-loss"
+              className="mt-0.5 h-4 w-4 shrink-0 accent-red-600"
+              checked={accepted}
+              onChange={(e) => setAccepted(e.target.checked)}
+            />
+            I saved the key, or I accept that this account is gone for good.
+          </label>
+        </>
+      )}
       {error && (
         <p role="alert" className="mb-3 text-sm text-red-700 dark:text-red-400">
           {error}
@@ -44,7 +73,7 @@ export function DeleteDataDialog({ open, onClose }: { open: boolean; onClose: ()
           autoFocus
           className={buttonStyles.ghost}
           disabled={deleting}
-          onClick={onClose}
+          onClick={close}
         >
           Cancel
         </button>
@@ -52,7 +81,7 @@ export function DeleteDataDialog({ open, onClose }: { open: boolean; onClose: ()
           type="button"
           data-testid="confirm-delete"
           className={buttonStyles.danger}
-          disabled={deleting}
+          disabled={deleting || (walletKey !== null && !accepted)}
           onClick={() => void deleteEverything()}
         >
           {deleting && <Spinner />}

@@ -5,14 +5,14 @@ import { useClient } from "@/components/client/client-context";
 import { isClientError } from "@/components/client/errors";
 import { AlertIcon, DownloadIcon, FileIcon } from "@/components/ui/icons";
 import { Spinner } from "@/components/ui/spinner";
+import { createAttachmentCache } from "./attachment-cache";
 import { formatBytes } from "./format-bytes";
+import { useRemoteImagesAutoLoad } from "./remote-images";
 
 // Raster formats only: an SVG is a document (it can carry script), never previewed.
 const PREVIEWABLE = /^image\/(png|jpe?g|gif|webp|avif)$/i;
 
-// Decrypted remote attachments, per URL, for this page's life: scrolling back does not
-// download and decrypt the same file again.
-const loaded = new Map<string, Promise<Attachment>>();
+const loaded = createAttachmentCache();
 
 /**
  * Points elements at a blob: URL of the bytes, made and revoked with the element's life
@@ -123,32 +123,32 @@ export function RemoteAttachmentView({
 }) {
   const { client } = useClient();
   const looksLikeImage = /\.(png|jpe?g|gif|webp|avif)$/i.test(remote.filename ?? "");
+  // Fetching reveals the reader to the host the sender chose: only for accepted
+  // conversations (and one's own messages); otherwise on an explicit tap.
+  const allowed = useRemoteImagesAutoLoad();
+  const autoLoad = looksLikeImage && (mine || allowed);
   const [state, setState] = useState<
     | { kind: "idle" }
     | { kind: "loading" }
     | { kind: "ready"; a: Attachment }
     | { kind: "error"; message: string }
-  >(looksLikeImage ? { kind: "loading" } : { kind: "idle" });
+  >(autoLoad ? { kind: "loading" } : { kind: "idle" });
 
   // Starts (or joins) the download; only its outcome sets state.
   const fetchIt = (save: boolean) => {
-    let job = loaded.get(remote.url);
-    if (!job) {
-      job = client.loadAttachment(remote);
-      loaded.set(remote.url, job);
-      job.catch(() => loaded.delete(remote.url));
-    }
-    job.then(
-      (a) => {
-        setState({ kind: "ready", a });
-        if (save) saveFile(a, remote.filename || "file");
-      },
-      (err: unknown) =>
-        setState({
-          kind: "error",
-          message: isClientError(err) ? err.message : "the file could not be downloaded",
-        }),
-    );
+    loaded
+      .load(remote, (r) => client.loadAttachment(r))
+      .then(
+        (a) => {
+          setState({ kind: "ready", a });
+          if (save) saveFile(a, remote.filename || "file");
+        },
+        (err: unknown) =>
+          setState({
+            kind: "error",
+            message: isClientError(err) ? err.message : "the file could not be downloaded",
+          }),
+      );
   };
   const load = () => {
     setState({ kind: "loading" });
@@ -156,9 +156,9 @@ export function RemoteAttachmentView({
   };
 
   useEffect(() => {
-    if (looksLikeImage) fetchIt(false);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per attachment
-  }, [remote.url]);
+    if (autoLoad) fetchIt(false);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per attachment, or on accept
+  }, [remote.contentDigest, autoLoad]);
 
   if (state.kind === "ready") return <AttachmentView attachment={state.a} mine={mine} />;
   if (state.kind === "error")
@@ -171,6 +171,31 @@ export function RemoteAttachmentView({
             Retry
           </button>
         </span>
+      </div>
+    );
+  if (looksLikeImage && state.kind === "idle" && !autoLoad)
+    return (
+      <div
+        data-testid="remote-image-held"
+        className="flex w-56 max-w-full flex-col items-start gap-2 rounded-xl bg-black/5 p-3 text-sm dark:bg-white/5"
+      >
+        <span className="min-w-0 break-words">
+          <span className="font-medium">{remote.filename}</span>
+          {remote.contentLength !== undefined && (
+            <span className="opacity-75"> · {formatBytes(remote.contentLength)}</span>
+          )}
+        </span>
+        <span className="text-xs opacity-75">
+          Not loaded: loading it shows the sender&apos;s file host your IP address.
+        </span>
+        <button
+          type="button"
+          data-testid="load-remote-image"
+          className="rounded-full bg-white px-3 py-1.5 text-sm font-medium text-zinc-900 shadow-sm hover:bg-zinc-50 dark:bg-zinc-800 dark:text-zinc-100"
+          onClick={load}
+        >
+          Load image
+        </button>
       </div>
     );
   if (looksLikeImage)

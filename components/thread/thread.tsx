@@ -11,6 +11,7 @@ import { useInboxLabels } from "@/components/group/inbox-labels";
 import { useGroupDetails } from "@/components/group/use-group-details";
 import { Composer } from "./composer";
 import { MessageList } from "./message-list";
+import { RemoteImagesAutoLoad } from "./remote-images";
 import { isGroupUpdate } from "./group-update-line";
 import { snippetOf } from "./message-content";
 import { OfflineNotice } from "./offline-notice";
@@ -169,16 +170,18 @@ export function Thread({ conversationId }: { conversationId: string }) {
               : "No messages yet. Say hello — only the two of you can read this conversation."}
           </div>
         ) : (
-          <MessageList
-            model={model}
-            seenId={summary?.kind === "dm" ? lastSeenId(model, client.inboxId) : undefined}
-            myInboxId={client.inboxId}
-            hasMore={hasMore}
-            onLoadOlder={loadOlder}
-            onRetry={retry}
-            isGroup={isGroup}
-            name={name}
-          />
+          <RemoteImagesAutoLoad value={accepted}>
+            <MessageList
+              model={model}
+              seenId={summary?.kind === "dm" ? lastSeenId(model, client.inboxId) : undefined}
+              myInboxId={client.inboxId}
+              hasMore={hasMore}
+              onLoadOlder={loadOlder}
+              onRetry={retry}
+              isGroup={isGroup}
+              name={name}
+            />
+          </RemoteImagesAutoLoad>
         )}
         <OfflineNotice />
         {revoked ? (

@@ -1,7 +1,6 @@
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import type { Hex, TypedDataDefinition } from "viem";
-
-const KEY = "messenger:ephemeralKey";
+import { EPHEMERAL_KEY as KEY } from "@/components/session/storage";
 
 /** The local test key: made once per browser and kept in localStorage. */
 export function ephemeralAccount(): PrivateKeyAccount {

@@ -14,6 +14,7 @@ import type { ClientContext } from "./context";
 import { Conversations } from "./conversations/conversations";
 import { ClientError, normalizeAddress } from "./errors";
 import { IdentityResolver } from "./identity-resolver";
+import { verifiedInboxIds } from "./inbox-lookup";
 import { loadAttachment } from "./messages/attachments";
 import { DeviceSync } from "./devices/device-sync";
 import {
@@ -233,7 +234,7 @@ export class Client {
   /** Whether each address has activated messaging (lowercased address → boolean). */
   async canMessage(addresses: string[]): Promise<Map<string, boolean>> {
     const normalized = addresses.map((a) => normalizeAddress(a));
-    const found = await this.ctx.api.getInboxIds(normalized);
+    const found = await verifiedInboxIds(this.ctx.api, this.ctx.resolver, normalized);
     return new Map(normalized.map((a) => [a, found.has(a)]));
   }
 

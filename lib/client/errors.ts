@@ -18,6 +18,7 @@ export type ClientErrorCode =
   | "upload_failed"
   | "canceled"
   | "attachment_unavailable" // fetch, size, digest or decryption of a remote attachment failed
+  | "node_inconsistent" // the node's answer contradicts what its own signed logs say
   | "closed"
   /** Sign to unlock is on: this browser's messages open only with the wallet's signature. */
   | "store_locked"

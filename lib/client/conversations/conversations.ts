@@ -36,6 +36,7 @@ import { runGroupChange } from "../groups/commit";
 import { publishOwnCommit } from "../groups/publish-commit";
 import { resolveInboxes } from "../groups/plans";
 import { ClientError, normalizeAddress } from "../errors";
+import { verifiedInboxIds } from "../inbox-lookup";
 import { saveGroup, withGroupLock } from "../groups/state";
 import { applyGroupEnvelope, applyWelcome } from "../messages/receive";
 import type { ReceiveLog } from "../types";
@@ -82,9 +83,14 @@ export class Conversations {
   /** The DM with this address that this client already has, if any (local only). */
   async findDmByAddress(address: string): Promise<Conversation | undefined> {
     const peerAddress = normalizeAddress(address);
-    // Addresses are sealed: open the list (already newest first) and look.
+    // Addresses are sealed: open the list (already newest first) and look. A peer inbox whose
+    // verified log (when known here) has dropped the address is not its DM.
+    const stillHeld = (inboxId?: string) => {
+      const state = inboxId ? this.ctx.resolver.cached(inboxId) : undefined;
+      return !state || state.addresses.has(peerAddress);
+    };
     const rows = (await listConversations(this.ctx.db)).filter(
-      (r) => r.kind === "dm" && r.peerAddress === peerAddress,
+      (r) => r.kind === "dm" && r.peerAddress === peerAddress && stillHeld(r.peerInboxId),
     );
     return rows[0] && this.wrap(rows[0], await effectiveConsent(this.ctx, rows[0]));
   }
@@ -201,7 +207,9 @@ export class Conversations {
     // An existing DM opens from the local database, with no network (works offline).
     const local = await this.findDmByAddress(peerAddress);
     if (local) return local;
-    const peerInbox = (await this.ctx.api.getInboxIds([peerAddress])).get(peerAddress);
+    const peerInbox = (await verifiedInboxIds(this.ctx.api, this.ctx.resolver, [peerAddress])).get(
+      peerAddress,
+    );
     if (!peerInbox)
       throw new ClientError("no_inbox", `${peerAddress} has not activated messaging yet`);
     const self = this.ctx.installation.inboxId;

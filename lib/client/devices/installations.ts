@@ -9,6 +9,7 @@ import type { ClientContext } from "../context";
 import { ClientError, normalizeAddress } from "../errors";
 import { syncGroupInstallations } from "../groups/installations";
 import { IdentityResolver } from "../identity-resolver";
+import { verifiedInboxIds } from "../inbox-lookup";
 import type { ReceiveLog } from "../types";
 
 export interface InstallationInfo {
@@ -95,9 +96,10 @@ export async function installationsForAddress(
 ): Promise<{ inboxId: string; installations: InstallationInfo[]; limit: number } | undefined> {
   const api = new NodeClient(opts.apiUrl, {}, opts.fetch);
   const a = normalizeAddress(address);
-  const inboxId = (await api.getInboxIds([a])).get(a);
+  const resolver = new IdentityResolver(api);
+  const inboxId = (await verifiedInboxIds(api, resolver, [a])).get(a);
   if (!inboxId) return undefined;
-  const state = await new IdentityResolver(api).refresh(inboxId);
+  const state = resolver.cached(inboxId);
   return {
     inboxId,
     installations: state ? listOf(state.installations) : [],

@@ -17,6 +17,7 @@ import {
 } from "../../storage";
 import { ClientError, normalizeAddress } from "../errors";
 import { IdentityResolver } from "../identity-resolver";
+import { verifiedInboxIds } from "../inbox-lookup";
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 
@@ -41,10 +42,11 @@ export async function loadOrRegisterInstallation(
   }
   if (stored?.registered) return stored;
 
-  const existingInbox = (await api.getInboxIds([address])).get(address);
+  const resolver = new IdentityResolver(api);
+  const existingInbox = (await verifiedInboxIds(api, resolver, [address])).get(address);
   if (existingInbox) {
     // Full: say so before asking the wallet for a signature the node would refuse.
-    const state = await new IdentityResolver(api).refresh(existingInbox);
+    const state = resolver.cached(existingInbox);
     if (state && state.installations.size >= MAX_INSTALLATIONS_PER_INBOX)
       throw new ClientError(
         "installation_limit",

@@ -14,6 +14,7 @@ import {
 } from "../../mls";
 import type { ClientContext } from "../context";
 import { ClientError } from "../errors";
+import { verifiedInboxIds } from "../inbox-lookup";
 import type { PlannedChange } from "./planned-change";
 
 const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
@@ -51,7 +52,7 @@ export function nextContext(group: GroupHandle): GroupContextState {
 /** Addresses (0x…) and inbox IDs → inbox IDs, in order, without duplicates. */
 export async function resolveInboxes(ctx: ClientContext, ids: string[]): Promise<string[]> {
   const addresses = ids.filter((x) => ADDRESS_RE.test(x)).map((x) => x.toLowerCase());
-  const found = addresses.length ? await ctx.api.getInboxIds(addresses) : new Map<string, string>();
+  const found = await verifiedInboxIds(ctx.api, ctx.resolver, addresses);
   const out: string[] = [];
   for (const raw of ids) {
     let inbox: string | undefined;
