@@ -24,7 +24,7 @@ import { Conversation } from "../conversations/conversation";
 import { abilitiesOf, type Ability, type GroupAbility } from "./abilities";
 import { ClientError } from "../errors";
 import { runGroupChange } from "./commit";
-import { contextOf, planAdd, planContext, planRemove, planTidy, resolveInboxes } from "./plans";
+import { contextOf, planAdd, planContext, planRemove, resolveInboxes } from "./plans";
 import { requireGroup } from "./state";
 import type { ReceiveLog } from "../types";
 
@@ -164,7 +164,6 @@ export class Group extends Conversation {
   async removeMembers(addressesOrInboxIds: string[]): Promise<void> {
     const inboxes = await resolveInboxes(this.ctx, addressesOrInboxIds);
     await this.change("remove_members", planRemove(this.ctx, inboxes));
-    await this.change("update_metadata", planTidy());
   }
 
   /**

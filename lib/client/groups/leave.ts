@@ -11,7 +11,7 @@ import {
 import { toHex } from "../../crypto";
 import type { ClientContext } from "../context";
 import { runGroupChange } from "./commit";
-import { planRemove, planTidy } from "./plans";
+import { planRemove } from "./plans";
 import type { ReceiveLog } from "../types";
 
 /** May this installation's inbox remove `inboxId` under the group's current policy? */
@@ -36,7 +36,6 @@ export function honourLeaveRequest(
   setTimeout(() => {
     void (async () => {
       await runGroupChange(ctx, groupId, "remove_members", planRemove(ctx, [inboxId]), log);
-      await runGroupChange(ctx, groupId, "update_metadata", planTidy(), log);
       log?.("leave_request_honoured", { groupId, inboxId });
     })().catch((err: unknown) =>
       log?.("leave_request_failed", { groupId, inboxId, error: (err as Error).message }),
