@@ -1,7 +1,7 @@
 // Group changes through a real node with real clients: add 1 / remove 1 / send in groups
 // of 10, 100 and 250 inboxes. The group holds N-1 inboxes; each round adds a spare
-// inbox (→ N) and removes it again. A removal is the Remove commit plus the extension
-// update (two commits, see lib/client/groups/plans.ts). `npx tsx bench/groups.ts`
+// inbox (→ N) and removes it again. A removal is one commit: Remove + the extension update
+// (see lib/client/groups/plans.ts). `npx tsx bench/groups.ts`
 import { startNode } from "../server/test/harness";
 import type { Client } from "../lib/client";
 import { createClient, newWallet } from "../test/support/accounts";
@@ -53,7 +53,7 @@ export async function benchGroups(sizes = [10, 100, 250], rounds = 5, sends = 20
       results.push(
         summary(`group of ${size}: create with ${size - 1} inboxes (once)`, [create]),
         summary(`group of ${size}: add 1 inbox (commit won + welcome sent)`, add),
-        summary(`group of ${size}: remove 1 inbox (Remove + extension commit)`, remove),
+        summary(`group of ${size}: remove 1 inbox (one commit: Remove + extensions)`, remove),
         summary(`group of ${size}: send (encrypt + publish)`, send),
       );
       for (const c of all) await c.close();

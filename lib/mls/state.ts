@@ -55,11 +55,21 @@ export function leavesOf(
   return out;
 }
 
+// ts-mls never mutates a tree's nodes (it copies trees and replaces nodes), so a leaf
+// object's member is read once: every commit reads all leaves of the trees before and after
+// it several times, and each read checks the credential's canonical protobuf form.
+const members = new WeakMap<LeafNode, Member>();
+
 export function memberOf(leaf: LeafNode): Member {
-  return {
-    inboxId: inboxIdFromCredential(leaf.credential),
-    installationKey: leaf.signaturePublicKey,
-  };
+  let m = members.get(leaf);
+  if (m === undefined) {
+    m = {
+      inboxId: inboxIdFromCredential(leaf.credential),
+      installationKey: leaf.signaturePublicKey,
+    };
+    members.set(leaf, m);
+  }
+  return { ...m };
 }
 
 export function groupMembers(group: GroupHandle): Member[] {

@@ -5,6 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
 import { Client, ClientError, type Group } from "../../lib/client";
 import { newWallet, take, type TestWallet } from "../support/accounts";
+import type { ClientContext } from "../../lib/client/context";
+import { requireGroup } from "../../lib/client/groups/state";
+import { fromHex } from "../../lib/crypto";
+import { readGroupContext, readMessageHeader } from "../../lib/mls";
+
+const clientContext = (x: Client) => (x as unknown as { ctx: ClientContext }).ctx;
+const nodeApi = (x: Client) => clientContext(x).api;
 
 type Logged = { event: string; detail: Record<string, unknown> };
 
@@ -161,6 +168,38 @@ describe("group chats between wallets", () => {
     );
     const rejected = logs[2]!.filter((l) => l.event === "envelope_rejected");
     expect(rejected.length).toBeGreaterThanOrEqual(2); // the later messages did not decrypt
+  }, 60_000);
+
+  it("removalIsOneCommitOnTheNode: Remove and the membership update travel together, every member processes it", async () => {
+    const g = await a.conversations.newGroup([b.inboxId, c.inboxId, d.inboxId], {
+      name: "one commit",
+    });
+    const views = [await groupOf(b, g.id), await groupOf(c, g.id), await groupOf(d, g.id)];
+    const commitsOnNode = async () => {
+      const page = await nodeApi(a).queryGroupMessages(fromHex(g.id), { limit: 100 });
+      return page.filter((m) => readMessageHeader(m.data).contentType === "commit").length;
+    };
+    const before = await commitsOnNode();
+    await g.removeMembers([c.inboxId]);
+    expect(await commitsOnNode()).toBe(before + 1);
+    await g.send("after the removal");
+    for (const x of [b, c, d]) await x.conversations.sync();
+    const [gb, gc, gd] = views as [Group, Group, Group];
+    expect(await gc.isActive()).toBe(false);
+    for (const [client, view] of [
+      [b, gb],
+      [d, gd],
+    ] as const) {
+      expect(await texts(view)).toEqual(["after the removal"]);
+      expect((await view.members()).map((m) => m.inboxId).sort()).toEqual(
+        [a.inboxId, b.inboxId, d.inboxId].sort(),
+      );
+      // The membership extension dropped c in the same commit.
+      const state = await requireGroup(clientContext(client), g.id);
+      expect(readGroupContext(state.state.groupContext.extensions).membership.has(c.inboxId)).toBe(
+        false,
+      );
+    }
   }, 60_000);
 
   it("a member who leaves is removed by an admin's client; the others see it, the leaver stops reading", async () => {

@@ -162,7 +162,6 @@ export class Group extends Conversation {
   async removeMembers(addressesOrInboxIds: string[]): Promise<void> {
     const inboxes = await resolveInboxes(this.ctx, addressesOrInboxIds);
     await this.change({ op: "remove", inboxes });
-    await this.change({ op: "tidy" });
   }
 
   /**

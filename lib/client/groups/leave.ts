@@ -35,7 +35,6 @@ export function honourLeaveRequest(
   setTimeout(() => {
     void (async () => {
       await runGroupChange(ctx, groupId, { op: "remove", inboxes: [inboxId] }, log);
-      await runGroupChange(ctx, groupId, { op: "tidy" }, log);
       log?.("leave_request_honoured", { groupId, inboxId });
     })().catch((err: unknown) =>
       log?.("leave_request_failed", { groupId, inboxId, error: (err as Error).message }),

@@ -3,6 +3,7 @@
 import { equalBytes, fromHex, toHex } from "../../crypto";
 import {
   groupMembers,
+  hasMutableExtensions,
   lifetimeProblem,
   MAX_GROUP_SIZE,
   parseKeyPackage,
@@ -38,11 +39,15 @@ export function cloneContext(c: GroupContextState): GroupContextState {
 
 /**
  * The next extensions, starting from the current ones with the entries of inboxes that
- * no longer hold leaves dropped (a removal's second step; any later change does it too).
+ * hold no leaves after the commit dropped (`leaving`: inboxes whose every leaf it removes).
  */
-export function nextContext(group: GroupHandle): GroupContextState {
+export function nextContext(group: GroupHandle, leaving = new Set<string>()): GroupContextState {
   const c = cloneContext(contextOf(group));
-  const inTree = new Set(groupMembers(group).map((m) => m.inboxId));
+  const inTree = new Set(
+    groupMembers(group)
+      .map((m) => m.inboxId)
+      .filter((x) => !leaving.has(x)),
+  );
   for (const inbox of [...c.membership.keys()]) if (!inTree.has(inbox)) c.membership.delete(inbox);
   c.metadata.admins = c.metadata.admins.filter((x) => c.membership.has(x));
   c.metadata.superAdmins = c.metadata.superAdmins.filter((x) => c.membership.has(x));
@@ -143,10 +148,11 @@ export function planAdd(ctx: ClientContext, inboxes: string[], ownInstallations 
 }
 
 /**
- * Removal is two commits: the MLS Remove of every installation of the inboxes, then the
- * extension update (planTidy). ts-mls 1.6.4 encrypts an UpdatePath under the pre-commit
- * extensions but decrypts it under the post-commit ones, so a commit cannot carry both a
- * path (required by Remove) and a group_context_extensions proposal.
+ * Removal is one commit: the MLS Remove of every installation of the inboxes together with
+ * the extension update that drops their membership entries and roles. (ts-mls 1.6.4 could
+ * not process a commit carrying an UpdatePath and new extensions; patches/ts-mls+1.6.4.patch
+ * fixes it.) With nothing left to remove, stale entries are tidied (e.g. a removal made in
+ * two commits by an older client that stopped between them).
  */
 export function planRemove(ctx: ClientContext, inboxes: string[]) {
   return async (group: GroupHandle): Promise<PlannedChange | undefined> => {
@@ -155,10 +161,12 @@ export function planRemove(ctx: ClientContext, inboxes: string[]) {
         "invalid_argument",
         "you cannot remove yourself: leave the group instead",
       );
-    const remove = groupMembers(group)
-      .filter((m) => inboxes.includes(m.inboxId))
-      .map((m) => m.installationKey);
-    return remove.length ? { remove } : undefined;
+    const leaving = groupMembers(group).filter((m) => inboxes.includes(m.inboxId));
+    if (leaving.length === 0) return planTidy()(group);
+    const remove = leaving.map((m) => m.installationKey);
+    // A DM has no mutable extensions to update.
+    if (!hasMutableExtensions(group.state.groupContext.extensions)) return { remove };
+    return { remove, context: nextContext(group, new Set(leaving.map((m) => m.inboxId))) };
   };
 }
 
