@@ -9,6 +9,7 @@ import { IdentityApi } from "../lib/proto/identity/api/v1/identity_pb";
 import { NodeApi } from "../lib/proto/messenger/node/v1/node_pb";
 import { MlsApi } from "../lib/proto/mls/api/v1/mls_pb";
 import { createApiHandler } from "./api/adapter";
+import { clientAddress } from "./api/client-address";
 import { identityService } from "./api/identity-service";
 import { IdentityStates } from "./api/identity-states";
 import { LIMITS } from "./api/limits";
@@ -101,16 +102,6 @@ function setCors(req: http.IncomingMessage, res: http.ServerResponse): void {
   for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
 }
 
-/** The client's address; with trustProxy, the first `x-forwarded-for` hop. */
-export function peerAddress(req: http.IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const xff = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(",")[0]?.trim();
-    if (first) return first.slice(0, 64);
-  }
-  return req.socket.remoteAddress ?? "unknown";
-}
-
 /** A Connect-shaped refusal written before Connect sees the request. */
 function refuse(res: http.ServerResponse, status: number, code: string, message: string): void {
   res
@@ -151,7 +142,7 @@ export async function createMessageNode(
     requestGate: rateLimitGate(limiter),
     contextValues: (req) =>
       createContextValues()
-        .set(peerKey, peerAddress(req as http.IncomingMessage, config.trustProxy))
+        .set(peerKey, clientAddress(req as http.IncomingMessage, config.trustProxy))
         .set(requestIdKey, requestIds.get(req as http.IncomingMessage) ?? ""),
   });
   let draining = false;
@@ -160,7 +151,7 @@ export async function createMessageNode(
     store: attachments,
     maxBytes: config.attachments.maxBytes,
     limiter,
-    peer: (req) => peerAddress(req, config.trustProxy),
+    peer: (req) => clientAddress(req, config.trustProxy),
     trustProxy: config.trustProxy,
     publicUrl: config.publicUrl,
     draining: () => draining,

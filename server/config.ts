@@ -15,8 +15,11 @@ export interface NodeConfig {
   keepaliveSeconds: number;
   /** Per-client token buckets (api/rate-limit.ts). */
   rateLimit: RateLimitConfig;
-  /** Take the client address from the first `x-forwarded-for` hop (behind a proxy you run). */
-  trustProxy: boolean;
+  /**
+   * Trusted proxy hops in front of the node (0 = none): the client address is the
+   * `x-forwarded-for` entry this many places from the right (api/client-address.ts).
+   */
+  trustProxy: number;
   /** How long a shutdown waits for in-flight requests before cutting connections. */
   shutdownGraceMs: number;
   /**
@@ -83,11 +86,12 @@ function intFrom(
   return n;
 }
 
-function boolFrom(env: NodeJS.ProcessEnv, name: string): boolean {
+/** 0/false = no proxy, 1/true = one, N = that many proxies in a row (each appends a hop). */
+function hopsFrom(env: NodeJS.ProcessEnv, name: string): number {
   const raw = env[name];
-  if (raw === undefined || raw === "" || raw === "0" || raw === "false") return false;
-  if (raw === "1" || raw === "true") return true;
-  throw new ConfigError(`${name} must be 0, 1, true or false, got ${JSON.stringify(raw)}`);
+  if (raw === "true") return 1;
+  if (raw === "false") return 0;
+  return intFrom(env, name, 0, 0, 16);
 }
 
 function baseUrlFrom(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -171,7 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
       ipMultiplier: intFrom(env, "RATE_LIMIT_IP_MULTIPLIER", 4, 1, 1000),
       maxBuckets: intFrom(env, "RATE_LIMIT_MAX_BUCKETS", 100_000, 100, 1e8),
     },
-    trustProxy: boolFrom(env, "TRUST_PROXY"),
+    trustProxy: hopsFrom(env, "TRUST_PROXY"),
     shutdownGraceMs: intFrom(env, "SHUTDOWN_GRACE_MS", 5000, 0, 600_000),
     publicUrl: baseUrlFrom(env, "PUBLIC_URL"),
     attachments: attachmentsFrom(env, dataDir, databaseUrl),
