@@ -38,6 +38,7 @@ import type { NodeConfig } from "./config";
 import { errorFields, log } from "./log";
 import { openStore, type Store } from "./store";
 import { StreamEngine } from "./stream/engine";
+import { writeCostInterceptor } from "./api/write-cost";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -138,7 +139,7 @@ export async function createMessageNode(
   const connect = createApiHandler({
     routes,
     readMaxBytes: LIMITS.maxRequestBytes,
-    interceptors: [logInterceptor],
+    interceptors: [logInterceptor, writeCostInterceptor(limiter)],
     requestGate: rateLimitGate(limiter),
     contextValues: (req) =>
       createContextValues()

@@ -125,10 +125,13 @@ export class TokenBucketLimiter implements RateLimiter {
     const wait = Math.max(waitMs(a, one, cost), waitMs(b, all, cost));
     const seconds = Math.max(1, Math.ceil(wait / 1000));
     const what = cls === "w" ? "writes" : "reads";
-    const budget = cls === "w" ? this.config.writesPerMin : this.config.readsPerMin;
+    const budget =
+      cls === "w"
+        ? `${this.config.writesPerMin}/min, one token per started MiB`
+        : `${this.config.readsPerMin}/min`;
     this.logOnce(keyOne, call, what);
     throw new ConnectError(
-      `rate limit: too many ${what} from this client (budget ${budget}/min); retry in ${seconds} s`,
+      `rate limit: too many ${what} from this client (budget ${budget}); retry in ${seconds} s`,
       Code.ResourceExhausted,
       { "retry-after": String(seconds) },
     );

@@ -11,6 +11,7 @@ import { ConnectError } from "@connectrpc/connect";
 import { forwardedHop } from "../api/client-address";
 import { REQUEST_ID_HEADER, requestIdFrom } from "../api/log-interceptor";
 import { INBOX_HEADER, type RateLimiter } from "../api/rate-limit";
+import { BYTES_PER_WRITE_TOKEN } from "../api/write-cost";
 import { errorFields, log } from "../log";
 import { checkDigest } from "./digest";
 import { AttachmentError, tooLarge } from "./errors";
@@ -20,8 +21,8 @@ export const ATTACHMENTS_PATH = "/attachments";
 /** Rate-limit procedure names (UploadAttachment is a write in api/rate-limit.ts). */
 export const UPLOAD_PROCEDURE = "UploadAttachment";
 export const DOWNLOAD_PROCEDURE = "GetAttachment";
-/** Upload cost: one write token per started MiB. */
-export const BYTES_PER_TOKEN = 1024 * 1024;
+/** Upload cost: one write token per started MiB, the unit every write pays in. */
+export const BYTES_PER_TOKEN = BYTES_PER_WRITE_TOKEN;
 
 export function isAttachmentPath(url: string): boolean {
   const p = url.split("?", 1)[0]!;
