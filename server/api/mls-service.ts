@@ -26,6 +26,9 @@ import {
   welcomeMessageInsert,
 } from "./validate";
 
+/** A key package may start at most this far ahead, so a skewed clock cannot wedge later uploads. */
+const MAX_NOT_BEFORE_AHEAD_S = 86_400n;
+
 export function checkFilterCount(n: number): void {
   if (n === 0) throw invalidArgument("filters is empty: subscribe to at least one topic");
   if (n > LIMITS.maxFilters)
@@ -88,7 +91,20 @@ export function mlsService(
           `${field}: installation key ${toHex(kp.installationKey)} is not an installation of inbox ${kp.inboxId} (publish the identity update that grants it first)`,
         );
       }
-      await store.upsertKeyPackage(kp.installationKey, kp.inboxId, bytes);
+      // Monotonic uploads (rule in server/README.md): lifetime.not_before is signed by the
+      // installation, so it orders its key packages; a replayed older one is refused.
+      const notBefore = kp.notBefore ?? 0n;
+      if (notBefore > nowS + MAX_NOT_BEFORE_AHEAD_S) {
+        throw invalidArgument(
+          `${field}: lifetime.not_before ${notBefore} is more than a day in the future (now ${nowS}); check the device clock`,
+        );
+      }
+      const newer = await store.upsertKeyPackage(kp.installationKey, kp.inboxId, bytes, notBefore);
+      if (newer !== undefined) {
+        throw failedPrecondition(
+          `${field}: this key package (lifetime.not_before ${notBefore}) is older than the key package the node holds for installation ${toHex(kp.installationKey)} (not_before ${newer}); upload a fresh one`,
+        );
+      }
       return create(EmptySchema, {});
     },
 

@@ -242,17 +242,34 @@ export class Store {
 
   // ---- key packages ------------------------------------------------------
 
+  /**
+   * Stores an installation's key package unless the node holds a newer one: the
+   * upload wins when its not_before is at least the stored one's (an identical
+   * re-upload is a no-op). One statement, so racing uploads cannot go back in time.
+   * Returns undefined when stored, else the not_before of the newer one kept.
+   */
   async upsertKeyPackage(
     installationKey: Uint8Array,
     inboxId: string,
     keyPackage: Uint8Array,
-  ): Promise<void> {
-    await this.driver.query(
-      `INSERT INTO key_packages (installation_key, inbox_id, created_ns, key_package) VALUES ($1, $2, $3, $4)
+    notBefore: bigint,
+  ): Promise<bigint | undefined> {
+    const rows = await this.driver.query(
+      `INSERT INTO key_packages (installation_key, inbox_id, created_ns, key_package, not_before)
+       VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (installation_key) DO UPDATE
-       SET inbox_id = EXCLUDED.inbox_id, created_ns = EXCLUDED.created_ns, key_package = EXCLUDED.key_package`,
-      [installationKey, inboxId, nowNs(), keyPackage],
+       SET inbox_id = EXCLUDED.inbox_id, created_ns = EXCLUDED.created_ns,
+           key_package = EXCLUDED.key_package, not_before = EXCLUDED.not_before
+       WHERE key_packages.not_before <= EXCLUDED.not_before
+       RETURNING installation_key`,
+      [installationKey, inboxId, nowNs(), keyPackage, notBefore],
     );
+    if (rows.length > 0) return undefined;
+    const kept = await this.driver.query<{ not_before: unknown }>(
+      "SELECT not_before FROM key_packages WHERE installation_key = $1",
+      [installationKey],
+    );
+    return toBigInt(kept[0]?.not_before ?? 0, "not_before");
   }
 
   /** Hex installation key -> stored key package. */
