@@ -20,6 +20,7 @@ import {
   requestIdKey,
 } from "./api/log-interceptor";
 import { mlsService } from "./api/mls-service";
+import { StreamGuard } from "./api/stream-guard";
 import { nodeService } from "./api/node-service";
 import {
   INBOX_HEADER,
@@ -126,15 +127,21 @@ export async function createMessageNode(
     await store.close().catch(() => undefined);
     throw err;
   }
-  const engine = new StreamEngine(store, bus, config.keepaliveSeconds * 1000);
+  const engine = new StreamEngine(
+    store,
+    bus,
+    config.keepaliveSeconds * 1000,
+    config.streams.queryConcurrency,
+  );
   const states = new IdentityStates();
   const version = readVersion();
+  const limiter = opts.rateLimiter ?? new TokenBucketLimiter(config.rateLimit);
+  const guard = new StreamGuard(config.streams, limiter, config.rateLimit.ipMultiplier);
   const routes = (router: ConnectRouter) => {
     router.service(IdentityApi, identityService(store, states));
-    router.service(MlsApi, mlsService(store, states, engine));
-    router.service(NodeApi, nodeService(engine, version));
+    router.service(MlsApi, mlsService(store, states, engine, guard));
+    router.service(NodeApi, nodeService(engine, guard, version));
   };
-  const limiter = opts.rateLimiter ?? new TokenBucketLimiter(config.rateLimit);
   const requestIds = new WeakMap<http.IncomingMessage, string>();
   const connect = createApiHandler({
     routes,

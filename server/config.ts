@@ -15,6 +15,8 @@ export interface NodeConfig {
   keepaliveSeconds: number;
   /** Per-client token buckets (api/rate-limit.ts). */
   rateLimit: RateLimitConfig;
+  /** Subscribe limits (api/stream-guard.ts, stream/engine.ts). */
+  streams: StreamLimitsConfig;
   /**
    * Trusted proxy hops in front of the node (0 = none): the client address is the
    * `x-forwarded-for` entry this many places from the right (api/client-address.ts).
@@ -61,6 +63,15 @@ export interface RateLimitConfig {
   ipMultiplier: number;
   /** Hard cap on buckets held in memory. */
   maxBuckets: number;
+}
+
+export interface StreamLimitsConfig {
+  /** Filters (topics) one stream may carry. */
+  maxFilters: number;
+  /** Streams open at once per client (address + inbox); an address gets ipMultiplier times this. */
+  maxPerClient: number;
+  /** Stream queries (catch-up pages and live reads) in flight at once, all streams together. */
+  queryConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -174,6 +185,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
       writeBurst: intFrom(env, "RATE_LIMIT_WRITE_BURST", 3000, 1, 1e9),
       ipMultiplier: intFrom(env, "RATE_LIMIT_IP_MULTIPLIER", 4, 1, 1000),
       maxBuckets: intFrom(env, "RATE_LIMIT_MAX_BUCKETS", 100_000, 100, 1e8),
+    },
+    streams: {
+      maxFilters: intFrom(env, "STREAM_MAX_FILTERS", 5000, 1, 100_000),
+      maxPerClient: intFrom(env, "STREAM_MAX_PER_CLIENT", 8, 1, 10_000),
+      queryConcurrency: intFrom(env, "STREAM_QUERY_CONCURRENCY", 4, 1, 256),
     },
     trustProxy: hopsFrom(env, "TRUST_PROXY"),
     shutdownGraceMs: intFrom(env, "SHUTDOWN_GRACE_MS", 5000, 0, 600_000),

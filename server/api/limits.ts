@@ -10,8 +10,6 @@ export const LIMITS = {
   maxSendBatch: 100,
   /** Entries per GetInboxIds / GetIdentityUpdates / FetchKeyPackages request. */
   maxLookups: 1000,
-  /** Filters per Subscribe / SubscribeGroupMessages / SubscribeWelcomeMessages. */
-  maxFilters: 10_000,
   maxGroupIdBytes: 255,
   maxSenderHmacBytes: 64,
   /** X25519 keys are 32 bytes; X-Wing (ML-KEM-768 + X25519) keys 1216. */

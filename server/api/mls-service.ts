@@ -18,6 +18,7 @@ import { failedPrecondition, fromMlsError, invalidArgument, notFound } from "./e
 import type { IdentityStates } from "./identity-states";
 import { LIMITS } from "./limits";
 import { pageFrom, pagingInfoFor } from "./paging";
+import type { StreamGuard } from "./stream-guard";
 import {
   checkBatch,
   checkGroupId,
@@ -29,16 +30,11 @@ import {
 /** A key package may start at most this far ahead, so a skewed clock cannot wedge later uploads. */
 const MAX_NOT_BEFORE_AHEAD_S = 86_400n;
 
-export function checkFilterCount(n: number): void {
-  if (n === 0) throw invalidArgument("filters is empty: subscribe to at least one topic");
-  if (n > LIMITS.maxFilters)
-    throw invalidArgument(`filters has ${n} entries; at most ${LIMITS.maxFilters}`);
-}
-
 export function mlsService(
   store: Store,
   states: IdentityStates,
   engine: StreamEngine,
+  guard: StreamGuard,
 ): ServiceImpl<typeof MlsApi> {
   return {
     async sendGroupMessages(req) {
@@ -151,35 +147,43 @@ export function mlsService(
     },
 
     async *subscribeGroupMessages(req, ctx) {
-      checkFilterCount(req.filters.length);
-      const filters: TopicFilter[] = req.filters.map((f, i) => {
-        checkGroupId(f.groupId, `filters[${i}].group_id`);
-        return { kind: "g", key: f.groupId, topic: groupTopic(f.groupId), cursor: f.idCursor };
-      });
-      for await (const item of engine.stream(filters, ctx.signal, {
-        caughtUp: false,
-        keepalive: false,
-      })) {
-        if (item.kind === "group") yield groupMessage(item.row);
+      const release = await guard.admit(ctx, req.filters.length);
+      try {
+        const filters: TopicFilter[] = req.filters.map((f, i) => {
+          checkGroupId(f.groupId, `filters[${i}].group_id`);
+          return { kind: "g", key: f.groupId, topic: groupTopic(f.groupId), cursor: f.idCursor };
+        });
+        for await (const item of engine.stream(filters, ctx.signal, {
+          caughtUp: false,
+          keepalive: false,
+        })) {
+          if (item.kind === "group") yield groupMessage(item.row);
+        }
+      } finally {
+        release();
       }
     },
 
     async *subscribeWelcomeMessages(req, ctx) {
-      checkFilterCount(req.filters.length);
-      const filters: TopicFilter[] = req.filters.map((f, i) => {
-        checkInstallationKey(f.installationKey, `filters[${i}].installation_key`);
-        return {
-          kind: "w",
-          key: f.installationKey,
-          topic: welcomeTopic(f.installationKey),
-          cursor: f.idCursor,
-        };
-      });
-      for await (const item of engine.stream(filters, ctx.signal, {
-        caughtUp: false,
-        keepalive: false,
-      })) {
-        if (item.kind === "welcome") yield welcomeMessage(item.row);
+      const release = await guard.admit(ctx, req.filters.length);
+      try {
+        const filters: TopicFilter[] = req.filters.map((f, i) => {
+          checkInstallationKey(f.installationKey, `filters[${i}].installation_key`);
+          return {
+            kind: "w",
+            key: f.installationKey,
+            topic: welcomeTopic(f.installationKey),
+            cursor: f.idCursor,
+          };
+        });
+        for await (const item of engine.stream(filters, ctx.signal, {
+          caughtUp: false,
+          keepalive: false,
+        })) {
+          if (item.kind === "welcome") yield welcomeMessage(item.row);
+        }
+      } finally {
+        release();
       }
     },
   };

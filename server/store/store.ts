@@ -319,6 +319,30 @@ export class Store {
     return rows.map(groupRow);
   }
 
+  /**
+   * Which of these (key, cursor) pairs have a row after their cursor: 1-based
+   * positions, ascending. One query for the whole batch (an index probe per pair), so
+   * a stream's catch-up costs one statement per batch of filters, plus pages only for
+   * the topics that have something new. Keys and cursors travel as text lists: both
+   * drivers pass a plain string the same way.
+   */
+  async topicsWithNewer(
+    kind: "g" | "w",
+    pairs: { key: Uint8Array; cursor: bigint }[],
+  ): Promise<number[]> {
+    if (pairs.length === 0) return [];
+    const [table, column] =
+      kind === "g" ? ["group_messages", "group_id"] : ["welcome_messages", "installation_key"];
+    const rows = await this.driver.query<{ i: unknown }>(
+      `SELECT t.i AS i
+       FROM unnest(string_to_array($1, ','), string_to_array($2, ',')) WITH ORDINALITY AS t(k, c, i)
+       WHERE EXISTS (SELECT 1 FROM ${table} m WHERE m.${column} = decode(t.k, 'hex') AND m.id > t.c::bigint)
+       ORDER BY t.i`,
+      [pairs.map((p) => toHex(p.key)).join(","), pairs.map((p) => p.cursor.toString()).join(",")],
+    );
+    return rows.map((r) => Number(toBigInt(r.i, "i")));
+  }
+
   // ---- welcomes ----------------------------------------------------------
 
   async insertWelcomeMessages(inputs: WelcomeMessageInsert[]): Promise<WelcomeMessageRow[]> {

@@ -87,6 +87,34 @@ describe.each(storeKinds)("store on %s", (kind) => {
     expect(await desc(ids[0]!, 10)).toEqual([]);
   });
 
+  it("finds, in one query, which topics of a batch have rows after their cursor", async () => {
+    const busy = gid("newer-busy");
+    const quiet = gid("newer-quiet");
+    const rows = await t.store.insertGroupMessages([
+      msg(busy, "n1"),
+      msg(busy, "n2"),
+      msg(quiet, "q1"),
+    ]);
+    const pairs = [
+      { key: busy, cursor: rows[0]!.id }, // one row after it
+      { key: quiet, cursor: rows[2]!.id }, // nothing after it
+      { key: gid("newer-empty"), cursor: 0n }, // no rows at all
+      { key: quiet, cursor: 0n },
+    ];
+    expect(await t.store.topicsWithNewer("g", pairs)).toEqual([1, 4]);
+    expect(await t.store.topicsWithNewer("g", [])).toEqual([]);
+    const key = crypto.getRandomValues(new Uint8Array(32));
+    await t.store.insertWelcomeMessages([
+      {
+        installationKey: key,
+        data: enc.encode("w"),
+        hpkePublicKey: new Uint8Array(32),
+        wrapperAlgorithm: 1,
+      },
+    ]);
+    expect(await t.store.topicsWithNewer("w", [{ key, cursor: 0n }])).toEqual([1]);
+  });
+
   it("keeps welcomes per installation, in order, once", async () => {
     const key = crypto.getRandomValues(new Uint8Array(32));
     const w = (text: string) => ({
