@@ -9,6 +9,7 @@ import { IdentityApi } from "../lib/proto/identity/api/v1/identity_pb";
 import { NodeApi } from "../lib/proto/messenger/node/v1/node_pb";
 import { MlsApi } from "../lib/proto/mls/api/v1/mls_pb";
 import { createApiHandler } from "./api/adapter";
+import { clientAddress } from "./api/client-address";
 import { identityService } from "./api/identity-service";
 import { IdentityStates } from "./api/identity-states";
 import { LIMITS } from "./api/limits";
@@ -19,6 +20,7 @@ import {
   requestIdKey,
 } from "./api/log-interceptor";
 import { mlsService } from "./api/mls-service";
+import { StreamGuard } from "./api/stream-guard";
 import { nodeService } from "./api/node-service";
 import {
   INBOX_HEADER,
@@ -37,6 +39,7 @@ import type { NodeConfig } from "./config";
 import { errorFields, log } from "./log";
 import { openStore, type Store } from "./store";
 import { StreamEngine } from "./stream/engine";
+import { writeCostInterceptor } from "./api/write-cost";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -101,16 +104,6 @@ function setCors(req: http.IncomingMessage, res: http.ServerResponse): void {
   for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
 }
 
-/** The client's address; with trustProxy, the first `x-forwarded-for` hop. */
-export function peerAddress(req: http.IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const xff = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(",")[0]?.trim();
-    if (first) return first.slice(0, 64);
-  }
-  return req.socket.remoteAddress ?? "unknown";
-}
-
 /** A Connect-shaped refusal written before Connect sees the request. */
 function refuse(res: http.ServerResponse, status: number, code: string, message: string): void {
   res
@@ -134,24 +127,30 @@ export async function createMessageNode(
     await store.close().catch(() => undefined);
     throw err;
   }
-  const engine = new StreamEngine(store, bus, config.keepaliveSeconds * 1000);
+  const engine = new StreamEngine(
+    store,
+    bus,
+    config.keepaliveSeconds * 1000,
+    config.streams.queryConcurrency,
+  );
   const states = new IdentityStates();
   const version = readVersion();
+  const limiter = opts.rateLimiter ?? new TokenBucketLimiter(config.rateLimit);
+  const guard = new StreamGuard(config.streams, limiter, config.rateLimit.ipMultiplier);
   const routes = (router: ConnectRouter) => {
     router.service(IdentityApi, identityService(store, states));
-    router.service(MlsApi, mlsService(store, states, engine));
-    router.service(NodeApi, nodeService(engine, version));
+    router.service(MlsApi, mlsService(store, states, engine, guard));
+    router.service(NodeApi, nodeService(engine, guard, version));
   };
-  const limiter = opts.rateLimiter ?? new TokenBucketLimiter(config.rateLimit);
   const requestIds = new WeakMap<http.IncomingMessage, string>();
   const connect = createApiHandler({
     routes,
     readMaxBytes: LIMITS.maxRequestBytes,
-    interceptors: [logInterceptor],
+    interceptors: [logInterceptor, writeCostInterceptor(limiter)],
     requestGate: rateLimitGate(limiter),
     contextValues: (req) =>
       createContextValues()
-        .set(peerKey, peerAddress(req as http.IncomingMessage, config.trustProxy))
+        .set(peerKey, clientAddress(req as http.IncomingMessage, config.trustProxy))
         .set(requestIdKey, requestIds.get(req as http.IncomingMessage) ?? ""),
   });
   let draining = false;
@@ -160,7 +159,7 @@ export async function createMessageNode(
     store: attachments,
     maxBytes: config.attachments.maxBytes,
     limiter,
-    peer: (req) => peerAddress(req, config.trustProxy),
+    peer: (req) => clientAddress(req, config.trustProxy),
     trustProxy: config.trustProxy,
     publicUrl: config.publicUrl,
     draining: () => draining,

@@ -15,8 +15,13 @@ export interface NodeConfig {
   keepaliveSeconds: number;
   /** Per-client token buckets (api/rate-limit.ts). */
   rateLimit: RateLimitConfig;
-  /** Take the client address from the first `x-forwarded-for` hop (behind a proxy you run). */
-  trustProxy: boolean;
+  /** Subscribe limits (api/stream-guard.ts, stream/engine.ts). */
+  streams: StreamLimitsConfig;
+  /**
+   * Trusted proxy hops in front of the node (0 = none): the client address is the
+   * `x-forwarded-for` entry this many places from the right (api/client-address.ts).
+   */
+  trustProxy: number;
   /** How long a shutdown waits for in-flight requests before cutting connections. */
   shutdownGraceMs: number;
   /**
@@ -60,6 +65,15 @@ export interface RateLimitConfig {
   maxBuckets: number;
 }
 
+export interface StreamLimitsConfig {
+  /** Filters (topics) one stream may carry. */
+  maxFilters: number;
+  /** Streams open at once per client (address + inbox); an address gets ipMultiplier times this. */
+  maxPerClient: number;
+  /** Stream queries (catch-up pages and live reads) in flight at once, all streams together. */
+  queryConcurrency: number;
+}
+
 export class ConfigError extends Error {
   readonly code = "bad_config";
   readonly retryable = false;
@@ -83,11 +97,12 @@ function intFrom(
   return n;
 }
 
-function boolFrom(env: NodeJS.ProcessEnv, name: string): boolean {
+/** 0/false = no proxy, 1/true = one, N = that many proxies in a row (each appends a hop). */
+function hopsFrom(env: NodeJS.ProcessEnv, name: string): number {
   const raw = env[name];
-  if (raw === undefined || raw === "" || raw === "0" || raw === "false") return false;
-  if (raw === "1" || raw === "true") return true;
-  throw new ConfigError(`${name} must be 0, 1, true or false, got ${JSON.stringify(raw)}`);
+  if (raw === "true") return 1;
+  if (raw === "false") return 0;
+  return intFrom(env, name, 0, 0, 16);
 }
 
 function baseUrlFrom(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -171,7 +186,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
       ipMultiplier: intFrom(env, "RATE_LIMIT_IP_MULTIPLIER", 4, 1, 1000),
       maxBuckets: intFrom(env, "RATE_LIMIT_MAX_BUCKETS", 100_000, 100, 1e8),
     },
-    trustProxy: boolFrom(env, "TRUST_PROXY"),
+    streams: {
+      maxFilters: intFrom(env, "STREAM_MAX_FILTERS", 5000, 1, 100_000),
+      maxPerClient: intFrom(env, "STREAM_MAX_PER_CLIENT", 8, 1, 10_000),
+      queryConcurrency: intFrom(env, "STREAM_QUERY_CONCURRENCY", 4, 1, 256),
+    },
+    trustProxy: hopsFrom(env, "TRUST_PROXY"),
     shutdownGraceMs: intFrom(env, "SHUTDOWN_GRACE_MS", 5000, 0, 600_000),
     publicUrl: baseUrlFrom(env, "PUBLIC_URL"),
     attachments: attachmentsFrom(env, dataDir, databaseUrl),

@@ -10,8 +10,6 @@ export const LIMITS = {
   maxSendBatch: 100,
   /** Entries per GetInboxIds / GetIdentityUpdates / FetchKeyPackages request. */
   maxLookups: 1000,
-  /** Filters per Subscribe / SubscribeGroupMessages / SubscribeWelcomeMessages. */
-  maxFilters: 10_000,
   maxGroupIdBytes: 255,
   /**
    * One commit log entry (serialized_commit_log_entry). A PlaintextCommitLogEntry is

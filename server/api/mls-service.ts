@@ -19,6 +19,7 @@ import { failedPrecondition, fromMlsError, invalidArgument, notFound } from "./e
 import type { IdentityStates } from "./identity-states";
 import { LIMITS } from "./limits";
 import { pageFrom, pagingInfoFor } from "./paging";
+import type { StreamGuard } from "./stream-guard";
 import {
   checkBatch,
   checkGroupId,
@@ -27,16 +28,14 @@ import {
   welcomeMessageInsert,
 } from "./validate";
 
-export function checkFilterCount(n: number): void {
-  if (n === 0) throw invalidArgument("filters is empty: subscribe to at least one topic");
-  if (n > LIMITS.maxFilters)
-    throw invalidArgument(`filters has ${n} entries; at most ${LIMITS.maxFilters}`);
-}
+/** A key package may start at most this far ahead, so a skewed clock cannot wedge later uploads. */
+const MAX_NOT_BEFORE_AHEAD_S = 86_400n;
 
 export function mlsService(
   store: Store,
   states: IdentityStates,
   engine: StreamEngine,
+  guard: StreamGuard,
 ): ServiceImpl<typeof MlsApi> {
   return {
     ...commitLogService(store),
@@ -91,7 +90,20 @@ export function mlsService(
           `${field}: installation key ${toHex(kp.installationKey)} is not an installation of inbox ${kp.inboxId} (publish the identity update that grants it first)`,
         );
       }
-      await store.upsertKeyPackage(kp.installationKey, kp.inboxId, bytes);
+      // Monotonic uploads (rule in server/README.md): lifetime.not_before is signed by the
+      // installation, so it orders its key packages; a replayed older one is refused.
+      const notBefore = kp.notBefore ?? 0n;
+      if (notBefore > nowS + MAX_NOT_BEFORE_AHEAD_S) {
+        throw invalidArgument(
+          `${field}: lifetime.not_before ${notBefore} is more than a day in the future (now ${nowS}); check the device clock`,
+        );
+      }
+      const newer = await store.upsertKeyPackage(kp.installationKey, kp.inboxId, bytes, notBefore);
+      if (newer !== undefined) {
+        throw failedPrecondition(
+          `${field}: this key package (lifetime.not_before ${notBefore}) is older than the key package the node holds for installation ${toHex(kp.installationKey)} (not_before ${newer}); upload a fresh one`,
+        );
+      }
       return create(EmptySchema, {});
     },
 
@@ -138,35 +150,43 @@ export function mlsService(
     },
 
     async *subscribeGroupMessages(req, ctx) {
-      checkFilterCount(req.filters.length);
-      const filters: TopicFilter[] = req.filters.map((f, i) => {
-        checkGroupId(f.groupId, `filters[${i}].group_id`);
-        return { kind: "g", key: f.groupId, topic: groupTopic(f.groupId), cursor: f.idCursor };
-      });
-      for await (const item of engine.stream(filters, ctx.signal, {
-        caughtUp: false,
-        keepalive: false,
-      })) {
-        if (item.kind === "group") yield groupMessage(item.row);
+      const release = await guard.admit(ctx, req.filters.length);
+      try {
+        const filters: TopicFilter[] = req.filters.map((f, i) => {
+          checkGroupId(f.groupId, `filters[${i}].group_id`);
+          return { kind: "g", key: f.groupId, topic: groupTopic(f.groupId), cursor: f.idCursor };
+        });
+        for await (const item of engine.stream(filters, ctx.signal, {
+          caughtUp: false,
+          keepalive: false,
+        })) {
+          if (item.kind === "group") yield groupMessage(item.row);
+        }
+      } finally {
+        release();
       }
     },
 
     async *subscribeWelcomeMessages(req, ctx) {
-      checkFilterCount(req.filters.length);
-      const filters: TopicFilter[] = req.filters.map((f, i) => {
-        checkInstallationKey(f.installationKey, `filters[${i}].installation_key`);
-        return {
-          kind: "w",
-          key: f.installationKey,
-          topic: welcomeTopic(f.installationKey),
-          cursor: f.idCursor,
-        };
-      });
-      for await (const item of engine.stream(filters, ctx.signal, {
-        caughtUp: false,
-        keepalive: false,
-      })) {
-        if (item.kind === "welcome") yield welcomeMessage(item.row);
+      const release = await guard.admit(ctx, req.filters.length);
+      try {
+        const filters: TopicFilter[] = req.filters.map((f, i) => {
+          checkInstallationKey(f.installationKey, `filters[${i}].installation_key`);
+          return {
+            kind: "w",
+            key: f.installationKey,
+            topic: welcomeTopic(f.installationKey),
+            cursor: f.idCursor,
+          };
+        });
+        for await (const item of engine.stream(filters, ctx.signal, {
+          caughtUp: false,
+          keepalive: false,
+        })) {
+          if (item.kind === "welcome") yield welcomeMessage(item.row);
+        }
+      } finally {
+        release();
       }
     },
   };

@@ -5,6 +5,7 @@ import {
   GetNodeInfoResponseSchema,
   NodeApi,
   SubscribeResponseSchema,
+  type SubscribeRequest,
 } from "../../lib/proto/messenger/node/v1/node_pb";
 import { nowNs } from "../clock";
 import { groupTopic, welcomeTopic } from "../store";
@@ -12,47 +13,21 @@ import type { StreamEngine, TopicFilter } from "../stream/engine";
 import { groupMessage, welcomeMessage } from "./convert";
 import { invalidArgument } from "./errors";
 import { LIMITS } from "./limits";
-import { checkFilterCount } from "./mls-service";
+import type { StreamGuard } from "./stream-guard";
 import { checkGroupId, checkInstallationKey } from "./validate";
 
-export function nodeService(engine: StreamEngine, version: string): ServiceImpl<typeof NodeApi> {
+export function nodeService(
+  engine: StreamEngine,
+  guard: StreamGuard,
+  version: string,
+): ServiceImpl<typeof NodeApi> {
   return {
     async *subscribe(req, ctx) {
-      checkFilterCount(req.filters.length);
-      const filters: TopicFilter[] = req.filters.map((f, i) => {
-        const t = f.topic;
-        if (t.case === "groupId") {
-          checkGroupId(t.value, `filters[${i}].group_id`);
-          return { kind: "g", key: t.value, topic: groupTopic(t.value), cursor: f.idCursor };
-        }
-        if (t.case === "installationKey") {
-          checkInstallationKey(t.value, `filters[${i}].installation_key`);
-          return { kind: "w", key: t.value, topic: welcomeTopic(t.value), cursor: f.idCursor };
-        }
-        throw invalidArgument(`filters[${i}] has no topic: set group_id or installation_key`);
-      });
-      for await (const item of engine.stream(filters, ctx.signal, {
-        caughtUp: true,
-        keepalive: true,
-      })) {
-        switch (item.kind) {
-          case "group":
-            yield create(SubscribeResponseSchema, {
-              event: { case: "groupMessage", value: groupMessage(item.row) },
-            });
-            break;
-          case "welcome":
-            yield create(SubscribeResponseSchema, {
-              event: { case: "welcomeMessage", value: welcomeMessage(item.row) },
-            });
-            break;
-          case "caught_up":
-            yield create(SubscribeResponseSchema, { event: { case: "caughtUp", value: {} } });
-            break;
-          case "keepalive":
-            yield create(SubscribeResponseSchema, { event: { case: "keepalive", value: {} } });
-            break;
-        }
+      const release = await guard.admit(ctx, req.filters.length);
+      try {
+        yield* events(req.filters, ctx.signal);
+      } finally {
+        release();
       }
     },
 
@@ -69,4 +44,42 @@ export function nodeService(engine: StreamEngine, version: string): ServiceImpl<
       });
     },
   };
+
+  async function* events(reqFilters: SubscribeRequest["filters"], signal: AbortSignal) {
+    const filters: TopicFilter[] = reqFilters.map((f, i) => {
+      const t = f.topic;
+      if (t.case === "groupId") {
+        checkGroupId(t.value, `filters[${i}].group_id`);
+        return { kind: "g", key: t.value, topic: groupTopic(t.value), cursor: f.idCursor };
+      }
+      if (t.case === "installationKey") {
+        checkInstallationKey(t.value, `filters[${i}].installation_key`);
+        return { kind: "w", key: t.value, topic: welcomeTopic(t.value), cursor: f.idCursor };
+      }
+      throw invalidArgument(`filters[${i}] has no topic: set group_id or installation_key`);
+    });
+    for await (const item of engine.stream(filters, signal, {
+      caughtUp: true,
+      keepalive: true,
+    })) {
+      switch (item.kind) {
+        case "group":
+          yield create(SubscribeResponseSchema, {
+            event: { case: "groupMessage", value: groupMessage(item.row) },
+          });
+          break;
+        case "welcome":
+          yield create(SubscribeResponseSchema, {
+            event: { case: "welcomeMessage", value: welcomeMessage(item.row) },
+          });
+          break;
+        case "caught_up":
+          yield create(SubscribeResponseSchema, { event: { case: "caughtUp", value: {} } });
+          break;
+        case "keepalive":
+          yield create(SubscribeResponseSchema, { event: { case: "keepalive", value: {} } });
+          break;
+      }
+    }
+  }
 }

@@ -21,6 +21,13 @@ export interface RateCall {
   streaming: boolean;
   /** Tokens this call takes (default 1; an attachment upload pays per MiB), capped at the burst. */
   cost?: number;
+  /**
+   * Refused, the call is charged anyway (the bucket goes into debt, at most one burst
+   * deep): a request that costs far more than its caller has left (a stream of thousands
+   * of filters) then meets the gate's cheap refusal until the debt is repaid, instead of
+   * being parsed again and again.
+   */
+  debt?: boolean;
 }
 
 export interface RateLimiter {
@@ -120,16 +127,23 @@ export class TokenBucketLimiter implements RateLimiter {
       this.put(keyAll, b);
       return;
     }
+    const wait = Math.max(waitMs(a, one, cost), waitMs(b, all, cost));
+    if (call.debt) {
+      a.tokens = Math.max(-one.burst, a.tokens - cost);
+      b.tokens = Math.max(-all.burst, b.tokens - cost);
+    }
     this.put(keyOne, a);
     this.put(keyAll, b);
     this.refused++;
-    const wait = Math.max(waitMs(a, one, cost), waitMs(b, all, cost));
     const seconds = Math.max(1, Math.ceil(wait / 1000));
     const what = cls === "w" ? "writes" : "reads";
-    const budget = cls === "w" ? this.config.writesPerMin : this.config.readsPerMin;
+    const budget =
+      cls === "w"
+        ? `${this.config.writesPerMin}/min, one token per started MiB`
+        : `${this.config.readsPerMin}/min`;
     this.logOnce(keyOne, call, what);
     throw new ConnectError(
-      `rate limit: too many ${what} from this client (budget ${budget}/min); retry in ${seconds} s`,
+      `rate limit: too many ${what} from this client (budget ${budget}); retry in ${seconds} s`,
       Code.ResourceExhausted,
       { "retry-after": String(seconds) },
     );

@@ -8,8 +8,10 @@ import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import { pipeline } from "node:stream/promises";
 import { ConnectError } from "@connectrpc/connect";
+import { forwardedHop } from "../api/client-address";
 import { REQUEST_ID_HEADER, requestIdFrom } from "../api/log-interceptor";
 import { INBOX_HEADER, type RateLimiter } from "../api/rate-limit";
+import { BYTES_PER_WRITE_TOKEN } from "../api/write-cost";
 import { errorFields, log } from "../log";
 import { checkDigest } from "./digest";
 import { AttachmentError, tooLarge } from "./errors";
@@ -19,8 +21,8 @@ export const ATTACHMENTS_PATH = "/attachments";
 /** Rate-limit procedure names (UploadAttachment is a write in api/rate-limit.ts). */
 export const UPLOAD_PROCEDURE = "UploadAttachment";
 export const DOWNLOAD_PROCEDURE = "GetAttachment";
-/** Upload cost: one write token per started MiB. */
-export const BYTES_PER_TOKEN = 1024 * 1024;
+/** Upload cost: one write token per started MiB, the unit every write pays in. */
+export const BYTES_PER_TOKEN = BYTES_PER_WRITE_TOKEN;
 
 export function isAttachmentPath(url: string): boolean {
   const p = url.split("?", 1)[0]!;
@@ -33,8 +35,8 @@ export interface AttachmentHttpOptions {
   limiter: RateLimiter;
   /** The client's address (the same key the API's rate limit uses). */
   peer(req: http.IncomingMessage): string;
-  /** Honour x-forwarded-proto / x-forwarded-host when building URLs. */
-  trustProxy: boolean;
+  /** Trusted proxy hops (TRUST_PROXY): > 0 honours x-forwarded-proto / -host, the hop they wrote. */
+  trustProxy: number;
   /** PUBLIC_URL: the base of every returned URL; absent = from the request's Host. */
   publicUrl?: string;
   /** True once a shutdown began: answer 503. */
@@ -82,7 +84,7 @@ const HOST_RE =
 /** The base URL peers should fetch from: PUBLIC_URL, else what this request was sent to. */
 function baseUrl(req: http.IncomingMessage, opts: AttachmentHttpOptions): string {
   if (opts.publicUrl) return opts.publicUrl;
-  const fwdHost = opts.trustProxy ? first(req.headers["x-forwarded-host"]) : undefined;
+  const fwdHost = forwardedHop(req.headers["x-forwarded-host"], opts.trustProxy);
   const host = fwdHost ?? req.headers.host;
   if (!host || !HOST_RE.test(host)) {
     throw new HttpRefusal(
@@ -92,7 +94,7 @@ function baseUrl(req: http.IncomingMessage, opts: AttachmentHttpOptions): string
         "the operator can set PUBLIC_URL",
     );
   }
-  const fwdProto = opts.trustProxy ? first(req.headers["x-forwarded-proto"]) : undefined;
+  const fwdProto = forwardedHop(req.headers["x-forwarded-proto"], opts.trustProxy);
   const proto =
     fwdProto === "https" || fwdProto === "http"
       ? fwdProto

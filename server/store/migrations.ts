@@ -69,6 +69,14 @@ const MIGRATIONS: { version: number; statements: string[] }[] = [
       `CREATE INDEX commit_log_group ON commit_log (group_id, id)`,
     ],
   },
+  {
+    version: 3,
+    statements: [
+      // The stored key package's signed lifetime.not_before (seconds): uploads may not go
+      // back in time (Store.upsertKeyPackage). Rows from before it count as 0: any upload wins.
+      `ALTER TABLE key_packages ADD COLUMN not_before BIGINT NOT NULL DEFAULT 0`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

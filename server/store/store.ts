@@ -229,17 +229,34 @@ export class Store {
 
   // ---- key packages ------------------------------------------------------
 
+  /**
+   * Stores an installation's key package unless the node holds a newer one: the
+   * upload wins when its not_before is at least the stored one's (an identical
+   * re-upload is a no-op). One statement, so racing uploads cannot go back in time.
+   * Returns undefined when stored, else the not_before of the newer one kept.
+   */
   async upsertKeyPackage(
     installationKey: Uint8Array,
     inboxId: string,
     keyPackage: Uint8Array,
-  ): Promise<void> {
-    await this.driver.query(
-      `INSERT INTO key_packages (installation_key, inbox_id, created_ns, key_package) VALUES ($1, $2, $3, $4)
+    notBefore: bigint,
+  ): Promise<bigint | undefined> {
+    const rows = await this.driver.query(
+      `INSERT INTO key_packages (installation_key, inbox_id, created_ns, key_package, not_before)
+       VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (installation_key) DO UPDATE
-       SET inbox_id = EXCLUDED.inbox_id, created_ns = EXCLUDED.created_ns, key_package = EXCLUDED.key_package`,
-      [installationKey, inboxId, nowNs(), keyPackage],
+       SET inbox_id = EXCLUDED.inbox_id, created_ns = EXCLUDED.created_ns,
+           key_package = EXCLUDED.key_package, not_before = EXCLUDED.not_before
+       WHERE key_packages.not_before <= EXCLUDED.not_before
+       RETURNING installation_key`,
+      [installationKey, inboxId, nowNs(), keyPackage, notBefore],
     );
+    if (rows.length > 0) return undefined;
+    const kept = await this.driver.query<{ not_before: unknown }>(
+      "SELECT not_before FROM key_packages WHERE installation_key = $1",
+      [installationKey],
+    );
+    return toBigInt(kept[0]?.not_before ?? 0, "not_before");
   }
 
   /** Hex installation key -> stored key package. */
@@ -287,6 +304,30 @@ export class Store {
       page.limit,
     ]);
     return rows.map(groupRow);
+  }
+
+  /**
+   * Which of these (key, cursor) pairs have a row after their cursor: 1-based
+   * positions, ascending. One query for the whole batch (an index probe per pair), so
+   * a stream's catch-up costs one statement per batch of filters, plus pages only for
+   * the topics that have something new. Keys and cursors travel as text lists: both
+   * drivers pass a plain string the same way.
+   */
+  async topicsWithNewer(
+    kind: "g" | "w",
+    pairs: { key: Uint8Array; cursor: bigint }[],
+  ): Promise<number[]> {
+    if (pairs.length === 0) return [];
+    const [table, column] =
+      kind === "g" ? ["group_messages", "group_id"] : ["welcome_messages", "installation_key"];
+    const rows = await this.driver.query<{ i: unknown }>(
+      `SELECT t.i AS i
+       FROM unnest(string_to_array($1, ','), string_to_array($2, ',')) WITH ORDINALITY AS t(k, c, i)
+       WHERE EXISTS (SELECT 1 FROM ${table} m WHERE m.${column} = decode(t.k, 'hex') AND m.id > t.c::bigint)
+       ORDER BY t.i`,
+      [pairs.map((p) => toHex(p.key)).join(","), pairs.map((p) => p.cursor.toString()).join(",")],
+    );
+    return rows.map((r) => Number(toBigInt(r.i, "i")));
   }
 
   // ---- welcomes ----------------------------------------------------------

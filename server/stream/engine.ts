@@ -3,10 +3,18 @@
 // each topic up from its cursor, then forward live. Every read is "id > the last
 // id sent on this topic", so a row committed during catch-up is read exactly once
 // (inserts are serialised per topic, so ids become visible in order: no gap).
+//
+// Catch-up is paged, never one query per filter: one statement per CATCHUP_BATCH
+// filters finds the topics with rows after their cursor, then only those are read,
+// STREAM_PAGE rows at a time. A topic found empty that gets a row afterwards is
+// covered by its bus listener (registered before the check). Every query of every
+// stream goes through one semaphore, so streams cannot crowd out unary requests.
 import type { GroupMessageRow, Store, WelcomeMessageRow } from "../store";
 import type { EventBus, TopicKey } from "./bus";
+import { Semaphore } from "./semaphore";
 
 export const STREAM_PAGE = 100;
+export const CATCHUP_BATCH = 500;
 
 export interface TopicFilter {
   kind: "g" | "w";
@@ -31,12 +39,17 @@ export interface StreamOptions {
 export class StreamEngine {
   private readonly stopAll = new Set<() => void>();
   private closed = false;
+  private readonly queries: Semaphore;
 
   constructor(
     private readonly store: Store,
     private readonly bus: EventBus,
     private readonly keepaliveMs: number,
-  ) {}
+    /** Stream queries (catch-up and live) in flight at once, all streams together. */
+    queryConcurrency = 4,
+  ) {
+    this.queries = new Semaphore(queryConcurrency);
+  }
 
   get activeStreams(): number {
     return this.stopAll.size;
@@ -91,9 +104,18 @@ export class StreamEngine {
     signal.addEventListener("abort", stop);
     this.stopAll.add(stop);
     try {
-      for (const state of states.values()) {
-        if (done()) return;
-        yield* this.drain(state, done);
+      const all = [...states.values()];
+      for (let i = 0; i < all.length; i += CATCHUP_BATCH) {
+        for (const kind of ["g", "w"] as const) {
+          const batch = all.slice(i, i + CATCHUP_BATCH).filter((f) => f.kind === kind);
+          if (done()) return;
+          const pending = await this.queries.run(() => this.store.topicsWithNewer(kind, batch));
+          for (const at of pending) {
+            const state = batch[at - 1];
+            if (done()) return;
+            if (state) yield* this.drain(state, done);
+          }
+        }
       }
       if (done()) return;
       if (opts.caughtUp) yield { kind: "caught_up" };
@@ -132,7 +154,7 @@ export class StreamEngine {
     for (;;) {
       const page = { cursor: state.cursor, limit: STREAM_PAGE, direction: "asc" as const };
       if (state.kind === "g") {
-        const rows = await this.store.queryGroupMessages(state.key, page);
+        const rows = await this.queries.run(() => this.store.queryGroupMessages(state.key, page));
         for (const row of rows) {
           if (row.id <= state.cursor) continue;
           state.cursor = row.id;
@@ -140,7 +162,7 @@ export class StreamEngine {
         }
         if (rows.length < STREAM_PAGE || done()) return;
       } else {
-        const rows = await this.store.queryWelcomeMessages(state.key, page);
+        const rows = await this.queries.run(() => this.store.queryWelcomeMessages(state.key, page));
         for (const row of rows) {
           if (row.id <= state.cursor) continue;
           state.cursor = row.id;

@@ -91,4 +91,28 @@ describe("TokenBucketLimiter", () => {
     expect(l.size).toBe(0);
     l.close();
   });
+
+  it("charges a refused call that asks for debt anyway, so the caller's next calls wait for it", () => {
+    let now = 0;
+    const l = new TokenBucketLimiter(config({ readBurst: 10 }), () => now); // 1 token/s
+    for (let i = 0; i < 4; i++) l.check(read("7.7.7.7")); // 6 left
+    const big = { ...read("7.7.7.7"), cost: 8, debt: true };
+    expect(refusal(() => l.check(big)).code).toBe(Code.ResourceExhausted);
+    // 6 - 8 = -2: even a one-token call now waits 3 s.
+    expect(refusal(() => l.check(read("7.7.7.7"))).metadata.get("retry-after")).toBe("3");
+    now += 3000;
+    l.check(read("7.7.7.7"));
+    // Debt is at most one burst deep; without `debt` a refusal costs nothing.
+    const l2 = new TokenBucketLimiter(config({ readBurst: 10 }), () => now);
+    expect(() => l2.check({ ...read("6.6.6.6"), cost: 11, debt: false })).not.toThrow(); // capped at 10
+    expect(() => l2.check({ ...read("6.6.6.6"), cost: 5 })).toThrow(ConnectError);
+    l2.check({ ...read("5.5.5.5"), cost: 10 });
+    expect(() => l2.check({ ...read("5.5.5.5"), cost: 10, debt: true })).toThrow(ConnectError);
+    now += 10_000; // refills from -10 to 0: still nothing
+    expect(() => l2.check(read("5.5.5.5"))).toThrow(ConnectError);
+    now += 1000;
+    l2.check(read("5.5.5.5"));
+    l.close();
+    l2.close();
+  });
 });

@@ -4,8 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataDirLockedError, openStore, groupTopic, type GroupMessageInsert } from "../store";
-import { LATEST_SCHEMA_VERSION } from "../store/migrations";
 import { openTestStore, storeKinds, TEST_DATABASE_URL, type TestStore } from "./stores";
+import { LATEST_SCHEMA_VERSION } from "../store/migrations";
 
 const enc = new TextEncoder();
 const gid = (name: string) => enc.encode(`group-${name}-${Math.random()}`);
@@ -85,6 +85,34 @@ describe.each(storeKinds)("store on %s", (kind) => {
     expect(await desc(0n, 3)).toEqual([ids[6], ids[5], ids[4]]);
     expect(await desc(ids[4]!, 10)).toEqual([ids[3], ids[2], ids[1], ids[0]]);
     expect(await desc(ids[0]!, 10)).toEqual([]);
+  });
+
+  it("finds, in one query, which topics of a batch have rows after their cursor", async () => {
+    const busy = gid("newer-busy");
+    const quiet = gid("newer-quiet");
+    const rows = await t.store.insertGroupMessages([
+      msg(busy, "n1"),
+      msg(busy, "n2"),
+      msg(quiet, "q1"),
+    ]);
+    const pairs = [
+      { key: busy, cursor: rows[0]!.id }, // one row after it
+      { key: quiet, cursor: rows[2]!.id }, // nothing after it
+      { key: gid("newer-empty"), cursor: 0n }, // no rows at all
+      { key: quiet, cursor: 0n },
+    ];
+    expect(await t.store.topicsWithNewer("g", pairs)).toEqual([1, 4]);
+    expect(await t.store.topicsWithNewer("g", [])).toEqual([]);
+    const key = crypto.getRandomValues(new Uint8Array(32));
+    await t.store.insertWelcomeMessages([
+      {
+        installationKey: key,
+        data: enc.encode("w"),
+        hpkePublicKey: new Uint8Array(32),
+        wrapperAlgorithm: 1,
+      },
+    ]);
+    expect(await t.store.topicsWithNewer("w", [{ key, cursor: 0n }])).toEqual([1]);
   });
 
   it("keeps welcomes per installation, in order, once", async () => {
@@ -183,7 +211,7 @@ if (TEST_DATABASE_URL) {
       const rows = await again.store.driver.query<{ n: unknown }>(
         "SELECT count(*) AS n FROM schema_migrations",
       );
-      expect(Number(rows[0]!.n)).toBe(LATEST_SCHEMA_VERSION);
+      expect(Number(rows[0]!.n)).toBe(LATEST_SCHEMA_VERSION); // each applied once
     });
   });
 }

@@ -1,0 +1,34 @@
+// Writes pay by size. The request gate (rate-limit.ts) takes one write token before
+// the body is read; once the request is parsed, this interceptor charges the rest:
+// one token per started MiB of the decoded request, as attachment uploads pay. The
+// decoded size counts, not the wire size: a gzip body of zeros stores its full size.
+import { toBinary } from "@bufbuild/protobuf";
+import type { Interceptor } from "@connectrpc/connect";
+import { INBOX_HEADER, isWrite, peerKey, type RateLimiter } from "./rate-limit";
+
+/** One write token buys this many bytes (attachments use the same unit). */
+export const BYTES_PER_WRITE_TOKEN = 1024 * 1024;
+
+/** Tokens a write of `bytes` costs: one per started MiB, at least one. */
+export function writeTokens(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / BYTES_PER_WRITE_TOKEN));
+}
+
+export function writeCostInterceptor(limiter: RateLimiter): Interceptor {
+  return (next) => async (req) => {
+    if (!req.stream && isWrite(req.method.name)) {
+      const bytes = toBinary(req.method.input, req.message).length;
+      const extra = writeTokens(bytes) - 1; // the gate took the first
+      if (extra > 0) {
+        await limiter.check({
+          procedure: req.method.name,
+          peer: req.contextValues.get(peerKey),
+          inbox: req.header.get(INBOX_HEADER) ?? undefined,
+          streaming: false,
+          cost: extra,
+        });
+      }
+    }
+    return next(req);
+  };
+}
