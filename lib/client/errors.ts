@@ -17,7 +17,8 @@ export type ClientErrorCode =
   | "upload_failed"
   | "canceled"
   | "attachment_unavailable" // fetch, size, digest or decryption of a remote attachment failed
-  | "closed";
+  | "closed"
+  | "out_of_sync"; // a commit the others applied could not be applied here: sending waits
 
 /** A client-level failure with a stable code and a sentence a person can act on. */
 export class ClientError extends Error {

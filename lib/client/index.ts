@@ -18,6 +18,7 @@ export type {
   ConversationSummary,
   DecodedMessage,
   MessageStatus,
+  SyncState,
 } from "./types";
 export {
   signerFromEip1193,

@@ -74,6 +74,7 @@ export {
   addMembers,
   removeMembers,
   joinFromWelcome,
+  joinWelcome,
   type AddOutput,
   type CommitOutput,
 } from "./group";

@@ -11,6 +11,7 @@ export type {
   KeyPackageRow,
   GroupRow,
   ConversationRow,
+  OutOfSyncRow,
   ConversationKind,
   MessageRow,
   MessageStatus,
@@ -78,3 +79,4 @@ export {
   intentForMessage,
 } from "./intents";
 export { getCursor, setCursor, allCursors, groupTopic, welcomeTopic } from "./cursors";
+export { markOutOfSync, clearOutOfSync, outOfSyncOf } from "./sync-state";

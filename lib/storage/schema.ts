@@ -57,6 +57,21 @@ export interface ConversationRow {
   lastMessagePreview?: string;
   lastMessageSenderInboxId?: string;
   unreadCount: number;
+  /**
+   * Set when a member's commit could not be applied here (issue 11 item 2, issue 12):
+   * nothing of the group after it is applied and sending waits until recovery clears it.
+   * Not indexed, so it needs no schema version.
+   */
+  outOfSync?: OutOfSyncRow;
+}
+
+export interface OutOfSyncRow {
+  /** The error's stable code (e.g. "unauthorized_member") and its sentence. */
+  code: string;
+  reason: string;
+  /** Node id (decimal) of the envelope that could not be applied; the cursor stays before it. */
+  sinceNodeId: string;
+  at: number; // ms
 }
 
 export type MessageStatus = "pending" | "published" | "failed";

@@ -281,7 +281,9 @@ export class Conversations {
         const cursor = await getCursor(this.ctx.db, groupTopic(g.groupId));
         const page = await this.ctx.api.queryGroupMessages(fromHex(g.groupId), { cursor });
         for (const m of page) await applyGroupEnvelope(this.ctx, m, this.log);
-        if (page.length < 100) break;
+        // An out-of-sync group keeps its cursor: stop instead of asking again and again.
+        if (page.length < 100 || (await getCursor(this.ctx.db, groupTopic(g.groupId))) === cursor)
+          break;
       }
     }
   }

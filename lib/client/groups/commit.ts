@@ -18,7 +18,7 @@ import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import { getCursor, groupTopic, putIntent, updateIntent, type IntentKind } from "../../storage";
 import type { ClientContext } from "../context";
 import { ClientError } from "../errors";
-import { requireGroup, withGroupLock } from "./state";
+import { requireGroup, requireInSync, withGroupLock } from "./state";
 import { applyEnvelopeLocked } from "../messages/receive";
 import type { ReceiveLog } from "../types";
 
@@ -41,7 +41,8 @@ async function readAll(
     const cursor = await getCursor(ctx.db, groupTopic(groupId));
     const page = await ctx.api.queryGroupMessages(fromHex(groupId), { cursor });
     for (const env of page) await onEnvelope(env);
-    if (page.length < 100) return;
+    // An out-of-sync group keeps its cursor: stop instead of asking again and again.
+    if (page.length < 100 || (await getCursor(ctx.db, groupTopic(groupId))) === cursor) return;
   }
 }
 
@@ -92,6 +93,7 @@ export async function runGroupChange(
       await readAll(ctx, groupId, async (env) => {
         await applyEnvelopeLocked(ctx, env, log);
       });
+      await requireInSync(ctx, groupId);
       const group = await requireGroup(ctx, groupId);
       if (group.state.groupActiveState.kind !== "active")
         throw new ClientError("not_a_member", "this installation is no longer in the group");

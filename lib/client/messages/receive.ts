@@ -16,6 +16,7 @@ import {
   type Processed,
 } from "../../mls";
 import { checkAgainstIdentityLogs, groupNameOf, recordGroupUpdate } from "../groups/updates";
+import { leavesUsBehind } from "./commit-failure";
 import type { GroupMessage_V1, WelcomeMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import {
   addMessage,
@@ -26,6 +27,7 @@ import {
   groupTopic,
   intentByPayloadHash,
   listKeyPackages,
+  markOutOfSync,
   setCursor,
   setMessageStatus,
   updateIntent,
@@ -75,13 +77,18 @@ export async function applyEnvelopeLocked(
   const groupId = toHex(env.groupId);
   const topic = groupTopic(groupId);
   if (env.id <= (await getCursor(ctx.db, topic))) return undefined; // already applied
+  // Out of sync: nothing after the commit we could not apply is tried; the cursor stays
+  // before it, so recovery (issue 12) finds every envelope still on the node.
+  if ((await getConversation(ctx.db, groupId))?.outOfSync) return undefined;
   const own = await intentByPayloadHash(ctx.db, toHex(sha256(env.data)));
   let result: Processed | undefined;
   if (own && (own.kind === "send_message" || (pending === undefined && own.status !== "error"))) {
     await acknowledgeOwn(ctx, own, env);
   } else {
     const group = await loadGroup(ctx, groupId);
-    if (group) result = await decryptAndStore(ctx, group, env, log, pending);
+    const outcome = group ? await decryptAndStore(ctx, group, env, log, pending) : undefined;
+    if (outcome === BEHIND) return undefined; // the cursor stays before this commit
+    result = outcome;
     if (own && result?.kind === "commit" && result.own)
       await updateIntent(ctx.db, own.id!, { status: "committed" });
   }
@@ -106,13 +113,16 @@ async function acknowledgeOwn(
   await updateIntent(ctx.db, intent.id!, { status: "committed" });
 }
 
+/** decryptAndStore's answer when a member's commit could not be applied here. */
+const BEHIND = Symbol("out_of_sync");
+
 async function decryptAndStore(
   ctx: ClientContext,
   group: GroupHandle,
   env: GroupMessage_V1,
   log?: ReceiveLog,
   pending?: PendingCommit,
-): Promise<Processed | undefined> {
+): Promise<Processed | typeof BEHIND | undefined> {
   let processed;
   try {
     processed = await processMessage(
@@ -124,6 +134,21 @@ async function decryptAndStore(
     if (processed.kind === "commit") await checkAgainstIdentityLogs(ctx, group, processed.group);
   } catch (err) {
     if (isTransient(err)) throw err;
+    if (leavesUsBehind(group, env.data, err)) {
+      // Never skipped silently: the others applied it, so skipping would fork us for good.
+      const { code } = err as { code?: unknown };
+      await markOutOfSync(ctx.db, env.groupId, {
+        code: typeof code === "string" ? code : "unknown",
+        reason: (err as Error).message,
+        sinceNodeId: env.id,
+      });
+      log?.("conversation_out_of_sync", {
+        groupId: toHex(env.groupId),
+        id: env.id.toString(),
+        error: (err as Error).message,
+      });
+      return BEHIND;
+    }
     // One bad envelope must not stall the conversation: note it and move past it.
     log?.("envelope_rejected", {
       groupId: toHex(env.groupId),

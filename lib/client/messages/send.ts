@@ -17,6 +17,7 @@ import {
   intentForMessage,
   nextIntents,
   nsFromKey,
+  outOfSyncOf,
   putIntent,
   setMessageStatus,
   updateIntent,
@@ -27,7 +28,7 @@ import { decodeRow, previewOf } from "./decode";
 import { allowOnSend } from "../consent/consent";
 import { syncGroupInstallations } from "../groups/installations";
 import { ClientError } from "../errors";
-import { requireGroup, saveGroup, withGroupLock } from "../groups/state";
+import { requireGroup, requireInSync, saveGroup, withGroupLock } from "../groups/state";
 import type { DecodedMessage } from "../types";
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
@@ -61,6 +62,8 @@ export async function sendContent(
   const row = (await getMessage(ctx.db, id))!;
   // Sending is choosing to talk: the conversation becomes allowed (receipts aside).
   await allowOnSend(ctx, conversationId, type);
+  // Out of sync: the message waits, stored as pending, until recovery (resumeOutbox sends it).
+  if (await outOfSyncOf(ctx.db, conversationId)) return decodeRow(ctx.codecs, row);
   // New devices of the members join (revoked ones leave) before this message is sealed.
   await syncGroupInstallations(ctx, conversationId).catch(() => undefined); // next send tries again
   await encryptForSending(ctx, row, codec?.shouldPush(content) ?? true);
@@ -76,6 +79,7 @@ async function encryptForSending(
   const idempotencyKey = nsFromKey(row.sentAtNs).toString();
   await withGroupLock(ctx, row.conversationId, async () => {
     if (await intentForMessage(ctx.db, row.id)) return; // another tab got here first
+    await requireInSync(ctx, row.conversationId); // never sealed under a state the group left
     const group = await requireGroup(ctx, row.conversationId);
     const plaintext = encodePlaintextEnvelope(row.encodedContent, idempotencyKey);
     const { group: next, message } = await encryptApplication(group, plaintext);
