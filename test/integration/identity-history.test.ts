@@ -61,13 +61,13 @@ describe("identity history: commits are checked at the log entry the group recor
       .map((x) => toHex(x.installationKey));
     expect(bobLeaves).toEqual([b1.installationId]);
 
+    // Mia comes back and processes both commits.
+    const gm = await groupOf(m, g.id);
+    expect(await texts(gm)).toEqual(["before", "with b2", "after revoke"]);
+    expect(gm.syncState).toEqual({ state: "in_sync" });
     // Noah opens his welcome only now, after b2 was revoked.
     const gn = await groupOf(n, g.id);
     expect(gn.syncState).toEqual({ state: "in_sync" });
-    // Mia comes back and processes both commits.
-    const gm = await groupOf(m, g.id);
-    expect(gm.syncState).toEqual({ state: "in_sync" });
-    expect(await texts(gm)).toEqual(["before", "with b2", "after revoke"]);
     expect(await texts(gn)).toEqual(["after revoke"]);
     // Both write, and everyone reads it.
     await gm.send("mia is back");
