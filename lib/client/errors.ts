@@ -18,6 +18,7 @@ export type ClientErrorCode =
   | "canceled"
   | "attachment_unavailable" // fetch, size, digest or decryption of a remote attachment failed
   | "closed"
+  | "invalid_dm_welcome" // a DM welcome naming or holding other inboxes than us and one peer
   | "out_of_sync"; // a commit the others applied could not be applied here: sending waits
 
 /** A client-level failure with a stable code and a sentence a person can act on. */

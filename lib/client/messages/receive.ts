@@ -7,41 +7,27 @@ import {
   decodePlaintextEnvelope,
   messageId,
 } from "../../content";
-import {
-  groupMetadata,
-  joinFromWelcome,
-  processMessage,
-  type GroupHandle,
-  type PendingCommit,
-  type Processed,
-} from "../../mls";
-import { checkAgainstIdentityLogs, groupNameOf, recordGroupUpdate } from "../groups/updates";
+import { processMessage, type GroupHandle, type PendingCommit, type Processed } from "../../mls";
+import { checkAgainstIdentityLogs, recordGroupUpdate } from "../groups/updates";
 import { leavesUsBehind } from "./commit-failure";
-import type { GroupMessage_V1, WelcomeMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
+import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import {
   addMessage,
-  dmIdFor,
   getConversation,
   getCursor,
   getMessage,
   groupTopic,
   intentByPayloadHash,
-  listKeyPackages,
   markOutOfSync,
   setCursor,
   setMessageStatus,
   updateIntent,
-  upsertConversation,
-  welcomeTopic,
   type IntentRow,
 } from "../../storage";
 import type { ClientContext } from "../context";
 import type { ReceiveLog } from "../types";
 import { decodeRow, previewOf, shouldPushOf } from "./decode";
-import { applyConsent } from "../consent/consent";
 import { loadGroup, saveGroup, withGroupLock } from "../groups/state";
-import { rotateKeyPackage } from "../devices/key-packages";
-import { withLock } from "../locks";
 
 const LEAVE_REQUEST = contentTypeToString(ContentTypeLeaveRequest);
 
@@ -193,85 +179,4 @@ async function decryptAndStore(
   await saveGroup(ctx, processed.group);
   if (processed.kind === "commit") await recordGroupUpdate(ctx, group, processed, env);
   return processed;
-}
-
-/** Joins the group a welcome invites this installation to; returns its id (hex) when new. */
-export async function applyWelcome(
-  ctx: ClientContext,
-  env: WelcomeMessage_V1,
-  log?: ReceiveLog,
-): Promise<string | undefined> {
-  return withLock(`${ctx.lockPrefix}:welcomes`, async () => {
-    const topic = welcomeTopic(toHex(ctx.installation.publicKey));
-    if (env.id <= (await getCursor(ctx.db, topic))) return undefined;
-    let joined: GroupHandle | undefined;
-    let lastError: unknown;
-    let transient: unknown;
-    // Newest key package first; an older one may have been fetched just before a rotation.
-    for (const kp of await listKeyPackages(ctx.db)) {
-      try {
-        joined = await joinFromWelcome({
-          welcome: env.data,
-          keyPackagePrivate: kp.privateBytes,
-          keyPackageBytes: kp.publicBytes,
-          signer: ctx.installation,
-          auth: ctx.resolver.authenticate,
-        });
-        break;
-      } catch (err) {
-        lastError = err;
-        if (isTransient(err)) transient = err;
-      }
-    }
-    let newGroupId: string | undefined;
-    if (joined) {
-      const groupId = toHex(joined.groupId);
-      const known = await getConversation(ctx.db, groupId);
-      // A conversation imported from history has its row but no MLS state until this welcome.
-      if (known && !(await loadGroup(ctx, groupId))) {
-        await withGroupLock(ctx, groupId, () => saveGroup(ctx, joined));
-        newGroupId = groupId;
-      }
-      if (!known) {
-        await withGroupLock(ctx, groupId, () => saveGroup(ctx, joined));
-        const meta = groupMetadata(joined);
-        const self = ctx.installation.inboxId;
-        const peer = meta.dmMembers?.find((m) => m !== self);
-        const peerState = peer ? await ctx.resolver.state(peer).catch(() => undefined) : undefined;
-        const peerAddress = peerState ? [...peerState.addresses.keys()][0] : undefined;
-        await upsertConversation(ctx.db, {
-          id: groupId,
-          kind: meta.conversationType,
-          createdAtNs: env.createdNs,
-          ...groupNameOf(joined),
-          ...(meta.conversationType === "dm" && peer
-            ? {
-                peerInboxId: peer,
-                dmId: dmIdFor(self, peer),
-                ...(peerAddress ? { peerAddress } : {}),
-              }
-            : {}),
-        });
-        // Someone else's invitation stays "unknown" (a request). One this inbox made on another
-        // device is allowed, stamped 0 so any real record (say, a synced block) still wins.
-        if (meta.creatorInboxId === self && meta.conversationType !== "sync")
-          await applyConsent(ctx, [
-            { entity: { kind: "conversation", id: groupId }, state: "allowed", consentedAtNs: 0n },
-          ]);
-        newGroupId = groupId;
-        // The key package that opened this welcome is spent: publish a fresh one.
-        await rotateKeyPackage(ctx).catch((err) =>
-          log?.("key_package_rotation_failed", { error: (err as Error).message }),
-        );
-      }
-    } else {
-      if (transient) throw transient;
-      log?.("welcome_rejected", {
-        id: env.id.toString(),
-        error: (lastError as Error | undefined)?.message ?? "no key package",
-      });
-    }
-    await setCursor(ctx.db, topic, env.id);
-    return newGroupId;
-  });
 }

@@ -3,7 +3,8 @@ import { fromHex, toHex } from "../../crypto";
 import { allCursors, getCursor, groupTopic, welcomeTopic } from "../../storage";
 import type { ClientContext } from "../context";
 import type { ConnectionState } from "../types";
-import { applyGroupEnvelope, applyWelcome } from "./receive";
+import { applyGroupEnvelope } from "./receive";
+import { applyWelcome } from "./welcome";
 import type { ReceiveLog } from "../types";
 
 /**
