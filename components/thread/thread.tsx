@@ -14,6 +14,7 @@ import { MessageList } from "./message-list";
 import { isGroupUpdate } from "./group-update-line";
 import { snippetOf } from "./message-content";
 import { OfflineNotice } from "./offline-notice";
+import { OutOfSyncNotice } from "./out-of-sync-notice";
 import { ThreadActionsContext, type ThreadActions } from "./thread-actions";
 import { buildThread, lastSeenId, owesReceipt } from "./thread-model";
 import { UploadTray } from "./upload-tray";
@@ -181,6 +182,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
           />
         )}
         <OfflineNotice />
+        <OutOfSyncNotice syncState={summary?.syncState} />
         {revoked ? (
           <p
             data-testid="composer-revoked"

@@ -31,12 +31,12 @@ describe("identity history: commits are checked at the log entry the group recor
   let a: Client, b1: Client, b2: Client, m: Client, n: Client;
 
   beforeAll(async () => {
-    node = await startNode();
+    node = await startNode({ timeoutMs: 180_000 });
     a = await createClient(alice, node.url, "ih-a");
     b1 = await createClient(bob, node.url, "ih-b1");
     m = await createClient(mia, node.url, "ih-m");
     n = await createClient(noah, node.url, "ih-n");
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     for (const x of [a, b1, b2, m, n]) await x?.close();
