@@ -115,6 +115,15 @@ export async function applyWelcome(
     if (joined) {
       const groupId = toHex(joined.group.groupId);
       const known = await getConversation(ctx.db, groupId);
+      // KNOWN GAP (issue 11, item 9, not closed here): a second welcome for a group id this
+      // installation already holds is dropped, so whoever's welcome arrives first owns the
+      // id on a new device. Designed fix: a welcome is kept under its own content hash as a
+      // separate "lineage" of the group id (its own state and conversation row, consent by
+      // its own authenticated adder); every envelope of the topic goes to the lineage whose
+      // state decrypts its sender data (at most one can); a lineage is CONFIRMED only by the
+      // user's other installations (their epoch authenticator for that epoch, sent over the
+      // sync group) or, with none, stays a separate conversation in Requests. Nothing on
+      // the topic alone can confirm one: a past member can post to it under his fake state.
       if (!known) {
         await keepNew(ctx, joined, env);
         newGroupId = groupId;
