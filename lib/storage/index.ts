@@ -79,4 +79,5 @@ export {
   intentForMessage,
 } from "./intents";
 export { getCursor, setCursor, allCursors, groupTopic, welcomeTopic } from "./cursors";
+export { markKeyPackageSpent, deleteSpentKeyPackages } from "./key-packages";
 export { markOutOfSync, clearOutOfSync, outOfSyncOf } from "./sync-state";

@@ -30,6 +30,8 @@ export interface KeyPackageRow {
   publicBytes: Uint8Array;
   privateSealed: SealedBlob;
   createdAtNs: string;
+  /** When a welcome used it (ms); deleted once the welcome topic is read to its end. */
+  spentAt?: number;
 }
 
 export interface GroupRow {

@@ -16,6 +16,7 @@ import {
   conversationsByDmId,
   dmIdFor,
   getConversation,
+  deleteSpentKeyPackages,
   getCursor,
   groupTopic,
   listConversations,
@@ -277,6 +278,8 @@ export class Conversations {
       for (const w of page) await applyWelcome(this.ctx, w, this.log);
       if (page.length < 100) break;
     }
+    // Every welcome on the node has been read: no pending one needs a spent key package.
+    await deleteSpentKeyPackages(this.ctx.db);
     for (const g of await this.ctx.db.groups.toArray()) {
       for (;;) {
         const cursor = await getCursor(this.ctx.db, groupTopic(g.groupId));

@@ -5,11 +5,11 @@ import { toHex } from "../../crypto";
 import { groupMetadata, joinWelcome, type GroupHandle, type Member } from "../../mls";
 import type { WelcomeMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import {
-  deleteKeyPackage,
   dmIdFor,
   getConversation,
   getCursor,
   listKeyPackages,
+  markKeyPackageSpent,
   setCursor,
   upsertConversation,
   welcomeTopic,
@@ -58,10 +58,11 @@ async function open(
 }
 
 /**
- * The key package that opened a welcome is spent: a fresh one is published, then the
- * spent private key is deleted, so a replayed welcome opens nothing. The LAST-RESORT key
- * package is the one the node is serving: while publishing the new one fails, the spent
- * one is still what adders fetch, so it is kept until a later rotation replaces it.
+ * The key package that opened a welcome is spent: a fresh one is published and the spent
+ * one is marked; its private key is deleted once the welcome topic has been read to its
+ * end (deleteSpentKeyPackages), so a replayed welcome opens nothing. Until then it is the
+ * LAST-RESORT key package: the node kept serving it to every adder until the fresh one
+ * landed, and their welcomes must still open. While publishing fails it stays unmarked.
  */
 async function spend(ctx: ClientContext, used: StoredKeyPackage, log?: ReceiveLog): Promise<void> {
   try {
@@ -70,7 +71,7 @@ async function spend(ctx: ClientContext, used: StoredKeyPackage, log?: ReceiveLo
     log?.("key_package_rotation_failed", { error: (err as Error).message });
     return;
   }
-  await deleteKeyPackage(ctx.db, used.ref);
+  await markKeyPackageSpent(ctx.db, used.ref);
 }
 
 /** A group this installation did not know: stored, listed, consent by the authenticated adder. */
