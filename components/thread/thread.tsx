@@ -15,6 +15,7 @@ import { RemoteImagesAutoLoad } from "./remote-images";
 import { isGroupUpdate } from "./group-update-line";
 import { snippetOf } from "./message-content";
 import { OfflineNotice } from "./offline-notice";
+import { OutOfSyncNotice } from "./out-of-sync-notice";
 import { ThreadActionsContext, type ThreadActions } from "./thread-actions";
 import { buildThread, lastSeenId, owesReceipt } from "./thread-model";
 import { UploadTray } from "./upload-tray";
@@ -184,6 +185,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
           </RemoteImagesAutoLoad>
         )}
         <OfflineNotice />
+        <OutOfSyncNotice syncState={summary?.syncState} />
         {revoked ? (
           <p
             data-testid="composer-revoked"

@@ -20,6 +20,8 @@ export type ClientErrorCode =
   | "attachment_unavailable" // fetch, size, digest or decryption of a remote attachment failed
   | "node_inconsistent" // the node's answer contradicts what its own signed logs say
   | "closed"
+  | "invalid_dm_welcome" // a DM welcome naming or holding other inboxes than us and one peer
+  | "out_of_sync" // a commit the others applied could not be applied here: sending waits
   /** Sign to unlock is on: this browser's messages open only with the wallet's signature. */
   | "store_locked"
   /** The wallet's signature did not unlock them (another wallet, or another account). */

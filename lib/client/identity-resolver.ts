@@ -2,21 +2,28 @@ import { fromHex } from "../crypto/bytes";
 import type { NodeClient } from "../api";
 import { applyIdentityUpdate, holdsInstallation, type AssociationState } from "../identity";
 
-interface Cached {
-  state: AssociationState;
+/** The inbox's state right after one log entry. */
+interface Snapshot {
   sequenceId: bigint;
+  state: AssociationState;
 }
 
 /**
  * Inbox states folded and verified HERE from the node's logs: the node is
  * never trusted to say who holds an inbox. Incremental: only new log entries
- * are fetched and applied.
+ * are fetched and applied. Every entry's resulting state is kept (states are
+ * immutable, a log holds at most 256 entries), so "inbox X as of sequence S"
+ * — what a group's membership extension records — is a lookup, not a refold.
  */
 export class IdentityResolver {
-  private readonly cache = new Map<string, Cached>();
+  private readonly history = new Map<string, Snapshot[]>();
   private readonly inflight = new Map<string, Promise<AssociationState | undefined>>();
 
   constructor(private readonly api: NodeClient) {}
+
+  private newest(inboxId: string): Snapshot | undefined {
+    return this.history.get(inboxId)?.at(-1);
+  }
 
   /** The verified state of an inbox, refreshed from the node; undefined if it has no log. */
   refresh(inboxId: string): Promise<AssociationState | undefined> {
@@ -28,7 +35,17 @@ export class IdentityResolver {
   }
 
   async state(inboxId: string): Promise<AssociationState | undefined> {
-    return this.cache.get(inboxId)?.state ?? this.refresh(inboxId);
+    return this.newest(inboxId)?.state ?? this.refresh(inboxId);
+  }
+
+  /**
+   * The inbox's state exactly as of log entry `sequenceId` (fetching newer entries when
+   * it is not known yet); undefined when the log has no such entry.
+   */
+  async stateAt(inboxId: string, sequenceId: bigint): Promise<AssociationState | undefined> {
+    const known = this.newest(inboxId);
+    if (!known || known.sequenceId < sequenceId) await this.refresh(inboxId);
+    return this.history.get(inboxId)?.find((s) => s.sequenceId === sequenceId)?.state;
   }
 
   /** Hex installation keys the inbox holds now. */
@@ -41,18 +58,31 @@ export class IdentityResolver {
   async latest(
     inboxId: string,
   ): Promise<{ state: AssociationState; sequenceId: bigint; installations: string[] } | undefined> {
-    const state = await this.refresh(inboxId);
-    const cached = this.cache.get(inboxId);
-    if (!state || !cached) return undefined;
-    return { state, sequenceId: cached.sequenceId, installations: [...state.installations.keys()] };
+    await this.refresh(inboxId);
+    const newest = this.newest(inboxId);
+    if (!newest) return undefined;
+    return {
+      state: newest.state,
+      sequenceId: newest.sequenceId,
+      installations: [...newest.state.installations.keys()],
+    };
   }
 
-  /** The MLS authentication service: a leaf is valid only if the inbox's log holds its key. */
+  /**
+   * The MLS authentication service: a leaf is valid only if the inbox's log holds its key
+   * — as of `sequenceId` when given (what the group recorded for the inbox: a later
+   * revocation never invalidates an older commit), else now.
+   */
   readonly authenticate = async (
     inboxId: string,
     installationKey: Uint8Array,
+    sequenceId?: bigint,
   ): Promise<boolean> => {
-    const cached = this.cache.get(inboxId)?.state;
+    if (sequenceId !== undefined) {
+      const at = await this.stateAt(inboxId, sequenceId);
+      return at !== undefined && holdsInstallation(at, installationKey);
+    }
+    const cached = this.newest(inboxId)?.state;
     if (cached && holdsInstallation(cached, installationKey)) return true;
     const fresh = await this.refresh(inboxId);
     return fresh !== undefined && holdsInstallation(fresh, installationKey);
@@ -69,7 +99,7 @@ export class IdentityResolver {
       const logs = await this.api.getIdentityUpdates(
         chunk.map((inboxId) => ({
           inboxId,
-          sequenceId: this.cache.get(inboxId)?.sequenceId ?? 0n,
+          sequenceId: this.newest(inboxId)?.sequenceId ?? 0n,
         })),
       );
       for (const inboxId of chunk) await this.fold(inboxId, logs.get(inboxId) ?? []);
@@ -78,13 +108,12 @@ export class IdentityResolver {
 
   /** The cached state (no network): undefined if never fetched. */
   cached(inboxId: string): AssociationState | undefined {
-    return this.cache.get(inboxId)?.state;
+    return this.newest(inboxId)?.state;
   }
 
   private async fetchAndFold(inboxId: string): Promise<AssociationState | undefined> {
-    const cached = this.cache.get(inboxId);
     const logs = await this.api.getIdentityUpdates([
-      { inboxId, sequenceId: cached?.sequenceId ?? 0n },
+      { inboxId, sequenceId: this.newest(inboxId)?.sequenceId ?? 0n },
     ]);
     return this.fold(inboxId, logs.get(inboxId) ?? []);
   }
@@ -93,15 +122,16 @@ export class IdentityResolver {
     inboxId: string,
     entries: { sequenceId: bigint; update?: Parameters<typeof applyIdentityUpdate>[1] }[],
   ): Promise<AssociationState | undefined> {
-    const cached = this.cache.get(inboxId);
-    let state = cached?.state;
-    let sequenceId = cached?.sequenceId ?? 0n;
+    const snapshots = this.history.get(inboxId) ?? [];
     for (const entry of entries) {
-      if (!entry.update || entry.sequenceId <= sequenceId) continue;
-      state = await applyIdentityUpdate(state, entry.update);
-      sequenceId = entry.sequenceId;
+      const last = snapshots.at(-1);
+      if (!entry.update || (last && entry.sequenceId <= last.sequenceId)) continue;
+      const state = await applyIdentityUpdate(last?.state, entry.update);
+      // A concurrent fold of the same entries got there first: keep its snapshot.
+      if (snapshots.at(-1) !== last) continue;
+      snapshots.push({ sequenceId: entry.sequenceId, state });
     }
-    if (state) this.cache.set(inboxId, { state, sequenceId });
-    return state;
+    if (snapshots.length > 0) this.history.set(inboxId, snapshots);
+    return snapshots.at(-1)?.state;
   }
 }

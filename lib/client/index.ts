@@ -20,6 +20,7 @@ export type {
   ConversationSummary,
   DecodedMessage,
   MessageStatus,
+  SyncState,
 } from "./types";
 export {
   signerFromEip1193,

@@ -62,7 +62,13 @@ export interface ConversationSummary {
   unreadCount: number;
   /** Effective consent: "allowed" in the inbox, "unknown" under Requests, "denied" hidden. */
   consent: ConsentState;
+  syncState: SyncState;
 }
+
+/** See Conversation.syncState. */
+export type SyncState =
+  | { state: "in_sync" }
+  | { state: "out_of_sync"; code: string; reason: string; sinceNodeId: bigint };
 
 /** The live stream's state, for a connection indicator. */
 export type ConnectionState = "idle" | "connecting" | "live" | "reconnecting";

@@ -7,7 +7,15 @@ import { toHex } from "../crypto";
 import { inboxIdFromCredential } from "./credential";
 import { MlsError, describe } from "./errors";
 
-export type AuthService = (inboxId: string, installationKey: Uint8Array) => Promise<boolean>;
+/**
+ * Whether the inbox's identity log holds the installation key — as of log entry
+ * `sequenceId` when given (what a group's membership extension records), else now.
+ */
+export type AuthService = (
+  inboxId: string,
+  installationKey: Uint8Array,
+  sequenceId?: bigint,
+) => Promise<boolean>;
 
 export interface AuthTracker {
   service: AuthenticationService;

@@ -13,6 +13,7 @@ import {
 import type { Extension, Proposal } from "ts-mls";
 import { equalBytes, randomBytes, toHex } from "../crypto";
 import { trackAuth, type AuthService } from "./auth";
+import { deferAuth } from "./auth-at-sequence";
 import { mutableExtensions, type GroupContextState } from "./group-context";
 import {
   MUTABLE_EXTENSION_TYPES,
@@ -229,13 +230,26 @@ async function commit(
   };
 }
 
-export async function joinFromWelcome(args: {
+export interface JoinArgs {
   welcome: Uint8Array;
   keyPackagePrivate: Uint8Array;
   keyPackageBytes: Uint8Array;
   signer: InstallationSigner;
   auth: AuthService;
-}): Promise<GroupHandle> {
+}
+
+export async function joinFromWelcome(args: JoinArgs): Promise<GroupHandle> {
+  return (await joinWelcome(args)).group;
+}
+
+/**
+ * Joins, and names who invited: the member whose leaf signed the welcome's GroupInfo —
+ * the committer of the add (libxmtp's "added by"). The group's metadata only CLAIMS a
+ * creator; this one is authenticated (its signature and its identity log).
+ */
+export async function joinWelcome(
+  args: JoinArgs,
+): Promise<{ group: GroupHandle; addedBy: Member }> {
   checkSigner(args.signer);
   let msg;
   try {
@@ -262,7 +276,7 @@ export async function joinFromWelcome(args: {
   }
   const privateKeys = decodeKeyPackagePrivate(args.keyPackagePrivate, args.signer);
   const impl = await cipherSuite();
-  const tracker = trackAuth(args.auth);
+  const tracker = deferAuth(args.auth);
   let state;
   try {
     // validates every leaf of the tree (and the GroupInfo signer) through `auth`
@@ -279,6 +293,13 @@ export async function joinFromWelcome(args: {
   } catch (err) {
     throw fromLibrary(err, tracker.failure(), "invalid_welcome", "welcome rejected");
   }
+  // Every leaf as of the identity-log entries the welcome's group context records: a
+  // since-revoked leaf does not make a welcome invalid (its removal commit follows).
+  await tracker.settle(state.groupContext.extensions);
+  // ts-mls 1.6.4 joinGroup asks about the GroupInfo signer's leaf before any other and
+  // verifies the GroupInfo signature with that leaf's key (group.test.ts pins this).
+  const addedBy = tracker.first();
+  if (addedBy === undefined) throw new MlsError("invalid_welcome", "welcome names no signer");
   let metadata: GroupMetadata;
   try {
     metadata = readMetadata(state.groupContext.extensions);
@@ -296,7 +317,7 @@ export async function joinFromWelcome(args: {
       );
     }
   }
-  return group;
+  return { group, addedBy };
 }
 
 export interface ChangeOutput extends CommitOutput {

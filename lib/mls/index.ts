@@ -75,6 +75,7 @@ export {
   addMembers,
   removeMembers,
   joinFromWelcome,
+  joinWelcome,
   type AddOutput,
   type CommitOutput,
 } from "./group";

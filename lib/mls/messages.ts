@@ -10,7 +10,8 @@ import {
 import type { ClientState, IncomingMessageCallback, LeafNode, PrivateMessage } from "ts-mls";
 import { decryptSenderData } from "ts-mls/privateMessage.js";
 import { equalBytes, toHex } from "../crypto";
-import { trackAuth, type AuthService } from "./auth";
+import type { AuthService } from "./auth";
+import { deferAuth } from "./auth-at-sequence";
 import { IMMUTABLE_METADATA_EXTENSION_TYPE } from "./constants";
 import { MlsError, describe, fromLibrary } from "./errors";
 import { hasMutableExtensions, readGroupContext } from "./group-context";
@@ -243,7 +244,8 @@ export async function processMessage(
   };
 
   const impl = await cipherSuite();
-  const tracker = trackAuth(auth);
+  // Leaves are judged against the logs as the RESULTING group context records them.
+  const tracker = deferAuth(auth);
   let res;
   try {
     res = await processPrivateMessage(
@@ -280,6 +282,7 @@ export async function processMessage(
       );
     throw new MlsError("invalid_commit", `commit rejected: ${violation ?? "policy"}`);
   }
+  await tracker.settle(res.newState.groupContext.extensions);
   const next = toHandle(res.newState);
   const groupRule = groupCommitViolation(group, next, from.inboxId);
   if (groupRule !== undefined)

@@ -19,6 +19,7 @@ export type {
   KeyPackageRow,
   GroupRow,
   ConversationRow,
+  OutOfSyncRow,
   ConversationKind,
   MessageRow,
   MessageStatus,
@@ -97,3 +98,5 @@ export {
   type CommitIntentInput,
 } from "./commit-intents";
 export { getCursor, setCursor, allCursors, groupTopic, welcomeTopic } from "./cursors";
+export { markKeyPackageSpent, deleteSpentKeyPackages } from "./key-packages";
+export { markOutOfSync, clearOutOfSync, outOfSyncOf } from "./sync-state";

@@ -69,3 +69,18 @@ export async function listKeyPackages(db: MessengerDb): Promise<StoredKeyPackage
 export async function deleteKeyPackage(db: MessengerDb, ref: string | Uint8Array): Promise<void> {
   await db.keyPackages.delete(hexId(ref, "ref"));
 }
+
+/** A key package a welcome used, kept only until the welcome topic is read to its end. */
+export async function markKeyPackageSpent(
+  db: MessengerDb,
+  ref: string | Uint8Array,
+): Promise<void> {
+  await db.keyPackages.update(hexId(ref, "ref"), { spentAt: Date.now() });
+}
+
+/** Deletes every spent key package (call once no welcome for it can still be pending). */
+export async function deleteSpentKeyPackages(db: MessengerDb): Promise<number> {
+  const spent = (await db.keyPackages.toArray()).filter((row) => row.spentAt !== undefined);
+  await db.keyPackages.bulkDelete(spent.map((row) => row.id));
+  return spent.length;
+}

@@ -52,6 +52,8 @@ export interface KeyPackageRow {
   publicBytes: Uint8Array;
   privateSealed: SealedBlob;
   createdAtNs: string;
+  /** When a welcome used it (ms); deleted once the welcome topic is read to its end. */
+  spentAt?: number;
 }
 
 export interface GroupRow {
@@ -79,6 +81,21 @@ export interface ConversationRow {
   lastMessagePreview?: string;
   lastMessageSenderInboxId?: string;
   unreadCount: number;
+  /**
+   * Set when a member's commit could not be applied here (issue 11 item 2, issue 12):
+   * nothing of the group after it is applied and sending waits until recovery clears it.
+   * Not indexed, so it needs no schema version.
+   */
+  outOfSync?: OutOfSyncRow;
+}
+
+export interface OutOfSyncRow {
+  /** The error's stable code (e.g. "unauthorized_member") and its sentence. */
+  code: string;
+  reason: string;
+  /** Node id (decimal) of the envelope that could not be applied; the cursor stays before it. */
+  sinceNodeId: string;
+  at: number; // ms
 }
 
 /** The conversation fields sealed one by one (each can change on its own, see sealed-rows.ts). */

@@ -23,7 +23,7 @@ import { ClientError } from "../errors";
 import type { ClientContext } from "../context";
 import { decodeRow } from "../messages/decode";
 import { publishMessage, sendContent } from "../messages/send";
-import type { ConversationSummary, DecodedMessage } from "../types";
+import type { ConversationSummary, DecodedMessage, SyncState } from "../types";
 
 /** One conversation (a DM for now), read from the local database. */
 export class Conversation {
@@ -65,6 +65,22 @@ export class Conversation {
     return this.consentAtRead;
   }
 
+  /**
+   * Whether this installation is in step with the group: "out_of_sync" when a commit the
+   * others applied could not be applied here (nothing later is applied, sending waits).
+   */
+  get syncState(): SyncState {
+    const mark = this.row.outOfSync;
+    return mark
+      ? {
+          state: "out_of_sync",
+          code: mark.code,
+          reason: mark.reason,
+          sinceNodeId: BigInt(mark.sinceNodeId),
+        }
+      : { state: "in_sync" };
+  }
+
   /** Effective consent now (see Preferences.conversationConsent). */
   consentState(): Promise<ConsentState> {
     return effectiveConsent(this.ctx, this.row);
@@ -89,6 +105,7 @@ export class Conversation {
       createdAtNs: BigInt(this.row.createdAtNs),
       unreadCount: this.row.unreadCount,
       consent: this.consentAtRead,
+      syncState: this.syncState,
     };
   }
 

@@ -15,6 +15,7 @@ import {
   conversationsByDmId,
   dmIdFor,
   getConversation,
+  deleteSpentKeyPackages,
   getCursor,
   groupTopic,
   listConversations,
@@ -38,7 +39,8 @@ import { resolveInboxes } from "../groups/plans";
 import { ClientError, normalizeAddress } from "../errors";
 import { verifiedInboxIds } from "../inbox-lookup";
 import { saveGroup, withGroupLock } from "../groups/state";
-import { applyGroupEnvelope, applyWelcome } from "../messages/receive";
+import { applyGroupEnvelope } from "../messages/receive";
+import { applyWelcome } from "../messages/welcome";
 import type { ReceiveLog } from "../types";
 import type { StreamEngine } from "../messages/stream";
 import type { ConversationSummary, DecodedMessage } from "../types";
@@ -292,12 +294,16 @@ export class Conversations {
       for (const w of page) await applyWelcome(this.ctx, w, this.log);
       if (page.length < 100) break;
     }
+    // Every welcome on the node has been read: no pending one needs a spent key package.
+    await deleteSpentKeyPackages(this.ctx.db);
     for (const g of await this.ctx.db.groups.toArray()) {
       for (;;) {
         const cursor = await getCursor(this.ctx.db, groupTopic(g.groupId));
         const page = await this.ctx.api.queryGroupMessages(fromHex(g.groupId), { cursor });
         for (const m of page) await applyGroupEnvelope(this.ctx, m, this.log);
-        if (page.length < 100) break;
+        // An out-of-sync group keeps its cursor: stop instead of asking again and again.
+        if (page.length < 100 || (await getCursor(this.ctx.db, groupTopic(g.groupId))) === cursor)
+          break;
       }
     }
   }

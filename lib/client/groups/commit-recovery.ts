@@ -30,7 +30,8 @@ export async function readAll(
     const cursor = await getCursor(ctx.db, groupTopic(groupId));
     const page = await ctx.api.queryGroupMessages(fromHex(groupId), { cursor });
     for (const env of page) await onEnvelope(env);
-    if (page.length < 100) return;
+    // An out-of-sync group keeps its cursor: stop instead of asking again and again.
+    if (page.length < 100 || (await getCursor(ctx.db, groupTopic(groupId))) === cursor) return;
   }
 }
 

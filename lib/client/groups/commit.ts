@@ -17,7 +17,7 @@ import {
 import { unfinishedCommitIntents } from "../../storage";
 import type { ClientContext } from "../context";
 import { ClientError } from "../errors";
-import { requireGroup, withGroupLock } from "./state";
+import { requireGroup, requireInSync, withGroupLock } from "./state";
 import { applyEnvelopeLocked, isTransient } from "../messages/receive";
 import type { ReceiveLog } from "../types";
 import { intentKindOf, plannerOf, type GroupChange } from "./change";
@@ -58,6 +58,7 @@ export async function runGroupChange(
       await readAll(ctx, groupId, async (env) => {
         await applyEnvelopeLocked(ctx, env, log);
       });
+      await requireInSync(ctx, groupId);
       const group = await requireGroup(ctx, groupId);
       if (group.state.groupActiveState.kind !== "active")
         throw new ClientError("not_a_member", "this installation is no longer in the group");

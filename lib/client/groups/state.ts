@@ -1,6 +1,6 @@
 import { toHex } from "../../crypto";
 import { decodeGroupState, encodeGroupState, type GroupHandle } from "../../mls";
-import { getGroupState, putGroupState } from "../../storage";
+import { getGroupState, outOfSyncOf, putGroupState } from "../../storage";
 import type { ClientContext } from "../context";
 import { ClientError } from "../errors";
 import { withLock } from "../locks";
@@ -33,4 +33,15 @@ export function withGroupLock<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   return withLock(`${ctx.lockPrefix}:group:${groupId}`, fn);
+}
+
+/** A group this member fell behind in takes no commit and no message until recovery. */
+export async function requireInSync(ctx: ClientContext, groupId: string): Promise<void> {
+  const mark = await outOfSyncOf(ctx.db, groupId);
+  if (mark)
+    throw new ClientError(
+      "out_of_sync",
+      `this conversation is out of sync since envelope ${mark.sinceNodeId}: ${mark.reason}`,
+      true,
+    );
 }

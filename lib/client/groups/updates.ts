@@ -31,8 +31,9 @@ export function groupNameOf(group: GroupHandle): { name?: string } {
 }
 
 /**
- * The installations a commit added for a newly added inbox must be exactly those its
- * identity log holds at the sequence id the membership extension names.
+ * The installations a commit added for an inbox whose log entry changed must be exactly
+ * those its identity log held AT the sequence id the membership extension now names —
+ * never the log as it is now, which may have moved on while this member was offline.
  */
 export async function checkAgainstIdentityLogs(
   ctx: ClientContext,
@@ -44,7 +45,8 @@ export async function checkAgainstIdentityLogs(
   const next = readGroupContext(after.state.groupContext.extensions).membership;
   const leaves = groupMembers(after);
   // An inbox that stays but loses installations: only revoked ones may go (anyone may
-  // commit that, so nobody may drop a live device of someone else).
+  // commit that, so nobody may drop a live device of someone else). A revocation is
+  // final, so the newest log is the right judge here.
   const remaining = new Set(leaves.map((m) => toHex(m.installationKey)));
   const stayed = new Set(leaves.map((m) => m.inboxId));
   for (const m of groupMembers(before)) {
@@ -59,14 +61,13 @@ export async function checkAgainstIdentityLogs(
   }
   for (const [inbox, seq] of next) {
     if (prev.get(inbox) === seq) continue;
-    const log = await ctx.resolver.latest(inbox);
-    if (!log || log.sequenceId < seq)
+    const at = await ctx.resolver.stateAt(inbox, seq);
+    if (!at)
       throw new MlsError(
         "invalid_commit",
         `membership names log entry ${seq} of ${inbox}, which does not exist`,
       );
-    if (log.sequenceId !== seq) continue; // the log moved on since: the leaves were checked by auth
-    const want = new Set(log.installations);
+    const want = new Set(at.installations.keys());
     const have = new Set(
       leaves.filter((m) => m.inboxId === inbox).map((m) => toHex(m.installationKey)),
     );
@@ -74,7 +75,7 @@ export async function checkAgainstIdentityLogs(
     if (!same)
       throw new MlsError(
         "invalid_commit",
-        `inbox ${inbox} holds ${have.size} installations in the group, its log holds ${want.size}`,
+        `inbox ${inbox} holds ${have.size} installations in the group, its log held ${want.size} at entry ${seq}`,
       );
   }
 }

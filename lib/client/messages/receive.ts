@@ -7,39 +7,29 @@ import {
   decodePlaintextEnvelope,
   messageId,
 } from "../../content";
-import {
-  groupMetadata,
-  joinFromWelcome,
-  processMessage,
-  type GroupHandle,
-  type PendingCommit,
-  type Processed,
-} from "../../mls";
-import { checkAgainstIdentityLogs, groupNameOf, recordGroupUpdate } from "../groups/updates";
+import { processMessage, type GroupHandle, type PendingCommit, type Processed } from "../../mls";
+import { checkAgainstIdentityLogs, recordGroupUpdate } from "../groups/updates";
 import { checkDmMembership } from "../groups/dm-rules";
-import type { GroupMessage_V1, WelcomeMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
+import { leavesUsBehind } from "./commit-failure";
+import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import {
   addMessage,
-  dmIdFor,
   getConversation,
   getCursor,
   getMessage,
   groupTopic,
   intentByPayloadHash,
-  listKeyPackages,
+  markOutOfSync,
   setCursor,
   setMessageStatus,
   updateIntent,
   advanceCommitIntent,
-  upsertConversation,
-  welcomeTopic,
   type IntentRow,
 } from "../../storage";
 import type { ClientContext } from "../context";
 import type { ReceiveLog } from "../types";
 import { decodeRow, previewOf, shouldPushOf } from "./decode";
 import { dropForgedSystemLine } from "./system-lines";
-import { applyConsent } from "../consent/consent";
 import { loadGroup, saveGroup, withGroupLock } from "../groups/state";
 import {
   commitFate,
@@ -47,8 +37,6 @@ import {
   pendingFromIntent,
   type CommitIntent,
 } from "../groups/pending-commit";
-import { rotateKeyPackage } from "../devices/key-packages";
-import { withLock } from "../locks";
 
 const LEAVE_REQUEST = contentTypeToString(ContentTypeLeaveRequest);
 
@@ -86,6 +74,9 @@ export async function applyEnvelopeLocked(
   const groupId = toHex(env.groupId);
   const topic = groupTopic(groupId);
   if (env.id <= (await getCursor(ctx.db, topic))) return undefined; // already applied
+  // Out of sync: nothing after the commit we could not apply is tried; the cursor stays
+  // before it, so recovery (issue 12) finds every envelope still on the node.
+  if ((await getConversation(ctx.db, groupId))?.outOfSync) return undefined;
   const own = await intentByPayloadHash(ctx.db, toHex(sha256(env.data)));
   let result: Processed | undefined;
   if (own && own.kind === "send_message") {
@@ -102,7 +93,9 @@ export async function applyEnvelopeLocked(
       else await advanceCommitIntent(ctx.db, own.id!, { phase: "lost" });
     } else if (group) {
       const live = pending ?? (intent ? await pendingFromIntent(ctx, intent, group) : undefined);
-      result = await decryptAndStore(ctx, group, env, log, live);
+      const outcome = await decryptAndStore(ctx, group, env, log, live);
+      if (outcome === BEHIND) return undefined; // the cursor stays before this commit
+      result = outcome;
       if (intent && result?.kind === "commit" && live) {
         if (result.own) await commitMerged(ctx, intent);
         else if (result.pendingDiscarded)
@@ -137,13 +130,16 @@ async function acknowledgeOwn(
   await updateIntent(ctx.db, intent.id!, { status: "committed" });
 }
 
+/** decryptAndStore's answer when a member's commit could not be applied here. */
+const BEHIND = Symbol("out_of_sync");
+
 async function decryptAndStore(
   ctx: ClientContext,
   group: GroupHandle,
   env: GroupMessage_V1,
   log?: ReceiveLog,
   pending?: PendingCommit,
-): Promise<Processed | undefined> {
+): Promise<Processed | typeof BEHIND | undefined> {
   let processed;
   try {
     processed = await processMessage(
@@ -158,6 +154,21 @@ async function decryptAndStore(
     }
   } catch (err) {
     if (isTransient(err)) throw err;
+    if (leavesUsBehind(group, env.data, err)) {
+      // Never skipped silently: the others applied it, so skipping would fork us for good.
+      const { code } = err as { code?: unknown };
+      await markOutOfSync(ctx.db, env.groupId, {
+        code: typeof code === "string" ? code : "unknown",
+        reason: (err as Error).message,
+        sinceNodeId: env.id,
+      });
+      log?.("conversation_out_of_sync", {
+        groupId: toHex(env.groupId),
+        id: env.id.toString(),
+        error: (err as Error).message,
+      });
+      return BEHIND;
+    }
     // One bad envelope must not stall the conversation: note it and move past it.
     const code = (err as { code?: unknown }).code;
     const reason = typeof code === "string" ? code : "unknown";
@@ -209,85 +220,4 @@ async function decryptAndStore(
   await saveGroup(ctx, processed.group);
   if (processed.kind === "commit") await recordGroupUpdate(ctx, group, processed, env);
   return processed;
-}
-
-/** Joins the group a welcome invites this installation to; returns its id (hex) when new. */
-export async function applyWelcome(
-  ctx: ClientContext,
-  env: WelcomeMessage_V1,
-  log?: ReceiveLog,
-): Promise<string | undefined> {
-  return withLock(`${ctx.lockPrefix}:welcomes`, async () => {
-    const topic = welcomeTopic(toHex(ctx.installation.publicKey));
-    if (env.id <= (await getCursor(ctx.db, topic))) return undefined;
-    let joined: GroupHandle | undefined;
-    let lastError: unknown;
-    let transient: unknown;
-    // Newest key package first; an older one may have been fetched just before a rotation.
-    for (const kp of await listKeyPackages(ctx.db)) {
-      try {
-        joined = await joinFromWelcome({
-          welcome: env.data,
-          keyPackagePrivate: kp.privateBytes,
-          keyPackageBytes: kp.publicBytes,
-          signer: ctx.installation,
-          auth: ctx.resolver.authenticate,
-        });
-        break;
-      } catch (err) {
-        lastError = err;
-        if (isTransient(err)) transient = err;
-      }
-    }
-    let newGroupId: string | undefined;
-    if (joined) {
-      const groupId = toHex(joined.groupId);
-      const known = await getConversation(ctx.db, groupId);
-      // A conversation imported from history has its row but no MLS state until this welcome.
-      if (known && !(await loadGroup(ctx, groupId))) {
-        await withGroupLock(ctx, groupId, () => saveGroup(ctx, joined));
-        newGroupId = groupId;
-      }
-      if (!known) {
-        await withGroupLock(ctx, groupId, () => saveGroup(ctx, joined));
-        const meta = groupMetadata(joined);
-        const self = ctx.installation.inboxId;
-        const peer = meta.dmMembers?.find((m) => m !== self);
-        const peerState = peer ? await ctx.resolver.state(peer).catch(() => undefined) : undefined;
-        const peerAddress = peerState ? [...peerState.addresses.keys()][0] : undefined;
-        await upsertConversation(ctx.db, {
-          id: groupId,
-          kind: meta.conversationType,
-          createdAtNs: env.createdNs,
-          ...groupNameOf(joined),
-          ...(meta.conversationType === "dm" && peer
-            ? {
-                peerInboxId: peer,
-                dmId: dmIdFor(self, peer),
-                ...(peerAddress ? { peerAddress } : {}),
-              }
-            : {}),
-        });
-        // Someone else's invitation stays "unknown" (a request). One this inbox made on another
-        // device is allowed, stamped 0 so any real record (say, a synced block) still wins.
-        if (meta.creatorInboxId === self && meta.conversationType !== "sync")
-          await applyConsent(ctx, [
-            { entity: { kind: "conversation", id: groupId }, state: "allowed", consentedAtNs: 0n },
-          ]);
-        newGroupId = groupId;
-        // The key package that opened this welcome is spent: publish a fresh one.
-        await rotateKeyPackage(ctx).catch((err) =>
-          log?.("key_package_rotation_failed", { error: (err as Error).message }),
-        );
-      }
-    } else {
-      if (transient) throw transient;
-      log?.("welcome_rejected", {
-        id: env.id.toString(),
-        error: (lastError as Error | undefined)?.message ?? "no key package",
-      });
-    }
-    await setCursor(ctx.db, topic, env.id);
-    return newGroupId;
-  });
 }

@@ -18,6 +18,7 @@ import {
   nextIntents,
   nsFromKey,
   messagesWithStatus,
+  outOfSyncOf,
   putIntent,
   setMessageStatus,
   updateIntent,
@@ -29,7 +30,7 @@ import { allowOnSend } from "../consent/consent";
 import { syncGroupInstallations } from "../groups/installations";
 import { finishGroupCommits } from "../groups/commit";
 import { ClientError } from "../errors";
-import { requireGroup, saveGroup, withGroupLock } from "../groups/state";
+import { requireGroup, requireInSync, saveGroup, withGroupLock } from "../groups/state";
 import type { DecodedMessage } from "../types";
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
@@ -63,6 +64,8 @@ export async function sendContent(
   const row = (await getMessage(ctx.db, id))!;
   // Sending is choosing to talk: the conversation becomes allowed (receipts aside).
   await allowOnSend(ctx, conversationId, type);
+  // Out of sync: the message waits, stored as pending, until recovery (resumeOutbox sends it).
+  if (await outOfSyncOf(ctx.db, conversationId)) return decodeRow(ctx.codecs, row);
   // A commit a crash interrupted is finished first: the message is sealed in the epoch
   // the group really is in (next send tries again when the node is unreachable).
   await finishGroupCommits(ctx, conversationId).catch(() => undefined);
@@ -81,6 +84,7 @@ async function encryptForSending(
   const idempotencyKey = nsFromKey(row.sentAtNs).toString();
   await withGroupLock(ctx, row.conversationId, async () => {
     if (await intentForMessage(ctx.db, row.id)) return; // another tab got here first
+    await requireInSync(ctx, row.conversationId); // never sealed under a state the group left
     const group = await requireGroup(ctx, row.conversationId);
     const plaintext = encodePlaintextEnvelope(row.encodedContent, idempotencyKey);
     const { group: next, message } = await encryptApplication(group, plaintext);

@@ -1,9 +1,16 @@
 import { backoffDelay, ResumableSubscription, type Topic } from "../../api";
 import { fromHex, toHex } from "../../crypto";
-import { allCursors, getCursor, groupTopic, welcomeTopic } from "../../storage";
+import {
+  allCursors,
+  deleteSpentKeyPackages,
+  getCursor,
+  groupTopic,
+  welcomeTopic,
+} from "../../storage";
 import type { ClientContext } from "../context";
 import type { ConnectionState } from "../types";
-import { applyGroupEnvelope, applyWelcome } from "./receive";
+import { applyGroupEnvelope } from "./receive";
+import { applyWelcome } from "./welcome";
 import type { ReceiveLog } from "../types";
 
 /**
@@ -87,6 +94,8 @@ export class StreamEngine {
           if (joined)
             sub.addTopics([{ topic: { kind: "group", id: fromHex(joined) }, cursor: 0n }]);
         } else if (event.kind === "caught_up") {
+          // The welcome backlog is read: no pending welcome needs a spent key package.
+          await deleteSpentKeyPackages(this.ctx.db);
           this.setState("live");
         } else if (event.kind === "disconnected") {
           this.setState("reconnecting");

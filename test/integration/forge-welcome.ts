@@ -1,0 +1,101 @@
+// A "modified client" that invites with a lie: builds a group whose immutable metadata
+// names someone else as its creator (lib/mls refuses to), adds the victim's installation
+// with its real key package from the node, and sends the victim the welcome. Real
+// ts-mls, real keys, real node; only the rule "creator = the signer" is skipped.
+import {
+  createCommit,
+  createGroup,
+  encodeMlsMessage,
+  encodeRequiredCapabilities,
+  generateKeyPackageWithKey,
+} from "ts-mls";
+import type { Client } from "../../lib/client";
+import type { ClientContext } from "../../lib/client/context";
+import { randomBytes } from "../../lib/crypto";
+import { parseKeyPackage, presetPermissions } from "../../lib/mls";
+import {
+  IMMUTABLE_METADATA_EXTENSION_TYPE,
+  MUTABLE_EXTENSION_TYPES,
+} from "../../lib/mls/constants";
+import { credentialForInbox } from "../../lib/mls/credential";
+import { mutableExtensions } from "../../lib/mls/group-context";
+import { leafCapabilities } from "../../lib/mls/keyPackage";
+import { metadataExtension, type GroupMetadata } from "../../lib/mls/metadata";
+import { configWith } from "../../lib/mls/state";
+import { cipherSuite } from "../../lib/mls/suite";
+
+const ctxOf = (c: Client) => (c as unknown as { ctx: ClientContext }).ctx;
+
+export async function forgeInvitation(
+  from: Client,
+  victim: Client,
+  metadata: GroupMetadata,
+  groupId: Uint8Array = randomBytes(16),
+): Promise<Uint8Array> {
+  const ctx = ctxOf(from);
+  const impl = await cipherSuite();
+  const now = BigInt(Math.floor(Date.now() / 1000));
+  const own = await generateKeyPackageWithKey(
+    credentialForInbox(from.inboxId),
+    leafCapabilities(),
+    { notBefore: now - 3600n, notAfter: now + 86400n },
+    [],
+    { signKey: ctx.installation.privateKey, publicKey: ctx.installation.publicKey },
+    impl,
+  );
+  const isGroup = metadata.conversationType === "group";
+  const seq = async (inbox: string) => (await ctx.resolver.latest(inbox))!.sequenceId;
+  const extensions = [
+    {
+      extensionType: "required_capabilities" as const,
+      extensionData: encodeRequiredCapabilities({
+        extensionTypes: isGroup
+          ? [IMMUTABLE_METADATA_EXTENSION_TYPE, ...MUTABLE_EXTENSION_TYPES]
+          : [IMMUTABLE_METADATA_EXTENSION_TYPE],
+        proposalTypes: [],
+        credentialTypes: ["basic"],
+      }),
+    },
+    metadataExtension(metadata),
+    ...(isGroup
+      ? mutableExtensions({
+          metadata: {
+            attributes: { group_name: "Family" },
+            admins: [],
+            superAdmins: [from.inboxId],
+          },
+          membership: new Map([
+            [from.inboxId, await seq(from.inboxId)],
+            [victim.inboxId, await seq(victim.inboxId)],
+          ]),
+          permissions: presetPermissions("default"),
+        })
+      : []),
+  ];
+  const state = await createGroup(
+    groupId,
+    own.publicPackage,
+    own.privatePackage,
+    extensions,
+    impl,
+    configWith({ validateCredential: () => Promise.resolve(true) }),
+  );
+  const [kpBytes] = await ctx.api.fetchKeyPackages([ctxOf(victim).installation.publicKey]);
+  const kp = parseKeyPackage(kpBytes!);
+  const res = await createCommit(
+    { state, cipherSuite: impl },
+    {
+      extraProposals: [{ proposalType: "add", add: { keyPackage: kp.keyPackage } }],
+      ratchetTreeExtension: true,
+    },
+  );
+  const welcome = encodeMlsMessage({
+    version: "mls10",
+    wireformat: "mls_welcome",
+    welcome: res.welcome!,
+  });
+  await ctx.api.sendWelcomeMessages([
+    { installationKey: kp.installationKey, hpkePublicKey: kp.keyPackage.initKey, data: welcome },
+  ]);
+  return groupId;
+}
