@@ -142,7 +142,7 @@ export async function openIntent(open: OpenFn, row: StoredIntentRow): Promise<In
   if (status === "sealing" || row.id === undefined)
     throw new StorageError("not_found", `intent ${row.id} was never completely written`);
   if (!payloadSealed) {
-    if (published && row.commit) return { ...clear, status, payload: published };
+    if (published) return { ...clear, status, payload: published }; // a commit intent
     throw new StorageError("not_found", `intent ${row.id} has no payload`);
   }
   const payload = await open(intentPurpose(row.id, row.conversationId, row.kind), payloadSealed);
