@@ -5,20 +5,11 @@
 import "fake-indexeddb/auto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
-import { Client, type Group } from "../../lib/client";
+import { Client } from "../../lib/client";
 import { newWallet } from "../support/accounts";
+import { groupOf, texts } from "../support/groups";
 
 type Logged = { client: number; event: string; detail: Record<string, unknown> };
-
-async function groupOf(c: Client, id: string): Promise<Group> {
-  await c.conversations.sync();
-  const g = await c.conversations.getGroup(id);
-  if (!g) throw new Error(`${c.address} has no group ${id}`);
-  return g;
-}
-
-const texts = async (g: Group) =>
-  (await g.messages()).filter((m) => m.contentType === "xmtp.org/text:1.0").map((m) => m.content);
 
 describe("a bot process running several clients on the global fake-indexeddb", () => {
   let node: StartedNode;

@@ -22,20 +22,11 @@ import { build } from "esbuild";
 import { generatePrivateKey } from "viem/accounts";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Client, CommitStep, Conversation, Group } from "../../lib/client";
+import type { Client, CommitStep, Group } from "../../lib/client";
 import { startNode, type StartedNode } from "../../server/test/harness";
 import { startBrowser } from "../crash/killable-browser";
 import { createClient, newWallet } from "../support/accounts";
-
-const texts = async (g: Group | Conversation) =>
-  (await g.messages()).filter((m) => m.contentType === "xmtp.org/text:1.0").map((m) => m.content);
-
-async function groupOf(c: Client, id: string): Promise<Group> {
-  await c.conversations.sync();
-  const g = await c.conversations.getGroup(id);
-  if (!g) throw new Error(`${c.address} has no group ${id}`);
-  return g;
-}
+import { groupOf, texts } from "../support/groups";
 
 describe("a commit survives its committer being killed at any step", () => {
   let node: StartedNode;

@@ -9,11 +9,7 @@ import { toHex } from "../../lib/crypto";
 import { groupMembers } from "../../lib/mls";
 import { newWallet, type TestWallet } from "../support/accounts";
 import { forgeCommit, leavesOf } from "./forge";
-
-type Logged = { event: string; detail: Record<string, unknown> };
-
-const texts = async (c: Conversation) =>
-  (await c.messages()).filter((m) => m.contentType === "xmtp.org/text:1.0").map((m) => m.content);
+import { texts, type Logged } from "../support/groups";
 
 describe("DM membership is the two inboxes' own installations", () => {
   let node: StartedNode;

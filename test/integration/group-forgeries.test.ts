@@ -4,20 +4,12 @@
 import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
-import { Client, type Group } from "../../lib/client";
+import { Client } from "../../lib/client";
 import { ContentTypeGroupUpdated, type GroupUpdatedContent } from "../../lib/content";
 import { groupMembers, readGroupContext, type GroupContextState } from "../../lib/mls";
 import { newWallet } from "../support/accounts";
 import { forgeCommit, keyPackagesFor } from "./forge";
-
-type Logged = { event: string; detail: Record<string, unknown> };
-
-async function groupOf(c: Client, id: string): Promise<Group> {
-  await c.conversations.sync();
-  const g = await c.conversations.getGroup(id);
-  if (!g) throw new Error(`${c.address} has no group ${id}`);
-  return g;
-}
+import { groupOf, type Logged } from "../support/groups";
 
 function copy(c: GroupContextState): GroupContextState {
   return {

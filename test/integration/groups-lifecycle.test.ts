@@ -9,11 +9,10 @@ import type { ClientContext } from "../../lib/client/context";
 import { requireGroup } from "../../lib/client/groups/state";
 import { fromHex } from "../../lib/crypto";
 import { readGroupContext, readMessageHeader } from "../../lib/mls";
+import { groupOf, texts, type Logged } from "../support/groups";
 
 const clientContext = (x: Client) => (x as unknown as { ctx: ClientContext }).ctx;
 const nodeApi = (x: Client) => clientContext(x).api;
-
-type Logged = { event: string; detail: Record<string, unknown> };
 
 async function client(w: TestWallet, url: string, name: string, logs: Logged[] = []) {
   return Client.create(w.signer, {
@@ -24,16 +23,6 @@ async function client(w: TestWallet, url: string, name: string, logs: Logged[] =
     log: (event, detail) => logs.push({ event, detail }),
   });
 }
-
-async function groupOf(c: Client, id: string): Promise<Group> {
-  await c.conversations.sync();
-  const g = await c.conversations.getGroup(id);
-  if (!g) throw new Error(`${c.address} has no group ${id}`);
-  return g;
-}
-
-const texts = async (g: Group) =>
-  (await g.messages()).filter((m) => m.contentType === "xmtp.org/text:1.0").map((m) => m.content);
 
 describe("group chats between wallets", () => {
   let node: StartedNode;

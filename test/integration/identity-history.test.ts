@@ -4,7 +4,7 @@
 // and a member's commit that cannot be applied is never skipped silently.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
-import type { Client, Group } from "../../lib/client";
+import type { Client } from "../../lib/client";
 import type { ClientContext } from "../../lib/client/context";
 import { requireGroup } from "../../lib/client/groups/state";
 import { nextContext } from "../../lib/client/groups/plans";
@@ -12,18 +12,9 @@ import { commitChanges, groupMembers } from "../../lib/mls";
 import { fromHex, toHex } from "../../lib/crypto";
 import { getCursor, groupTopic } from "../../lib/storage";
 import { createClient, newWallet } from "../support/accounts";
+import { groupOf, texts } from "../support/groups";
 
 const ctxOf = (c: Client) => (c as unknown as { ctx: ClientContext }).ctx;
-
-async function groupOf(c: Client, id: string): Promise<Group> {
-  await c.conversations.sync();
-  const g = await c.conversations.getGroup(id);
-  if (!g) throw new Error(`${c.address} has no group ${id}`);
-  return g;
-}
-
-const texts = async (g: Group) =>
-  (await g.messages()).filter((m) => m.contentType === "xmtp.org/text:1.0").map((m) => m.content);
 
 describe("identity history: commits are checked at the log entry the group recorded", () => {
   let node: StartedNode;

@@ -4,25 +4,17 @@
 import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
-import { Client, type Group } from "../../lib/client";
+import { Client } from "../../lib/client";
 import type { ClientContext } from "../../lib/client/context";
 import { readGroupContext } from "../../lib/mls";
 import { newWallet } from "../support/accounts";
 import { forgeCommit, keyPackageWithLifetime } from "./forge";
-
-type Logged = { event: string; detail: Record<string, unknown> };
+import { groupOf, type Logged } from "../support/groups";
 
 const DAY = 24n * 3600n;
 const nowS = () => BigInt(Math.floor(Date.now() / 1000));
 const ctxOf = (c: Client) => (c as unknown as { ctx: ClientContext }).ctx;
 const apiOf = (c: Client) => ctxOf(c).api;
-
-async function groupOf(c: Client, id: string): Promise<Group> {
-  await c.conversations.sync();
-  const g = await c.conversations.getGroup(id);
-  if (!g) throw new Error(`${c.address} has no group ${id}`);
-  return g;
-}
 
 describe("key-package lifetimes", () => {
   let node: StartedNode;
@@ -51,15 +43,16 @@ describe("key-package lifetimes", () => {
 
   it("committerRefusesAnExpiredOrNotYetValidKeyPackageFromTheNode", async () => {
     const g = await a.conversations.newGroup([z.inboxId], { name: "lifetimes" });
-    // Valid when uploaded (the node checks that), expired two seconds later.
-    await apiOf(b).uploadKeyPackage(await keyPackageWithLifetime(b, nowS() - DAY, nowS() + 2n));
+    // Valid when uploaded (the node checks that), expired two seconds later; not older than
+    // b's current one (backdated an hour), or the node refuses it as a replay.
+    await apiOf(b).uploadKeyPackage(await keyPackageWithLifetime(b, nowS() - 3600n, nowS() + 2n));
     await new Promise((r) => setTimeout(r, 3_000));
     await expect(g.addMembers([b.inboxId])).rejects.toMatchObject({
       code: "key_package_lifetime",
       message: expect.stringMatching(/expired at/),
     });
     await apiOf(b).uploadKeyPackage(
-      await keyPackageWithLifetime(b, nowS() + DAY, nowS() + 90n * DAY),
+      await keyPackageWithLifetime(b, nowS() + DAY / 2n, nowS() + 90n * DAY),
     );
     await expect(g.addMembers([b.inboxId])).rejects.toMatchObject({
       code: "key_package_lifetime",

@@ -4,23 +4,12 @@
 // commit must still arrive.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
-import { Client, type Group } from "../../lib/client";
+import { Client } from "../../lib/client";
 import { ContentTypeText } from "../../lib/content";
 import { createClient, newWallet, type TestWallet } from "../support/accounts";
 import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { keepGroupState, leavesOf, postFromState } from "./forge";
-
-type Logged = { event: string; detail: Record<string, unknown> };
-
-async function groupOf(c: Client, id: string): Promise<Group> {
-  await c.conversations.sync();
-  const g = await c.conversations.getGroup(id);
-  if (!g) throw new Error(`${c.address} has no group ${id}`);
-  return g;
-}
-
-const texts = async (g: Group) =>
-  (await g.messages()).filter((m) => m.contentType === "xmtp.org/text:1.0").map((m) => m.content);
+import { groupOf, texts, type Logged } from "../support/groups";
 
 describe("application messages from past epochs", () => {
   let node: StartedNode;

@@ -22,7 +22,7 @@ export async function checkDmMembership(
     if (!log || log.installations.includes(key))
       throw new MlsError(
         "invalid_commit",
-        `DM commit removes installation ${key.slice(0, 12)}… of ${m.inboxId}, which its identity log has not revoked`,
+        `commit rejected: DM commit removes installation ${key.slice(0, 12)}… of ${m.inboxId}, which its identity log has not revoked`,
       );
   }
 }

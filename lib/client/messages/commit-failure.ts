@@ -7,9 +7,10 @@
 //  - the envelope is not from a member of our epoch (its sender data does not decrypt,
 //    or it names another epoch): anyone who knows the group id can post such bytes, so
 //    they must not be able to stop the conversation; they are skipped as before;
-//  - a policy refusal ("commit rejected: …"): it depends only on the commit and the
-//    group state every member shares, so every member refuses it alike and nobody moves
-//    on; the group stays in step without it.
+//  - a policy refusal ("commit rejected: …", the DM rules) or a key package outside its
+//    lifetime: it depends on the commit and what every member shares, so every honest member
+//    refuses it alike and nobody moves on; the group stays in step without it (and one
+//    member's forged commit cannot freeze the others).
 // Everything else — an identity-log check, a commit that decrypts but does not apply —
 // depends on what this member could see and may differ from the others.
 import { readMessageHeader, type GroupHandle } from "../../mls";
@@ -27,5 +28,6 @@ export function leavesUsBehind(group: GroupHandle, data: Uint8Array, err: unknow
   if (code === "decrypt_failed" && /sender (data|leaf)/.test(text)) return false;
   if (code === "malformed_message" || code === "wrong_group") return false;
   if (code === "invalid_commit" && text.startsWith("commit rejected:")) return false;
+  if (code === "key_package_lifetime") return false;
   return true;
 }
