@@ -3,7 +3,7 @@ import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { Client, signerFromLocalAccount } from "../lib/client";
 import { startLyingNode, type LyingNode } from "../test/support/lying-node";
-import { BASE_URL } from "./support/browser";
+import { BASE_URL, OTHER_NODE_PORT } from "./support/browser";
 import { newPerson, onboard, type Person } from "./support/person";
 import { shootBoth } from "./support/screenshots";
 
@@ -27,7 +27,7 @@ async function nodeClient(name: string): Promise<Client> {
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(120_000);
-  proxy = await startLyingNode(BASE_URL);
+  proxy = await startLyingNode(BASE_URL, OTHER_NODE_PORT);
   bob = await nodeClient("bob");
   mallory = await nodeClient("mallory");
   a = await newPerson(browser);

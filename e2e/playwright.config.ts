@@ -44,6 +44,8 @@ export default defineConfig({
       DATA_DIR: dataDir,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
+      // An operator-allowed second node (the lying-node proxy of node-lies-about-address.spec).
+      CSP_CONNECT_SRC: `http://127.0.0.1:${PORT + 1}`,
     },
   },
 });

@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { CHROMIUM_ARGS } from "../playwright.config";
 
 export const BASE_URL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3107)}`;
+/** A second node origin the app's CSP allows (CSP_CONNECT_SRC in the config): the lying-node proxy. */
+export const OTHER_NODE_PORT = Number(process.env.E2E_PORT ?? 3107) + 1;
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
 

@@ -19,7 +19,8 @@ export interface LyingNode {
 
 const GET_INBOX_IDS = "/xmtp.identity.api.v1.IdentityApi/GetInboxIds";
 
-export async function startLyingNode(nodeUrl: string): Promise<LyingNode> {
+/** `port` 0 = any free port; a browser behind the app's CSP needs the one it allows. */
+export async function startLyingNode(nodeUrl: string, port = 0): Promise<LyingNode> {
   const target = new URL(nodeUrl);
   const lies = new Map<string, string>();
   let rewritten = 0;
@@ -51,10 +52,10 @@ export async function startLyingNode(nodeUrl: string): Promise<LyingNode> {
     upstream.on("error", () => res.destroy());
     req.pipe(upstream);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     lies,
     rewritten: () => rewritten,
     close: () =>
