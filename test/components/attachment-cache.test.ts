@@ -1,3 +1,4 @@
+// Lives under test/ (not components/): building real encrypted payloads needs lib/content, which views may not import.
 // The decrypted-image cache against real attachment encryption: a host (or a stranger who
 // knows a URL) must not get a second message to show an image it does not carry.
 import { describe, expect, it } from "vitest";
@@ -6,8 +7,8 @@ import {
   encryptAttachment,
   loadRemoteAttachment,
   remoteAttachmentFor,
-} from "../../../lib/content/remote-attachment-crypto";
-import { createAttachmentCache } from "../attachment-cache";
+} from "../../lib/content/remote-attachment-crypto";
+import { createAttachmentCache } from "../../components/thread/attachment-cache";
 
 const URL_ = "https://files.example/a1";
 const image = (byte: number): Attachment => ({
