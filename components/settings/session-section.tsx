@@ -1,6 +1,8 @@
 "use client";
+import { useLiveQuery } from "dexie-react-hooks";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { useClient } from "@/components/client/client-context";
 import { forgetSession } from "@/components/session/storage";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { DeleteDataDialog } from "./delete-data-dialog";
@@ -10,14 +12,19 @@ import { SettingsSection } from "./settings-section";
 export function SessionSection() {
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
+  const { client } = useClient();
+  // With sign to unlock on, the wallet's signature is what opens the messages again.
+  const signToUnlock = useLiveQuery(() => client.signToUnlockEnabled(), [client]);
 
   return (
     <>
       <SettingsSection title="This browser">
         <div className="flex flex-col gap-4 sm:flex-row sm:items-center">
           <p className="flex-1 text-sm text-zinc-600 dark:text-zinc-400">
-            Disconnecting signs you out here. Your messages stay on this device, and connecting the
-            same wallet again needs no new signature.
+            Disconnecting signs you out here. Your messages stay on this device;{" "}
+            {signToUnlock
+              ? "connecting the same wallet again asks for one signature to unlock them."
+              : "connecting the same wallet again needs no new signature."}
           </p>
           <button
             type="button"
