@@ -24,6 +24,16 @@ function eventTopicKey(e: StreamEvent): string | undefined {
   return undefined;
 }
 
+export const MAX_FILTERS_PER_STREAM = 5000;
+
+/** At least one chunk, so a client with no topic yet still holds a stream open. */
+function chunksOf<T>(items: T[], size: number): T[][] {
+  if (items.length === 0) return [[]];
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 interface Filter {
   topic: Topic;
   cursor: bigint;
@@ -31,7 +41,8 @@ interface Filter {
 
 /**
  * The ONE stream a client keeps open (browsers allow 6 HTTP/1.1 connections per
- * origin). It carries every topic with its own cursor, reconnects with jittered
+ * origin; past the node's per-stream filter cap it becomes one stream per chunk of
+ * topics, reported as caught up once all are). It carries every topic with its own cursor, reconnects with jittered
  * back-off, resumes from the cursors, and drops anything at or below a cursor, so
  * the consumer sees each envelope once and in order per topic.
  */
@@ -46,6 +57,8 @@ export class ResumableSubscription implements AsyncIterable<StreamEvent> {
   constructor(
     private readonly client: NodeClient,
     topics: { topic: Topic; cursor: bigint }[] = [],
+    /** The node refuses more per stream (STREAM_MAX_FILTERS, 5,000 by default): more topics open more streams. */
+    private readonly maxFiltersPerStream = MAX_FILTERS_PER_STREAM,
   ) {
     for (const t of topics)
       this.filters.set(topicKey(t.topic), { topic: t.topic, cursor: t.cursor });
@@ -112,38 +125,68 @@ export class ResumableSubscription implements AsyncIterable<StreamEvent> {
       if (this.closed) return;
       const connection = new AbortController();
       this.connection = connection;
-      try {
-        const stream = this.client.node.subscribe(
-          {
-            filters: [...this.filters.values()].map((f) => ({
-              topic:
-                f.topic.kind === "group"
-                  ? { case: "groupId" as const, value: f.topic.id }
-                  : { case: "installationKey" as const, value: f.topic.id },
-              idCursor: f.cursor,
-            })),
-          },
-          { signal: connection.signal },
-        );
-        for await (const res of stream) {
-          failures = 0;
-          this.deliver(res.event);
-        }
-        if (this.closed) return;
-        // The node ended the stream (restart, shutdown): reconnect from the cursors.
-        throw new ApiError("unavailable", "Subscribe: the node closed the stream", true);
-      } catch (err) {
-        if (this.closed) return;
-        if (connection.signal.aborted) continue; // filters changed: reopen at once
-        const error = ApiError.from(err, "Subscribe");
-        const retryInMs = Math.max(
-          error.retryAfterMs ?? 0,
-          backoffDelay(failures++, { baseMs: 200, maxMs: 15_000 }),
-        );
-        this.queue.push({ kind: "disconnected", error, retryInMs });
-        await sleep(retryInMs).catch(() => undefined);
-      }
+      // The first stream to fail takes the others down with it, so all reopen together
+      // from their cursors; `failure` tells that apart from an abort for new filters.
+      let failure: unknown;
+      const fail = (err: unknown) => {
+        if (connection.signal.aborted) return;
+        failure = err;
+        connection.abort(err);
+      };
+      const chunks = chunksOf([...this.filters.values()], this.maxFiltersPerStream);
+      let notCaughtUp = chunks.length;
+      const onCaughtUp = () => {
+        if (--notCaughtUp === 0) this.queue.push({ kind: "caught_up" });
+      };
+      await Promise.all(
+        chunks.map((chunk) =>
+          this.follow(chunk, connection.signal, onCaughtUp, () => (failures = 0)).catch(fail),
+        ),
+      );
+      if (this.closed) return;
+      if (failure === undefined) continue; // filters changed or rewound: reopen at once
+      const error = ApiError.from(failure, "Subscribe");
+      const retryInMs = Math.max(
+        error.retryAfterMs ?? 0,
+        backoffDelay(failures++, { baseMs: 200, maxMs: 15_000 }),
+      );
+      this.queue.push({ kind: "disconnected", error, retryInMs });
+      await sleep(retryInMs).catch(() => undefined);
     }
+  }
+
+  /** One node stream over some of the filters; returns only when aborted, throws otherwise. */
+  private async follow(
+    chunk: Filter[],
+    signal: AbortSignal,
+    onCaughtUp: () => void,
+    onEvent: () => void,
+  ): Promise<void> {
+    try {
+      const stream = this.client.node.subscribe(
+        {
+          filters: chunk.map((f) => ({
+            topic:
+              f.topic.kind === "group"
+                ? { case: "groupId" as const, value: f.topic.id }
+                : { case: "installationKey" as const, value: f.topic.id },
+            idCursor: f.cursor,
+          })),
+        },
+        { signal },
+      );
+      for await (const res of stream) {
+        onEvent();
+        if (res.event.case === "caughtUp") onCaughtUp();
+        else this.deliver(res.event);
+      }
+    } catch (err) {
+      if (signal.aborted) return;
+      throw err;
+    }
+    if (signal.aborted || this.closed) return;
+    // The node ended the stream (restart, shutdown): reconnect from the cursors.
+    throw new ApiError("unavailable", "Subscribe: the node closed the stream", true);
   }
 
   private deliver(event: SubscribeResponse["event"]): void {
@@ -166,9 +209,6 @@ export class ResumableSubscription implements AsyncIterable<StreamEvent> {
         this.queue.push({ kind: "welcome", message: m });
         return;
       }
-      case "caughtUp":
-        this.queue.push({ kind: "caught_up" });
-        return;
       default:
         return; // keepalive
     }
