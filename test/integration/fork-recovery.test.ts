@@ -158,6 +158,7 @@ describe("forks are detected from the commit log and healed by a re-add", () => 
         inboxId: b.inboxId,
         epoch: state.epoch,
         requestedAtNs: BigInt(Date.now()) * 1_000_000n,
+        leafEncryptionKey: new Uint8Array(32),
       },
       fake.privateKey,
     );

@@ -55,6 +55,8 @@ export async function requestReadds(
     if (Date.now() - (lastAsked.get(g.groupId) ?? 0) < everyMs) continue;
     const group = await loadGroup(ctx, g.groupId);
     if (!group) continue;
+    const own = leavesOf(group.state.ratchetTree).find((l) => l.leafIndex === ownLeafIndex(group));
+    if (!own) continue;
     requests.push(
       signedReaddRequest(
         {
@@ -63,6 +65,7 @@ export async function requestReadds(
           inboxId: ctx.installation.inboxId,
           epoch: group.epoch,
           requestedAtNs: nowNs(),
+          leafEncryptionKey: own.leaf.hpkePublicKey,
         },
         ctx.installation.privateKey,
       ),
@@ -104,6 +107,8 @@ export async function readdTaskFor(
   const leaves = leavesOf(group.state.ratchetTree);
   const requester = leaves.find((l) => toHex(l.leaf.signaturePublicKey) === installation);
   if (!requester || memberOf(requester.leaf).inboxId !== req.inboxId) return undefined;
+  // Asked about the leaf the tree still holds: not a request from before a re-add.
+  if (toHex(requester.leaf.hpkePublicKey) !== toHex(req.leafEncryptionKey)) return undefined;
   const rank = responders(group, installation).indexOf(ownLeafIndex(group));
   if (rank < 0) return undefined; // not allowed to add members here
   // Bound to the inbox by its identity log: a revoked installation is not brought back.

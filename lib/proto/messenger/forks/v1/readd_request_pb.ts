@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file messenger/forks/v1/readd_request.proto.
  */
 export const file_messenger_forks_v1_readd_request: GenFile = /*@__PURE__*/
-  fileDesc("CiZtZXNzZW5nZXIvZm9ya3MvdjEvcmVhZGRfcmVxdWVzdC5wcm90bxISbWVzc2VuZ2VyLmZvcmtzLnYxIoUBCgxSZWFkZFJlcXVlc3QSEAoIZ3JvdXBfaWQYASABKAwSGAoQaW5zdGFsbGF0aW9uX2tleRgCIAEoDBIQCghpbmJveF9pZBgDIAEoCRINCgVlcG9jaBgEIAEoBBIXCg9yZXF1ZXN0ZWRfYXRfbnMYBSABKAQSDwoHcHVycG9zZRgGIAEoCWIGcHJvdG8z");
+  fileDesc("CiZtZXNzZW5nZXIvZm9ya3MvdjEvcmVhZGRfcmVxdWVzdC5wcm90bxISbWVzc2VuZ2VyLmZvcmtzLnYxIqIBCgxSZWFkZFJlcXVlc3QSEAoIZ3JvdXBfaWQYASABKAwSGAoQaW5zdGFsbGF0aW9uX2tleRgCIAEoDBIQCghpbmJveF9pZBgDIAEoCRINCgVlcG9jaBgEIAEoBBIXCg9yZXF1ZXN0ZWRfYXRfbnMYBSABKAQSDwoHcHVycG9zZRgGIAEoCRIbChNsZWFmX2VuY3J5cHRpb25fa2V5GAcgASgMYgZwcm90bzM");
 
 /**
  * @generated from message messenger.forks.v1.ReaddRequest
@@ -60,6 +60,15 @@ export type ReaddRequest = Message<"messenger.forks.v1.ReaddRequest"> & {
    * @generated from field: string purpose = 6;
    */
   purpose: string;
+
+  /**
+   * The HPKE key of the requester's leaf as its own state holds it: a responder acts only
+   * while the group's tree still holds that leaf, so an old request (or a replay) read
+   * after the re-add re-adds nobody again.
+   *
+   * @generated from field: bytes leaf_encryption_key = 7;
+   */
+  leafEncryptionKey: Uint8Array;
 };
 
 /**
