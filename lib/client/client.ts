@@ -42,6 +42,7 @@ import type { ReceiveLog } from "./types";
 import { loadOrRegisterInstallation } from "./devices/registration";
 import { resumeOutbox, retryFailed } from "./messages/send";
 import { StreamEngine } from "./messages/stream";
+import { ForkWatch, type ForkStats } from "./forks/fork-watch";
 import type { ClientOptions, ConnectionState, DecodedMessage } from "./types";
 
 type CreateOptions = ClientOptions & { log?: ReceiveLog; codecs?: CodecRegistry };
@@ -71,13 +72,17 @@ export class Client {
   /** The inbox's SYNC group: consent across devices, and history for a new device. */
   readonly deviceSync: DeviceSync;
   private readonly engine: StreamEngine;
+  private readonly forkWatch: ForkWatch;
 
   private constructor(
     private readonly ctx: ClientContext,
     private readonly dbName: string,
     private readonly log?: ReceiveLog,
+    forkRecovery?: ClientOptions["forkRecovery"],
   ) {
     this.engine = new StreamEngine(ctx, log);
+    this.forkWatch = new ForkWatch(ctx, forkRecovery, log);
+    ctx.forkWatch = this.forkWatch;
     this.conversations = new Conversations(ctx, this.engine, log);
     this.preferences = new Preferences(ctx);
     this.deviceSync = new DeviceSync(ctx, this.preferences, () => this.conversations.sync(), log);
@@ -112,7 +117,7 @@ export class Client {
       ...(opts.testHooks ? { testHooks: opts.testHooks } : {}),
     };
     ctx.onLeaveRequest = (group, inboxId, log) => honourLeaveRequest(ctx, group, inboxId, log);
-    return new Client(ctx, dbName, opts.log);
+    return new Client(ctx, dbName, opts.log, opts.forkRecovery);
   }
 
   /** Registers (one signature) or reuses this database's installation, then syncs its key package. */
@@ -249,6 +254,7 @@ export class Client {
       if (state === "live") void retryFailed(this.ctx).catch((err) => onError?.("outbox", err));
     });
     this.engine.acquire();
+    this.forkWatch.start();
     void (async () => {
       for (const [stage, job] of [
         ["key_package", () => ensureKeyPackage(this.ctx)],
@@ -269,6 +275,7 @@ export class Client {
       if (stopped) return;
       stopped = true;
       unwatch();
+      this.forkWatch.stop();
       this.engine.release();
     };
   }
@@ -299,9 +306,25 @@ export class Client {
     return this.ctx.bus.subscribe(listener);
   }
 
+  /**
+   * One round of fork detection and recovery now (startSync runs them by itself): publish
+   * this device's commit-log entries, ask to be re-added where out of sync, read the
+   * groups' logs, answer others' re-add requests.
+   */
+  checkCommitLog(): Promise<void> {
+    return this.forkWatch.check();
+  }
+
+  /** Forks this client detected and healed, re-adds it asked for and made (since start). */
+  forkStats(): ForkStats {
+    return { ...this.forkWatch.stats };
+  }
+
   /** Stops streams and closes the database. */
   async close(): Promise<void> {
+    this.forkWatch.stop();
     this.engine.release();
+    await this.forkWatch.idle();
     await this.engine.stopped().catch(() => undefined);
     this.ctx.db.close();
   }

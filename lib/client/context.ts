@@ -34,6 +34,15 @@ export interface ClientContext {
   diagnostics: Diagnostics;
   /** Most inboxes a group may hold (default MAX_GROUP_SIZE, 250). */
   maxGroupSize?: number;
+  /**
+   * Fork detection and recovery in the background (forks/fork-watch.ts): told when a commit
+   * was applied, a fork found or healed. Absent = nothing runs in the background.
+   */
+  forkWatch?: {
+    poke(): void;
+    forkDetected(groupId: string): void;
+    healed(groupId: string): void;
+  };
   /** Set only by tests that crash the client at a named step (see ClientOptions.testHooks). */
   testHooks?: ClientTestHooks;
 }

@@ -35,6 +35,12 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** Most inboxes a group may hold; 250 by default. */
   maxGroupSize?: number;
+  /** Timings of fork detection and recovery (issue 12); the defaults suit an app. */
+  forkRecovery?: {
+    checkIntervalMs?: number;
+    takeoverMs?: number;
+    requestEveryMs?: number;
+  };
   /** For crash tests only: awaited at each step of a group commit. */
   testHooks?: ClientTestHooks;
 }

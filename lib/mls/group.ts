@@ -343,6 +343,9 @@ export async function commitChanges(
   const removed: Member[] = [];
   const leaves = leavesOf(group.state.ratchetTree);
   const seen = new Set(leaves.map(({ leaf }) => toHex(leaf.signaturePublicKey)));
+  // Removes apply before adds (RFC 9420 §12.3): a leaf removed here may come back from a
+  // fresh key package in the same commit (fork recovery's re-add).
+  for (const key of remove) seen.delete(toHex(key));
   for (const [i, bytes] of add.entries()) {
     const p = parseForAdd(bytes, i);
     const key = toHex(p.installationKey);

@@ -67,6 +67,9 @@ export {
   groupMembers,
   epochAuthenticator,
   isActive,
+  leavesOf,
+  memberOf,
+  ownLeafIndex,
 } from "./state";
 export {
   createGroup,
@@ -87,3 +90,9 @@ export {
   type Processed,
   type ProcessOptions,
 } from "./messages";
+export {
+  COMMIT_LOG_SIGNER_ATTRIBUTE,
+  commitLogSignerOf,
+  newCommitLogSignerAttribute,
+  type CommitLogSigner,
+} from "./commit-log-signer";

@@ -6,6 +6,9 @@ import {
   SCHEMA_V1,
   SCHEMA_V2,
   SCHEMA_V3,
+  SCHEMA_V5,
+  type CommitLogChainRow,
+  type CommitLogRow,
   type ConsentRow,
   type CursorRow,
   type GroupRow,
@@ -34,6 +37,8 @@ export class MessengerDb extends Dexie {
   declare intents: EntityTable<StoredIntentRow, "id">;
   declare cursors: Table<CursorRow, string>;
   declare consent: Table<ConsentRow, string>;
+  declare commitLog: Table<CommitLogRow, string>;
+  declare commitLogChains: Table<CommitLogChainRow, string>;
   readonly sealing: Sealer;
 
   constructor(name: string, opts: MessengerDbOptions = {}) {
@@ -46,6 +51,8 @@ export class MessengerDb extends Dexie {
     this.version(2).stores(SCHEMA_V2);
     // v3 seals message, conversation and intent rows (migrate-v3.ts); indexes are unchanged.
     this.version(3).stores(SCHEMA_V3).upgrade(sealClearRowsV3);
+    // v5 adds the commit log tables (issue 12); nothing existing changes.
+    this.version(5).stores(SCHEMA_V5);
     this.sealing = new Sealer(this.secrets);
   }
 }

@@ -29,7 +29,7 @@ export type {
   CursorRow,
   ConsentRow,
 } from "./schema";
-export { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3 } from "./schema";
+export { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V5 } from "./schema";
 export {
   consentKey,
   consentWins,
@@ -100,3 +100,14 @@ export {
 export { getCursor, setCursor, allCursors, groupTopic, welcomeTopic } from "./cursors";
 export { markKeyPackageSpent, deleteSpentKeyPackages } from "./key-packages";
 export { markOutOfSync, clearOutOfSync, outOfSyncOf } from "./sync-state";
+export {
+  putCommitLogRow,
+  getCommitLogRow,
+  deleteCommitLogRow,
+  commitLogToPublish,
+  markCommitLogPublished,
+  resetCommitLog,
+  getCommitLogChain,
+  putCommitLogChain,
+} from "./commit-log";
+export type { CommitLogRow, CommitLogChainRow } from "./schema";

@@ -227,3 +227,44 @@ export const SCHEMA_V2 = {
  * under the new data key.
  */
 export const SCHEMA_V3 = {} as const;
+
+/**
+ * One epoch of a group's commit log as this installation knows it (issue 12): "local" =
+ * the epoch authenticator this installation reached (and, for a super admin, the signed
+ * entry it publishes); "remote" = the authenticator the group's published log names for
+ * that epoch, kept until this installation reaches the epoch and compares. Public data
+ * (the node stores the entries anyway), so nothing here is sealed.
+ */
+export interface CommitLogRow {
+  key: string; // `${groupId}:${side}:${nsKey(epoch)}`
+  groupId: string;
+  side: "local" | "remote";
+  epoch: string; // decimal
+  authenticator: string; // hex
+  /** Node id (decimal) of the envelope that carried the commit. */
+  commitSequenceId: string;
+  /** Local rows a super admin publishes: 1 until the node took them (a number: Dexie indexes no booleans). */
+  toPublish: 0 | 1;
+  entry?: Uint8Array;
+  signature?: Uint8Array;
+  signerPublicKey?: Uint8Array;
+}
+
+/** Where this installation stands in reading one group's published commit log. */
+export interface CommitLogChainRow {
+  groupId: string;
+  /** The log's sequence id read up to (exclusive cursor of BatchQueryCommitLog). */
+  readCursor: string;
+  /** The chain of entries accepted so far (libxmtp's rule: each extends the previous). */
+  lastCommitSequenceId: string;
+  lastEpoch: string;
+  lastAuthenticator: string; // hex, "" before the first entry
+  /** Epochs below this are not compared (the state was replaced by a re-add welcome). */
+  baselineEpoch: string;
+}
+
+/** Version 5 (4 is another branch's): the commit log, local and remote, and each group's read position. */
+export const SCHEMA_V5 = {
+  commitLog: "key, groupId, toPublish",
+  commitLogChains: "groupId",
+} as const;

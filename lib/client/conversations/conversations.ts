@@ -3,6 +3,8 @@ import { AsyncQueue } from "../../api";
 import {
   addMembers,
   createGroup,
+  COMMIT_LOG_SIGNER_ATTRIBUTE,
+  newCommitLogSignerAttribute,
   MAX_GROUP_SIZE,
   METADATA_FIELDS,
   MlsError,
@@ -159,6 +161,8 @@ export class Conversations {
     if (opts.name) attributes[METADATA_FIELDS.name] = opts.name;
     if (opts.description) attributes[METADATA_FIELDS.description] = opts.description;
     if (opts.imageUrl) attributes[METADATA_FIELDS.imageUrl] = opts.imageUrl;
+    // Signs the group's commit-log entries (fork detection, forks/); members read it, the node cannot.
+    attributes[COMMIT_LOG_SIGNER_ATTRIBUTE] = newCommitLogSignerAttribute();
     const own = await this.ctx.resolver.latest(self);
     let group;
     try {

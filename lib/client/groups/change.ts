@@ -9,6 +9,7 @@ import type { PlannedChange } from "./planned-change";
 import type { GroupHandle } from "../../mls";
 import { planAddNewInstallations, planRemoveRevoked } from "./installations-plans";
 import { planAdd, planContext, planRemove, planTidy } from "./plans";
+import { planReadd } from "../forks/readd";
 
 export type GroupChange =
   | { op: "add"; inboxes: string[]; ownInstallations?: boolean }
@@ -18,7 +19,9 @@ export type GroupChange =
   | { op: "add_admin" | "remove_admin" | "add_super_admin" | "remove_super_admin"; inboxId: string }
   | { op: "set_permission"; action: PermissionAction; policy: Policy }
   | { op: "remove_revoked_installations" }
-  | { op: "add_new_installations" };
+  | { op: "add_new_installations" }
+  /** Fork recovery: remove and re-add one installation (forks/readd.ts). */
+  | { op: "readd"; installation: string; leafKey: string };
 
 export type Planner = (group: GroupHandle) => Promise<PlannedChange | undefined>;
 
@@ -32,6 +35,7 @@ export function intentKindOf(change: GroupChange): IntentKind {
       return "update_permissions";
     case "remove_revoked_installations":
     case "add_new_installations":
+    case "readd":
       return "update_installations";
     default:
       return "update_metadata";
@@ -73,6 +77,8 @@ export function plannerOf(ctx: ClientContext, change: GroupChange): Planner {
       return planRemoveRevoked(ctx);
     case "add_new_installations":
       return planAddNewInstallations(ctx);
+    case "readd":
+      return planReadd(ctx, change.installation, change.leafKey);
   }
 }
 
@@ -94,6 +100,7 @@ export function isGroupChange(x: unknown): x is GroupChange {
       "set_permission",
       "remove_revoked_installations",
       "add_new_installations",
+      "readd",
     ].includes(op)
   );
 }

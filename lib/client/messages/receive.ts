@@ -11,6 +11,7 @@ import { processMessage, type GroupHandle, type PendingCommit, type Processed } 
 import { checkAgainstIdentityLogs, recordGroupUpdate } from "../groups/updates";
 import { checkDmMembership } from "../groups/dm-rules";
 import { leavesUsBehind } from "./commit-failure";
+import { recordAppliedCommit } from "../forks/local-log";
 import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import {
   addMessage,
@@ -218,6 +219,10 @@ async function decryptAndStore(
     }
   }
   await saveGroup(ctx, processed.group);
-  if (processed.kind === "commit") await recordGroupUpdate(ctx, group, processed, env);
+  if (processed.kind === "commit") {
+    await recordGroupUpdate(ctx, group, processed, env);
+    // The epoch reached, for the commit log (fork detection; published off this path).
+    await recordAppliedCommit(ctx, group, processed.group, env.id, log);
+  }
   return processed;
 }

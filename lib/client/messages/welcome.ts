@@ -24,6 +24,7 @@ import { loadGroup, saveGroup, withGroupLock } from "../groups/state";
 import { withLock } from "../locks";
 import { isTransient } from "./receive";
 import { checkWelcomedGroup, invitedByOurselves } from "./welcome-rules";
+import { acceptReaddWelcome } from "../forks/readd-welcome";
 
 interface Joined {
   group: GroupHandle;
@@ -132,6 +133,9 @@ export async function applyWelcome(
         // A conversation imported from history has its row but no MLS state until this welcome.
         await withGroupLock(ctx, groupId, () => saveGroup(ctx, joined.group));
         newGroupId = groupId;
+      } else if (await acceptReaddWelcome(ctx, joined.group, log)) {
+        // Fork recovery (issue 12): only for a group out of sync here, see readd-welcome.ts.
+        await spend(ctx, joined.keyPackage, log);
       }
       if (newGroupId) await spend(ctx, joined.keyPackage, log);
     } else {

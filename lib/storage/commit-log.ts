@@ -1,0 +1,82 @@
+// The commit log as this installation keeps it (schema v5, see CommitLogRow): what it
+// reached at each epoch, what the group's published log says, and the entries a super
+// admin still has to publish. Written in the receive path (one put), read off it.
+import type { MessengerDb } from "./db";
+import { nsKey } from "./keys";
+import type { CommitLogChainRow, CommitLogRow } from "./schema";
+
+const keyOf = (groupId: string, side: CommitLogRow["side"], epoch: bigint) =>
+  `${groupId}:${side}:${nsKey(epoch, "epoch")}`;
+
+export async function putCommitLogRow(
+  db: MessengerDb,
+  row: Omit<CommitLogRow, "key" | "epoch" | "commitSequenceId"> & {
+    epoch: bigint;
+    commitSequenceId: bigint;
+  },
+): Promise<void> {
+  await db.commitLog.put({
+    ...row,
+    key: keyOf(row.groupId, row.side, row.epoch),
+    epoch: row.epoch.toString(),
+    commitSequenceId: row.commitSequenceId.toString(),
+  });
+}
+
+export async function getCommitLogRow(
+  db: MessengerDb,
+  groupId: string,
+  side: CommitLogRow["side"],
+  epoch: bigint,
+): Promise<CommitLogRow | undefined> {
+  return db.commitLog.get(keyOf(groupId, side, epoch));
+}
+
+export async function deleteCommitLogRow(db: MessengerDb, key: string): Promise<void> {
+  await db.commitLog.delete(key);
+}
+
+/** Entries waiting for the node, oldest epoch first within a group. */
+export async function commitLogToPublish(db: MessengerDb, limit = 100): Promise<CommitLogRow[]> {
+  const rows = await db.commitLog.where("toPublish").equals(1).limit(limit).toArray();
+  return rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+export async function markCommitLogPublished(db: MessengerDb, keys: string[]): Promise<void> {
+  await db.transaction("rw", db.commitLog, async () => {
+    for (const key of keys) await db.commitLog.update(key, { toPublish: 0 });
+  });
+}
+
+/** After a re-add: the forked state's epochs mean nothing any more; compare from `epoch` on. */
+export async function resetCommitLog(
+  db: MessengerDb,
+  groupId: string,
+  baselineEpoch: bigint,
+): Promise<void> {
+  await db.transaction("rw", db.commitLog, db.commitLogChains, async () => {
+    await db.commitLog.where("groupId").equals(groupId).delete();
+    const chain = await db.commitLogChains.get(groupId);
+    if (chain) await db.commitLogChains.put({ ...chain, baselineEpoch: baselineEpoch.toString() });
+  });
+}
+
+export async function getCommitLogChain(
+  db: MessengerDb,
+  groupId: string,
+): Promise<CommitLogChainRow> {
+  return (
+    (await db.commitLogChains.get(groupId)) ?? {
+      groupId,
+      readCursor: "0",
+      lastCommitSequenceId: "0",
+      lastEpoch: "0",
+      lastAuthenticator: "",
+      baselineEpoch: "0",
+    }
+  );
+}
+
+export async function putCommitLogChain(db: MessengerDb, row: CommitLogChainRow): Promise<void> {
+  await db.commitLogChains.put(row);
+}
