@@ -6,7 +6,9 @@ import {
   SCHEMA_V1,
   SCHEMA_V2,
   SCHEMA_V3,
+  SCHEMA_V6,
   type ConsentRow,
+  type LineageRow,
   type CursorRow,
   type GroupRow,
   type IdentityRow,
@@ -34,6 +36,7 @@ export class MessengerDb extends Dexie {
   declare intents: EntityTable<StoredIntentRow, "id">;
   declare cursors: Table<CursorRow, string>;
   declare consent: Table<ConsentRow, string>;
+  declare welcomeLineages: Table<LineageRow, [string, string]>;
   readonly sealing: Sealer;
 
   constructor(name: string, opts: MessengerDbOptions = {}) {
@@ -46,6 +49,8 @@ export class MessengerDb extends Dexie {
     this.version(2).stores(SCHEMA_V2);
     // v3 seals message, conversation and intent rows (migrate-v3.ts); indexes are unchanged.
     this.version(3).stores(SCHEMA_V3).upgrade(sealClearRowsV3);
+    // v6 adds the welcome lineages of a group id (v4/v5 belong to other branches).
+    this.version(6).stores(SCHEMA_V6);
     this.sealing = new Sealer(this.secrets);
   }
 }

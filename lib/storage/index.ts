@@ -28,8 +28,9 @@ export type {
   IntentStatus,
   CursorRow,
   ConsentRow,
+  LineageRow,
 } from "./schema";
-export { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3 } from "./schema";
+export { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V6 } from "./schema";
 export {
   consentKey,
   consentWins,
@@ -97,6 +98,16 @@ export {
   advanceCommitIntent,
   type CommitIntentInput,
 } from "./commit-intents";
-export { getCursor, setCursor, allCursors, groupTopic, welcomeTopic } from "./cursors";
+export { getCursor, setCursor, resetCursor, allCursors, groupTopic, welcomeTopic } from "./cursors";
 export { markKeyPackageSpent, deleteSpentKeyPackages } from "./key-packages";
 export { markOutOfSync, clearOutOfSync, outOfSyncOf } from "./sync-state";
+export {
+  getLineages,
+  putLineage,
+  deleteLineage,
+  setContested,
+  contestedConversationIds,
+  forgetLosingLineage,
+  type Lineage,
+  type LineageState,
+} from "./lineages";
