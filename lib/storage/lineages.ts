@@ -5,7 +5,7 @@
 import type { MessengerDb } from "./db";
 import { conversationKeyRange, hexId } from "./keys";
 import type { LineageRow } from "./schema";
-import { openMessage, sealConversationFields } from "./sealed-rows";
+import { openMessage } from "./sealed-rows";
 
 export interface LineageState {
   state: Uint8Array;
@@ -98,40 +98,43 @@ export async function contestedConversationIds(db: MessengerDb): Promise<string[
 }
 
 /**
- * The losing lineage's traces go: others' messages are deleted, ours (sent into the group
- * that lost) become pending again with their intents gone, so they are sealed anew for
- * the group that won; every intent of the conversation goes (its commits were made in
- * the losing state). The list row forgets the loser's name, preview and marks.
+ * The losing lineage's traces go. What this installation sent into it (it has an intent
+ * here) or still holds unsent becomes pending with its intent gone, so it is sealed anew
+ * for the group that won; every other message goes (the winner's are read again from the
+ * topic). Every intent of the conversation goes: its commits were made in the losing state.
+ * The list row forgets the loser's name, preview and marks.
  */
 export async function forgetLosingLineage(
   db: MessengerDb,
   id: string,
   selfInboxId: string,
-  opts: { name?: string },
 ): Promise<void> {
   const cid = hexId(id, "conversation id");
   const rows = await db.messages
     .where("[conversationId+sentAtNs+id]")
     .between(...conversationKeyRange(cid))
     .toArray();
-  const opened = await Promise.all(
-    rows.map(async (r) => ({ row: r, open: await openMessage(db.sealing.open, r) })),
-  );
-  const { name } = await sealConversationFields(db.sealing.seal, cid, { name: opts.name });
+  const opened = await Promise.all(rows.map((r) => openMessage(db.sealing.open, r)));
   await db.transaction("rw", db.messages, db.intents, db.conversations, async () => {
-    for (const { row, open } of opened) {
-      if (open.senderInboxId === selfInboxId) {
-        if (row.status !== "pending") await db.messages.update(row.id, { status: "pending" });
-      } else await db.messages.delete(row.id);
+    const intents = await db.intents
+      .where("[conversationId+status]")
+      .between([cid], [cid, []])
+      .toArray();
+    const sentHere = new Set(intents.map((i) => i.messageId).filter((m) => m !== undefined));
+    for (const m of opened) {
+      const ours =
+        m.senderInboxId === selfInboxId && (m.status === "pending" || sentHere.has(m.id));
+      if (!ours) await db.messages.delete(m.id);
+      else if (m.status !== "pending")
+        await db.messages.update(m.id, { status: "pending", nodeId: undefined });
     }
-    await db.intents.where("[conversationId+status]").between([cid], [cid, []]).delete();
+    await db.intents.bulkDelete(intents.map((i) => i.id!));
     const conv = await db.conversations.get(cid);
     if (!conv) return;
     const sealed = { ...conv.sealed };
     delete sealed.lastMessagePreview;
     delete sealed.lastMessageSenderInboxId;
     delete sealed.name;
-    if (name) sealed.name = name;
     await db.conversations.put({
       ...conv,
       sealed,

@@ -48,10 +48,15 @@ export interface ForgedGroup {
   from: Client;
 }
 
+/** Whom a forged welcome goes to: a client here, or an installation (say, a browser's). */
+export type Invitee = Client | { inboxId: string; installationKey: Uint8Array };
+const keyOf = (v: Invitee) =>
+  "installationKey" in v ? v.installationKey : ctxOf(v).installation.publicKey;
+
 /** The same invitation; the forger keeps the group's state to post into it later. */
 export async function forgeGroup(
   from: Client,
-  victim: Client,
+  victim: Invitee,
   metadata: GroupMetadata,
   groupId: Uint8Array = randomBytes(16),
   name = "Family",
@@ -104,7 +109,7 @@ export async function forgeGroup(
     impl,
     configWith({ validateCredential: () => Promise.resolve(true) }),
   );
-  const [kpBytes] = await ctx.api.fetchKeyPackages([ctxOf(victim).installation.publicKey]);
+  const [kpBytes] = await ctx.api.fetchKeyPackages([keyOf(victim)]);
   const kp = parseKeyPackage(kpBytes!);
   const res = await createCommit(
     { state, cipherSuite: impl },

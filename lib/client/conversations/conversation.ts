@@ -115,6 +115,7 @@ export class Conversation {
       unreadCount: this.row.unreadCount,
       consent: this.consentAtRead,
       syncState: this.syncState,
+      contested: this.contested,
     };
   }
 

@@ -283,7 +283,7 @@ async function adopt(
     await clearOutOfSync(ctx.db, groupId);
     await setContested(ctx.db, groupId, false);
   } else {
-    await forgetLosingLineage(ctx.db, groupId, ctx.installation.inboxId, {});
+    await forgetLosingLineage(ctx.db, groupId, ctx.installation.inboxId);
     await resetCursor(ctx.db, groupTopic(groupId));
   }
   // Name, kind and consent now come from the winner (the conversation row is kept).
