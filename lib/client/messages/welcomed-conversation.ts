@@ -6,6 +6,7 @@ import { dmIdFor, upsertConversation } from "../../storage";
 import type { ClientContext } from "../context";
 import { applyConsent } from "../consent/consent";
 import { groupNameOf } from "../groups/updates";
+import { invitedByOurselves } from "./welcome-rules";
 
 export async function storeWelcomedConversation(
   ctx: ClientContext,
@@ -31,7 +32,7 @@ export async function storeWelcomedConversation(
   // Someone else's invitation stays "unknown" (a request), whatever creator the metadata
   // claims. One another installation of this inbox made is allowed, stamped 0 so any real
   // record (say, a synced block) still wins.
-  if (adderInboxId === self && meta.conversationType !== "sync")
+  if (invitedByOurselves({ inboxId: adderInboxId }, self) && meta.conversationType !== "sync")
     await applyConsent(ctx, [
       { entity: { kind: "conversation", id: groupId }, state: "allowed", consentedAtNs: 0n },
     ]);
