@@ -16,6 +16,7 @@ import { isGroupUpdate } from "./group-update-line";
 import { snippetOf } from "./message-content";
 import { OfflineNotice } from "./offline-notice";
 import { OutOfSyncNotice } from "./out-of-sync-notice";
+import { ContestedNotice } from "./contested-notice";
 import { ThreadActionsContext, type ThreadActions } from "./thread-actions";
 import { buildThread, lastSeenId, owesReceipt } from "./thread-model";
 import { UploadTray } from "./upload-tray";
@@ -186,6 +187,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
         )}
         <OfflineNotice />
         <OutOfSyncNotice syncState={summary?.syncState} />
+        <ContestedNotice contested={summary?.contested} />
         {revoked ? (
           <p
             data-testid="composer-revoked"

@@ -262,6 +262,8 @@ export class Client {
         ["commits", () => recoverCommits(this.ctx, this.log)],
         ["sync", () => this.conversations.sync()],
         ["device_sync", () => this.startDeviceSync()],
+        // Conversations two welcomes disagree about: the other devices settle them.
+        ["lineages", () => this.deviceSync.askAboutContested()],
       ] as const) {
         try {
           await job();

@@ -22,6 +22,7 @@ export type ClientErrorCode =
   | "closed"
   | "invalid_dm_welcome" // a DM welcome naming or holding other inboxes than us and one peer
   | "out_of_sync" // a commit the others applied could not be applied here: sending waits
+  | "contested" // two welcomes for one group id, none confirmed yet by another own device
   /** Sign to unlock is on: this browser's messages open only with the wallet's signature. */
   | "store_locked"
   /** The wallet's signature did not unlock them (another wallet, or another account). */

@@ -69,6 +69,8 @@ export interface ConversationSummary {
   /** Effective consent: "allowed" in the inbox, "unknown" under Requests, "denied" hidden. */
   consent: ConsentState;
   syncState: SyncState;
+  /** See Conversation.contested: two welcomes for this group disagree; sending waits. */
+  contested: boolean;
 }
 
 /** See Conversation.syncState. */

@@ -32,7 +32,17 @@ export type DeviceSyncContent =
       nonce: string;
       digest: string;
       size: number;
-    };
+    }
+  /** Another device asks which state of these groups is ours (welcome lineages, issue 11 item 9). */
+  | { kind: "lineage_request"; requestId: string; groupIds: string[] }
+  /** The answer: each group's epoch (decimal) and hex epoch authenticator on this device. */
+  | { kind: "lineage_claims"; claims: LineageClaim[] };
+
+export interface LineageClaim {
+  groupId: string;
+  epoch: string;
+  authenticator: string;
+}
 
 const HEX = /^[0-9a-f]*$/;
 const str = (v: unknown, name: string, pattern?: RegExp): string => {
@@ -69,6 +79,21 @@ function check(c: DeviceSyncContent): DeviceSyncContent {
       str(c.digest, "digest", /^[0-9a-f]{64}$/);
       if (!Number.isSafeInteger(c.size) || c.size < 0)
         throw new ContentError("malformed_content", "device_sync: size must be a byte count");
+      return c;
+    case "lineage_request":
+      str(c.requestId, "requestId", /^[0-9a-f]{32}$/);
+      if (!Array.isArray(c.groupIds) || c.groupIds.length > 1000)
+        throw new ContentError("malformed_content", "device_sync: groupIds must be a list");
+      for (const g of c.groupIds) str(g, "group id", /^(?:[0-9a-f]{2})+$/);
+      return c;
+    case "lineage_claims":
+      if (!Array.isArray(c.claims) || c.claims.length > 1000)
+        throw new ContentError("malformed_content", "device_sync: claims must be a list");
+      for (const x of c.claims) {
+        str(x.groupId, "claim group id", /^(?:[0-9a-f]{2})+$/);
+        str(x.epoch, "claim epoch", /^\d{1,20}$/);
+        str(x.authenticator, "claim authenticator", /^(?:[0-9a-f]{2})+$/);
+      }
       return c;
     default:
       throw new ContentError(

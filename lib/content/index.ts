@@ -82,5 +82,6 @@ export {
   ContentTypeDeviceSync,
   deviceSyncCodec,
   type DeviceSyncContent,
+  type LineageClaim,
   type SyncedConsentRecord,
 } from "./device-sync";

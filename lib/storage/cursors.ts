@@ -42,3 +42,11 @@ export async function allCursors(db: MessengerDb): Promise<Map<string, bigint>> 
   const rows = await db.cursors.toArray();
   return new Map(rows.map((r) => [r.topic, BigInt(r.nodeId)]));
 }
+
+/**
+ * Back to the topic's start: only for a group whose state was replaced by another lineage
+ * of its id (welcome lineages), which must read the topic again from the beginning.
+ */
+export async function resetCursor(db: MessengerDb, topic: string): Promise<void> {
+  await db.cursors.delete(checkTopic(topic));
+}

@@ -9,7 +9,9 @@ import {
   SCHEMA_V5,
   type CommitLogChainRow,
   type CommitLogRow,
+  SCHEMA_V6,
   type ConsentRow,
+  type LineageRow,
   type CursorRow,
   type GroupRow,
   type IdentityRow,
@@ -39,6 +41,7 @@ export class MessengerDb extends Dexie {
   declare consent: Table<ConsentRow, string>;
   declare commitLog: Table<CommitLogRow, string>;
   declare commitLogChains: Table<CommitLogChainRow, string>;
+  declare welcomeLineages: Table<LineageRow, [string, string]>;
   readonly sealing: Sealer;
 
   constructor(name: string, opts: MessengerDbOptions = {}) {
@@ -53,6 +56,8 @@ export class MessengerDb extends Dexie {
     this.version(3).stores(SCHEMA_V3).upgrade(sealClearRowsV3);
     // v5 adds the commit log tables (issue 12); nothing existing changes.
     this.version(5).stores(SCHEMA_V5);
+    // v6 adds the welcome lineages of a group id (v4 belongs to another branch).
+    this.version(6).stores(SCHEMA_V6);
     this.sealing = new Sealer(this.secrets);
   }
 }

@@ -28,8 +28,9 @@ export type {
   IntentStatus,
   CursorRow,
   ConsentRow,
+  LineageRow,
 } from "./schema";
-export { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V5 } from "./schema";
+export { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V5, SCHEMA_V6 } from "./schema";
 export {
   consentKey,
   consentWins,
@@ -97,7 +98,7 @@ export {
   advanceCommitIntent,
   type CommitIntentInput,
 } from "./commit-intents";
-export { getCursor, setCursor, allCursors, groupTopic, welcomeTopic } from "./cursors";
+export { getCursor, setCursor, resetCursor, allCursors, groupTopic, welcomeTopic } from "./cursors";
 export { markKeyPackageSpent, deleteSpentKeyPackages } from "./key-packages";
 export { markOutOfSync, clearOutOfSync, outOfSyncOf } from "./sync-state";
 export {
@@ -111,3 +112,13 @@ export {
   putCommitLogChain,
 } from "./commit-log";
 export type { CommitLogRow, CommitLogChainRow } from "./schema";
+export {
+  getLineages,
+  putLineage,
+  deleteLineage,
+  setContested,
+  contestedConversationIds,
+  forgetLosingLineage,
+  type Lineage,
+  type LineageState,
+} from "./lineages";

@@ -87,6 +87,11 @@ export interface ConversationRow {
    * Not indexed, so it needs no schema version.
    */
   outOfSync?: OutOfSyncRow;
+  /**
+   * Set while two welcomes for this group id disagree and none is confirmed yet (issue 11
+   * item 9, lineages.ts): sending waits. Not indexed, so it needs no schema version.
+   */
+  contested?: { since: number };
 }
 
 export interface OutOfSyncRow {
@@ -267,4 +272,34 @@ export interface CommitLogChainRow {
 export const SCHEMA_V5 = {
   commitLog: "key, groupId, toPublish",
   commitLogChains: "groupId",
+} as const;
+
+/**
+ * One welcome this installation opened for a group id (issue 11 item 9): a "lineage" of
+ * that id, keyed by the SHA-256 of the welcome's bytes. The active one's state lives in
+ * `groups`; a candidate keeps its own two states (sealed): as the welcome opened it (to
+ * replay the topic from if it wins) and as advanced over the topic (to see what it decrypts).
+ */
+export interface LineageRow {
+  groupId: string;
+  lineageId: string;
+  role: "active" | "candidate";
+  /** Inbox that signed the welcome (authenticated by the welcome's signature). */
+  adderInboxId: string;
+  /** What proved it is the user's group: our own installation added us, spoke in it, or reported its authenticator. */
+  confirmedBy?: "own_welcome" | "own_message" | "own_device";
+  /** Epoch (decimal) -> hex epoch authenticator, for the last epochs it reached. */
+  authenticators: Record<string, string>;
+  /** A claim from our other device for an epoch no lineage reached yet (active row only). */
+  pendingClaim?: { epoch: string; authenticator: string };
+  joinedSealed?: SealedBlob;
+  joinedEpoch?: string;
+  probeSealed?: SealedBlob;
+  probeEpoch?: string;
+  createdAt: number;
+}
+
+/** Version 6 (v4 and v5 are taken by other branches): the welcome lineages of a group id. */
+export const SCHEMA_V6 = {
+  welcomeLineages: "[groupId+lineageId], groupId",
 } as const;

@@ -12,7 +12,13 @@ import {
 import type { Client } from "../../lib/client";
 import type { ClientContext } from "../../lib/client/context";
 import { randomBytes } from "../../lib/crypto";
-import { parseKeyPackage, presetPermissions } from "../../lib/mls";
+import { ContentTypeText, encodeEncodedContent, encodePlaintextEnvelope } from "../../lib/content";
+import {
+  encryptApplication,
+  parseKeyPackage,
+  presetPermissions,
+  type GroupHandle,
+} from "../../lib/mls";
 import {
   IMMUTABLE_METADATA_EXTENSION_TYPE,
   MUTABLE_EXTENSION_TYPES,
@@ -21,7 +27,7 @@ import { credentialForInbox } from "../../lib/mls/credential";
 import { mutableExtensions } from "../../lib/mls/group-context";
 import { leafCapabilities } from "../../lib/mls/keyPackage";
 import { metadataExtension, type GroupMetadata } from "../../lib/mls/metadata";
-import { configWith } from "../../lib/mls/state";
+import { configWith, toHandle } from "../../lib/mls/state";
 import { cipherSuite } from "../../lib/mls/suite";
 
 const ctxOf = (c: Client) => (c as unknown as { ctx: ClientContext }).ctx;
@@ -32,6 +38,29 @@ export async function forgeInvitation(
   metadata: GroupMetadata,
   groupId: Uint8Array = randomBytes(16),
 ): Promise<Uint8Array> {
+  return (await forgeGroup(from, victim, metadata, groupId)).groupId;
+}
+
+/** The forged group as its maker holds it: he can go on posting into it (postAsForger). */
+export interface ForgedGroup {
+  groupId: Uint8Array;
+  state: GroupHandle;
+  from: Client;
+}
+
+/** Whom a forged welcome goes to: a client here, or an installation (say, a browser's). */
+export type Invitee = Client | { inboxId: string; installationKey: Uint8Array };
+const keyOf = (v: Invitee) =>
+  "installationKey" in v ? v.installationKey : ctxOf(v).installation.publicKey;
+
+/** The same invitation; the forger keeps the group's state to post into it later. */
+export async function forgeGroup(
+  from: Client,
+  victim: Invitee,
+  metadata: GroupMetadata,
+  groupId: Uint8Array = randomBytes(16),
+  name = "Family",
+): Promise<ForgedGroup> {
   const ctx = ctxOf(from);
   const impl = await cipherSuite();
   const now = BigInt(Math.floor(Date.now() / 1000));
@@ -60,7 +89,7 @@ export async function forgeInvitation(
     ...(isGroup
       ? mutableExtensions({
           metadata: {
-            attributes: { group_name: "Family" },
+            attributes: { group_name: name },
             admins: [],
             superAdmins: [from.inboxId],
           },
@@ -80,7 +109,7 @@ export async function forgeInvitation(
     impl,
     configWith({ validateCredential: () => Promise.resolve(true) }),
   );
-  const [kpBytes] = await ctx.api.fetchKeyPackages([ctxOf(victim).installation.publicKey]);
+  const [kpBytes] = await ctx.api.fetchKeyPackages([keyOf(victim)]);
   const kp = parseKeyPackage(kpBytes!);
   const res = await createCommit(
     { state, cipherSuite: impl },
@@ -97,5 +126,18 @@ export async function forgeInvitation(
   await ctx.api.sendWelcomeMessages([
     { installationKey: kp.installationKey, hpkePublicKey: kp.keyPackage.initKey, data: welcome },
   ]);
-  return groupId;
+  return { groupId, state: toHandle(res.newState), from };
+}
+
+/** A text the forger posts on the group's topic under his forged state (real MLS, real node). */
+export async function postAsForger(forged: ForgedGroup, text: string): Promise<void> {
+  const ctx = ctxOf(forged.from);
+  const key = (BigInt(Date.now()) * 1_000_000n).toString();
+  const content = encodeEncodedContent(ctx.codecs.encode(ContentTypeText, text));
+  const { group, message } = await encryptApplication(
+    forged.state,
+    encodePlaintextEnvelope(content, key),
+  );
+  forged.state = group;
+  await ctx.api.sendGroupMessages([{ data: message, shouldPush: true }]);
 }

@@ -81,6 +81,15 @@ export class Conversation {
       : { state: "in_sync" };
   }
 
+  /**
+   * Two welcomes for this group id disagree and none is confirmed by another of the user's
+   * devices yet (issue 11 item 9): what is shown may come from a former member's fake group,
+   * and sending waits. Ends when the other device speaks or answers (deviceSync).
+   */
+  get contested(): boolean {
+    return Boolean(this.row.contested);
+  }
+
   /** Effective consent now (see Preferences.conversationConsent). */
   consentState(): Promise<ConsentState> {
     return effectiveConsent(this.ctx, this.row);
@@ -106,6 +115,7 @@ export class Conversation {
       unreadCount: this.row.unreadCount,
       consent: this.consentAtRead,
       syncState: this.syncState,
+      contested: this.contested,
     };
   }
 

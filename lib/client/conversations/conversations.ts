@@ -43,6 +43,8 @@ import { verifiedInboxIds } from "../inbox-lookup";
 import { saveGroup, withGroupLock } from "../groups/state";
 import { applyGroupEnvelope } from "../messages/receive";
 import { applyWelcome } from "../messages/welcome";
+import { resumeOutbox } from "../messages/send";
+import { takeAdoptedGroups } from "../groups/lineages";
 import type { ReceiveLog } from "../types";
 import type { StreamEngine } from "../messages/stream";
 import type { ConversationSummary, DecodedMessage } from "../types";
@@ -310,6 +312,8 @@ export class Conversations {
           break;
       }
     }
+    // A welcome lineage was adopted (groups/lineages.ts): what waited goes to the winner.
+    if (takeAdoptedGroups(this.ctx).length > 0) await resumeOutbox(this.ctx);
   }
 
   /** Every message stored from now on, sent or received, until `return()`. */

@@ -9,10 +9,12 @@ import {
   ContentTypeDeviceSync,
   contentTypeToString,
   type DeviceSyncContent,
+  type LineageClaim,
   type SyncedConsentRecord,
 } from "../../content";
-import { createGroup, isActive } from "../../mls";
+import { createGroup, epochAuthenticator, isActive } from "../../mls";
 import {
+  contestedConversationIds,
   getConversation,
   listConversations,
   upsertConversation,
@@ -22,6 +24,8 @@ import type { ClientContext } from "../context";
 import { ClientError } from "../errors";
 import { syncGroupInstallations } from "../groups/installations";
 import { loadGroup, saveGroup, withGroupLock } from "../groups/state";
+import { takeAdoptedGroups, weighClaim } from "../groups/lineages";
+import { replayTopicLocked } from "../messages/receive";
 import {
   exportArchive,
   HistoryError,
@@ -31,7 +35,7 @@ import {
 } from "./history-archive";
 import type { Preferences } from "../consent/preferences";
 import type { ReceiveLog } from "../types";
-import { sendContent } from "../messages/send";
+import { resumeOutbox, sendContent } from "../messages/send";
 import type { DecodedMessage } from "../types";
 
 const DEVICE_SYNC = contentTypeToString(ContentTypeDeviceSync);
@@ -57,6 +61,8 @@ export class DeviceSync {
     string,
     (reply: Extract<DeviceSyncContent, { kind: "history_reply" }>) => void
   >();
+  /** Lineage requests this device sent: not answered by itself. */
+  private readonly asked = new Set<string>();
   /** Requests this device already answered (the same request can come through two groups). */
   private readonly answered = new Set<string>();
   /** Consent records that came from another device: not sent back. */
@@ -229,7 +235,62 @@ export class DeviceSync {
       case "history_reply":
         this.waiting.get(c.requestId)?.(c);
         return;
+      case "lineage_request":
+        if (this.asked.has(c.requestId) || this.answered.has(c.requestId)) return; // our own
+        this.answered.add(c.requestId);
+        await this.claimLineages(c.groupIds);
+        return;
+      case "lineage_claims":
+        for (const claim of c.claims) await this.weigh(claim);
+        return;
     }
+  }
+
+  /**
+   * Asks the inbox's other devices to settle every contested conversation (two welcomes
+   * for one group id, groups/lineages.ts): each answers with its epoch authenticator.
+   */
+  async askAboutContested(): Promise<void> {
+    const groupIds = await contestedConversationIds(this.ctx.db);
+    if (groupIds.length === 0) return;
+    const requestId = toHex(randomBytes(16));
+    this.asked.add(requestId);
+    await this.broadcast({ kind: "lineage_request", requestId, groupIds });
+  }
+
+  /** Only a state this device itself has no doubt about is vouched for: one not contested here. */
+  private async claimLineages(groupIds: string[]): Promise<void> {
+    const claims: LineageClaim[] = [];
+    for (const groupId of groupIds) {
+      const row = await getConversation(this.ctx.db, groupId).catch(() => undefined);
+      if (!row || row.contested || row.outOfSync) continue;
+      // Caught up first: a claim for an epoch the asker's lineages already left proves nothing.
+      await withGroupLock(this.ctx, groupId, () => replayTopicLocked(this.ctx, groupId, this.log));
+      const group = await loadGroup(this.ctx, groupId);
+      if (!group || !isActive(group)) continue;
+      claims.push({
+        groupId,
+        epoch: group.epoch.toString(),
+        authenticator: toHex(epochAuthenticator(group)),
+      });
+    }
+    if (claims.length > 0) await this.broadcast({ kind: "lineage_claims", claims });
+  }
+
+  private async weigh(claim: LineageClaim): Promise<void> {
+    const { groupId } = claim;
+    await withGroupLock(this.ctx, groupId, async () => {
+      const outcome = await weighClaim(
+        this.ctx,
+        groupId,
+        BigInt(claim.epoch),
+        claim.authenticator,
+        this.log,
+      );
+      if (outcome?.kind === "adopted") await replayTopicLocked(this.ctx, groupId, this.log);
+    });
+    // What waited while it was contested now goes to the lineage that won.
+    if (takeAdoptedGroups(this.ctx).length > 0) await resumeOutbox(this.ctx);
   }
 
   /** Another device asked: bring it into every conversation, then send it the archive. */

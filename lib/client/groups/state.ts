@@ -1,6 +1,12 @@
 import { toHex } from "../../crypto";
 import { decodeGroupState, encodeGroupState, type GroupHandle } from "../../mls";
-import { getGroupState, outOfSyncOf, putGroupState } from "../../storage";
+import {
+  deleteGroupState,
+  getConversation,
+  getGroupState,
+  outOfSyncOf,
+  putGroupState,
+} from "../../storage";
 import type { ClientContext } from "../context";
 import { ClientError } from "../errors";
 import { withLock } from "../locks";
@@ -35,8 +41,17 @@ export function withGroupLock<T>(
   return withLock(`${ctx.lockPrefix}:group:${groupId}`, fn);
 }
 
-/** A group this member fell behind in takes no commit and no message until recovery. */
+/**
+ * A group this member fell behind in takes no commit and no message until recovery; nor
+ * does one whose welcome lineage is contested (groups/lineages.ts) until it is settled.
+ */
 export async function requireInSync(ctx: ClientContext, groupId: string): Promise<void> {
+  if ((await getConversation(ctx.db, groupId))?.contested)
+    throw new ClientError(
+      "contested",
+      "two different versions of this conversation reached this device; waiting for another of your devices to confirm one",
+      true,
+    );
   const mark = await outOfSyncOf(ctx.db, groupId);
   if (mark)
     throw new ClientError(
@@ -44,4 +59,13 @@ export async function requireInSync(ctx: ClientContext, groupId: string): Promis
       `this conversation is out of sync since envelope ${mark.sinceNodeId}: ${mark.reason}`,
       true,
     );
+}
+
+/**
+ * Replaces the stored state by one of another lineage of the same group id (a welcome that
+ * won, groups/lineages.ts): its epoch may be lower, so this is not a saveGroup.
+ */
+export async function replaceGroup(ctx: ClientContext, group: GroupHandle): Promise<void> {
+  await deleteGroupState(ctx.db, toHex(group.groupId));
+  await saveGroup(ctx, group);
 }

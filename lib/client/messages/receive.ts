@@ -1,6 +1,6 @@
 // The receive path: node envelopes → MLS → Dexie, strictly in node ID order per
 // topic, each topic under its lock, cursors advanced after the state is saved.
-import { sha256, toHex } from "../../crypto";
+import { fromHex, sha256, toHex } from "../../crypto";
 import {
   ContentTypeLeaveRequest,
   contentTypeToString,
@@ -32,6 +32,7 @@ import type { ReceiveLog } from "../types";
 import { decodeRow, previewOf, shouldPushOf } from "./decode";
 import { dropForgedSystemLine } from "./system-lines";
 import { loadGroup, saveGroup, withGroupLock } from "../groups/state";
+import { weighEnvelope } from "../groups/lineages";
 import {
   commitFate,
   commitIntentOf,
@@ -67,6 +68,36 @@ export async function applyGroupEnvelope(
  * reads the group next merges or discards that commit in node order.
  */
 export async function applyEnvelopeLocked(
+  ctx: ClientContext,
+  env: GroupMessage_V1,
+  log?: ReceiveLog,
+  pending?: PendingCommit,
+): Promise<Processed | undefined> {
+  const result = await applyToActiveState(ctx, env, log, pending);
+  // Other welcome lineages of this id (groups/lineages.ts) weigh what the active state
+  // could not use; when one is adopted, the topic is read again under its state.
+  const groupId = toHex(env.groupId);
+  const weighed = await weighEnvelope(ctx, groupId, env.data, result, log);
+  if (weighed?.kind === "adopted") await replayTopicLocked(ctx, groupId, log);
+  return result;
+}
+
+/** Reads a group's topic from its cursor to its end; the caller holds the group's lock. */
+export async function replayTopicLocked(
+  ctx: ClientContext,
+  groupId: string,
+  log?: ReceiveLog,
+): Promise<void> {
+  const topic = groupTopic(groupId);
+  for (;;) {
+    const cursor = await getCursor(ctx.db, topic);
+    const page = await ctx.api.queryGroupMessages(fromHex(groupId), { cursor });
+    for (const m of page) await applyEnvelopeLocked(ctx, m, log);
+    if (page.length < 100 || (await getCursor(ctx.db, topic)) === cursor) break;
+  }
+}
+
+async function applyToActiveState(
   ctx: ClientContext,
   env: GroupMessage_V1,
   log?: ReceiveLog,

@@ -13,6 +13,7 @@ import {
 import { encryptApplication, readMessageHeader } from "../../mls";
 import {
   addMessage,
+  getConversation,
   getMessage,
   intentForMessage,
   nextIntents,
@@ -66,6 +67,9 @@ export async function sendContent(
   await allowOnSend(ctx, conversationId, type);
   // Out of sync: the message waits, stored as pending, until recovery (resumeOutbox sends it).
   if (await outOfSyncOf(ctx.db, conversationId)) return decodeRow(ctx.codecs, row);
+  // Contested (two welcomes, groups/lineages.ts): it waits too, never sealed for a group
+  // that may be a former member's fake; it goes out to the lineage that wins.
+  if ((await getConversation(ctx.db, conversationId))?.contested) return decodeRow(ctx.codecs, row);
   // A commit a crash interrupted is finished first: the message is sealed in the epoch
   // the group really is in (next send tries again when the node is unreachable).
   await finishGroupCommits(ctx, conversationId).catch(() => undefined);

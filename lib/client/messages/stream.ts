@@ -11,6 +11,8 @@ import type { ClientContext } from "../context";
 import type { ConnectionState } from "../types";
 import { applyGroupEnvelope } from "./receive";
 import { applyWelcome } from "./welcome";
+import { resumeOutbox } from "./send";
+import { takeAdoptedGroups } from "../groups/lineages";
 import type { ReceiveLog } from "../types";
 
 /**
@@ -89,6 +91,8 @@ export class StreamEngine {
       try {
         if (event.kind === "group") {
           await applyGroupEnvelope(this.ctx, event.message, this.log);
+          // A welcome lineage was adopted (groups/lineages.ts): what waited goes to the winner.
+          if (takeAdoptedGroups(this.ctx).length > 0) await resumeOutbox(this.ctx);
         } else if (event.kind === "welcome") {
           const joined = await applyWelcome(this.ctx, event.message, this.log);
           if (joined)

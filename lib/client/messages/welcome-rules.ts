@@ -32,6 +32,6 @@ export function checkWelcomedGroup(group: GroupHandle, self: string): void {
  * metadata claims: only an invitation made by another installation of this inbox is
  * allowed at once; anyone else's waits under Requests.
  */
-export function invitedByOurselves(addedBy: Member, self: string): boolean {
+export function invitedByOurselves(addedBy: Pick<Member, "inboxId">, self: string): boolean {
   return addedBy.inboxId === self;
 }

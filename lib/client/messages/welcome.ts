@@ -2,29 +2,27 @@
 // (welcome-rules.ts), stored, its consent decided by who authentically added us, and the
 // key package that opened it spent.
 import { toHex } from "../../crypto";
-import { groupMetadata, joinWelcome, type GroupHandle, type Member } from "../../mls";
+import { joinWelcome, type GroupHandle, type Member } from "../../mls";
 import type { WelcomeMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import {
-  dmIdFor,
   getConversation,
   getCursor,
   listKeyPackages,
   markKeyPackageSpent,
   setCursor,
-  upsertConversation,
   welcomeTopic,
   type StoredKeyPackage,
 } from "../../storage";
 import type { ClientContext } from "../context";
 import type { ReceiveLog } from "../types";
-import { applyConsent } from "../consent/consent";
 import { rotateKeyPackage } from "../devices/key-packages";
-import { groupNameOf } from "../groups/updates";
+import { addCandidate, recordFirstLineage, type CandidateOutcome } from "../groups/lineages";
 import { loadGroup, saveGroup, withGroupLock } from "../groups/state";
 import { withLock } from "../locks";
-import { isTransient } from "./receive";
-import { checkWelcomedGroup, invitedByOurselves } from "./welcome-rules";
 import { acceptReaddWelcome } from "../forks/readd-welcome";
+import { isTransient, replayTopicLocked } from "./receive";
+import { checkWelcomedGroup } from "./welcome-rules";
+import { storeWelcomedConversation } from "./welcomed-conversation";
 
 interface Joined {
   group: GroupHandle;
@@ -75,32 +73,35 @@ async function spend(ctx: ClientContext, used: StoredKeyPackage, log?: ReceiveLo
   await markKeyPackageSpent(ctx.db, used.ref);
 }
 
-/** A group this installation did not know: stored, listed, consent by the authenticated adder. */
+/** A group this installation did not know: stored, listed, its lineage recorded (shown at once). */
 async function keepNew(ctx: ClientContext, joined: Joined, env: WelcomeMessage_V1): Promise<void> {
   const { group, addedBy } = joined;
-  const groupId = toHex(group.groupId);
-  await withGroupLock(ctx, groupId, () => saveGroup(ctx, group));
-  const meta = groupMetadata(group);
-  const self = ctx.installation.inboxId;
-  const peer = meta.dmMembers?.find((m) => m !== self);
-  const peerState = peer ? await ctx.resolver.state(peer).catch(() => undefined) : undefined;
-  const peerAddress = peerState ? [...peerState.addresses.keys()][0] : undefined;
-  await upsertConversation(ctx.db, {
-    id: groupId,
-    kind: meta.conversationType,
-    createdAtNs: env.createdNs,
-    ...groupNameOf(group),
-    ...(meta.conversationType === "dm" && peer
-      ? { peerInboxId: peer, dmId: dmIdFor(self, peer), ...(peerAddress ? { peerAddress } : {}) }
-      : {}),
+  await withGroupLock(ctx, toHex(group.groupId), async () => {
+    await saveGroup(ctx, group);
+    await recordFirstLineage(ctx, group, addedBy, env.data);
   });
-  // Someone else's invitation stays "unknown" (a request), whatever creator the metadata
-  // claims. One another installation of this inbox made is allowed, stamped 0 so any real
-  // record (say, a synced block) still wins.
-  if (invitedByOurselves(addedBy, self) && meta.conversationType !== "sync")
-    await applyConsent(ctx, [
-      { entity: { kind: "conversation", id: groupId }, state: "allowed", consentedAtNs: 0n },
-    ]);
+  await storeWelcomedConversation(ctx, group, addedBy.inboxId, env.createdNs);
+}
+
+/**
+ * A welcome for a group id this installation already holds: a forgery, the real group
+ * after a forgery, or a re-add after a fork (groups/lineages.ts says which wins). Kept as a
+ * candidate lineage; when the evidence picks it, its state replaces ours and the group's
+ * topic is read again under it. Fork recovery calls this with the re-add's welcome.
+ */
+export async function considerWelcomeForKnownGroup(
+  ctx: ClientContext,
+  joined: { group: GroupHandle; addedBy: Member },
+  welcome: Uint8Array,
+  log?: ReceiveLog,
+): Promise<CandidateOutcome> {
+  const groupId = toHex(joined.group.groupId);
+  return withGroupLock(ctx, groupId, async () => {
+    const outcome = await addCandidate(ctx, joined.group, joined.addedBy, welcome, log);
+    if (outcome.kind === "adopted") await replayTopicLocked(ctx, groupId, log);
+    if (outcome.kind === "full") log?.("welcome_lineage_refused", { groupId, reason: "too many" });
+    return outcome;
+  });
 }
 
 /** Joins the group a welcome invites this installation to; returns its id (hex) when new. */
@@ -117,27 +118,27 @@ export async function applyWelcome(
     if (joined) {
       const groupId = toHex(joined.group.groupId);
       const known = await getConversation(ctx.db, groupId);
-      // KNOWN GAP (issue 11, item 9, not closed here): a second welcome for a group id this
-      // installation already holds is dropped, so whoever's welcome arrives first owns the
-      // id on a new device. Designed fix: a welcome is kept under its own content hash as a
-      // separate "lineage" of the group id (its own state and conversation row, consent by
-      // its own authenticated adder); every envelope of the topic goes to the lineage whose
-      // state decrypts its sender data (at most one can); a lineage is CONFIRMED only by the
-      // user's other installations (their epoch authenticator for that epoch, sent over the
-      // sync group) or, with none, stays a separate conversation in Requests. Nothing on
-      // the topic alone can confirm one: a past member can post to it under his fake state.
+      let opened = true;
       if (!known) {
         await keepNew(ctx, joined, env);
         newGroupId = groupId;
       } else if (!(await loadGroup(ctx, groupId))) {
         // A conversation imported from history has its row but no MLS state until this welcome.
-        await withGroupLock(ctx, groupId, () => saveGroup(ctx, joined.group));
+        await withGroupLock(ctx, groupId, async () => {
+          await saveGroup(ctx, joined.group);
+          await recordFirstLineage(ctx, joined.group, joined.addedBy, env.data);
+        });
         newGroupId = groupId;
       } else if (await acceptReaddWelcome(ctx, joined.group, log)) {
-        // Fork recovery (issue 12): only for a group out of sync here, see readd-welcome.ts.
-        await spend(ctx, joined.keyPackage, log);
+        // Fork recovery (issue 12): a group out of sync here, re-added by a commit on its
+        // topic (see readd-welcome.ts); anything else goes to the lineage rule below.
+      } else {
+        // The first welcome for an id no longer wins by arriving first (issue 11 item 9).
+        const outcome = await considerWelcomeForKnownGroup(ctx, joined, env.data, log);
+        if (outcome.kind === "adopted") newGroupId = groupId;
+        opened = outcome.kind !== "duplicate";
       }
-      if (newGroupId) await spend(ctx, joined.keyPackage, log);
+      if (opened) await spend(ctx, joined.keyPackage, log);
     } else {
       if (transient) throw transient;
       const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };

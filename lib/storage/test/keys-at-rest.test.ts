@@ -39,10 +39,10 @@ async function corruptCode(p: Promise<unknown>): Promise<string | undefined> {
 }
 
 describe("schema", () => {
-  it("opens version 3 with every table and its indexes", async () => {
+  it("opens the latest version (6) with every table and its indexes", async () => {
     const db = openDb();
     await db.open();
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(6);
     expect(db.tables.map((t) => t.name).sort()).toEqual(
       [
         "consent",
@@ -54,6 +54,7 @@ describe("schema", () => {
         "keyPackages",
         "messages",
         "secrets",
+        "welcomeLineages",
       ].sort(),
     );
     expect(db.messages.schema.idxByName["[conversationId+sentAtNs+id]"]).toBeDefined();
