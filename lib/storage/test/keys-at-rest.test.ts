@@ -45,6 +45,8 @@ describe("schema", () => {
     expect(db.verno).toBe(6);
     expect(db.tables.map((t) => t.name).sort()).toEqual(
       [
+        "commitLog",
+        "commitLogChains",
         "consent",
         "conversations",
         "cursors",
