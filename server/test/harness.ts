@@ -36,7 +36,7 @@ export interface StartNodeOptions {
   /** Reuse a folder (e.g. restart after kill); default a fresh temp dir. */
   dataDir?: string;
   env?: Record<string, string>;
-  /** Default 60 s (first PGlite open takes ~6 s, more on a loaded machine). */
+  /** Default 110 s (first PGlite open takes ~6 s alone, over a minute when the machine is loaded; hooks get 120 s). */
   timeoutMs?: number;
 }
 
@@ -77,10 +77,10 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<StartedNod
       child.kill("SIGKILL");
       reject(
         new Error(
-          `node did not print "listening" within ${opts.timeoutMs ?? 60_000} ms; stderr: ${stderr}`,
+          `node did not print "listening" within ${opts.timeoutMs ?? 110_000} ms; stderr: ${stderr}`,
         ),
       );
-    }, opts.timeoutMs ?? 60_000);
+    }, opts.timeoutMs ?? 110_000);
     child.stdout!.on("data", (d: Buffer) => {
       buf += d.toString();
       let nl;
