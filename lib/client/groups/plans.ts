@@ -88,8 +88,10 @@ export async function keyPackagesOf(
   const inTree = new Set(groupMembers(group).map((m) => toHex(m.installationKey)));
   const wanted: { inbox: string; key: string }[] = [];
   const seq = new Map<string, bigint>();
+  // One batched query for every inbox (a new group of 250 made 249 round trips one by one).
+  await ctx.resolver.refreshMany(inboxes);
   for (const inbox of inboxes) {
-    const log = await ctx.resolver.latest(inbox);
+    const log = ctx.resolver.latestKnown(inbox);
     if (!log || log.installations.length === 0)
       throw new ClientError("no_installations", `inbox ${inbox} has no active installation`);
     seq.set(inbox, log.sequenceId);
