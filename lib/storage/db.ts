@@ -6,8 +6,10 @@ import {
   SCHEMA_V1,
   SCHEMA_V2,
   SCHEMA_V3,
+  SCHEMA_V4,
   type ConsentRow,
   type CursorRow,
+  type GroupEpochRow,
   type GroupRow,
   type IdentityRow,
   type KeyPackageRow,
@@ -28,6 +30,8 @@ export class MessengerDb extends Dexie {
   declare identity: Table<IdentityRow, string>;
   declare keyPackages: Table<KeyPackageRow, string>;
   declare groups: Table<GroupRow, string>;
+  /** Read and write through groups.ts (putGroupStateParts / getGroupState). */
+  declare groupEpochs: Table<GroupEpochRow, string>;
   /** Sealed rows: read and write them through conversations.ts / messages.ts / intents.ts. */
   declare conversations: Table<StoredConversationRow, string>;
   declare messages: Table<StoredMessageRow, string>;
@@ -46,6 +50,8 @@ export class MessengerDb extends Dexie {
     this.version(2).stores(SCHEMA_V2);
     // v3 seals message, conversation and intent rows (migrate-v3.ts); indexes are unchanged.
     this.version(3).stores(SCHEMA_V3).upgrade(sealClearRowsV3);
+    // v4 stores a group's tree and past epochs apart from its per-message state (no data moves).
+    this.version(4).stores(SCHEMA_V4);
     this.sealing = new Sealer(this.secrets);
   }
 }

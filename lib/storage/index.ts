@@ -29,7 +29,7 @@ export type {
   CursorRow,
   ConsentRow,
 } from "./schema";
-export { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3 } from "./schema";
+export { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4 } from "./schema";
 export {
   consentKey,
   consentWins,
@@ -60,7 +60,14 @@ export {
   deleteKeyPackage,
   type StoredKeyPackage,
 } from "./key-packages";
-export { putGroupState, getGroupState, deleteGroupState, type StoredGroupState } from "./groups";
+export {
+  putGroupState,
+  putGroupStateParts,
+  groupStateStamp,
+  getGroupState,
+  deleteGroupState,
+  type StoredGroupState,
+} from "./groups";
 export {
   upsertConversation,
   getConversation,

@@ -58,10 +58,27 @@ export interface KeyPackageRow {
 
 export interface GroupRow {
   groupId: string;
+  /** The whole state (v1-v3 rows), or from v4 its main part when `epochStamp` is set. */
   stateSealed: SealedBlob;
   epoch: string; // decimal (bigint-safe); bound into the seal's AAD
   conversationId: string;
   updatedAt: number;
+  /** Random per write (v4): a tab keeping the decoded state in memory compares it to see another tab's save. */
+  stamp?: string;
+  /** The GroupEpochRow this main part goes with (its stamp is bound into both seals' AAD). */
+  epochStamp?: string;
+}
+
+/**
+ * The big, slow-changing part of a group's state (v4): its ratchet tree and retained past
+ * epochs, rewritten only when they change (a commit, a message from a past epoch), never on
+ * an ordinary send.
+ */
+export interface GroupEpochRow {
+  groupId: string;
+  stamp: string;
+  epoch: string;
+  dataSealed: SealedBlob;
 }
 
 /** "sync": the inbox's own SYNC group (its installations only), never listed. */
@@ -227,3 +244,12 @@ export const SCHEMA_V2 = {
  * under the new data key.
  */
 export const SCHEMA_V3 = {} as const;
+
+/**
+ * Version 4 adds `groupEpochs`: a group's state is saved as a small main part (`groups`,
+ * rewritten on every send) and its ratchet tree with past epochs (`groupEpochs`, rewritten
+ * only when they change). Rows of v3 keep their whole state and are split on their next save.
+ */
+export const SCHEMA_V4 = {
+  groupEpochs: "groupId",
+} as const;
