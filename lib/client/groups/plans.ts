@@ -6,7 +6,7 @@ import {
   hasMutableExtensions,
   lifetimeProblem,
   MAX_GROUP_SIZE,
-  parseKeyPackage,
+  parseKeyPackageAsync,
   readGroupContext,
   validateMutableMetadata,
   type GroupContextState,
@@ -98,10 +98,14 @@ export async function keyPackagesOf(
     for (const key of log.installations) if (!inTree.has(key)) wanted.push({ inbox, key });
   }
   const fetched = await ctx.api.fetchKeyPackages(wanted.map((w) => fromHex(w.key)));
+  // Verified with WebCrypto's Ed25519 where there is one (the commit reuses the result).
+  const parsedAll = await Promise.all(
+    fetched.map((kp) => (kp ? parseKeyPackageAsync(kp) : undefined)),
+  );
   const add: { bytes: Uint8Array; parsed: ParsedKeyPackage }[] = [];
   for (const [i, kp] of fetched.entries()) {
     const want = wanted[i]!;
-    const parsed = kp ? parseKeyPackage(kp) : undefined;
+    const parsed = parsedAll[i];
     // The node is not trusted to hand out the right key package.
     if (
       !kp ||
