@@ -9,6 +9,7 @@ import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import { getCursor, groupTopic, intentByPayloadHash } from "../../storage";
 import type { ClientContext } from "../context";
 import { applyEnvelopeLocked } from "./receive";
+import { streamIsLive } from "./live-streams";
 
 /** Whether the receive path may take this envelope now without the stream missing it. */
 async function kindOf(
@@ -26,8 +27,12 @@ async function kindOf(
   return own?.kind === "send_message" ? "own" : "other";
 }
 
-/** Group lock held. Applies the commits waiting on the node (one query when there are none). */
+/**
+ * Group lock held. Applies the commits waiting on the node (one query when there are none);
+ * nothing to ask while the stream is live: it brings each commit as the node takes it.
+ */
 export async function catchUpCommitsLocked(ctx: ClientContext, groupId: string): Promise<void> {
+  if (streamIsLive(ctx)) return;
   for (;;) {
     const cursor = await getCursor(ctx.db, groupTopic(groupId));
     const page = await ctx.api.queryGroupMessages(fromHex(groupId), { cursor });

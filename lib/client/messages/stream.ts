@@ -11,6 +11,7 @@ import type { ClientContext } from "../context";
 import type { ConnectionState } from "../types";
 import { applyGroupEnvelope } from "./receive";
 import { applyWelcome } from "./welcome";
+import { setStreamLive } from "./live-streams";
 import type { ReceiveLog } from "../types";
 
 /**
@@ -36,6 +37,7 @@ export class StreamEngine {
   private setState(next: ConnectionState): void {
     if (next === this.state) return;
     this.state = next;
+    setStreamLive(this.ctx, next === "live");
     for (const l of this.stateListeners) l(next);
   }
 
