@@ -32,7 +32,7 @@ export interface ClientContext {
   onLeaveRequest?: (group: GroupHandle, inboxId: string, log?: ReceiveLog) => void;
   /** What the receive path dropped, by reason (Client.diagnostics()). */
   diagnostics: Diagnostics;
-  /** Most inboxes a group may hold (default MAX_GROUP_SIZE, 250). */
+  /** Most inboxes a group may hold (default MAX_GROUP_SIZE, 1,000). */
   maxGroupSize?: number;
   /** Set only by tests that crash the client at a named step (see ClientOptions.testHooks). */
   testHooks?: ClientTestHooks;
