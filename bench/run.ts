@@ -1,16 +1,68 @@
-// `npm run bench`: prints a JSON line per measurement; copy the table into README.md.
+// `npm run bench`: every benchmark here, one Markdown table with each figure beside its anchor
+// (XMTP/OpenMLS as recorded in issue 13) and goal. Copy it into README.md with the date and the
+// load average it prints. BENCH_GROUP_SIZES (default 10,100,250; add 1000 for the large group)
+// picks the end-to-end group sizes; OpenMLS side by side: npx tsx bench/mls-group.ts.
+import { loadavg } from "node:os";
+import { benchGroups } from "./groups";
+import { ANCHORS, benchMlsGroup } from "./mls-group";
 import { benchMlsDm } from "./mls-dm";
-import { benchMlsGroup } from "./mls-group";
 import { benchNodeRoundTrip } from "./node-round-trip";
 
-const results = [
+interface Row {
+  name: string;
+  n: number;
+  p50: number | string;
+  p95: number | string;
+  p99: number | string;
+  unit: string;
+}
+
+/** Anchor and goal of a row, from issue 13's table (matched on the row's name). */
+function targets(name: string): { anchor: string; goal: string } {
+  const at = (n: number) => name.startsWith(`group of ${n}:`);
+  if (/MLS add 1 at N=500, receiver/.test(name))
+    return {
+      anchor: `OpenMLS ${ANCHORS.addReceiver.openmls} ms`,
+      goal: `≤ ${ANCHORS.addReceiver.goal} ms`,
+    };
+  if (/MLS add 1 at N=500, committer/.test(name))
+    return {
+      anchor: `OpenMLS ${ANCHORS.addCommitter.openmls} ms`,
+      goal: `≤ ${ANCHORS.addCommitter.goal} ms`,
+    };
+  if (/MLS remove 1 at N=500, receiver/.test(name))
+    return {
+      anchor: `OpenMLS ${ANCHORS.removeReceiver.openmls} ms`,
+      goal: `≤ ${ANCHORS.removeReceiver.goal} ms`,
+    };
+  if (at(250) && name.includes("create")) return { anchor: "XMTP ~6 s", goal: "≤ 3 s" };
+  if (at(250) && name.includes("add 1")) return { anchor: "XMTP ~750 ms", goal: "p95 ≤ 300 ms" };
+  if (at(250) && name.includes("remove 1")) return { anchor: "—", goal: "p95 ≤ 300 ms" };
+  if (at(250) && name.includes("send (")) return { anchor: "—", goal: "≤ 15 ms" };
+  if (at(1000) && !name.includes("create")) return { anchor: "XMTP max 250", goal: "< 1 s" };
+  return { anchor: "—", goal: "—" };
+}
+
+const sizes = (process.env.BENCH_GROUP_SIZES ?? "10,100,250")
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0);
+const results: Row[] = [
   ...(await benchMlsDm()),
-  ...(await benchMlsGroup()), // OpenMLS side by side: npx tsx bench/mls-group.ts
+  ...(await benchMlsGroup()),
   ...(await benchNodeRoundTrip()),
+  ...(await benchGroups(sizes)),
 ];
-console.log("| what | n | p50 | p95 | p99 |\n|---|---|---|---|---|");
-for (const r of results)
+console.log("| what | n | p50 | p95 | p99 | anchor | goal |\n|---|---|---|---|---|---|---|");
+for (const r of results) {
+  const { anchor, goal } = targets(r.name);
   console.log(
-    `| ${r.name} | ${r.n} | ${r.p50} ${r.unit} | ${r.p95} ${r.unit} | ${r.p99} ${r.unit} |`,
+    `| ${r.name} | ${r.n} | ${r.p50} ${r.unit} | ${r.p95} ${r.unit} | ${r.p99} ${r.unit} | ${anchor} | ${goal} |`,
   );
+}
+console.log(
+  `\n${new Date().toISOString()}, load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" / ")} (1 / 5 / 15 min) on ${(await import("node:os")).cpus().length} cores`,
+);
 process.exit(0);

@@ -32,7 +32,7 @@ export interface ClientContext {
   onLeaveRequest?: (group: GroupHandle, inboxId: string, log?: ReceiveLog) => void;
   /** What the receive path dropped, by reason (Client.diagnostics()). */
   diagnostics: Diagnostics;
-  /** Most inboxes a group may hold (default MAX_GROUP_SIZE, 250). */
+  /** Most inboxes a group may hold (default MAX_GROUP_SIZE, 1,000). */
   maxGroupSize?: number;
   /**
    * Fork detection and recovery in the background (forks/fork-watch.ts): told when a commit

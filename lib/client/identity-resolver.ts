@@ -59,13 +59,7 @@ export class IdentityResolver {
     inboxId: string,
   ): Promise<{ state: AssociationState; sequenceId: bigint; installations: string[] } | undefined> {
     await this.refresh(inboxId);
-    const newest = this.newest(inboxId);
-    if (!newest) return undefined;
-    return {
-      state: newest.state,
-      sequenceId: newest.sequenceId,
-      installations: [...newest.state.installations.keys()],
-    };
+    return this.latestKnown(inboxId);
   }
 
   /**
@@ -94,16 +88,33 @@ export class IdentityResolver {
    */
   async refreshMany(inboxIds: string[]): Promise<void> {
     const ids = [...new Set(inboxIds)];
-    for (let i = 0; i < ids.length; i += 100) {
-      const chunk = ids.slice(i, i + 100);
-      const logs = await this.api.getIdentityUpdates(
-        chunk.map((inboxId) => ({
-          inboxId,
-          sequenceId: this.newest(inboxId)?.sequenceId ?? 0n,
-        })),
-      );
-      for (const inboxId of chunk) await this.fold(inboxId, logs.get(inboxId) ?? []);
-    }
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += 100) chunks.push(ids.slice(i, i + 100));
+    // The queries go out together: a group of 1,000 costs one round trip, not ten.
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        const logs = await this.api.getIdentityUpdates(
+          chunk.map((inboxId) => ({
+            inboxId,
+            sequenceId: this.newest(inboxId)?.sequenceId ?? 0n,
+          })),
+        );
+        for (const inboxId of chunk) await this.fold(inboxId, logs.get(inboxId) ?? []);
+      }),
+    );
+  }
+
+  /** `latest` without the network: what the last refresh (e.g. refreshMany) folded. */
+  latestKnown(
+    inboxId: string,
+  ): { state: AssociationState; sequenceId: bigint; installations: string[] } | undefined {
+    const newest = this.newest(inboxId);
+    if (!newest) return undefined;
+    return {
+      state: newest.state,
+      sequenceId: newest.sequenceId,
+      installations: [...newest.state.installations.keys()],
+    };
   }
 
   /** The cached state (no network): undefined if never fetched. */

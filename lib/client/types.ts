@@ -33,7 +33,7 @@ export interface ClientOptions {
   indexedDB?: IDBFactory;
   IDBKeyRange?: typeof IDBKeyRange;
   fetch?: typeof fetch;
-  /** Most inboxes a group may hold; 250 by default. */
+  /** Most inboxes a group may hold; 1,000 by default (MAX_GROUP_SIZE). */
   maxGroupSize?: number;
   /** Timings of fork detection and recovery (issue 12); the defaults suit an app. */
   forkRecovery?: {

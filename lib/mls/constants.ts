@@ -29,7 +29,7 @@ export const MUTABLE_METADATA_EXTENSION_TYPE = 0xff00;
 export const GROUP_MEMBERSHIP_EXTENSION_TYPE = 0xff01;
 export const GROUP_PERMISSIONS_EXTENSION_TYPE = 0xff02;
 /** Default maximum number of inboxes in a group. */
-export const MAX_GROUP_SIZE = 250;
+export const MAX_GROUP_SIZE = 1000;
 export const MUTABLE_EXTENSION_TYPES: number[] = [
   MUTABLE_METADATA_EXTENSION_TYPE,
   GROUP_MEMBERSHIP_EXTENSION_TYPE,

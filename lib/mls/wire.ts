@@ -179,18 +179,37 @@ function checkKeyPackageUnsafe(bytes: Uint8Array): {
  * parseKeyPackageAsync does the same with WebCrypto (much faster where available).
  */
 export function parseKeyPackage(bytes: Uint8Array): ParsedKeyPackage {
+  const known = alreadyVerified(bytes);
+  if (known) return known;
   const { parsed, signed } = checkKeyPackage(bytes);
   for (const part of signed) {
     if (!verifyWithLabel(parsed.installationKey, part.label, part.content, part.signature)) {
       throw new MlsError("malformed_key_package", part.failure);
     }
   }
+  return remember(bytes, parsed);
+}
+
+// Key packages verified already, by the very byte array: a group change verifies each one when
+// it plans (parseKeyPackageAsync) and again when it commits; at 250 that was ~1,000 Ed25519
+// verifies in pure JS. A copy is kept so bytes changed since are verified again.
+const verified = new WeakMap<Uint8Array, { copy: Uint8Array; parsed: ParsedKeyPackage }>();
+
+function alreadyVerified(bytes: Uint8Array): ParsedKeyPackage | undefined {
+  const hit = bytes instanceof Uint8Array ? verified.get(bytes) : undefined;
+  return hit && equalBytes(hit.copy, bytes) ? hit.parsed : undefined;
+}
+
+function remember(bytes: Uint8Array, parsed: ParsedKeyPackage): ParsedKeyPackage {
+  verified.set(bytes, { copy: bytes.slice(), parsed });
   return parsed;
 }
 
 export async function parseKeyPackageAsync(bytes: Uint8Array): Promise<ParsedKeyPackage> {
   const subtle = globalThis.crypto?.subtle;
   if (subtle === undefined) return parseKeyPackage(bytes);
+  const known = alreadyVerified(bytes);
+  if (known) return known;
   const { parsed, signed } = checkKeyPackage(bytes);
   let key: CryptoKey;
   try {
@@ -213,7 +232,7 @@ export async function parseKeyPackageAsync(bytes: Uint8Array): Promise<ParsedKey
       throw new MlsError("malformed_key_package", part.failure);
     }
   }
-  return parsed;
+  return remember(bytes, parsed);
 }
 
 /** Decodes a whole MLSMessage; throws MlsError("malformed_message") on anything else. */

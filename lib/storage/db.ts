@@ -6,6 +6,7 @@ import {
   SCHEMA_V1,
   SCHEMA_V2,
   SCHEMA_V3,
+  SCHEMA_V4,
   SCHEMA_V5,
   type CommitLogChainRow,
   type CommitLogRow,
@@ -13,6 +14,7 @@ import {
   type ConsentRow,
   type LineageRow,
   type CursorRow,
+  type GroupEpochRow,
   type GroupRow,
   type IdentityRow,
   type KeyPackageRow,
@@ -33,6 +35,8 @@ export class MessengerDb extends Dexie {
   declare identity: Table<IdentityRow, string>;
   declare keyPackages: Table<KeyPackageRow, string>;
   declare groups: Table<GroupRow, string>;
+  /** Read and write through groups.ts (putGroupStateParts / getGroupState). */
+  declare groupEpochs: Table<GroupEpochRow, string>;
   /** Sealed rows: read and write them through conversations.ts / messages.ts / intents.ts. */
   declare conversations: Table<StoredConversationRow, string>;
   declare messages: Table<StoredMessageRow, string>;
@@ -54,9 +58,11 @@ export class MessengerDb extends Dexie {
     this.version(2).stores(SCHEMA_V2);
     // v3 seals message, conversation and intent rows (migrate-v3.ts); indexes are unchanged.
     this.version(3).stores(SCHEMA_V3).upgrade(sealClearRowsV3);
+    // v4 stores a group's tree and past epochs apart from its per-message state (no data moves).
+    this.version(4).stores(SCHEMA_V4);
     // v5 adds the commit log tables (issue 12); nothing existing changes.
     this.version(5).stores(SCHEMA_V5);
-    // v6 adds the welcome lineages of a group id (v4 belongs to another branch).
+    // v6 adds the welcome lineages of a group id.
     this.version(6).stores(SCHEMA_V6);
     this.sealing = new Sealer(this.secrets);
   }

@@ -4,6 +4,8 @@ export type StorageErrorCode =
   | "sealed_record_corrupt"
   | "not_found"
   | "invalid_argument"
+  /** A save built on a record another writer (tab) has replaced since: read it again. */
+  | "stale_state"
   /** Sign to unlock is on and this database has not been unlocked with the wallet's signature. */
   | "store_locked"
   /** The signature given to unlock does not open the data key (another wallet or another text). */

@@ -30,7 +30,7 @@ export type {
   ConsentRow,
   LineageRow,
 } from "./schema";
-export { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V5, SCHEMA_V6 } from "./schema";
+export { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6 } from "./schema";
 export {
   consentKey,
   consentWins,
@@ -61,7 +61,14 @@ export {
   deleteKeyPackage,
   type StoredKeyPackage,
 } from "./key-packages";
-export { putGroupState, getGroupState, deleteGroupState, type StoredGroupState } from "./groups";
+export {
+  putGroupState,
+  putGroupStateParts,
+  groupStateStamp,
+  getGroupState,
+  deleteGroupState,
+  type StoredGroupState,
+} from "./groups";
 export {
   upsertConversation,
   getConversation,

@@ -4,3 +4,8 @@ export const IDENTITY_KEY_PURPOSE = "identity:installation_key";
 export const keyPackagePurpose = (ref: string) => `key_package:${ref}`;
 export const groupStatePurpose = (groupId: string, epoch: string) =>
   `group_state:${groupId}:${epoch}`;
+/** v4 split state: both parts name the epoch part's stamp, so only a matching pair opens. */
+export const groupStateMainPurpose = (groupId: string, epoch: string, epochStamp: string) =>
+  `group_state_main:${groupId}:${epoch}:${epochStamp}`;
+export const groupEpochPartPurpose = (groupId: string, epoch: string, epochStamp: string) =>
+  `group_state_epoch:${groupId}:${epoch}:${epochStamp}`;

@@ -58,10 +58,27 @@ export interface KeyPackageRow {
 
 export interface GroupRow {
   groupId: string;
+  /** The whole state (v1-v3 rows), or from v4 its main part when `epochStamp` is set. */
   stateSealed: SealedBlob;
   epoch: string; // decimal (bigint-safe); bound into the seal's AAD
   conversationId: string;
   updatedAt: number;
+  /** Random per write (v4): a tab keeping the decoded state in memory compares it to see another tab's save. */
+  stamp?: string;
+  /** The GroupEpochRow this main part goes with (its stamp is bound into both seals' AAD). */
+  epochStamp?: string;
+}
+
+/**
+ * The big, slow-changing part of a group's state (v4): its ratchet tree and retained past
+ * epochs, rewritten only when they change (a commit, a message from a past epoch), never on
+ * an ordinary send.
+ */
+export interface GroupEpochRow {
+  groupId: string;
+  stamp: string;
+  epoch: string;
+  dataSealed: SealedBlob;
 }
 
 /** "sync": the inbox's own SYNC group (its installations only), never listed. */
@@ -234,6 +251,15 @@ export const SCHEMA_V2 = {
 export const SCHEMA_V3 = {} as const;
 
 /**
+ * Version 4 adds `groupEpochs`: a group's state is saved as a small main part (`groups`,
+ * rewritten on every send) and its ratchet tree with past epochs (`groupEpochs`, rewritten
+ * only when they change). Rows of v3 keep their whole state and are split on their next save.
+ */
+export const SCHEMA_V4 = {
+  groupEpochs: "groupId",
+} as const;
+
+/**
  * One epoch of a group's commit log as this installation knows it (issue 12): "local" =
  * the epoch authenticator this installation reached (and, for a super admin, the signed
  * entry it publishes); "remote" = the authenticator the group's published log names for
@@ -268,7 +294,7 @@ export interface CommitLogChainRow {
   baselineEpoch: string;
 }
 
-/** Version 5 (4 is another branch's): the commit log, local and remote, and each group's read position. */
+/** Version 5: the commit log, local and remote, and each group's read position. */
 export const SCHEMA_V5 = {
   commitLog: "key, groupId, toPublish",
   commitLogChains: "groupId",
@@ -299,7 +325,7 @@ export interface LineageRow {
   createdAt: number;
 }
 
-/** Version 6 (v4 and v5 are taken by other branches): the welcome lineages of a group id. */
+/** Version 6: the welcome lineages of a group id. */
 export const SCHEMA_V6 = {
   welcomeLineages: "[groupId+lineageId], groupId",
 } as const;

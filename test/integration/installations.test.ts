@@ -10,6 +10,7 @@ import {
   revokeWithWallet,
   type Conversation,
 } from "../../lib/client";
+import { SEND_CHECK_INTERVAL_MS } from "../../lib/client/groups/installations";
 import { createClient, newWallet, type TestWallet } from "../support/accounts";
 
 const texts = async (c: Conversation | undefined) =>
@@ -58,7 +59,10 @@ describe("several installations of one inbox", () => {
   });
 
   it("existing conversations take the new installation in when someone next sends; it reads from then on", async () => {
-    // The senders' clients add a2: they re-check the identity logs before sending.
+    // The senders' clients add a2: they re-check the identity logs before sending when their
+    // last check is older than SEND_CHECK_INTERVAL_MS (5 s, as libxmtp): bob checked at his
+    // first send, so this waits that long, as a person's next message usually does.
+    await new Promise((r) => setTimeout(r, SEND_CHECK_INTERVAL_MS));
     await dm.send("hello both alices");
     await group.send("group hello");
     await a2.conversations.sync();

@@ -16,7 +16,7 @@ import {
   setCursor,
 } from "../../storage";
 import type { ClientContext } from "../context";
-import { loadGroup, saveGroup, withGroupLock } from "../groups/state";
+import { loadGroup, replaceGroup, withGroupLock } from "../groups/state";
 import { readAll } from "../groups/commit-recovery";
 import { applyEnvelopeLocked } from "../messages/receive";
 import { resumeOutbox } from "../messages/send";
@@ -62,7 +62,7 @@ export async function acceptReaddWelcome(
     return false;
   }
   await withGroupLock(ctx, groupId, async () => {
-    await saveGroup(ctx, welcomed);
+    await replaceGroup(ctx, welcomed);
     await setCursor(ctx.db, groupTopic(groupId), commitAt);
     await resetCommitLog(ctx.db, groupId, welcomed.epoch);
     await clearOutOfSync(ctx.db, groupId);

@@ -37,23 +37,35 @@ export async function readAll(
 
 /** A welcome carries the whole ratchet tree (~110 KB at 250 members): send in batches under the node's request limit. */
 const WELCOME_BATCH_BYTES = 4 * 1024 * 1024;
+/** Batches in flight at once: a new group of 250 sends ~27 MB, the node stores them in parallel. */
+const WELCOME_BATCHES_IN_FLIGHT = 3;
 
 async function sendWelcomes(
   ctx: ClientContext,
   welcomes: { installationKey: Uint8Array; hpkePublicKey: Uint8Array; data: Uint8Array }[],
 ): Promise<void> {
+  const batches: (typeof welcomes)[] = [];
   let batch: typeof welcomes = [];
   let size = 0;
   for (const w of welcomes) {
-    if (batch.length > 0 && size + w.data.length > WELCOME_BATCH_BYTES) {
-      await ctx.api.sendWelcomeMessages(batch);
+    // Also at most the node's 100 messages per request (small groups have small welcomes).
+    if (batch.length > 0 && (size + w.data.length > WELCOME_BATCH_BYTES || batch.length === 100)) {
+      batches.push(batch);
       batch = [];
       size = 0;
     }
     batch.push(w);
     size += w.data.length;
   }
-  if (batch.length > 0) await ctx.api.sendWelcomeMessages(batch);
+  if (batch.length > 0) batches.push(batch);
+  // Each welcome is its own topic (one installation), so the order between batches is free.
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) await ctx.api.sendWelcomeMessages(batches[next++]!);
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(WELCOME_BATCHES_IN_FLIGHT, batches.length) }, worker),
+  );
 }
 
 export type CommitOutcome = "won" | "lost" | "unseen";

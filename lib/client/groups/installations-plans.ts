@@ -12,14 +12,13 @@ export function planRemoveRevoked(ctx: ClientContext) {
     const own = toHex(ctx.installation.publicKey);
     const members = groupMembers(group);
     const remove: Uint8Array[] = [];
-    for (const inbox of new Set(members.map((m) => m.inboxId))) {
-      const log = await ctx.resolver.latest(inbox);
+    const inboxes = [...new Set(members.map((m) => m.inboxId))];
+    await ctx.resolver.refreshMany(inboxes); // one batched query, not one per inbox
+    for (const m of members) {
+      const log = ctx.resolver.latestKnown(m.inboxId);
       if (!log) continue; // cannot tell: leave it
-      const live = new Set(log.installations);
-      for (const m of members) {
-        const key = toHex(m.installationKey);
-        if (m.inboxId === inbox && key !== own && !live.has(key)) remove.push(m.installationKey);
-      }
+      const key = toHex(m.installationKey);
+      if (key !== own && !log.installations.includes(key)) remove.push(m.installationKey);
     }
     return remove.length ? { remove } : undefined;
   };

@@ -30,10 +30,26 @@ function differs(ctx: ClientContext, group: GroupHandle): boolean {
 
 // Concurrent sends to one group share one check.
 const running = new Map<string, Promise<void>>();
+// When each group's installations were last found in line with the logs (this tab's memory).
+const checkedAt = new Map<string, number>();
 
 /**
- * Brings the group's installations in line with the members' identity logs. The check is
- * one batched log query; commits happen only when something changed.
+ * How old a send may let the last check be (libxmtp's SEND_MESSAGE_UPDATE_INSTALLATIONS_INTERVAL_NS
+ * is 5 s too): at 250 members the check is three identity-log queries, ten times the send itself.
+ */
+export const SEND_CHECK_INTERVAL_MS = 5_000;
+
+/** The send path's check: skipped while the last one is younger than SEND_CHECK_INTERVAL_MS. */
+export function syncGroupInstallationsIfDue(ctx: ClientContext, groupId: string): Promise<void> {
+  const at = checkedAt.get(`${ctx.lockPrefix}:${groupId}`);
+  if (at !== undefined && Date.now() - at < SEND_CHECK_INTERVAL_MS) return Promise.resolve();
+  return syncGroupInstallations(ctx, groupId);
+}
+
+/**
+ * Brings the group's installations in line with the members' identity logs, now (a
+ * revocation, a device asking for history, a new SYNC group). The check is one batched log
+ * query (parallel per 100 inboxes); commits happen only when something changed.
  */
 export function syncGroupInstallations(
   ctx: ClientContext,
@@ -44,14 +60,17 @@ export function syncGroupInstallations(
   const current = running.get(key);
   if (current) return current;
   const job = (async () => {
+    const started = Date.now();
     const group = await requireGroup(ctx, groupId);
     if (group.state.groupActiveState.kind !== "active") return;
     await ctx.resolver.refreshMany(groupMembers(group).map((m) => m.inboxId));
-    if (!differs(ctx, group)) return;
-    // Removal first: an add names the log's sequence id, and the members check the group
-    // then holds exactly that log's installations.
-    await runGroupChange(ctx, groupId, { op: "remove_revoked_installations" }, log);
-    await runGroupChange(ctx, groupId, { op: "add_new_installations" }, log);
+    if (differs(ctx, group)) {
+      // Removal first: an add names the log's sequence id, and the members check the group
+      // then holds exactly that log's installations.
+      await runGroupChange(ctx, groupId, { op: "remove_revoked_installations" }, log);
+      await runGroupChange(ctx, groupId, { op: "add_new_installations" }, log);
+    }
+    checkedAt.set(key, started);
   })().finally(() => running.delete(key));
   running.set(key, job);
   return job;

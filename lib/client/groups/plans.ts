@@ -6,7 +6,7 @@ import {
   hasMutableExtensions,
   lifetimeProblem,
   MAX_GROUP_SIZE,
-  parseKeyPackage,
+  parseKeyPackageAsync,
   readGroupContext,
   validateMutableMetadata,
   type GroupContextState,
@@ -88,18 +88,24 @@ export async function keyPackagesOf(
   const inTree = new Set(groupMembers(group).map((m) => toHex(m.installationKey)));
   const wanted: { inbox: string; key: string }[] = [];
   const seq = new Map<string, bigint>();
+  // One batched query for every inbox (a new group of 250 made 249 round trips one by one).
+  await ctx.resolver.refreshMany(inboxes);
   for (const inbox of inboxes) {
-    const log = await ctx.resolver.latest(inbox);
+    const log = ctx.resolver.latestKnown(inbox);
     if (!log || log.installations.length === 0)
       throw new ClientError("no_installations", `inbox ${inbox} has no active installation`);
     seq.set(inbox, log.sequenceId);
     for (const key of log.installations) if (!inTree.has(key)) wanted.push({ inbox, key });
   }
   const fetched = await ctx.api.fetchKeyPackages(wanted.map((w) => fromHex(w.key)));
+  // Verified with WebCrypto's Ed25519 where there is one (the commit reuses the result).
+  const parsedAll = await Promise.all(
+    fetched.map((kp) => (kp ? parseKeyPackageAsync(kp) : undefined)),
+  );
   const add: { bytes: Uint8Array; parsed: ParsedKeyPackage }[] = [];
   for (const [i, kp] of fetched.entries()) {
     const want = wanted[i]!;
-    const parsed = kp ? parseKeyPackage(kp) : undefined;
+    const parsed = parsedAll[i];
     // The node is not trusted to hand out the right key package.
     if (
       !kp ||

@@ -1,22 +1,61 @@
 import { toHex } from "../../crypto";
-import { decodeGroupState, encodeGroupState, type GroupHandle } from "../../mls";
+import {
+  decodeGroupState,
+  encodeGroupStateEpoch,
+  encodeGroupStateMain,
+  epochPartChanged,
+  type GroupHandle,
+} from "../../mls";
 import {
   deleteGroupState,
   getConversation,
   getGroupState,
+  groupStateStamp,
   outOfSyncOf,
-  putGroupState,
+  putGroupStateParts,
+  type MessengerDb,
 } from "../../storage";
 import type { ClientContext } from "../context";
 import { ClientError } from "../errors";
 import { withLock } from "../locks";
 
+/**
+ * Decoded group states this tab last loaded or saved, with the stamps of that write. At 250
+ * members a state is ~0.5 MB: decoding it for every send and re-encoding it whole was most of
+ * a send's time. A handle is used only while its stamp is still the stored one, so a save from
+ * another tab (or another client on the same database) is always seen. Handles are immutable
+ * values (lib/mls), so sharing one is safe.
+ */
+interface Cached {
+  group: GroupHandle;
+  stamp: string;
+  epochStamp: string;
+}
+const cache = new WeakMap<MessengerDb, Map<string, Cached>>();
+
+function cacheOf(db: MessengerDb): Map<string, Cached> {
+  let m = cache.get(db);
+  if (!m) cache.set(db, (m = new Map()));
+  return m;
+}
+
 export async function loadGroup(
   ctx: ClientContext,
   groupId: string,
 ): Promise<GroupHandle | undefined> {
+  const groups = cacheOf(ctx.db);
+  const hit = groups.get(groupId);
+  if (hit) {
+    const now = await groupStateStamp(ctx.db, groupId);
+    if (now?.stamp === hit.stamp) return hit.group;
+    groups.delete(groupId);
+  }
   const stored = await getGroupState(ctx.db, groupId);
-  return stored ? decodeGroupState(stored.state) : undefined;
+  if (!stored) return undefined;
+  const group = decodeGroupState(stored.state, stored.epochPart);
+  if (stored.stamp && stored.epochStamp)
+    groups.set(groupId, { group, stamp: stored.stamp, epochStamp: stored.epochStamp });
+  return group;
 }
 
 export async function requireGroup(ctx: ClientContext, groupId: string): Promise<GroupHandle> {
@@ -26,10 +65,40 @@ export async function requireGroup(ctx: ClientContext, groupId: string): Promise
   return group;
 }
 
-/** Sealed (PROTOCOL.md §6) — the storage layer encrypts before writing. */
+/**
+ * Sealed (PROTOCOL.md §6) — the storage layer encrypts before writing. Callers hold the group's
+ * lock. Only the small main part is written when the ratchet tree and past epochs are those
+ * of the last save (a send moves only the secret tree's ratchets).
+ */
 export async function saveGroup(ctx: ClientContext, group: GroupHandle): Promise<void> {
   const id = toHex(group.groupId);
-  await putGroupState(ctx.db, id, encodeGroupState(group), group.epoch, id);
+  const groups = cacheOf(ctx.db);
+  const last = groups.get(id);
+  groups.delete(id); // until this write is known to have landed
+  const keep =
+    last && last.group.epoch === group.epoch && !epochPartChanged(last.group, group)
+      ? last.epochStamp
+      : undefined;
+  const main = encodeGroupStateMain(group);
+  const write = (epochStamp?: string) =>
+    putGroupStateParts(
+      ctx.db,
+      id,
+      epochStamp
+        ? { main, keepEpochStamp: epochStamp }
+        : { main, epochPart: encodeGroupStateEpoch(group) },
+      group.epoch,
+      id,
+    );
+  let stamps;
+  try {
+    stamps = await write(keep);
+  } catch (err) {
+    // Another writer replaced the stored tree since this tab saw it: write both parts.
+    if (!keep || (err as { code?: unknown }).code !== "stale_state") throw err;
+    stamps = await write(undefined);
+  }
+  groups.set(id, { group, ...stamps });
 }
 
 /** Serialises every change of one group's MLS state, across tabs and async paths. */
@@ -66,6 +135,8 @@ export async function requireInSync(ctx: ClientContext, groupId: string): Promis
  * won, groups/lineages.ts): its epoch may be lower, so this is not a saveGroup.
  */
 export async function replaceGroup(ctx: ClientContext, group: GroupHandle): Promise<void> {
-  await deleteGroupState(ctx.db, toHex(group.groupId));
+  const id = toHex(group.groupId);
+  cacheOf(ctx.db).delete(id);
+  await deleteGroupState(ctx.db, id);
   await saveGroup(ctx, group);
 }

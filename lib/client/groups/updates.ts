@@ -59,6 +59,13 @@ export async function checkAgainstIdentityLogs(
         `commit removes installation ${key.slice(0, 12)}… of ${m.inboxId}, which its log still holds`,
       );
   }
+  // Grouped once, so a commit adding hundreds of inboxes stays linear.
+  const keysByInbox = new Map<string, Set<string>>();
+  for (const m of leaves) {
+    const set = keysByInbox.get(m.inboxId) ?? new Set<string>();
+    set.add(toHex(m.installationKey));
+    keysByInbox.set(m.inboxId, set);
+  }
   for (const [inbox, seq] of next) {
     if (prev.get(inbox) === seq) continue;
     const at = await ctx.resolver.stateAt(inbox, seq);
@@ -68,9 +75,7 @@ export async function checkAgainstIdentityLogs(
         `membership names log entry ${seq} of ${inbox}, which does not exist`,
       );
     const want = new Set(at.installations.keys());
-    const have = new Set(
-      leaves.filter((m) => m.inboxId === inbox).map((m) => toHex(m.installationKey)),
-    );
+    const have = keysByInbox.get(inbox) ?? new Set<string>();
     const same = want.size === have.size && [...want].every((k) => have.has(k));
     if (!same)
       throw new MlsError(
@@ -88,14 +93,13 @@ export function groupUpdateOf(
   if (!hasMutableExtensions(after.state.groupContext.extensions)) return undefined;
   const b = readGroupContext(before.state.groupContext.extensions);
   const a = readGroupContext(after.state.groupContext.extensions);
+  // Each tree's inboxes read once: linear in the group's size (this runs on every commit).
+  const inboxesBefore = inboxesOf(before.state.ratchetTree);
+  const inboxesAfter = inboxesOf(after.state.ratchetTree);
   const content: GroupUpdatedContent = {
     initiatedByInboxId,
-    addedInboxes: [...inboxesOf(after.state.ratchetTree)].filter(
-      (x) => !inboxesOf(before.state.ratchetTree).has(x),
-    ),
-    removedInboxes: [...inboxesOf(before.state.ratchetTree)].filter(
-      (x) => !inboxesOf(after.state.ratchetTree).has(x),
-    ),
+    addedInboxes: [...inboxesAfter].filter((x) => !inboxesBefore.has(x)),
+    removedInboxes: [...inboxesBefore].filter((x) => !inboxesAfter.has(x)),
     metadataFieldChanges: [],
   };
   for (const field of Object.keys(METADATA_LIMITS)) {
@@ -108,16 +112,20 @@ export function groupUpdateOf(
       ...(newValue !== undefined ? { newValue } : {}),
     });
   }
-  const gained = (x: string[], y: string[]) => y.filter((i) => !x.includes(i));
+  const gained = (x: string[], y: string[]) => {
+    const had = new Set(x);
+    return y.filter((i) => !had.has(i));
+  };
   const roleChanges = {
     addedAdminInboxes: gained(b.metadata.admins, a.metadata.admins),
     removedAdminInboxes: gained(a.metadata.admins, b.metadata.admins),
     addedSuperAdminInboxes: gained(b.metadata.superAdmins, a.metadata.superAdmins),
     removedSuperAdminInboxes: gained(a.metadata.superAdmins, b.metadata.superAdmins),
   };
+  const removed = new Set(content.removedInboxes);
   for (const [k, ids] of Object.entries(roleChanges)) {
     // A removed member leaving the admin lists is part of the removal, not news of its own.
-    const news = ids.filter((i) => !content.removedInboxes.includes(i));
+    const news = ids.filter((i) => !removed.has(i));
     if (news.length > 0) content[k as keyof typeof roleChanges] = news;
   }
   const empty =

@@ -27,8 +27,9 @@ import {
 } from "../../storage";
 import type { ClientContext } from "../context";
 import { decodeRow, previewOf } from "./decode";
+import { catchUpCommitsLocked } from "./catch-up";
 import { allowOnSend } from "../consent/consent";
-import { syncGroupInstallations } from "../groups/installations";
+import { syncGroupInstallationsIfDue } from "../groups/installations";
 import { finishGroupCommits } from "../groups/commit";
 import { ClientError } from "../errors";
 import { requireGroup, requireInSync, saveGroup, withGroupLock } from "../groups/state";
@@ -73,8 +74,9 @@ export async function sendContent(
   // A commit a crash interrupted is finished first: the message is sealed in the epoch
   // the group really is in (next send tries again when the node is unreachable).
   await finishGroupCommits(ctx, conversationId).catch(() => undefined);
-  // New devices of the members join (revoked ones leave) before this message is sealed.
-  await syncGroupInstallations(ctx, conversationId).catch(() => undefined); // next send tries again
+  // New devices of the members join (revoked ones leave) before this message is sealed;
+  // checked at most every few seconds (a send must not wait on every member's log).
+  await syncGroupInstallationsIfDue(ctx, conversationId).catch(() => undefined); // next send tries again
   await encryptForSending(ctx, row, codec?.shouldPush(content) ?? true);
   return publishMessage(ctx, id);
 }
@@ -88,6 +90,9 @@ async function encryptForSending(
   const idempotencyKey = nsFromKey(row.sentAtNs).toString();
   await withGroupLock(ctx, row.conversationId, async () => {
     if (await intentForMessage(ctx.db, row.id)) return; // another tab got here first
+    // Sealed in the epoch the group is in: commits waiting on the node first (an unreachable
+    // node fails the publish below anyway, so the message stays for a retry either way).
+    await catchUpCommitsLocked(ctx, row.conversationId).catch(() => undefined);
     await requireInSync(ctx, row.conversationId); // never sealed under a state the group left
     const group = await requireGroup(ctx, row.conversationId);
     const plaintext = encodePlaintextEnvelope(row.encodedContent, idempotencyKey);

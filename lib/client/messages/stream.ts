@@ -13,6 +13,7 @@ import { applyGroupEnvelope } from "./receive";
 import { applyWelcome } from "./welcome";
 import { resumeOutbox } from "./send";
 import { takeAdoptedGroups } from "../groups/lineages";
+import { setStreamLive } from "./live-streams";
 import type { ReceiveLog } from "../types";
 
 /**
@@ -38,6 +39,7 @@ export class StreamEngine {
   private setState(next: ConnectionState): void {
     if (next === this.state) return;
     this.state = next;
+    setStreamLive(this.ctx, next === "live");
     for (const l of this.stateListeners) l(next);
   }
 

@@ -6,6 +6,8 @@ import {
   createKeyPackage,
   decodeGroupState,
   encodeGroupState,
+  encodeGroupStateEpoch,
+  encodeGroupStateMain,
   encryptApplication,
   epochAuthenticator,
   groupMembers,
@@ -199,6 +201,33 @@ describe("DM between two inboxes", () => {
       senderInboxId: bob.inboxId,
       senderInstallationKey: bobPhone.publicKey,
     });
+  });
+
+  it("state saved as main part + epoch part: a send changes only the main part; a past-epoch message still decrypts after restore", async () => {
+    const { alice, bob, dir, aliceAfter, bobGroup } = await dm();
+    const split = (g: GroupHandle) =>
+      decodeGroupState(encodeGroupStateMain(g), encodeGroupStateEpoch(g));
+    // A send moves only the secret tree: the epoch part (tree, past epochs) is the same bytes.
+    const sent = await encryptApplication(aliceAfter, utf8("late"));
+    expect(encodeGroupStateEpoch(sent.group)).toEqual(encodeGroupStateEpoch(aliceAfter));
+    expect(encodeGroupStateMain(sent.group)).not.toEqual(encodeGroupStateMain(aliceAfter));
+    // The main part alone is far smaller than the whole state, and cannot be opened alone.
+    expect(encodeGroupStateMain(bobGroup).length).toBeLessThan(encodeGroupState(bobGroup).length);
+    expect(() => decodeGroupState(encodeGroupStateMain(bobGroup))).toThrow(/epoch part/);
+
+    // Bob adds his phone (epoch 2) before alice's epoch-1 message reaches him.
+    const bobPhone = newSigner(bob.inboxId);
+    dir.register(bobPhone);
+    const phoneKp = await createKeyPackage(bobPhone);
+    const added = await addMembers(split(bobGroup), [phoneKp.keyPackageBytes], dir.auth);
+    const bobAt2 = split(mergeOwnCommit(bobGroup, added.pending));
+    expect(bobAt2.epoch).toBe(2n);
+    const got = await processMessage(bobAt2, sent.message, dir.auth);
+    expect(got.kind === "application" && fromUtf8(got.plaintext)).toBe("late");
+    expect(got.kind === "application" && got.senderInboxId).toBe(alice.inboxId);
+    // Receiving it moved that past epoch's ratchet: the epoch part changes.
+    if (got.kind === "application")
+      expect(encodeGroupStateEpoch(got.group)).not.toEqual(encodeGroupStateEpoch(bobAt2));
   });
 
   it("ignores our own message and own commit when echoed back; the pending commit's echo merges it", async () => {

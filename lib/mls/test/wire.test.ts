@@ -120,6 +120,19 @@ describe("parseKeyPackage", () => {
   });
 });
 
+describe("a verified key package is verified once", () => {
+  it("the same bytes parse again without a second check, but bytes changed since are checked again", async () => {
+    const { keyPackageBytes } = await createKeyPackage(newSigner());
+    const first = await parseKeyPackageAsync(keyPackageBytes);
+    expect(parseKeyPackage(keyPackageBytes)).toBe(first);
+    keyPackageBytes[keyPackageBytes.length - 1]! ^= 1; // the key package's signature
+    expectMlsError(() => parseKeyPackage(keyPackageBytes), "malformed_key_package");
+    await expect(parseKeyPackageAsync(keyPackageBytes)).rejects.toMatchObject({
+      code: "malformed_key_package",
+    });
+  });
+});
+
 describe("readMessageHeader on garbage", () => {
   it("throws malformed_message", () => {
     expectMlsError(() => readMessageHeader(new Uint8Array(0)), "malformed_message");
