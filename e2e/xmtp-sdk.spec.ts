@@ -39,6 +39,8 @@ const users: Record<string, User> = {};
 
 /** The libxmtp node settings this story needs: SDK clients send no x-inbox-id, so every user on one address shares one stream budget. */
 const NODE_ENV = { PORT: String(NODE_PORT), STREAM_MAX_PER_CLIENT: "64" };
+/** The first PGlite open is slow on a loaded machine (the app's web server starts alongside). */
+const startOurNode = () => startNode({ dataDir, env: NODE_ENV, timeoutMs: 120_000 });
 
 async function buildPage(): Promise<string> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "xmtp-sdk-page-"));
@@ -112,9 +114,9 @@ async function joinedBySync(u: User, conversationId: string): Promise<void> {
 test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async ({ browser }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(300_000);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "xmtp-sdk-node-"));
-  [pageDir, node] = await Promise.all([buildPage(), startNode({ dataDir, env: NODE_ENV })]);
+  [pageDir, node] = await Promise.all([buildPage(), startOurNode()]);
   pageServer = await servePage(pageDir);
   for (const name of ["alice", "bob", "carol", "dave"]) users[name] = await newUser(browser, name);
   for (const u of Object.values(users)) await u.page.evaluate(() => window.sdk.startStream());
@@ -126,7 +128,7 @@ test.afterAll(async () => {
     await u.context.close();
   }
   await node?.stop();
-  await new Promise((r) => pageServer?.close(r));
+  if (pageServer) await new Promise((r) => pageServer.close(r));
   for (const dir of [dataDir, pageDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -209,7 +211,7 @@ test("sdkSurvivesNodeRestart: after a node restart, history stays and new messag
   test.setTimeout(180_000);
   const { alice, bob, carol, dave } = users as Record<string, User>;
   await node.stop(); // SIGTERM; dataDir is ours, so the database stays
-  node = await startNode({ dataDir, env: NODE_ENV });
+  node = await startOurNode();
 
   expect((await texts(bob!, dmId)).map((m) => m.text)).toEqual([
     "hi Bob, from XMTP's SDK",
