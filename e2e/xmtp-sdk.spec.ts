@@ -1,4 +1,11 @@
-import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import {
+  chromium,
+  expect,
+  test,
+  type Browser,
+  type BrowserContext,
+  type Page,
+} from "@playwright/test";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -8,7 +15,7 @@ import { generatePrivateKey } from "viem/accounts";
 import { fromHex } from "../lib/crypto";
 import { clients } from "../server/test/helpers";
 import { startNode, type StartedNode } from "../server/test/harness";
-import { guardNetwork } from "./support/network-guard";
+import { CHROMIUM_ARGS } from "./playwright.config";
 
 // Issue #15 part 1: XMTP's own SDK (@xmtp/browser-sdk, libxmtp WASM, unmodified) on our
 // node. A page bundled from e2e/xmtp-sdk-page runs on its own origin; each user is one
@@ -35,6 +42,7 @@ let node: StartedNode;
 let dataDir: string;
 let pageDir: string;
 let pageServer: http.Server;
+let browser: Browser;
 const users: Record<string, User> = {};
 
 /** The libxmtp node settings this story needs: SDK clients send no x-inbox-id, so every user on one address shares one stream budget. */
@@ -79,9 +87,26 @@ function servePage(dir: string): Promise<http.Server> {
   return new Promise((resolve) => server.listen(PAGE_PORT, "127.0.0.1", () => resolve(server)));
 }
 
+/**
+ * Our own Chromium: nothing but 127.0.0.1 resolves, so no request can leave the machine,
+ * and no request interception (context.route), which would bypass the CORS preflight the
+ * SDK's calls must pass. Requests elsewhere are recorded from the context's events.
+ */
+const launchIsolated = () =>
+  chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [...CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
+  });
+
 async function newUser(browser: Browser, name: string): Promise<User> {
   const context = await browser.newContext();
-  const escaped = await guardNetwork(context);
+  const escaped: string[] = [];
+  context.on("request", (r) => {
+    const url = new URL(r.url());
+    if (url.hostname !== "127.0.0.1" && !["data:", "blob:"].includes(url.protocol)) {
+      escaped.push(url.href);
+    }
+  });
   const page = await context.newPage();
   page.on("console", (m) => {
     if (m.type() === "error") console.log(`[${name}] ${m.text()}`);
@@ -113,11 +138,12 @@ async function joinedBySync(u: User, conversationId: string): Promise<void> {
 
 test.describe.configure({ mode: "serial" });
 
-test.beforeAll(async ({ browser }) => {
+test.beforeAll(async () => {
   test.setTimeout(300_000);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "xmtp-sdk-node-"));
   [pageDir, node] = await Promise.all([buildPage(), startOurNode()]);
   pageServer = await servePage(pageDir);
+  browser = await launchIsolated();
   for (const name of ["alice", "bob", "carol", "dave"]) users[name] = await newUser(browser, name);
   for (const u of Object.values(users)) await u.page.evaluate(() => window.sdk.startStream());
 });
@@ -127,6 +153,7 @@ test.afterAll(async () => {
     expect(u.escaped, `${u.name}'s requests that left the machine`).toEqual([]);
     await u.context.close();
   }
+  await browser?.close();
   await node?.stop();
   if (pageServer) await new Promise((r) => pageServer.close(r));
   for (const dir of [dataDir, pageDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
