@@ -89,6 +89,9 @@ const CORS_HEADERS = {
     "authorization",
     REQUEST_ID_HEADER,
     INBOX_HEADER,
+    // XMTP's SDK (libxmtp) sends these on every call; without them its preflight fails.
+    "x-app-version",
+    "x-libxmtp-version",
   ].join(", "),
   "access-control-expose-headers": [...cors.exposedHeaders, REQUEST_ID_HEADER, "retry-after"].join(
     ", ",

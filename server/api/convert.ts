@@ -19,23 +19,23 @@ export function groupMessage(row: GroupMessageRow): GroupMessage {
         data: row.data,
         senderHmac: row.senderHmac,
         shouldPush: row.shouldPush,
+        isCommit: row.isCommit,
       },
     },
   });
 }
 
 export function welcomeMessage(row: WelcomeMessageRow): WelcomeMessage {
+  const common = {
+    id: row.id,
+    createdNs: row.createdNs,
+    installationKey: row.installationKey,
+    hpkePublicKey: row.hpkePublicKey,
+    wrapperAlgorithm: row.wrapperAlgorithm,
+  };
   return create(WelcomeMessageSchema, {
-    version: {
-      case: "v1",
-      value: {
-        id: row.id,
-        createdNs: row.createdNs,
-        installationKey: row.installationKey,
-        data: row.data,
-        hpkePublicKey: row.hpkePublicKey,
-        wrapperAlgorithm: row.wrapperAlgorithm,
-      },
-    },
+    version: row.isPointer
+      ? { case: "welcomePointer", value: { ...common, welcomePointer: row.data } }
+      : { case: "v1", value: { ...common, data: row.data, welcomeMetadata: row.welcomeMetadata } },
   });
 }

@@ -22,6 +22,8 @@ export const LIMITS = {
   /** X25519 keys are 32 bytes; X-Wing (ML-KEM-768 + X25519) keys 1216. */
   maxHpkePublicKeyBytes: 2048,
   maxKeyPackageBytes: 64 * 1024,
+  /** A welcome's wrapped WelcomeMetadata (a cursor: tens of bytes sealed; room for an HPKE encapsulation). */
+  maxWelcomeMetadataBytes: 4096,
   installationKeyBytes: 32,
   maxInstallationsPerInbox: MAX_INSTALLATIONS_PER_INBOX,
   maxIdentityUpdatesPerInbox: MAX_IDENTITY_UPDATES_PER_INBOX,

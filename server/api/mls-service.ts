@@ -2,11 +2,12 @@
 import { create } from "@bufbuild/protobuf";
 import { EmptySchema } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { toHex } from "../../lib/crypto";
+import { fromHex, toHex } from "../../lib/crypto";
 import { holdsInstallation } from "../../lib/identity";
 import { MlsError, parseKeyPackage } from "../../lib/mls";
 import {
   FetchKeyPackagesResponseSchema,
+  GetNewestGroupMessageResponseSchema,
   MlsApi,
   QueryGroupMessagesResponseSchema,
   QueryWelcomeMessagesResponseSchema,
@@ -15,7 +16,7 @@ import { groupTopic, welcomeTopic, type Store } from "../store";
 import type { StreamEngine, TopicFilter } from "../stream/engine";
 import { commitLogService } from "./commit-log-service";
 import { groupMessage, welcomeMessage } from "./convert";
-import { failedPrecondition, fromMlsError, invalidArgument, notFound } from "./errors";
+import { failedPrecondition, fromMlsError, invalidArgument } from "./errors";
 import type { IdentityStates } from "./identity-states";
 import { LIMITS } from "./limits";
 import { pageFrom, pagingInfoFor } from "./paging";
@@ -37,6 +38,22 @@ export function mlsService(
   engine: StreamEngine,
   guard: StreamGuard,
 ): ServiceImpl<typeof MlsApi> {
+  /** Hex keys of the stored key packages whose inbox's log grants that installation now. */
+  async function grantedInstallations(
+    found: Map<string, { inboxId: string; keyPackage: Uint8Array }>,
+  ): Promise<Set<string>> {
+    const byInbox = new Map<string, string[]>();
+    for (const [hex, { inboxId }] of found)
+      byInbox.set(inboxId, [...(byInbox.get(inboxId) ?? []), hex]);
+    const out = new Set<string>();
+    for (const [inboxId, hexes] of byInbox) {
+      const state = await states.fold(inboxId, await store.readIdentityLog(inboxId));
+      if (!state) continue; // pending: uploaded before the inbox's first update
+      for (const hex of hexes) if (holdsInstallation(state, fromHex(hex))) out.add(hex);
+    }
+    return out;
+  }
+
   return {
     ...commitLogService(store),
 
@@ -79,17 +96,9 @@ export function mlsService(
           `${field}: the key package expired (lifetime.not_after ${kp.notAfter} is before now, ${nowS})`,
         );
       }
-      const state = await states.fold(kp.inboxId, await store.readIdentityLog(kp.inboxId));
-      if (!state) {
-        throw notFound(
-          `${field}: the credential names inbox ${kp.inboxId}, which has no identity log on this node`,
-        );
-      }
-      if (!holdsInstallation(state, kp.installationKey)) {
-        throw failedPrecondition(
-          `${field}: installation key ${toHex(kp.installationKey)} is not an installation of inbox ${kp.inboxId} (publish the identity update that grants it first)`,
-        );
-      }
+      // No check against the identity log here: libxmtp uploads its key package BEFORE
+      // the identity update that grants the installation. The package is verified (above)
+      // and kept; FetchKeyPackages hands it out only while the log grants the installation.
       // Monotonic uploads (rule in server/README.md): lifetime.not_before is signed by the
       // installation, so it orders its key packages; a replayed older one is refused.
       const notBefore = kp.notBefore ?? 0n;
@@ -116,10 +125,36 @@ export function mlsService(
       }
       keys.forEach((k, i) => checkInstallationKey(k, `installation_keys[${i}]`));
       const found = await store.fetchKeyPackages(keys);
+      const granted = await grantedInstallations(found);
       return create(FetchKeyPackagesResponseSchema, {
-        keyPackages: keys.map((k) => ({
-          keyPackageTlsSerialized: found.get(toHex(k)) ?? new Uint8Array(),
-        })),
+        keyPackages: keys.map((k) => {
+          const hex = toHex(k);
+          const kp = granted.has(hex) ? found.get(hex)?.keyPackage : undefined;
+          return { keyPackageTlsSerialized: kp ?? new Uint8Array() };
+        }),
+      });
+    },
+
+    async getNewestGroupMessage(req) {
+      if (req.groupIds.length > LIMITS.maxLookups) {
+        throw invalidArgument(
+          `group_ids has ${req.groupIds.length} entries; at most ${LIMITS.maxLookups} per request`,
+        );
+      }
+      req.groupIds.forEach((g, i) => checkGroupId(g, `group_ids[${i}]`));
+      const newest = await store.newestGroupMessages(req.groupIds);
+      return create(GetNewestGroupMessageResponseSchema, {
+        responses: req.groupIds.map((g) => {
+          const row = newest.get(toHex(g));
+          if (!row) return {};
+          // Without include_content the caller wants the cursor and timestamp only.
+          const msg = groupMessage(
+            req.includeContent
+              ? row
+              : { ...row, data: new Uint8Array(), senderHmac: new Uint8Array() },
+          );
+          return { groupMessage: msg };
+        }),
       });
     },
 

@@ -23,6 +23,9 @@ export function nodeService(
 ): ServiceImpl<typeof NodeApi> {
   return {
     async *subscribe(req, ctx) {
+      if (req.filters.length === 0) {
+        throw invalidArgument("filters is empty: subscribe to at least one topic");
+      }
       const release = await guard.admit(ctx, req.filters.length);
       try {
         yield* events(req.filters, ctx.signal);

@@ -6,6 +6,8 @@
 //      the filters are charged anyway (rate-limit.ts `debt`), and so are oversized
 //      requests: retrying soon meets the gate's refusal, before any parsing;
 //   3. the per-stream filter cap: InvalidArgument (the same request can never pass).
+// Zero filters is the caller's to judge: XMTP's Subscribe*Messages take it (a client with
+// no group yet keeps its stream open), our NodeApi.Subscribe refuses it.
 // Slots are keyed like the rate limiter's buckets: (address, inbox) gets
 // maxPerClient, the address as a whole ipMultiplier times that.
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
@@ -33,7 +35,6 @@ export class StreamGuard {
 
   /** Charges and admits one stream of `filters` topics; call the result when it ends. */
   async admit(ctx: HandlerContext, filters: number): Promise<() => void> {
-    if (filters === 0) throw invalidArgument("filters is empty: subscribe to at least one topic");
     const peer = ctx.values.get(peerKey);
     const rawInbox = ctx.requestHeader.get(INBOX_HEADER) ?? undefined;
     const inbox = rawInbox && INBOX_RE.test(rawInbox) ? rawInbox : "-";

@@ -66,34 +66,87 @@ export function groupMessageInsert(input: GroupMessageInput, i: number): GroupMe
     data: v1.data,
     senderHmac: v1.senderHmac,
     shouldPush: v1.shouldPush,
+    isCommit: header.contentType === "commit",
   };
 }
 
-const WRAPPERS = new Set<number>(
+// V1 welcomes: any WelcomeWrapperAlgorithm (our own client leaves it 0). Pointers are
+// HPKE-wrapped to the recipient's key package: CURVE25519 or XWING (libxmtp passes the
+// recipient's algorithm through WelcomePointerWrapperAlgorithm, an open proto3 enum).
+const V1_WRAPPERS = new Set<number>(
   Object.values(WelcomeWrapperAlgorithm).filter((v): v is number => typeof v === "number"),
 );
+const POINTER_WRAPPERS = new Set<number>([
+  WelcomeWrapperAlgorithm.CURVE25519,
+  WelcomeWrapperAlgorithm.XWING_MLKEM_768_DRAFT_6,
+]);
+
+function checkHpkePublicKey(key: Uint8Array, field: string): void {
+  if (key.length === 0) throw invalidArgument(`${field} is empty`);
+  if (key.length > LIMITS.maxHpkePublicKeyBytes) {
+    throw invalidArgument(
+      `${field} is ${key.length} bytes; at most ${LIMITS.maxHpkePublicKeyBytes}`,
+    );
+  }
+}
 
 export function welcomeMessageInsert(input: WelcomeMessageInput, i: number): WelcomeMessageInsert {
   const field = `messages[${i}]`;
-  if (input.version.case !== "v1") throw invalidArgument(`${field}.v1 is missing`);
-  const v1 = input.version.value;
-  checkInstallationKey(v1.installationKey, `${field}.installation_key`);
-  checkMessageSize(v1.data, `${field}.data`);
-  if (v1.hpkePublicKey.length === 0) throw invalidArgument(`${field}.hpke_public_key is empty`);
-  if (v1.hpkePublicKey.length > LIMITS.maxHpkePublicKeyBytes) {
-    throw invalidArgument(
-      `${field}.hpke_public_key is ${v1.hpkePublicKey.length} bytes; at most ${LIMITS.maxHpkePublicKeyBytes}`,
-    );
+  switch (input.version.case) {
+    case "v1": {
+      const v1 = input.version.value;
+      const f = `${field}.v1`;
+      checkInstallationKey(v1.installationKey, `${f}.installation_key`);
+      checkMessageSize(v1.data, `${f}.data`);
+      if (!V1_WRAPPERS.has(v1.wrapperAlgorithm)) {
+        throw invalidArgument(
+          `${f}.wrapper_algorithm ${v1.wrapperAlgorithm} is not a WelcomeWrapperAlgorithm`,
+        );
+      }
+      // The pointee of a welcome pointer is sealed with a symmetric key the pointers
+      // carry: it has no recipient key, and its "installation key" is a random topic.
+      if (v1.wrapperAlgorithm === WelcomeWrapperAlgorithm.SYMMETRIC_KEY) {
+        if (v1.hpkePublicKey.length > 0) {
+          throw invalidArgument(
+            `${f}.hpke_public_key must be empty with wrapper_algorithm SYMMETRIC_KEY (the pointee of a welcome pointer)`,
+          );
+        }
+      } else {
+        checkHpkePublicKey(v1.hpkePublicKey, `${f}.hpke_public_key`);
+      }
+      if (v1.welcomeMetadata.length > LIMITS.maxWelcomeMetadataBytes) {
+        throw invalidArgument(
+          `${f}.welcome_metadata is ${v1.welcomeMetadata.length} bytes; at most ${LIMITS.maxWelcomeMetadataBytes}`,
+        );
+      }
+      return {
+        installationKey: v1.installationKey,
+        data: v1.data,
+        hpkePublicKey: v1.hpkePublicKey,
+        wrapperAlgorithm: v1.wrapperAlgorithm,
+        welcomeMetadata: v1.welcomeMetadata,
+      };
+    }
+    case "welcomePointer": {
+      const p = input.version.value;
+      const f = `${field}.welcome_pointer`;
+      checkInstallationKey(p.installationKey, `${f}.installation_key`);
+      checkMessageSize(p.welcomePointer, `${f}.welcome_pointer`);
+      checkHpkePublicKey(p.hpkePublicKey, `${f}.hpke_public_key`);
+      if (!POINTER_WRAPPERS.has(p.wrapperAlgorithm)) {
+        throw invalidArgument(
+          `${f}.wrapper_algorithm ${p.wrapperAlgorithm} cannot wrap a welcome pointer (CURVE25519 = 1 or XWING_MLKEM_768_DRAFT_6 = 2)`,
+        );
+      }
+      return {
+        installationKey: p.installationKey,
+        data: p.welcomePointer,
+        hpkePublicKey: p.hpkePublicKey,
+        wrapperAlgorithm: p.wrapperAlgorithm,
+        isPointer: true,
+      };
+    }
+    default:
+      throw invalidArgument(`${field} has no version (v1 = 1 or welcome_pointer = 2)`);
   }
-  if (!WRAPPERS.has(v1.wrapperAlgorithm)) {
-    throw invalidArgument(
-      `${field}.wrapper_algorithm ${v1.wrapperAlgorithm} is not a WelcomeWrapperAlgorithm`,
-    );
-  }
-  return {
-    installationKey: v1.installationKey,
-    data: v1.data,
-    hpkePublicKey: v1.hpkePublicKey,
-    wrapperAlgorithm: v1.wrapperAlgorithm,
-  };
 }

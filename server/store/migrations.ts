@@ -77,6 +77,18 @@ const MIGRATIONS: { version: number; statements: string[] }[] = [
       `ALTER TABLE key_packages ADD COLUMN not_before BIGINT NOT NULL DEFAULT 0`,
     ],
   },
+  {
+    version: 4,
+    statements: [
+      // XMTP's GroupMessage.is_commit, read from the MLS framing on insert. Rows from
+      // before it say false (the node did not keep the flag then).
+      `ALTER TABLE group_messages ADD COLUMN is_commit BOOLEAN NOT NULL DEFAULT false`,
+      // XMTP's welcome pointers (WelcomeMessage oneof 2; data holds welcome_pointer) and
+      // V1's welcome_metadata (field 7).
+      `ALTER TABLE welcome_messages ADD COLUMN is_pointer BOOLEAN NOT NULL DEFAULT false`,
+      `ALTER TABLE welcome_messages ADD COLUMN welcome_metadata BYTEA NOT NULL DEFAULT '\\x'`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

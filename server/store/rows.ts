@@ -25,6 +25,7 @@ export interface GroupMessageRow {
   data: Uint8Array;
   senderHmac: Uint8Array;
   shouldPush: boolean;
+  isCommit: boolean;
 }
 
 export interface WelcomeMessageRow {
@@ -34,6 +35,8 @@ export interface WelcomeMessageRow {
   data: Uint8Array;
   hpkePublicKey: Uint8Array;
   wrapperAlgorithm: number;
+  isPointer: boolean;
+  welcomeMetadata: Uint8Array;
 }
 
 export interface IdentityUpdateRow {
@@ -51,6 +54,7 @@ export function groupRow(r: Record<string, unknown>): GroupMessageRow {
     data: toBytes(r.data, "data"),
     senderHmac: toBytes(r.sender_hmac, "sender_hmac"),
     shouldPush: r.should_push === true,
+    isCommit: r.is_commit === true,
   };
 }
 
@@ -62,6 +66,8 @@ export function welcomeRow(r: Record<string, unknown>): WelcomeMessageRow {
     data: toBytes(r.data, "data"),
     hpkePublicKey: toBytes(r.hpke_public_key, "hpke_public_key"),
     wrapperAlgorithm: Number(r.wrapper_algorithm),
+    isPointer: r.is_pointer === true,
+    welcomeMetadata: toBytes(r.welcome_metadata, "welcome_metadata"),
   };
 }
 

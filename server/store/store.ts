@@ -32,6 +32,8 @@ export interface GroupMessageInsert {
   data: Uint8Array;
   senderHmac: Uint8Array;
   shouldPush: boolean;
+  /** The MLS framing says commit (XMTP's GroupMessage.is_commit); default false. */
+  isCommit?: boolean;
 }
 
 export interface WelcomeMessageInsert {
@@ -39,6 +41,10 @@ export interface WelcomeMessageInsert {
   data: Uint8Array;
   hpkePublicKey: Uint8Array;
   wrapperAlgorithm: number;
+  /** XMTP's WelcomeMessage.WelcomePointer: `data` holds the wrapped welcome_pointer. */
+  isPointer?: boolean;
+  /** V1 welcome_metadata (empty for pointers). */
+  welcomeMetadata?: Uint8Array;
 }
 
 export interface IdentityAppend {
@@ -259,22 +265,24 @@ export class Store {
     return toBigInt(kept[0]?.not_before ?? 0, "not_before");
   }
 
-  /** Hex installation key -> stored key package. */
-  async fetchKeyPackages(installationKeys: Uint8Array[]): Promise<Map<string, Uint8Array>> {
-    const out = new Map<string, Uint8Array>();
+  /** Hex installation key -> stored key package and the inbox its credential names. */
+  async fetchKeyPackages(
+    installationKeys: Uint8Array[],
+  ): Promise<Map<string, { inboxId: string; keyPackage: Uint8Array }>> {
+    const out = new Map<string, { inboxId: string; keyPackage: Uint8Array }>();
     const distinct = [...new Map(installationKeys.map((k) => [toHex(k), k])).values()];
     for (let i = 0; i < distinct.length; i += 100) {
       const chunk = distinct.slice(i, i + 100);
       const marks = chunk.map((_, j) => `$${j + 1}`).join(", ");
       const rows = await this.driver.query(
-        `SELECT installation_key, key_package FROM key_packages WHERE installation_key IN (${marks})`,
+        `SELECT installation_key, inbox_id, key_package FROM key_packages WHERE installation_key IN (${marks})`,
         chunk,
       );
       for (const r of rows)
-        out.set(
-          toHex(toBytes(r.installation_key, "installation_key")),
-          toBytes(r.key_package, "key_package"),
-        );
+        out.set(toHex(toBytes(r.installation_key, "installation_key")), {
+          inboxId: String(r.inbox_id),
+          keyPackage: toBytes(r.key_package, "key_package"),
+        });
     }
     return out;
   }
@@ -289,10 +297,10 @@ export class Store {
     return this.insertEnvelopes(inputs, {
       table: "group_messages",
       topicColumn: "group_id",
-      columns: ["data", "sender_hmac", "should_push"],
+      columns: ["data", "sender_hmac", "should_push", "is_commit"],
       key: (m) => m.groupId,
       topic: groupTopic,
-      values: (m) => [m.data, m.senderHmac, m.shouldPush],
+      values: (m) => [m.data, m.senderHmac, m.shouldPush, m.isCommit ?? false],
       toRow: groupRow,
     });
   }
@@ -304,6 +312,23 @@ export class Store {
       page.limit,
     ]);
     return rows.map(groupRow);
+  }
+
+  /** Each group's newest message (XMTP's GetNewestGroupMessage): one index probe per group. */
+  async newestGroupMessages(groupIds: Uint8Array[]): Promise<Map<string, GroupMessageRow>> {
+    const out = new Map<string, GroupMessageRow>();
+    if (groupIds.length === 0) return out;
+    const rows = await this.driver.query(
+      `SELECT m.* FROM unnest(string_to_array($1, ',')) AS t(k)
+       CROSS JOIN LATERAL (SELECT * FROM group_messages g WHERE g.group_id = decode(t.k, 'hex')
+                           ORDER BY g.id DESC LIMIT 1) m`,
+      [[...new Set(groupIds.map(toHex))].join(",")],
+    );
+    for (const r of rows) {
+      const row = groupRow(r);
+      out.set(toHex(row.groupId), row);
+    }
+    return out;
   }
 
   /**
@@ -336,10 +361,16 @@ export class Store {
     return this.insertEnvelopes(inputs, {
       table: "welcome_messages",
       topicColumn: "installation_key",
-      columns: ["data", "hpke_public_key", "wrapper_algorithm"],
+      columns: ["data", "hpke_public_key", "wrapper_algorithm", "is_pointer", "welcome_metadata"],
       key: (m) => m.installationKey,
       topic: welcomeTopic,
-      values: (m) => [m.data, m.hpkePublicKey, m.wrapperAlgorithm],
+      values: (m) => [
+        m.data,
+        m.hpkePublicKey,
+        m.wrapperAlgorithm,
+        m.isPointer ?? false,
+        m.welcomeMetadata ?? new Uint8Array(),
+      ],
       toRow: welcomeRow,
     });
   }

@@ -197,7 +197,7 @@ describe("Subscribe", () => {
     expect(got).toEqual(["before", "after!"]);
   });
 
-  it("rejects a subscription without filters or with a bad filter", async () => {
+  it("rejects a NodeApi subscription without filters or with a bad filter", async () => {
     const drain = async (it: AsyncIterable<unknown>) => {
       for await (const _ of it) void _;
     };

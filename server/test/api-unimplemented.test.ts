@@ -16,7 +16,7 @@ afterAll(async () => {
   await node?.stop();
 });
 
-const UNARY = "/xmtp.mls.api.v1.MlsApi/GetNewestGroupMessage";
+const UNARY = "/xmtp.mls.api.v1.MlsApi/RegisterInstallation";
 const STREAM = "/xmtp.message_api.v1.MessageApi/Subscribe";
 
 function transports() {

@@ -118,6 +118,7 @@ export function privateMessage(
   groupId: Uint8Array,
   ciphertext: Uint8Array,
   epoch = 1n,
+  contentType: "application" | "commit" = "application",
 ): Uint8Array {
   const epochBytes = new Uint8Array(8);
   new DataView(epochBytes.buffer).setBigUint64(0, epoch);
@@ -125,7 +126,7 @@ export function privateMessage(
     Uint8Array.of(0, 1, 0, 2), // version mls10, wire_format mls_private_message
     vec(groupId),
     epochBytes,
-    Uint8Array.of(1), // content_type application
+    Uint8Array.of(contentType === "commit" ? 3 : 1), // RFC 9420 ContentType
     vec(new Uint8Array()), // authenticated_data
     vec(new Uint8Array(20)), // encrypted_sender_data
     vec(ciphertext),

@@ -1,5 +1,5 @@
 // Service descriptors for real XMTP RPCs this node does not serve, so tests can call
-// them with real Connect / gRPC-web clients: MlsApi.GetNewestGroupMessage (unary,
+// them with real Connect / gRPC-web clients: MlsApi.RegisterInstallation (unary, deprecated,
 // xmtp/proto mls/api/v1/mls.proto) and the legacy MessageApi.Subscribe (server
 // streaming, xmtp/proto message_api/v1/message_api.proto). Request messages carry
 // only the first field; the node never gets as far as reading them.
@@ -60,7 +60,7 @@ export const XmtpMlsApiExtra = service(
   "xmtp.mls.api.v1",
   "test/xmtp_mls_extra.proto",
   "MlsApi",
-  "GetNewestGroupMessage",
+  "RegisterInstallation",
   false,
 );
 

@@ -115,6 +115,7 @@ async function validRequests(): Promise<Map<string, unknown>> {
     ["GetNodeInfo", {}],
     ["BatchPublishCommitLog", { requests: [signedPublish(groupId, newCommitLogKey())] }],
     ["BatchQueryCommitLog", { requests: [{ groupId, pagingInfo: { limit: 10 } }] }],
+    ["GetNewestGroupMessage", { groupIds: [groupId], includeContent: true }],
   ]);
 }
 

@@ -9,7 +9,7 @@ import { enumDesc, fileDesc } from "@bufbuild/protobuf/codegenv2";
  * Describes the file mls/message_contents/wrapper_encryption.proto.
  */
 export const file_mls_message_contents_wrapper_encryption: GenFile = /*@__PURE__*/
-  fileDesc("Ci1tbHMvbWVzc2FnZV9jb250ZW50cy93cmFwcGVyX2VuY3J5cHRpb24ucHJvdG8SGXhtdHAubWxzLm1lc3NhZ2VfY29udGVudHMq0gEKF1dlbGNvbWVXcmFwcGVyQWxnb3JpdGhtEikKJVdFTENPTUVfV1JBUFBFUl9BTEdPUklUSE1fVU5TUEVDSUZJRUQQABIoCiRXRUxDT01FX1dSQVBQRVJfQUxHT1JJVEhNX0NVUlZFMjU1MTkQARI1CjFXRUxDT01FX1dSQVBQRVJfQUxHT1JJVEhNX1hXSU5HX01MS0VNXzc2OF9EUkFGVF82EAISKwonV0VMQ09NRV9XUkFQUEVSX0FMR09SSVRITV9TWU1NRVRSSUNfS0VZEA9iBnByb3RvMw");
+  fileDesc("Ci1tbHMvbWVzc2FnZV9jb250ZW50cy93cmFwcGVyX2VuY3J5cHRpb24ucHJvdG8SGXhtdHAubWxzLm1lc3NhZ2VfY29udGVudHMq0gEKF1dlbGNvbWVXcmFwcGVyQWxnb3JpdGhtEikKJVdFTENPTUVfV1JBUFBFUl9BTEdPUklUSE1fVU5TUEVDSUZJRUQQABIoCiRXRUxDT01FX1dSQVBQRVJfQUxHT1JJVEhNX0NVUlZFMjU1MTkQARI1CjFXRUxDT01FX1dSQVBQRVJfQUxHT1JJVEhNX1hXSU5HX01MS0VNXzc2OF9EUkFGVF82EAISKwonV0VMQ09NRV9XUkFQUEVSX0FMR09SSVRITV9TWU1NRVRSSUNfS0VZEANiBnByb3RvMw");
 
 /**
  * How a Welcome is wrapped for its recipient (compat: xmtp/proto).
@@ -33,9 +33,11 @@ export enum WelcomeWrapperAlgorithm {
   XWING_MLKEM_768_DRAFT_6 = 2,
 
   /**
-   * @generated from enum value: WELCOME_WRAPPER_ALGORITHM_SYMMETRIC_KEY = 15;
+   * Only for the pointee a welcome pointer names (xmtp/proto numbers it 3).
+   *
+   * @generated from enum value: WELCOME_WRAPPER_ALGORITHM_SYMMETRIC_KEY = 3;
    */
-  SYMMETRIC_KEY = 15,
+  SYMMETRIC_KEY = 3,
 }
 
 /**

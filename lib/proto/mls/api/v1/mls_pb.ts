@@ -13,6 +13,8 @@ import type { RecoverableEd25519Signature } from "../../../identity/associations
 import { file_identity_associations_signature } from "../../../identity/associations/signature_pb";
 import type { CommitLogEntry } from "../../message_contents/commit_log_pb";
 import { file_mls_message_contents_commit_log } from "../../message_contents/commit_log_pb";
+import type { WelcomePointerWrapperAlgorithm } from "../../message_contents/welcome_pointer_pb";
+import { file_mls_message_contents_welcome_pointer } from "../../message_contents/welcome_pointer_pb";
 import type { WelcomeWrapperAlgorithm } from "../../message_contents/wrapper_encryption_pb";
 import { file_mls_message_contents_wrapper_encryption } from "../../message_contents/wrapper_encryption_pb";
 import type { Message } from "@bufbuild/protobuf";
@@ -21,7 +23,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mls/api/v1/mls.proto.
  */
 export const file_mls_api_v1_mls: GenFile = /*@__PURE__*/
-  fileDesc("ChRtbHMvYXBpL3YxL21scy5wcm90bxIPeG10cC5tbHMuYXBpLnYxIoQCCg5XZWxjb21lTWVzc2FnZRIwCgJ2MRgBIAEoCzIiLnhtdHAubWxzLmFwaS52MS5XZWxjb21lTWVzc2FnZS5WMUgAGrQBCgJWMRIKCgJpZBgBIAEoBBISCgpjcmVhdGVkX25zGAIgASgEEhgKEGluc3RhbGxhdGlvbl9rZXkYAyABKAwSDAoEZGF0YRgEIAEoDBIXCg9ocGtlX3B1YmxpY19rZXkYBSABKAwSTQoRd3JhcHBlcl9hbGdvcml0aG0YBiABKA4yMi54bXRwLm1scy5tZXNzYWdlX2NvbnRlbnRzLldlbGNvbWVXcmFwcGVyQWxnb3JpdGhtQgkKB3ZlcnNpb24i7gEKE1dlbGNvbWVNZXNzYWdlSW5wdXQSNQoCdjEYASABKAsyJy54bXRwLm1scy5hcGkudjEuV2VsY29tZU1lc3NhZ2VJbnB1dC5WMUgAGpQBCgJWMRIYChBpbnN0YWxsYXRpb25fa2V5GAEgASgMEgwKBGRhdGEYAiABKAwSFwoPaHBrZV9wdWJsaWNfa2V5GAMgASgMEk0KEXdyYXBwZXJfYWxnb3JpdGhtGAQgASgOMjIueG10cC5tbHMubWVzc2FnZV9jb250ZW50cy5XZWxjb21lV3JhcHBlckFsZ29yaXRobUIJCgd2ZXJzaW9uIrkBCgxHcm91cE1lc3NhZ2USLgoCdjEYASABKAsyIC54bXRwLm1scy5hcGkudjEuR3JvdXBNZXNzYWdlLlYxSAAabgoCVjESCgoCaWQYASABKAQSEgoKY3JlYXRlZF9ucxgCIAEoBBIQCghncm91cF9pZBgDIAEoDBIMCgRkYXRhGAQgASgMEhMKC3NlbmRlcl9obWFjGAUgASgMEhMKC3Nob3VsZF9wdXNoGAYgASgIQgkKB3ZlcnNpb24ikQEKEUdyb3VwTWVzc2FnZUlucHV0EjMKAnYxGAEgASgLMiUueG10cC5tbHMuYXBpLnYxLkdyb3VwTWVzc2FnZUlucHV0LlYxSAAaPAoCVjESDAoEZGF0YRgBIAEoDBITCgtzZW5kZXJfaG1hYxgCIAEoDBITCgtzaG91bGRfcHVzaBgDIAEoCEIJCgd2ZXJzaW9uIlAKGFNlbmRHcm91cE1lc3NhZ2VzUmVxdWVzdBI0CghtZXNzYWdlcxgBIAMoCzIiLnhtdHAubWxzLmFwaS52MS5Hcm91cE1lc3NhZ2VJbnB1dCJUChpTZW5kV2VsY29tZU1lc3NhZ2VzUmVxdWVzdBI2CghtZXNzYWdlcxgBIAMoCzIkLnhtdHAubWxzLmFwaS52MS5XZWxjb21lTWVzc2FnZUlucHV0IjYKEEtleVBhY2thZ2VVcGxvYWQSIgoaa2V5X3BhY2thZ2VfdGxzX3NlcmlhbGl6ZWQYASABKAwicQoXVXBsb2FkS2V5UGFja2FnZVJlcXVlc3QSNgoLa2V5X3BhY2thZ2UYASABKAsyIS54bXRwLm1scy5hcGkudjEuS2V5UGFja2FnZVVwbG9hZBIeChZpc19pbmJveF9pZF9jcmVkZW50aWFsGAIgASgIIjQKF0ZldGNoS2V5UGFja2FnZXNSZXF1ZXN0EhkKEWluc3RhbGxhdGlvbl9rZXlzGAEgAygMIpgBChhGZXRjaEtleVBhY2thZ2VzUmVzcG9uc2USSgoMa2V5X3BhY2thZ2VzGAEgAygLMjQueG10cC5tbHMuYXBpLnYxLkZldGNoS2V5UGFja2FnZXNSZXNwb25zZS5LZXlQYWNrYWdlGjAKCktleVBhY2thZ2USIgoaa2V5X3BhY2thZ2VfdGxzX3NlcmlhbGl6ZWQYASABKAwiYQoKUGFnaW5nSW5mbxIxCglkaXJlY3Rpb24YASABKA4yHi54bXRwLm1scy5hcGkudjEuU29ydERpcmVjdGlvbhINCgVsaW1pdBgCIAEoDRIRCglpZF9jdXJzb3IYAyABKAQiXwoZUXVlcnlHcm91cE1lc3NhZ2VzUmVxdWVzdBIQCghncm91cF9pZBgBIAEoDBIwCgtwYWdpbmdfaW5mbxgCIAEoCzIbLnhtdHAubWxzLmFwaS52MS5QYWdpbmdJbmZvIn8KGlF1ZXJ5R3JvdXBNZXNzYWdlc1Jlc3BvbnNlEi8KCG1lc3NhZ2VzGAEgAygLMh0ueG10cC5tbHMuYXBpLnYxLkdyb3VwTWVzc2FnZRIwCgtwYWdpbmdfaW5mbxgCIAEoCzIbLnhtdHAubWxzLmFwaS52MS5QYWdpbmdJbmZvImkKG1F1ZXJ5V2VsY29tZU1lc3NhZ2VzUmVxdWVzdBIYChBpbnN0YWxsYXRpb25fa2V5GAEgASgMEjAKC3BhZ2luZ19pbmZvGAIgASgLMhsueG10cC5tbHMuYXBpLnYxLlBhZ2luZ0luZm8igwEKHFF1ZXJ5V2VsY29tZU1lc3NhZ2VzUmVzcG9uc2USMQoIbWVzc2FnZXMYASADKAsyHy54bXRwLm1scy5hcGkudjEuV2VsY29tZU1lc3NhZ2USMAoLcGFnaW5nX2luZm8YAiABKAsyGy54bXRwLm1scy5hcGkudjEuUGFnaW5nSW5mbyKWAQodU3Vic2NyaWJlR3JvdXBNZXNzYWdlc1JlcXVlc3QSRgoHZmlsdGVycxgBIAMoCzI1LnhtdHAubWxzLmFwaS52MS5TdWJzY3JpYmVHcm91cE1lc3NhZ2VzUmVxdWVzdC5GaWx0ZXIaLQoGRmlsdGVyEhAKCGdyb3VwX2lkGAEgASgMEhEKCWlkX2N1cnNvchgCIAEoBCKiAQofU3Vic2NyaWJlV2VsY29tZU1lc3NhZ2VzUmVxdWVzdBJICgdmaWx0ZXJzGAEgAygLMjcueG10cC5tbHMuYXBpLnYxLlN1YnNjcmliZVdlbGNvbWVNZXNzYWdlc1JlcXVlc3QuRmlsdGVyGjUKBkZpbHRlchIYChBpbnN0YWxsYXRpb25fa2V5GAEgASgMEhEKCWlkX2N1cnNvchgCIAEoBCJaChxCYXRjaFB1Ymxpc2hDb21taXRMb2dSZXF1ZXN0EjoKCHJlcXVlc3RzGAEgAygLMigueG10cC5tbHMuYXBpLnYxLlB1Ymxpc2hDb21taXRMb2dSZXF1ZXN0IpwBChdQdWJsaXNoQ29tbWl0TG9nUmVxdWVzdBIQCghncm91cF9pZBgBIAEoDBIjChtzZXJpYWxpemVkX2NvbW1pdF9sb2dfZW50cnkYAiABKAwSSgoJc2lnbmF0dXJlGAMgASgLMjcueG10cC5pZGVudGl0eS5hc3NvY2lhdGlvbnMuUmVjb3ZlcmFibGVFZDI1NTE5U2lnbmF0dXJlIlsKFVF1ZXJ5Q29tbWl0TG9nUmVxdWVzdBIQCghncm91cF9pZBgBIAEoDBIwCgtwYWdpbmdfaW5mbxgCIAEoCzIbLnhtdHAubWxzLmFwaS52MS5QYWdpbmdJbmZvIqMBChZRdWVyeUNvbW1pdExvZ1Jlc3BvbnNlEhAKCGdyb3VwX2lkGAEgASgMEkUKEmNvbW1pdF9sb2dfZW50cmllcxgCIAMoCzIpLnhtdHAubWxzLm1lc3NhZ2VfY29udGVudHMuQ29tbWl0TG9nRW50cnkSMAoLcGFnaW5nX2luZm8YAyABKAsyGy54bXRwLm1scy5hcGkudjEuUGFnaW5nSW5mbyJWChpCYXRjaFF1ZXJ5Q29tbWl0TG9nUmVxdWVzdBI4CghyZXF1ZXN0cxgBIAMoCzImLnhtdHAubWxzLmFwaS52MS5RdWVyeUNvbW1pdExvZ1JlcXVlc3QiWQobQmF0Y2hRdWVyeUNvbW1pdExvZ1Jlc3BvbnNlEjoKCXJlc3BvbnNlcxgBIAMoCzInLnhtdHAubWxzLmFwaS52MS5RdWVyeUNvbW1pdExvZ1Jlc3BvbnNlKmwKDVNvcnREaXJlY3Rpb24SHgoaU09SVF9ESVJFQ1RJT05fVU5TUEVDSUZJRUQQABIcChhTT1JUX0RJUkVDVElPTl9BU0NFTkRJTkcQARIdChlTT1JUX0RJUkVDVElPTl9ERVNDRU5ESU5HEAIyjQgKBk1sc0FwaRJWChFTZW5kR3JvdXBNZXNzYWdlcxIpLnhtdHAubWxzLmFwaS52MS5TZW5kR3JvdXBNZXNzYWdlc1JlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSWgoTU2VuZFdlbGNvbWVNZXNzYWdlcxIrLnhtdHAubWxzLmFwaS52MS5TZW5kV2VsY29tZU1lc3NhZ2VzUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJUChBVcGxvYWRLZXlQYWNrYWdlEigueG10cC5tbHMuYXBpLnYxLlVwbG9hZEtleVBhY2thZ2VSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5EmcKEEZldGNoS2V5UGFja2FnZXMSKC54bXRwLm1scy5hcGkudjEuRmV0Y2hLZXlQYWNrYWdlc1JlcXVlc3QaKS54bXRwLm1scy5hcGkudjEuRmV0Y2hLZXlQYWNrYWdlc1Jlc3BvbnNlEm0KElF1ZXJ5R3JvdXBNZXNzYWdlcxIqLnhtdHAubWxzLmFwaS52MS5RdWVyeUdyb3VwTWVzc2FnZXNSZXF1ZXN0GisueG10cC5tbHMuYXBpLnYxLlF1ZXJ5R3JvdXBNZXNzYWdlc1Jlc3BvbnNlEnMKFFF1ZXJ5V2VsY29tZU1lc3NhZ2VzEiwueG10cC5tbHMuYXBpLnYxLlF1ZXJ5V2VsY29tZU1lc3NhZ2VzUmVxdWVzdBotLnhtdHAubWxzLmFwaS52MS5RdWVyeVdlbGNvbWVNZXNzYWdlc1Jlc3BvbnNlEmkKFlN1YnNjcmliZUdyb3VwTWVzc2FnZXMSLi54bXRwLm1scy5hcGkudjEuU3Vic2NyaWJlR3JvdXBNZXNzYWdlc1JlcXVlc3QaHS54bXRwLm1scy5hcGkudjEuR3JvdXBNZXNzYWdlMAESbwoYU3Vic2NyaWJlV2VsY29tZU1lc3NhZ2VzEjAueG10cC5tbHMuYXBpLnYxLlN1YnNjcmliZVdlbGNvbWVNZXNzYWdlc1JlcXVlc3QaHy54bXRwLm1scy5hcGkudjEuV2VsY29tZU1lc3NhZ2UwARJeChVCYXRjaFB1Ymxpc2hDb21taXRMb2cSLS54bXRwLm1scy5hcGkudjEuQmF0Y2hQdWJsaXNoQ29tbWl0TG9nUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJwChNCYXRjaFF1ZXJ5Q29tbWl0TG9nEisueG10cC5tbHMuYXBpLnYxLkJhdGNoUXVlcnlDb21taXRMb2dSZXF1ZXN0GiwueG10cC5tbHMuYXBpLnYxLkJhdGNoUXVlcnlDb21taXRMb2dSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_empty, file_identity_associations_signature, file_mls_message_contents_commit_log, file_mls_message_contents_wrapper_encryption]);
+  fileDesc("ChRtbHMvYXBpL3YxL21scy5wcm90bxIPeG10cC5tbHMuYXBpLnYxIr4ECg5XZWxjb21lTWVzc2FnZRIwCgJ2MRgBIAEoCzIiLnhtdHAubWxzLmFwaS52MS5XZWxjb21lTWVzc2FnZS5WMUgAEkkKD3dlbGNvbWVfcG9pbnRlchgCIAEoCzIuLnhtdHAubWxzLmFwaS52MS5XZWxjb21lTWVzc2FnZS5XZWxjb21lUG9pbnRlckgAGs4BCgJWMRIKCgJpZBgBIAEoBBISCgpjcmVhdGVkX25zGAIgASgEEhgKEGluc3RhbGxhdGlvbl9rZXkYAyABKAwSDAoEZGF0YRgEIAEoDBIXCg9ocGtlX3B1YmxpY19rZXkYBSABKAwSTQoRd3JhcHBlcl9hbGdvcml0aG0YBiABKA4yMi54bXRwLm1scy5tZXNzYWdlX2NvbnRlbnRzLldlbGNvbWVXcmFwcGVyQWxnb3JpdGhtEhgKEHdlbGNvbWVfbWV0YWRhdGEYByABKAwa0gEKDldlbGNvbWVQb2ludGVyEgoKAmlkGAEgASgEEhIKCmNyZWF0ZWRfbnMYAiABKAQSGAoQaW5zdGFsbGF0aW9uX2tleRgDIAEoDBIXCg93ZWxjb21lX3BvaW50ZXIYBCABKAwSFwoPaHBrZV9wdWJsaWNfa2V5GAUgASgMElQKEXdyYXBwZXJfYWxnb3JpdGhtGAYgASgOMjkueG10cC5tbHMubWVzc2FnZV9jb250ZW50cy5XZWxjb21lUG9pbnRlcldyYXBwZXJBbGdvcml0aG1CCQoHdmVyc2lvbiKNBAoTV2VsY29tZU1lc3NhZ2VJbnB1dBI1CgJ2MRgBIAEoCzInLnhtdHAubWxzLmFwaS52MS5XZWxjb21lTWVzc2FnZUlucHV0LlYxSAASTgoPd2VsY29tZV9wb2ludGVyGAIgASgLMjMueG10cC5tbHMuYXBpLnYxLldlbGNvbWVNZXNzYWdlSW5wdXQuV2VsY29tZVBvaW50ZXJIABquAQoCVjESGAoQaW5zdGFsbGF0aW9uX2tleRgBIAEoDBIMCgRkYXRhGAIgASgMEhcKD2hwa2VfcHVibGljX2tleRgDIAEoDBJNChF3cmFwcGVyX2FsZ29yaXRobRgEIAEoDjIyLnhtdHAubWxzLm1lc3NhZ2VfY29udGVudHMuV2VsY29tZVdyYXBwZXJBbGdvcml0aG0SGAoQd2VsY29tZV9tZXRhZGF0YRgHIAEoDBqyAQoOV2VsY29tZVBvaW50ZXISGAoQaW5zdGFsbGF0aW9uX2tleRgBIAEoDBIXCg93ZWxjb21lX3BvaW50ZXIYAiABKAwSFwoPaHBrZV9wdWJsaWNfa2V5GAMgASgMElQKEXdyYXBwZXJfYWxnb3JpdGhtGAQgASgOMjkueG10cC5tbHMubWVzc2FnZV9jb250ZW50cy5XZWxjb21lUG9pbnRlcldyYXBwZXJBbGdvcml0aG1CCQoHdmVyc2lvbiIpCg9XZWxjb21lTWV0YWRhdGESFgoObWVzc2FnZV9jdXJzb3IYASABKAQizQEKDEdyb3VwTWVzc2FnZRIuCgJ2MRgBIAEoCzIgLnhtdHAubWxzLmFwaS52MS5Hcm91cE1lc3NhZ2UuVjFIABqBAQoCVjESCgoCaWQYASABKAQSEgoKY3JlYXRlZF9ucxgCIAEoBBIQCghncm91cF9pZBgDIAEoDBIMCgRkYXRhGAQgASgMEhMKC3NlbmRlcl9obWFjGAUgASgMEhMKC3Nob3VsZF9wdXNoGAYgASgIEhEKCWlzX2NvbW1pdBgHIAEoCEIJCgd2ZXJzaW9uIpEBChFHcm91cE1lc3NhZ2VJbnB1dBIzCgJ2MRgBIAEoCzIlLnhtdHAubWxzLmFwaS52MS5Hcm91cE1lc3NhZ2VJbnB1dC5WMUgAGjwKAlYxEgwKBGRhdGEYASABKAwSEwoLc2VuZGVyX2htYWMYAiABKAwSEwoLc2hvdWxkX3B1c2gYAyABKAhCCQoHdmVyc2lvbiJQChhTZW5kR3JvdXBNZXNzYWdlc1JlcXVlc3QSNAoIbWVzc2FnZXMYASADKAsyIi54bXRwLm1scy5hcGkudjEuR3JvdXBNZXNzYWdlSW5wdXQiVAoaU2VuZFdlbGNvbWVNZXNzYWdlc1JlcXVlc3QSNgoIbWVzc2FnZXMYASADKAsyJC54bXRwLm1scy5hcGkudjEuV2VsY29tZU1lc3NhZ2VJbnB1dCI2ChBLZXlQYWNrYWdlVXBsb2FkEiIKGmtleV9wYWNrYWdlX3Rsc19zZXJpYWxpemVkGAEgASgMInEKF1VwbG9hZEtleVBhY2thZ2VSZXF1ZXN0EjYKC2tleV9wYWNrYWdlGAEgASgLMiEueG10cC5tbHMuYXBpLnYxLktleVBhY2thZ2VVcGxvYWQSHgoWaXNfaW5ib3hfaWRfY3JlZGVudGlhbBgCIAEoCCI0ChdGZXRjaEtleVBhY2thZ2VzUmVxdWVzdBIZChFpbnN0YWxsYXRpb25fa2V5cxgBIAMoDCKYAQoYRmV0Y2hLZXlQYWNrYWdlc1Jlc3BvbnNlEkoKDGtleV9wYWNrYWdlcxgBIAMoCzI0LnhtdHAubWxzLmFwaS52MS5GZXRjaEtleVBhY2thZ2VzUmVzcG9uc2UuS2V5UGFja2FnZRowCgpLZXlQYWNrYWdlEiIKGmtleV9wYWNrYWdlX3Rsc19zZXJpYWxpemVkGAEgASgMImEKClBhZ2luZ0luZm8SMQoJZGlyZWN0aW9uGAEgASgOMh4ueG10cC5tbHMuYXBpLnYxLlNvcnREaXJlY3Rpb24SDQoFbGltaXQYAiABKA0SEQoJaWRfY3Vyc29yGAMgASgEIl8KGVF1ZXJ5R3JvdXBNZXNzYWdlc1JlcXVlc3QSEAoIZ3JvdXBfaWQYASABKAwSMAoLcGFnaW5nX2luZm8YAiABKAsyGy54bXRwLm1scy5hcGkudjEuUGFnaW5nSW5mbyJ/ChpRdWVyeUdyb3VwTWVzc2FnZXNSZXNwb25zZRIvCghtZXNzYWdlcxgBIAMoCzIdLnhtdHAubWxzLmFwaS52MS5Hcm91cE1lc3NhZ2USMAoLcGFnaW5nX2luZm8YAiABKAsyGy54bXRwLm1scy5hcGkudjEuUGFnaW5nSW5mbyJpChtRdWVyeVdlbGNvbWVNZXNzYWdlc1JlcXVlc3QSGAoQaW5zdGFsbGF0aW9uX2tleRgBIAEoDBIwCgtwYWdpbmdfaW5mbxgCIAEoCzIbLnhtdHAubWxzLmFwaS52MS5QYWdpbmdJbmZvIoMBChxRdWVyeVdlbGNvbWVNZXNzYWdlc1Jlc3BvbnNlEjEKCG1lc3NhZ2VzGAEgAygLMh8ueG10cC5tbHMuYXBpLnYxLldlbGNvbWVNZXNzYWdlEjAKC3BhZ2luZ19pbmZvGAIgASgLMhsueG10cC5tbHMuYXBpLnYxLlBhZ2luZ0luZm8ilgEKHVN1YnNjcmliZUdyb3VwTWVzc2FnZXNSZXF1ZXN0EkYKB2ZpbHRlcnMYASADKAsyNS54bXRwLm1scy5hcGkudjEuU3Vic2NyaWJlR3JvdXBNZXNzYWdlc1JlcXVlc3QuRmlsdGVyGi0KBkZpbHRlchIQCghncm91cF9pZBgBIAEoDBIRCglpZF9jdXJzb3IYAiABKAQiogEKH1N1YnNjcmliZVdlbGNvbWVNZXNzYWdlc1JlcXVlc3QSSAoHZmlsdGVycxgBIAMoCzI3LnhtdHAubWxzLmFwaS52MS5TdWJzY3JpYmVXZWxjb21lTWVzc2FnZXNSZXF1ZXN0LkZpbHRlcho1CgZGaWx0ZXISGAoQaW5zdGFsbGF0aW9uX2tleRgBIAEoDBIRCglpZF9jdXJzb3IYAiABKAQiWgocQmF0Y2hQdWJsaXNoQ29tbWl0TG9nUmVxdWVzdBI6CghyZXF1ZXN0cxgBIAMoCzIoLnhtdHAubWxzLmFwaS52MS5QdWJsaXNoQ29tbWl0TG9nUmVxdWVzdCKcAQoXUHVibGlzaENvbW1pdExvZ1JlcXVlc3QSEAoIZ3JvdXBfaWQYASABKAwSIwobc2VyaWFsaXplZF9jb21taXRfbG9nX2VudHJ5GAIgASgMEkoKCXNpZ25hdHVyZRgDIAEoCzI3LnhtdHAuaWRlbnRpdHkuYXNzb2NpYXRpb25zLlJlY292ZXJhYmxlRWQyNTUxOVNpZ25hdHVyZSJbChVRdWVyeUNvbW1pdExvZ1JlcXVlc3QSEAoIZ3JvdXBfaWQYASABKAwSMAoLcGFnaW5nX2luZm8YAiABKAsyGy54bXRwLm1scy5hcGkudjEuUGFnaW5nSW5mbyKjAQoWUXVlcnlDb21taXRMb2dSZXNwb25zZRIQCghncm91cF9pZBgBIAEoDBJFChJjb21taXRfbG9nX2VudHJpZXMYAiADKAsyKS54bXRwLm1scy5tZXNzYWdlX2NvbnRlbnRzLkNvbW1pdExvZ0VudHJ5EjAKC3BhZ2luZ19pbmZvGAMgASgLMhsueG10cC5tbHMuYXBpLnYxLlBhZ2luZ0luZm8iVgoaQmF0Y2hRdWVyeUNvbW1pdExvZ1JlcXVlc3QSOAoIcmVxdWVzdHMYASADKAsyJi54bXRwLm1scy5hcGkudjEuUXVlcnlDb21taXRMb2dSZXF1ZXN0IlkKG0JhdGNoUXVlcnlDb21taXRMb2dSZXNwb25zZRI6CglyZXNwb25zZXMYASADKAsyJy54bXRwLm1scy5hcGkudjEuUXVlcnlDb21taXRMb2dSZXNwb25zZSJKChxHZXROZXdlc3RHcm91cE1lc3NhZ2VSZXF1ZXN0EhEKCWdyb3VwX2lkcxgBIAMoDBIXCg9pbmNsdWRlX2NvbnRlbnQYAiABKAgixAEKHUdldE5ld2VzdEdyb3VwTWVzc2FnZVJlc3BvbnNlEkoKCXJlc3BvbnNlcxgBIAMoCzI3LnhtdHAubWxzLmFwaS52MS5HZXROZXdlc3RHcm91cE1lc3NhZ2VSZXNwb25zZS5SZXNwb25zZRpXCghSZXNwb25zZRI5Cg1ncm91cF9tZXNzYWdlGAEgASgLMh0ueG10cC5tbHMuYXBpLnYxLkdyb3VwTWVzc2FnZUgAiAEBQhAKDl9ncm91cF9tZXNzYWdlKmwKDVNvcnREaXJlY3Rpb24SHgoaU09SVF9ESVJFQ1RJT05fVU5TUEVDSUZJRUQQABIcChhTT1JUX0RJUkVDVElPTl9BU0NFTkRJTkcQARIdChlTT1JUX0RJUkVDVElPTl9ERVNDRU5ESU5HEAIyhQkKBk1sc0FwaRJWChFTZW5kR3JvdXBNZXNzYWdlcxIpLnhtdHAubWxzLmFwaS52MS5TZW5kR3JvdXBNZXNzYWdlc1JlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSWgoTU2VuZFdlbGNvbWVNZXNzYWdlcxIrLnhtdHAubWxzLmFwaS52MS5TZW5kV2VsY29tZU1lc3NhZ2VzUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJUChBVcGxvYWRLZXlQYWNrYWdlEigueG10cC5tbHMuYXBpLnYxLlVwbG9hZEtleVBhY2thZ2VSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5EmcKEEZldGNoS2V5UGFja2FnZXMSKC54bXRwLm1scy5hcGkudjEuRmV0Y2hLZXlQYWNrYWdlc1JlcXVlc3QaKS54bXRwLm1scy5hcGkudjEuRmV0Y2hLZXlQYWNrYWdlc1Jlc3BvbnNlEm0KElF1ZXJ5R3JvdXBNZXNzYWdlcxIqLnhtdHAubWxzLmFwaS52MS5RdWVyeUdyb3VwTWVzc2FnZXNSZXF1ZXN0GisueG10cC5tbHMuYXBpLnYxLlF1ZXJ5R3JvdXBNZXNzYWdlc1Jlc3BvbnNlEnMKFFF1ZXJ5V2VsY29tZU1lc3NhZ2VzEiwueG10cC5tbHMuYXBpLnYxLlF1ZXJ5V2VsY29tZU1lc3NhZ2VzUmVxdWVzdBotLnhtdHAubWxzLmFwaS52MS5RdWVyeVdlbGNvbWVNZXNzYWdlc1Jlc3BvbnNlEmkKFlN1YnNjcmliZUdyb3VwTWVzc2FnZXMSLi54bXRwLm1scy5hcGkudjEuU3Vic2NyaWJlR3JvdXBNZXNzYWdlc1JlcXVlc3QaHS54bXRwLm1scy5hcGkudjEuR3JvdXBNZXNzYWdlMAESbwoYU3Vic2NyaWJlV2VsY29tZU1lc3NhZ2VzEjAueG10cC5tbHMuYXBpLnYxLlN1YnNjcmliZVdlbGNvbWVNZXNzYWdlc1JlcXVlc3QaHy54bXRwLm1scy5hcGkudjEuV2VsY29tZU1lc3NhZ2UwARJeChVCYXRjaFB1Ymxpc2hDb21taXRMb2cSLS54bXRwLm1scy5hcGkudjEuQmF0Y2hQdWJsaXNoQ29tbWl0TG9nUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJwChNCYXRjaFF1ZXJ5Q29tbWl0TG9nEisueG10cC5tbHMuYXBpLnYxLkJhdGNoUXVlcnlDb21taXRMb2dSZXF1ZXN0GiwueG10cC5tbHMuYXBpLnYxLkJhdGNoUXVlcnlDb21taXRMb2dSZXNwb25zZRJ2ChVHZXROZXdlc3RHcm91cE1lc3NhZ2USLS54bXRwLm1scy5hcGkudjEuR2V0TmV3ZXN0R3JvdXBNZXNzYWdlUmVxdWVzdBouLnhtdHAubWxzLmFwaS52MS5HZXROZXdlc3RHcm91cE1lc3NhZ2VSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_empty, file_identity_associations_signature, file_mls_message_contents_commit_log, file_mls_message_contents_welcome_pointer, file_mls_message_contents_wrapper_encryption]);
 
 /**
  * @generated from message xmtp.mls.api.v1.WelcomeMessage
@@ -36,6 +38,12 @@ export type WelcomeMessage = Message<"xmtp.mls.api.v1.WelcomeMessage"> & {
      */
     value: WelcomeMessage_V1;
     case: "v1";
+  } | {
+    /**
+     * @generated from field: xmtp.mls.api.v1.WelcomeMessage.WelcomePointer welcome_pointer = 2;
+     */
+    value: WelcomeMessage_WelcomePointer;
+    case: "welcomePointer";
   } | { case: undefined; value?: undefined };
 };
 
@@ -79,6 +87,13 @@ export type WelcomeMessage_V1 = Message<"xmtp.mls.api.v1.WelcomeMessage.V1"> & {
    * @generated from field: xmtp.mls.message_contents.WelcomeWrapperAlgorithm wrapper_algorithm = 6;
    */
   wrapperAlgorithm: WelcomeWrapperAlgorithm;
+
+  /**
+   * a WelcomeMetadata, wrapped like data
+   *
+   * @generated from field: bytes welcome_metadata = 7;
+   */
+  welcomeMetadata: Uint8Array;
 };
 
 /**
@@ -87,6 +102,53 @@ export type WelcomeMessage_V1 = Message<"xmtp.mls.api.v1.WelcomeMessage.V1"> & {
  */
 export const WelcomeMessage_V1Schema: GenMessage<WelcomeMessage_V1> = /*@__PURE__*/
   messageDesc(file_mls_api_v1_mls, 0, 0);
+
+/**
+ * One per recipient when a commit welcomes many: the HPKE-wrapped key to a single
+ * symmetric-key V1 welcome (the pointee) stored under a random 32-byte topic.
+ *
+ * @generated from message xmtp.mls.api.v1.WelcomeMessage.WelcomePointer
+ */
+export type WelcomeMessage_WelcomePointer = Message<"xmtp.mls.api.v1.WelcomeMessage.WelcomePointer"> & {
+  /**
+   * @generated from field: uint64 id = 1;
+   */
+  id: bigint;
+
+  /**
+   * @generated from field: uint64 created_ns = 2;
+   */
+  createdNs: bigint;
+
+  /**
+   * @generated from field: bytes installation_key = 3;
+   */
+  installationKey: Uint8Array;
+
+  /**
+   * HPKE-wrapped xmtp.mls.message_contents.WelcomePointer
+   *
+   * @generated from field: bytes welcome_pointer = 4;
+   */
+  welcomePointer: Uint8Array;
+
+  /**
+   * @generated from field: bytes hpke_public_key = 5;
+   */
+  hpkePublicKey: Uint8Array;
+
+  /**
+   * @generated from field: xmtp.mls.message_contents.WelcomePointerWrapperAlgorithm wrapper_algorithm = 6;
+   */
+  wrapperAlgorithm: WelcomePointerWrapperAlgorithm;
+};
+
+/**
+ * Describes the message xmtp.mls.api.v1.WelcomeMessage.WelcomePointer.
+ * Use `create(WelcomeMessage_WelcomePointerSchema)` to create a new message.
+ */
+export const WelcomeMessage_WelcomePointerSchema: GenMessage<WelcomeMessage_WelcomePointer> = /*@__PURE__*/
+  messageDesc(file_mls_api_v1_mls, 0, 1);
 
 /**
  * @generated from message xmtp.mls.api.v1.WelcomeMessageInput
@@ -101,6 +163,12 @@ export type WelcomeMessageInput = Message<"xmtp.mls.api.v1.WelcomeMessageInput">
      */
     value: WelcomeMessageInput_V1;
     case: "v1";
+  } | {
+    /**
+     * @generated from field: xmtp.mls.api.v1.WelcomeMessageInput.WelcomePointer welcome_pointer = 2;
+     */
+    value: WelcomeMessageInput_WelcomePointer;
+    case: "welcomePointer";
   } | { case: undefined; value?: undefined };
 };
 
@@ -126,6 +194,8 @@ export type WelcomeMessageInput_V1 = Message<"xmtp.mls.api.v1.WelcomeMessageInpu
   data: Uint8Array;
 
   /**
+   * empty for the symmetric-key pointee
+   *
    * @generated from field: bytes hpke_public_key = 3;
    */
   hpkePublicKey: Uint8Array;
@@ -134,6 +204,11 @@ export type WelcomeMessageInput_V1 = Message<"xmtp.mls.api.v1.WelcomeMessageInpu
    * @generated from field: xmtp.mls.message_contents.WelcomeWrapperAlgorithm wrapper_algorithm = 4;
    */
   wrapperAlgorithm: WelcomeWrapperAlgorithm;
+
+  /**
+   * @generated from field: bytes welcome_metadata = 7;
+   */
+  welcomeMetadata: Uint8Array;
 };
 
 /**
@@ -142,6 +217,55 @@ export type WelcomeMessageInput_V1 = Message<"xmtp.mls.api.v1.WelcomeMessageInpu
  */
 export const WelcomeMessageInput_V1Schema: GenMessage<WelcomeMessageInput_V1> = /*@__PURE__*/
   messageDesc(file_mls_api_v1_mls, 1, 0);
+
+/**
+ * @generated from message xmtp.mls.api.v1.WelcomeMessageInput.WelcomePointer
+ */
+export type WelcomeMessageInput_WelcomePointer = Message<"xmtp.mls.api.v1.WelcomeMessageInput.WelcomePointer"> & {
+  /**
+   * @generated from field: bytes installation_key = 1;
+   */
+  installationKey: Uint8Array;
+
+  /**
+   * @generated from field: bytes welcome_pointer = 2;
+   */
+  welcomePointer: Uint8Array;
+
+  /**
+   * @generated from field: bytes hpke_public_key = 3;
+   */
+  hpkePublicKey: Uint8Array;
+
+  /**
+   * @generated from field: xmtp.mls.message_contents.WelcomePointerWrapperAlgorithm wrapper_algorithm = 4;
+   */
+  wrapperAlgorithm: WelcomePointerWrapperAlgorithm;
+};
+
+/**
+ * Describes the message xmtp.mls.api.v1.WelcomeMessageInput.WelcomePointer.
+ * Use `create(WelcomeMessageInput_WelcomePointerSchema)` to create a new message.
+ */
+export const WelcomeMessageInput_WelcomePointerSchema: GenMessage<WelcomeMessageInput_WelcomePointer> = /*@__PURE__*/
+  messageDesc(file_mls_api_v1_mls, 1, 1);
+
+/**
+ * @generated from message xmtp.mls.api.v1.WelcomeMetadata
+ */
+export type WelcomeMetadata = Message<"xmtp.mls.api.v1.WelcomeMetadata"> & {
+  /**
+   * @generated from field: uint64 message_cursor = 1;
+   */
+  messageCursor: bigint;
+};
+
+/**
+ * Describes the message xmtp.mls.api.v1.WelcomeMetadata.
+ * Use `create(WelcomeMetadataSchema)` to create a new message.
+ */
+export const WelcomeMetadataSchema: GenMessage<WelcomeMetadata> = /*@__PURE__*/
+  messageDesc(file_mls_api_v1_mls, 2);
 
 /**
  * @generated from message xmtp.mls.api.v1.GroupMessage
@@ -164,7 +288,7 @@ export type GroupMessage = Message<"xmtp.mls.api.v1.GroupMessage"> & {
  * Use `create(GroupMessageSchema)` to create a new message.
  */
 export const GroupMessageSchema: GenMessage<GroupMessage> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 2);
+  messageDesc(file_mls_api_v1_mls, 3);
 
 /**
  * @generated from message xmtp.mls.api.v1.GroupMessage.V1
@@ -199,6 +323,13 @@ export type GroupMessage_V1 = Message<"xmtp.mls.api.v1.GroupMessage.V1"> & {
    * @generated from field: bool should_push = 6;
    */
   shouldPush: boolean;
+
+  /**
+   * the node read a commit's content type in the MLS framing
+   *
+   * @generated from field: bool is_commit = 7;
+   */
+  isCommit: boolean;
 };
 
 /**
@@ -206,7 +337,7 @@ export type GroupMessage_V1 = Message<"xmtp.mls.api.v1.GroupMessage.V1"> & {
  * Use `create(GroupMessage_V1Schema)` to create a new message.
  */
 export const GroupMessage_V1Schema: GenMessage<GroupMessage_V1> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 2, 0);
+  messageDesc(file_mls_api_v1_mls, 3, 0);
 
 /**
  * @generated from message xmtp.mls.api.v1.GroupMessageInput
@@ -229,7 +360,7 @@ export type GroupMessageInput = Message<"xmtp.mls.api.v1.GroupMessageInput"> & {
  * Use `create(GroupMessageInputSchema)` to create a new message.
  */
 export const GroupMessageInputSchema: GenMessage<GroupMessageInput> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 3);
+  messageDesc(file_mls_api_v1_mls, 4);
 
 /**
  * @generated from message xmtp.mls.api.v1.GroupMessageInput.V1
@@ -258,7 +389,7 @@ export type GroupMessageInput_V1 = Message<"xmtp.mls.api.v1.GroupMessageInput.V1
  * Use `create(GroupMessageInput_V1Schema)` to create a new message.
  */
 export const GroupMessageInput_V1Schema: GenMessage<GroupMessageInput_V1> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 3, 0);
+  messageDesc(file_mls_api_v1_mls, 4, 0);
 
 /**
  * @generated from message xmtp.mls.api.v1.SendGroupMessagesRequest
@@ -275,7 +406,7 @@ export type SendGroupMessagesRequest = Message<"xmtp.mls.api.v1.SendGroupMessage
  * Use `create(SendGroupMessagesRequestSchema)` to create a new message.
  */
 export const SendGroupMessagesRequestSchema: GenMessage<SendGroupMessagesRequest> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 4);
+  messageDesc(file_mls_api_v1_mls, 5);
 
 /**
  * @generated from message xmtp.mls.api.v1.SendWelcomeMessagesRequest
@@ -292,7 +423,7 @@ export type SendWelcomeMessagesRequest = Message<"xmtp.mls.api.v1.SendWelcomeMes
  * Use `create(SendWelcomeMessagesRequestSchema)` to create a new message.
  */
 export const SendWelcomeMessagesRequestSchema: GenMessage<SendWelcomeMessagesRequest> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 5);
+  messageDesc(file_mls_api_v1_mls, 6);
 
 /**
  * @generated from message xmtp.mls.api.v1.KeyPackageUpload
@@ -309,7 +440,7 @@ export type KeyPackageUpload = Message<"xmtp.mls.api.v1.KeyPackageUpload"> & {
  * Use `create(KeyPackageUploadSchema)` to create a new message.
  */
 export const KeyPackageUploadSchema: GenMessage<KeyPackageUpload> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 6);
+  messageDesc(file_mls_api_v1_mls, 7);
 
 /**
  * @generated from message xmtp.mls.api.v1.UploadKeyPackageRequest
@@ -331,7 +462,7 @@ export type UploadKeyPackageRequest = Message<"xmtp.mls.api.v1.UploadKeyPackageR
  * Use `create(UploadKeyPackageRequestSchema)` to create a new message.
  */
 export const UploadKeyPackageRequestSchema: GenMessage<UploadKeyPackageRequest> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 7);
+  messageDesc(file_mls_api_v1_mls, 8);
 
 /**
  * @generated from message xmtp.mls.api.v1.FetchKeyPackagesRequest
@@ -348,7 +479,7 @@ export type FetchKeyPackagesRequest = Message<"xmtp.mls.api.v1.FetchKeyPackagesR
  * Use `create(FetchKeyPackagesRequestSchema)` to create a new message.
  */
 export const FetchKeyPackagesRequestSchema: GenMessage<FetchKeyPackagesRequest> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 8);
+  messageDesc(file_mls_api_v1_mls, 9);
 
 /**
  * @generated from message xmtp.mls.api.v1.FetchKeyPackagesResponse
@@ -367,7 +498,7 @@ export type FetchKeyPackagesResponse = Message<"xmtp.mls.api.v1.FetchKeyPackages
  * Use `create(FetchKeyPackagesResponseSchema)` to create a new message.
  */
 export const FetchKeyPackagesResponseSchema: GenMessage<FetchKeyPackagesResponse> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 9);
+  messageDesc(file_mls_api_v1_mls, 10);
 
 /**
  * @generated from message xmtp.mls.api.v1.FetchKeyPackagesResponse.KeyPackage
@@ -384,7 +515,7 @@ export type FetchKeyPackagesResponse_KeyPackage = Message<"xmtp.mls.api.v1.Fetch
  * Use `create(FetchKeyPackagesResponse_KeyPackageSchema)` to create a new message.
  */
 export const FetchKeyPackagesResponse_KeyPackageSchema: GenMessage<FetchKeyPackagesResponse_KeyPackage> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 9, 0);
+  messageDesc(file_mls_api_v1_mls, 10, 0);
 
 /**
  * @generated from message xmtp.mls.api.v1.PagingInfo
@@ -413,7 +544,7 @@ export type PagingInfo = Message<"xmtp.mls.api.v1.PagingInfo"> & {
  * Use `create(PagingInfoSchema)` to create a new message.
  */
 export const PagingInfoSchema: GenMessage<PagingInfo> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 10);
+  messageDesc(file_mls_api_v1_mls, 11);
 
 /**
  * @generated from message xmtp.mls.api.v1.QueryGroupMessagesRequest
@@ -435,7 +566,7 @@ export type QueryGroupMessagesRequest = Message<"xmtp.mls.api.v1.QueryGroupMessa
  * Use `create(QueryGroupMessagesRequestSchema)` to create a new message.
  */
 export const QueryGroupMessagesRequestSchema: GenMessage<QueryGroupMessagesRequest> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 11);
+  messageDesc(file_mls_api_v1_mls, 12);
 
 /**
  * @generated from message xmtp.mls.api.v1.QueryGroupMessagesResponse
@@ -457,7 +588,7 @@ export type QueryGroupMessagesResponse = Message<"xmtp.mls.api.v1.QueryGroupMess
  * Use `create(QueryGroupMessagesResponseSchema)` to create a new message.
  */
 export const QueryGroupMessagesResponseSchema: GenMessage<QueryGroupMessagesResponse> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 12);
+  messageDesc(file_mls_api_v1_mls, 13);
 
 /**
  * @generated from message xmtp.mls.api.v1.QueryWelcomeMessagesRequest
@@ -479,7 +610,7 @@ export type QueryWelcomeMessagesRequest = Message<"xmtp.mls.api.v1.QueryWelcomeM
  * Use `create(QueryWelcomeMessagesRequestSchema)` to create a new message.
  */
 export const QueryWelcomeMessagesRequestSchema: GenMessage<QueryWelcomeMessagesRequest> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 13);
+  messageDesc(file_mls_api_v1_mls, 14);
 
 /**
  * @generated from message xmtp.mls.api.v1.QueryWelcomeMessagesResponse
@@ -501,7 +632,7 @@ export type QueryWelcomeMessagesResponse = Message<"xmtp.mls.api.v1.QueryWelcome
  * Use `create(QueryWelcomeMessagesResponseSchema)` to create a new message.
  */
 export const QueryWelcomeMessagesResponseSchema: GenMessage<QueryWelcomeMessagesResponse> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 14);
+  messageDesc(file_mls_api_v1_mls, 15);
 
 /**
  * @generated from message xmtp.mls.api.v1.SubscribeGroupMessagesRequest
@@ -518,7 +649,7 @@ export type SubscribeGroupMessagesRequest = Message<"xmtp.mls.api.v1.SubscribeGr
  * Use `create(SubscribeGroupMessagesRequestSchema)` to create a new message.
  */
 export const SubscribeGroupMessagesRequestSchema: GenMessage<SubscribeGroupMessagesRequest> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 15);
+  messageDesc(file_mls_api_v1_mls, 16);
 
 /**
  * @generated from message xmtp.mls.api.v1.SubscribeGroupMessagesRequest.Filter
@@ -540,7 +671,7 @@ export type SubscribeGroupMessagesRequest_Filter = Message<"xmtp.mls.api.v1.Subs
  * Use `create(SubscribeGroupMessagesRequest_FilterSchema)` to create a new message.
  */
 export const SubscribeGroupMessagesRequest_FilterSchema: GenMessage<SubscribeGroupMessagesRequest_Filter> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 15, 0);
+  messageDesc(file_mls_api_v1_mls, 16, 0);
 
 /**
  * @generated from message xmtp.mls.api.v1.SubscribeWelcomeMessagesRequest
@@ -557,7 +688,7 @@ export type SubscribeWelcomeMessagesRequest = Message<"xmtp.mls.api.v1.Subscribe
  * Use `create(SubscribeWelcomeMessagesRequestSchema)` to create a new message.
  */
 export const SubscribeWelcomeMessagesRequestSchema: GenMessage<SubscribeWelcomeMessagesRequest> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 16);
+  messageDesc(file_mls_api_v1_mls, 17);
 
 /**
  * @generated from message xmtp.mls.api.v1.SubscribeWelcomeMessagesRequest.Filter
@@ -579,7 +710,7 @@ export type SubscribeWelcomeMessagesRequest_Filter = Message<"xmtp.mls.api.v1.Su
  * Use `create(SubscribeWelcomeMessagesRequest_FilterSchema)` to create a new message.
  */
 export const SubscribeWelcomeMessagesRequest_FilterSchema: GenMessage<SubscribeWelcomeMessagesRequest_Filter> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 16, 0);
+  messageDesc(file_mls_api_v1_mls, 17, 0);
 
 /**
  * Commit log (compat: xmtp/proto proto/mls/api/v1/mls.proto at
@@ -599,7 +730,7 @@ export type BatchPublishCommitLogRequest = Message<"xmtp.mls.api.v1.BatchPublish
  * Use `create(BatchPublishCommitLogRequestSchema)` to create a new message.
  */
 export const BatchPublishCommitLogRequestSchema: GenMessage<BatchPublishCommitLogRequest> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 17);
+  messageDesc(file_mls_api_v1_mls, 18);
 
 /**
  * @generated from message xmtp.mls.api.v1.PublishCommitLogRequest
@@ -626,7 +757,7 @@ export type PublishCommitLogRequest = Message<"xmtp.mls.api.v1.PublishCommitLogR
  * Use `create(PublishCommitLogRequestSchema)` to create a new message.
  */
 export const PublishCommitLogRequestSchema: GenMessage<PublishCommitLogRequest> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 18);
+  messageDesc(file_mls_api_v1_mls, 19);
 
 /**
  * @generated from message xmtp.mls.api.v1.QueryCommitLogRequest
@@ -648,7 +779,7 @@ export type QueryCommitLogRequest = Message<"xmtp.mls.api.v1.QueryCommitLogReque
  * Use `create(QueryCommitLogRequestSchema)` to create a new message.
  */
 export const QueryCommitLogRequestSchema: GenMessage<QueryCommitLogRequest> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 19);
+  messageDesc(file_mls_api_v1_mls, 20);
 
 /**
  * @generated from message xmtp.mls.api.v1.QueryCommitLogResponse
@@ -675,7 +806,7 @@ export type QueryCommitLogResponse = Message<"xmtp.mls.api.v1.QueryCommitLogResp
  * Use `create(QueryCommitLogResponseSchema)` to create a new message.
  */
 export const QueryCommitLogResponseSchema: GenMessage<QueryCommitLogResponse> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 20);
+  messageDesc(file_mls_api_v1_mls, 21);
 
 /**
  * @generated from message xmtp.mls.api.v1.BatchQueryCommitLogRequest
@@ -692,7 +823,7 @@ export type BatchQueryCommitLogRequest = Message<"xmtp.mls.api.v1.BatchQueryComm
  * Use `create(BatchQueryCommitLogRequestSchema)` to create a new message.
  */
 export const BatchQueryCommitLogRequestSchema: GenMessage<BatchQueryCommitLogRequest> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 21);
+  messageDesc(file_mls_api_v1_mls, 22);
 
 /**
  * @generated from message xmtp.mls.api.v1.BatchQueryCommitLogResponse
@@ -709,7 +840,69 @@ export type BatchQueryCommitLogResponse = Message<"xmtp.mls.api.v1.BatchQueryCom
  * Use `create(BatchQueryCommitLogResponseSchema)` to create a new message.
  */
 export const BatchQueryCommitLogResponseSchema: GenMessage<BatchQueryCommitLogResponse> = /*@__PURE__*/
-  messageDesc(file_mls_api_v1_mls, 22);
+  messageDesc(file_mls_api_v1_mls, 23);
+
+/**
+ * @generated from message xmtp.mls.api.v1.GetNewestGroupMessageRequest
+ */
+export type GetNewestGroupMessageRequest = Message<"xmtp.mls.api.v1.GetNewestGroupMessageRequest"> & {
+  /**
+   * @generated from field: repeated bytes group_ids = 1;
+   */
+  groupIds: Uint8Array[];
+
+  /**
+   * false: id, created_ns, group_id and is_commit only
+   *
+   * @generated from field: bool include_content = 2;
+   */
+  includeContent: boolean;
+};
+
+/**
+ * Describes the message xmtp.mls.api.v1.GetNewestGroupMessageRequest.
+ * Use `create(GetNewestGroupMessageRequestSchema)` to create a new message.
+ */
+export const GetNewestGroupMessageRequestSchema: GenMessage<GetNewestGroupMessageRequest> = /*@__PURE__*/
+  messageDesc(file_mls_api_v1_mls, 24);
+
+/**
+ * @generated from message xmtp.mls.api.v1.GetNewestGroupMessageResponse
+ */
+export type GetNewestGroupMessageResponse = Message<"xmtp.mls.api.v1.GetNewestGroupMessageResponse"> & {
+  /**
+   * one per group_ids entry, same order
+   *
+   * @generated from field: repeated xmtp.mls.api.v1.GetNewestGroupMessageResponse.Response responses = 1;
+   */
+  responses: GetNewestGroupMessageResponse_Response[];
+};
+
+/**
+ * Describes the message xmtp.mls.api.v1.GetNewestGroupMessageResponse.
+ * Use `create(GetNewestGroupMessageResponseSchema)` to create a new message.
+ */
+export const GetNewestGroupMessageResponseSchema: GenMessage<GetNewestGroupMessageResponse> = /*@__PURE__*/
+  messageDesc(file_mls_api_v1_mls, 25);
+
+/**
+ * @generated from message xmtp.mls.api.v1.GetNewestGroupMessageResponse.Response
+ */
+export type GetNewestGroupMessageResponse_Response = Message<"xmtp.mls.api.v1.GetNewestGroupMessageResponse.Response"> & {
+  /**
+   * unset: the group has no message
+   *
+   * @generated from field: optional xmtp.mls.api.v1.GroupMessage group_message = 1;
+   */
+  groupMessage?: GroupMessage | undefined;
+};
+
+/**
+ * Describes the message xmtp.mls.api.v1.GetNewestGroupMessageResponse.Response.
+ * Use `create(GetNewestGroupMessageResponse_ResponseSchema)` to create a new message.
+ */
+export const GetNewestGroupMessageResponse_ResponseSchema: GenMessage<GetNewestGroupMessageResponse_Response> = /*@__PURE__*/
+  messageDesc(file_mls_api_v1_mls, 25, 0);
 
 /**
  * @generated from enum xmtp.mls.api.v1.SortDirection
@@ -827,6 +1020,14 @@ export const MlsApi: GenService<{
     methodKind: "unary";
     input: typeof BatchQueryCommitLogRequestSchema;
     output: typeof BatchQueryCommitLogResponseSchema;
+  },
+  /**
+   * @generated from rpc xmtp.mls.api.v1.MlsApi.GetNewestGroupMessage
+   */
+  getNewestGroupMessage: {
+    methodKind: "unary";
+    input: typeof GetNewestGroupMessageRequestSchema;
+    output: typeof GetNewestGroupMessageResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_mls_api_v1_mls, 0);

@@ -1,0 +1,263 @@
+import {
+  chromium,
+  expect,
+  test,
+  type Browser,
+  type BrowserContext,
+  type Page,
+} from "@playwright/test";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { generatePrivateKey } from "viem/accounts";
+import { fromHex } from "../lib/crypto";
+import { clients } from "../server/test/helpers";
+import { startNode, type StartedNode } from "../server/test/harness";
+import { CHROMIUM_ARGS } from "./playwright.config";
+
+// Issue #15 part 1: XMTP's own SDK (@xmtp/browser-sdk, libxmtp WASM, unmodified) on our
+// node. A page bundled from e2e/xmtp-sdk-page runs on its own origin; each user is one
+// browser context with a local EOA key and apiUrl = a dedicated node process (so the
+// test can restart it on the same data and port). No proxy between them.
+
+const E2E_PORT = Number(process.env.E2E_PORT ?? 3107);
+const NODE_PORT = E2E_PORT + 2;
+const PAGE_PORT = E2E_PORT + 3;
+const NODE_URL = `http://127.0.0.1:${NODE_PORT}`;
+const PAGE_URL = `http://127.0.0.1:${PAGE_PORT}/`;
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+interface User {
+  name: string;
+  context: BrowserContext;
+  page: Page;
+  escaped: string[];
+  inboxId: string;
+  installationId: string;
+}
+
+let node: StartedNode;
+let dataDir: string;
+let pageDir: string;
+let pageServer: http.Server;
+let browser: Browser;
+const users: Record<string, User> = {};
+
+/** The libxmtp node settings this story needs: SDK clients send no x-inbox-id, so every user on one address shares one stream budget. */
+const NODE_ENV = { PORT: String(NODE_PORT), STREAM_MAX_PER_CLIENT: "64" };
+/** The first PGlite open is slow on a loaded machine (the app's web server starts alongside). */
+const startOurNode = () => startNode({ dataDir, env: NODE_ENV, timeoutMs: 120_000 });
+
+async function buildPage(): Promise<string> {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "xmtp-sdk-page-"));
+  await new Promise<void>((resolve, reject) => {
+    const vite = spawn(
+      path.join(ROOT, "node_modules/.bin/vite"),
+      ["build", "e2e/xmtp-sdk-page", "--outDir", out, "--emptyOutDir"],
+      { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let err = "";
+    vite.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    vite.once("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`vite build failed (${code}): ${err}`)),
+    );
+  });
+  return out;
+}
+
+const MIME: Record<string, string> = {
+  ".html": "text/html",
+  ".js": "text/javascript",
+  ".wasm": "application/wasm",
+};
+
+function servePage(dir: string): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    const rel = decodeURIComponent(new URL(req.url ?? "/", PAGE_URL).pathname).replace(/^\/+/, "");
+    const file = path.join(dir, rel || "index.html");
+    if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": MIME[path.extname(file)] ?? "application/octet-stream" });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(PAGE_PORT, "127.0.0.1", () => resolve(server)));
+}
+
+/**
+ * Our own Chromium: nothing but 127.0.0.1 resolves, so no request can leave the machine,
+ * and no request interception (context.route), which would bypass the CORS preflight the
+ * SDK's calls must pass. Requests elsewhere are recorded from the context's events.
+ */
+const launchIsolated = () =>
+  chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [...CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
+  });
+
+async function newUser(browser: Browser, name: string): Promise<User> {
+  const context = await browser.newContext();
+  const escaped: string[] = [];
+  context.on("request", (r) => {
+    const url = new URL(r.url());
+    if (url.hostname !== "127.0.0.1" && !["data:", "blob:"].includes(url.protocol)) {
+      escaped.push(url.href);
+    }
+  });
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    if (m.type() === "error") console.log(`[${name}] ${m.text()}`);
+  });
+  await page.goto(PAGE_URL);
+  await expect(page.locator("#status")).toHaveText("ready");
+  const { inboxId, installationId } = await page.evaluate(
+    ([key, url]) => window.sdk.create(key as `0x${string}`, url!),
+    [generatePrivateKey(), NODE_URL],
+  );
+  return { name, context, page, escaped, inboxId, installationId };
+}
+
+const texts = (u: User, conversationId: string) =>
+  u.page.evaluate((id) => window.sdk.texts(id), conversationId);
+const send = (u: User, conversationId: string, text: string) =>
+  u.page.evaluate(([id, t]) => window.sdk.send(id!, t!), [conversationId, text]);
+const streamedTexts = async (u: User, conversationId: string) =>
+  (await u.page.evaluate(() => window.sdk.streamed())).messages
+    .filter((m) => m.conversationId === conversationId)
+    .map((m) => m.text);
+
+/** The group's id as every member's SDK knows it, once its welcome arrived by sync. */
+async function joinedBySync(u: User, conversationId: string): Promise<void> {
+  await expect
+    .poll(() => u.page.evaluate(() => window.sdk.syncAll()), { timeout: 30_000 })
+    .toContain(conversationId);
+}
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async () => {
+  test.setTimeout(300_000);
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "xmtp-sdk-node-"));
+  [pageDir, node] = await Promise.all([buildPage(), startOurNode()]);
+  pageServer = await servePage(pageDir);
+  browser = await launchIsolated();
+  for (const name of ["alice", "bob", "carol", "dave"]) users[name] = await newUser(browser, name);
+  for (const u of Object.values(users)) await u.page.evaluate(() => window.sdk.startStream());
+});
+
+test.afterAll(async () => {
+  for (const u of Object.values(users)) {
+    expect(u.escaped, `${u.name}'s requests that left the machine`).toEqual([]);
+    await u.context.close();
+  }
+  await browser?.close();
+  await node?.stop();
+  if (pageServer) await new Promise((r) => pageServer.close(r));
+  for (const dir of [dataDir, pageDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+let dmId: string;
+let groupId: string;
+
+test("sdkDmBothWays: two SDK clients on our node exchange a DM, by sync and by stream", async () => {
+  test.setTimeout(120_000);
+  const { alice, bob } = users as Record<string, User>;
+  dmId = await alice!.page.evaluate((peer) => window.sdk.createDm(peer), bob!.inboxId);
+  await send(alice!, dmId, "hi Bob, from XMTP's SDK");
+
+  // Bob: the welcome and the message arrive by stream (his stream had no group at first)...
+  await expect
+    .poll(() => streamedTexts(bob!, dmId), { timeout: 45_000 })
+    .toContain("hi Bob, from XMTP's SDK");
+  // ...and by sync.
+  await joinedBySync(bob!, dmId);
+  expect(await bob!.page.evaluate((peer) => window.sdk.dmWith(peer), alice!.inboxId)).toBe(dmId);
+  expect((await texts(bob!, dmId)).map((m) => m.text)).toContain("hi Bob, from XMTP's SDK");
+
+  await send(bob!, dmId, "hi Alice, received");
+  await expect
+    .poll(() => streamedTexts(alice!, dmId), { timeout: 45_000 })
+    .toContain("hi Alice, received");
+  const seen = await texts(alice!, dmId);
+  expect(seen).toEqual([
+    { sender: alice!.inboxId, text: "hi Bob, from XMTP's SDK" },
+    { sender: bob!.inboxId, text: "hi Alice, received" },
+  ]);
+});
+
+test("sdkGroupWithWelcomePointers: a group of four, welcomed through pointers, talks both ways", async () => {
+  test.setTimeout(150_000);
+  const { alice, bob, carol, dave } = users as Record<string, User>;
+  const others = [bob!, carol!, dave!];
+  groupId = await alice!.page.evaluate(
+    (ids) => window.sdk.createGroup(ids, "four on our node"),
+    others.map((u) => u.inboxId),
+  );
+  await send(alice!, groupId, "welcome, all three");
+
+  // More than two installations welcomed in one commit: libxmtp sent welcome pointers,
+  // which the node stored as such (oneof 2), next to one symmetric-key pointee.
+  const api = clients(NODE_URL, "grpc-web");
+  for (const u of others) {
+    const res = await api.mls.queryWelcomeMessages({
+      installationKey: fromHex(u.installationId),
+    });
+    expect(
+      res.messages.map((m) => m.version.case),
+      u.name,
+    ).toContain("welcomePointer");
+  }
+
+  for (const u of others) {
+    await expect
+      .poll(() => streamedTexts(u, groupId), { timeout: 45_000, message: u.name })
+      .toContain("welcome, all three");
+  }
+  for (const u of Object.values(users)) {
+    const { errors } = await u.page.evaluate(() => window.sdk.streamed());
+    expect(errors, `${u.name}'s stream errors`).toEqual([]);
+  }
+  await joinedBySync(carol!, groupId);
+  expect(await carol!.page.evaluate((id) => window.sdk.memberInboxIds(id), groupId)).toEqual(
+    [alice!, ...others].map((u) => u.inboxId).sort(),
+  );
+
+  await send(carol!, groupId, "carol here");
+  await send(dave!, groupId, "dave here");
+  for (const u of [alice!, bob!]) {
+    await expect
+      .poll(async () => (await texts(u, groupId)).map((m) => m.text).sort(), { timeout: 30_000 })
+      .toEqual(["carol here", "dave here", "welcome, all three"]);
+  }
+});
+
+test("sdkSurvivesNodeRestart: after a node restart, history stays and new messages flow", async () => {
+  test.setTimeout(180_000);
+  const { alice, bob, carol, dave } = users as Record<string, User>;
+  await node.stop(); // SIGTERM; dataDir is ours, so the database stays
+  node = await startOurNode();
+
+  expect((await texts(bob!, dmId)).map((m) => m.text)).toEqual([
+    "hi Bob, from XMTP's SDK",
+    "hi Alice, received",
+  ]);
+  await send(alice!, dmId, "still here after the restart?");
+  await send(bob!, dmId, "yes, same node, same data");
+  await send(dave!, groupId, "group after the restart");
+
+  // By sync at once, and by stream once each SDK stream has reconnected by itself.
+  await expect
+    .poll(async () => (await texts(alice!, dmId)).map((m) => m.text), { timeout: 30_000 })
+    .toContain("yes, same node, same data");
+  for (const u of [alice!, bob!, carol!]) {
+    await expect
+      .poll(async () => (await texts(u, groupId)).map((m) => m.text), { timeout: 30_000 })
+      .toContain("group after the restart");
+  }
+  await expect
+    .poll(() => streamedTexts(bob!, dmId), { timeout: 90_000 })
+    .toContain("still here after the restart?");
+});
