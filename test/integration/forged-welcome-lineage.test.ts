@@ -8,6 +8,7 @@ import { startNode, type StartedNode } from "../../server/test/harness";
 import type { Client, Group } from "../../lib/client";
 import type { ClientContext } from "../../lib/client/context";
 import { considerWelcomeForKnownGroup } from "../../lib/client/messages/welcome";
+import { SEND_CHECK_INTERVAL_MS } from "../../lib/client/groups/installations";
 import { fromHex } from "../../lib/crypto";
 import { getCursor, groupTopic, markOutOfSync } from "../../lib/storage";
 import { IDBKeyRange, indexedDB } from "fake-indexeddb";
@@ -68,6 +69,13 @@ describe("a forged welcome cannot capture a group id on a new device", () => {
     return c;
   }
 
+  /**
+   * A sender re-checks the members' identity logs (and so adds a new installation) at most
+   * every SEND_CHECK_INTERVAL_MS (5 s, as libxmtp); Alice checked at her "before" a moment
+   * ago, so for her next send to bring the new device in, that much time passes first.
+   */
+  const untilAliceChecksAgain = () => new Promise((r) => setTimeout(r, SEND_CHECK_INTERVAL_MS));
+
   const forge = (on: Client, g: Group, name: string) =>
     forgeGroup(
       mallory,
@@ -101,6 +109,7 @@ describe("a forged welcome cannot capture a group id on a new device", () => {
     const v2 = await newDevice("fwl-v2b");
     const forged = await forge(v2, g, "Second");
     await postAsForger(forged, FAKE);
+    await untilAliceChecksAgain();
     await g.send("alice adds the new device"); // Alice's client adds v2: the adder is not us
 
     let seen = await groupOf(v2, g.id);
@@ -148,6 +157,7 @@ describe("a forged welcome cannot capture a group id on a new device", () => {
     const second = await forge(v2, g, "Fourth");
     await postAsForger(first, FAKE);
     await postAsForger(second, FAKE);
+    await untilAliceChecksAgain();
     await g.send("alice adds the new device");
 
     expect((await groupOf(v2, g.id)).contested).toBe(true);

@@ -1,30 +1,26 @@
 // Before a message is sealed: the group's waiting commits are applied, so the message goes out
 // in the epoch the group is in (a device removed a moment ago — e.g. revoked — must not read
-// it). Only commits are taken, with our own echoes in front of them: another member's
-// application message is left for the stream, which must deliver it (and so is an echo with
-// no commit behind it: a stream opened later reports our sends as published).
-import { sha256, toHex, fromHex } from "../../crypto";
+// it). Everything up to the page's last commit is applied, in node order as MLS needs: an
+// application message in front of a commit (a member's, or one of a former member's fake
+// lineage that nobody here can read) must not hold the commit back, or the message is sealed
+// in the epoch the group left and a device that commit added cannot read it. What follows
+// the last commit (others' messages, our echoes) is left for the stream; what is applied here
+// reaches listeners through the message bus as the stream's would.
+import { fromHex } from "../../crypto";
 import { readMessageHeader } from "../../mls";
 import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
-import { getCursor, groupTopic, intentByPayloadHash } from "../../storage";
+import { getCursor, groupTopic } from "../../storage";
 import type { ClientContext } from "../context";
 import { applyEnvelopeLocked } from "./receive";
 import { streamIsLive } from "./live-streams";
 
-/** Whether the receive path may take this envelope now without the stream missing it. */
-async function kindOf(
-  ctx: ClientContext,
-  env: GroupMessage_V1,
-): Promise<"commit" | "own" | "other"> {
-  let type;
+/** Commits and proposals (and malformed bytes, which the receive path notes and skips). */
+function isCommit(env: GroupMessage_V1): boolean {
   try {
-    type = readMessageHeader(env.data).contentType;
+    return readMessageHeader(env.data).contentType !== "application";
   } catch {
-    return "commit"; // malformed: the receive path notes and skips it, nothing to deliver
+    return true;
   }
-  if (type !== "application") return "commit"; // commits and proposals
-  const own = await intentByPayloadHash(ctx.db, toHex(sha256(env.data)));
-  return own?.kind === "send_message" ? "own" : "other";
 }
 
 /**
@@ -36,15 +32,13 @@ export async function catchUpCommitsLocked(ctx: ClientContext, groupId: string):
   for (;;) {
     const cursor = await getCursor(ctx.db, groupTopic(groupId));
     const page = await ctx.api.queryGroupMessages(fromHex(groupId), { cursor });
-    // Up to the last commit that only commits and our own echoes precede.
-    let end = 0;
-    for (const [i, env] of page.entries()) {
-      const kind = await kindOf(ctx, env);
-      if (kind === "other") break;
-      if (kind === "commit") end = i + 1;
-    }
+    // Up to the page's last commit, whatever precedes it; a full page whole, since a commit
+    // may wait on the next one.
+    const full = page.length >= 100;
+    let end = full ? page.length : 0;
+    if (!full) for (const [i, env] of page.entries()) if (isCommit(env)) end = i + 1;
     for (const env of page.slice(0, end)) await applyEnvelopeLocked(ctx, env);
-    if (end < page.length || page.length < 100) return;
+    if (!full) return;
     if ((await getCursor(ctx.db, groupTopic(groupId))) === cursor) return; // out of sync: stays
   }
 }
