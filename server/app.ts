@@ -22,13 +22,8 @@ import {
 import { mlsService } from "./api/mls-service";
 import { StreamGuard } from "./api/stream-guard";
 import { nodeService } from "./api/node-service";
-import {
-  INBOX_HEADER,
-  peerKey,
-  rateLimitGate,
-  TokenBucketLimiter,
-  type RateLimiter,
-} from "./api/rate-limit";
+import { INBOX_HEADER, peerKey, rateLimitGate, type RateLimiter } from "./api/rate-limit";
+import { openRateLimiter } from "./api/open-rate-limiter";
 import {
   createAttachmentHandler,
   isAttachmentPath,
@@ -135,7 +130,14 @@ export async function createMessageNode(
   );
   const states = new IdentityStates();
   const version = readVersion();
-  const limiter = opts.rateLimiter ?? new TokenBucketLimiter(config.rateLimit);
+  let limiter: RateLimiter;
+  try {
+    limiter = opts.rateLimiter ?? (await openRateLimiter(config.rateLimit, store.driver));
+  } catch (err) {
+    await attachments.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw err;
+  }
   const guard = new StreamGuard(config.streams, limiter, config.rateLimit.ipMultiplier);
   const routes = (router: ConnectRouter) => {
     router.service(IdentityApi, identityService(store, states));
@@ -228,7 +230,9 @@ export async function createMessageNode(
     async close() {
       draining = true;
       engine.close();
-      if (limiter instanceof TokenBucketLimiter) limiter.close();
+      await Promise.resolve(limiter.close?.()).catch((err) =>
+        log.warn("rate limiter close failed", errorFields(err)),
+      );
       await attachments
         .close()
         .catch((err) => log.warn("attachments close failed", errorFields(err)));

@@ -63,6 +63,12 @@ export interface RateLimitConfig {
   ipMultiplier: number;
   /** Hard cap on buckets held in memory. */
   maxBuckets: number;
+  /**
+   * Where buckets live: this process ("memory"), the shared PostgreSQL or Redis (every
+   * node on it charges one budget per client). Absent = memory.
+   */
+  store?: "memory" | "postgres" | "redis";
+  redisUrl?: string;
 }
 
 export interface StreamLimitsConfig {
@@ -162,6 +168,29 @@ function attachmentsFrom(
   return out;
 }
 
+const RATE_LIMIT_STORES = ["memory", "postgres", "redis"] as const;
+
+/** Default: Redis when REDIS_URL is set, else PostgreSQL when DATABASE_URL is, else memory. */
+function rateLimitStoreFrom(
+  env: NodeJS.ProcessEnv,
+  databaseUrl: string | undefined,
+): Pick<RateLimitConfig, "store" | "redisUrl"> {
+  const redisUrl = env.REDIS_URL || undefined;
+  const store = env.RATE_LIMIT_STORE || (redisUrl ? "redis" : databaseUrl ? "postgres" : "memory");
+  if (!(RATE_LIMIT_STORES as readonly string[]).includes(store)) {
+    throw new ConfigError(
+      `RATE_LIMIT_STORE must be one of ${RATE_LIMIT_STORES.join(", ")}, got ${JSON.stringify(store)}`,
+    );
+  }
+  if (store === "postgres" && !databaseUrl) {
+    throw new ConfigError("RATE_LIMIT_STORE=postgres needs DATABASE_URL");
+  }
+  if (store === "redis" && !redisUrl) {
+    throw new ConfigError("RATE_LIMIT_STORE=redis needs REDIS_URL (e.g. redis://127.0.0.1:6379)");
+  }
+  return { store: store as RateLimitConfig["store"], redisUrl };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
   const schema = env.DATABASE_SCHEMA || "public";
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
@@ -185,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
       writeBurst: intFrom(env, "RATE_LIMIT_WRITE_BURST", 3000, 1, 1e9),
       ipMultiplier: intFrom(env, "RATE_LIMIT_IP_MULTIPLIER", 4, 1, 1000),
       maxBuckets: intFrom(env, "RATE_LIMIT_MAX_BUCKETS", 100_000, 100, 1e8),
+      ...rateLimitStoreFrom(env, databaseUrl),
     },
     streams: {
       maxFilters: intFrom(env, "STREAM_MAX_FILTERS", 5000, 1, 100_000),
