@@ -100,9 +100,17 @@ function setCors(req: http.IncomingMessage, res: http.ServerResponse): void {
 }
 
 /** A Connect-shaped refusal written before Connect sees the request. */
-function refuse(res: http.ServerResponse, status: number, code: string, message: string): void {
+function refuse(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+): void {
+  // HTTP/2 has no connection header (Node throws on it); its streams need no closing.
+  const close = req.httpVersionMajor < 2 ? { connection: "close" } : {};
   res
-    .writeHead(status, { "content-type": "application/json", connection: "close" })
+    .writeHead(status, { "content-type": "application/json", ...close })
     .end(JSON.stringify({ code, message }));
 }
 
@@ -206,7 +214,7 @@ export async function createMessageNode(
         const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
         res.setHeader(REQUEST_ID_HEADER, requestId);
         if (draining) {
-          refuse(res, 503, "unavailable", "the node is shutting down; retry on another node");
+          refuse(req, res, 503, "unavailable", "the node is shutting down; retry on another node");
           return;
         }
         requestIds.set(req, requestId);

@@ -1,4 +1,5 @@
 // Node configuration from the environment; both entry points read it the same way.
+import fs from "node:fs";
 import path from "node:path";
 
 export interface NodeConfig {
@@ -30,6 +31,14 @@ export interface NodeConfig {
    */
   publicUrl?: string;
   attachments: AttachmentsConfig;
+  http: HttpConfig;
+}
+
+export interface HttpConfig {
+  /** TLS with HTTP/2 and HTTP/1.1 (ALPN) when both files are given. */
+  tls?: { certFile: string; keyFile: string };
+  /** Cleartext HTTP/2 (prior knowledge) next to HTTP/1.1, for a TLS-terminating proxy. */
+  h2c: boolean;
 }
 
 export interface AttachmentsConfig {
@@ -191,6 +200,28 @@ function rateLimitStoreFrom(
   return { store: store as RateLimitConfig["store"], redisUrl };
 }
 
+function httpFrom(env: NodeJS.ProcessEnv): HttpConfig {
+  const certFile = env.TLS_CERT_FILE || undefined;
+  const keyFile = env.TLS_KEY_FILE || undefined;
+  if (!!certFile !== !!keyFile) {
+    throw new ConfigError("TLS_CERT_FILE and TLS_KEY_FILE go together: set both or neither");
+  }
+  for (const [name, file] of [
+    ["TLS_CERT_FILE", certFile],
+    ["TLS_KEY_FILE", keyFile],
+  ] as const) {
+    if (file && !fs.existsSync(file)) throw new ConfigError(`${name}: no file at ${file}`);
+  }
+  const h2cRaw = env.HTTP2_CLEARTEXT ?? "";
+  if (!["", "0", "1", "true", "false"].includes(h2cRaw)) {
+    throw new ConfigError(`HTTP2_CLEARTEXT must be 1 or 0, got ${JSON.stringify(h2cRaw)}`);
+  }
+  return {
+    tls: certFile && keyFile ? { certFile, keyFile } : undefined,
+    h2c: h2cRaw === "1" || h2cRaw === "true",
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
   const schema = env.DATABASE_SCHEMA || "public";
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
@@ -225,5 +256,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     shutdownGraceMs: intFrom(env, "SHUTDOWN_GRACE_MS", 5000, 0, 600_000),
     publicUrl: baseUrlFrom(env, "PUBLIC_URL"),
     attachments: attachmentsFrom(env, dataDir, databaseUrl),
+    http: httpFrom(env),
   };
 }
