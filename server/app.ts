@@ -34,6 +34,7 @@ import type { NodeConfig } from "./config";
 import { errorFields, log } from "./log";
 import { openStore, type Store } from "./store";
 import { StreamEngine } from "./stream/engine";
+import { startRetention } from "./store/retention";
 import { writeCostInterceptor } from "./api/write-cost";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -163,6 +164,7 @@ export async function createMessageNode(
         .set(peerKey, clientAddress(req as http.IncomingMessage, config.trustProxy))
         .set(requestIdKey, requestIds.get(req as http.IncomingMessage) ?? ""),
   });
+  const stopRetention = startRetention(store.driver, config.retention);
   let draining = false;
   let inFlight = 0;
   const attachmentHttp = createAttachmentHandler({
@@ -237,6 +239,7 @@ export async function createMessageNode(
     },
     async close() {
       draining = true;
+      stopRetention();
       engine.close();
       await Promise.resolve(limiter.close?.()).catch((err) =>
         log.warn("rate limiter close failed", errorFields(err)),

@@ -1,6 +1,7 @@
 // Node configuration from the environment; both entry points read it the same way.
 import fs from "node:fs";
 import path from "node:path";
+import type { RetentionConfig } from "./store/retention";
 
 export interface NodeConfig {
   /** 0 = any free port. */
@@ -32,6 +33,8 @@ export interface NodeConfig {
   publicUrl?: string;
   attachments: AttachmentsConfig;
   http: HttpConfig;
+  /** Envelope retention and expired key packages (store/retention.ts). */
+  retention: RetentionConfig;
 }
 
 export interface HttpConfig {
@@ -257,5 +260,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     publicUrl: baseUrlFrom(env, "PUBLIC_URL"),
     attachments: attachmentsFrom(env, dataDir, databaseUrl),
     http: httpFrom(env),
+    retention: {
+      envelopeDays: intFrom(env, "ENVELOPE_RETENTION_DAYS", 0, 0, 36_500),
+      intervalSeconds: intFrom(env, "RETENTION_INTERVAL_SECONDS", 3600, 1, 86_400),
+    },
   };
 }
