@@ -178,4 +178,31 @@ describe.each([
     expect(await Promise.all(received)).toEqual(Array(STREAMS).fill("hello"));
     ac.abort();
   });
+
+  it("on SIGTERM ends HTTP/2 streams (GOAWAY) and exits 0", async () => {
+    const nodeApi = createClient(
+      NodeApi,
+      createConnectTransport({ baseUrl: node.url, httpVersion: "2", sessionManager: sessions }),
+    );
+    const groupId = randomGroupId();
+    let caughtUp = false;
+    const ended = (async () => {
+      try {
+        for await (const ev of nodeApi.subscribe({
+          filters: [{ topic: { case: "groupId", value: groupId }, idCursor: 0n }],
+        })) {
+          if (ev.event.case === "caughtUp") caughtUp = true;
+        }
+        return "ended";
+      } catch {
+        return "ended"; // an error end is fine too: the client resumes elsewhere
+      }
+    })();
+    while (!caughtUp) await new Promise((r) => setTimeout(r, 20));
+    const exited = new Promise<number | null>((resolve) => node.child.once("exit", resolve));
+    node.child.kill("SIGTERM");
+    expect(await ended).toBe("ended");
+    expect(await exited).toBe(0);
+    expect(node.logs.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
+  });
 });
