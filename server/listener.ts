@@ -38,7 +38,16 @@ export interface Listener {
 /** The HTTP/2 connection preface starts "PRI"; no HTTP/1.1 method starts "PR". */
 const H2_PREFACE = Buffer.from("PR");
 
-export function createListener(config: HttpConfig, handler: Handler): Listener {
+/**
+ * `h2: false` offers HTTP/1.1 only, TLS included: Next's request handler fails on
+ * Node's HTTP/2 compatibility response (`this._implicitHeader is not a function`), so
+ * `npm start` (app + node on one port) stays on HTTP/1.1 until that is solved.
+ */
+export function createListener(
+  config: HttpConfig,
+  handler: Handler,
+  opts: { h2: boolean } = { h2: true },
+): Listener {
   const h1 = http.createServer(handler as http.RequestListener);
   const h2 = http2.createServer({ settings: { maxConcurrentStreams: 1000 } }, handler);
   const sessions = new Set<http2.ServerHttp2Session>();
@@ -52,7 +61,7 @@ export function createListener(config: HttpConfig, handler: Handler): Listener {
   let outer: net.Server;
   let protocols: string[];
   if (config.tls) {
-    protocols = ["h2", "http/1.1"];
+    protocols = opts.h2 ? ["h2", "http/1.1"] : ["http/1.1"];
     outer = tls.createServer(
       {
         cert: fs.readFileSync(config.tls.certFile),
@@ -64,7 +73,7 @@ export function createListener(config: HttpConfig, handler: Handler): Listener {
         else h1.emit("connection", socket);
       },
     );
-  } else if (config.h2c) {
+  } else if (config.h2c && opts.h2) {
     protocols = ["h2c", "http/1.1"];
     outer = net.createServer((socket) => {
       let head = Buffer.alloc(0);

@@ -42,9 +42,6 @@ async function main(): Promise<void> {
   await serve({
     role: "app",
     fallback: (req, res) => {
-      // HTTP/2 names the host in :authority; Next builds absolute URLs from `host`.
-      const authority = req.headers[":authority"];
-      if (!req.headers.host && typeof authority === "string") req.headers.host = authority;
       for (const [name, value] of headers) res.setHeader(name, value);
       void handle(req, res);
     },

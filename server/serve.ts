@@ -28,8 +28,17 @@ export async function serve(
   const config = opts.config ?? loadConfig();
   const node = await createMessageNode(config);
   // HTTP/2 requests use Node's compatibility API (req/res shaped like HTTP/1.1's).
-  const listener = createListener(config.http, (req, res) =>
-    node.handle(req as http.IncomingMessage, res as http.ServerResponse, opts.fallback),
+  // The web app (Next) fails on HTTP/2's compatibility response: `npm start` stays on
+  // HTTP/1.1 (TLS still works); the node alone (`npm run node`) speaks HTTP/2.
+  const h2 = opts.role === "node";
+  if (!h2 && (config.http.h2c || config.http.tls)) {
+    log.warn("HTTP/2 is off with the web app on the same port (Next fails on it): HTTP/1.1 only");
+  }
+  const listener = createListener(
+    config.http,
+    (req, res) =>
+      node.handle(req as http.IncomingMessage, res as http.ServerResponse, opts.fallback),
+    { h2 },
   );
   const server = listener.outer;
   if (opts.onUpgrade) listener.h1.on("upgrade", opts.onUpgrade);
