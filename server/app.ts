@@ -22,13 +22,8 @@ import {
 import { mlsService } from "./api/mls-service";
 import { StreamGuard } from "./api/stream-guard";
 import { nodeService } from "./api/node-service";
-import {
-  INBOX_HEADER,
-  peerKey,
-  rateLimitGate,
-  TokenBucketLimiter,
-  type RateLimiter,
-} from "./api/rate-limit";
+import { INBOX_HEADER, peerKey, rateLimitGate, type RateLimiter } from "./api/rate-limit";
+import { openRateLimiter } from "./api/open-rate-limiter";
 import {
   createAttachmentHandler,
   isAttachmentPath,
@@ -39,6 +34,7 @@ import type { NodeConfig } from "./config";
 import { errorFields, log } from "./log";
 import { openStore, type Store } from "./store";
 import { StreamEngine } from "./stream/engine";
+import { startRetention } from "./store/retention";
 import { writeCostInterceptor } from "./api/write-cost";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -108,9 +104,17 @@ function setCors(req: http.IncomingMessage, res: http.ServerResponse): void {
 }
 
 /** A Connect-shaped refusal written before Connect sees the request. */
-function refuse(res: http.ServerResponse, status: number, code: string, message: string): void {
+function refuse(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+): void {
+  // HTTP/2 has no connection header (Node throws on it); its streams need no closing.
+  const close = req.httpVersionMajor < 2 ? { connection: "close" } : {};
   res
-    .writeHead(status, { "content-type": "application/json", connection: "close" })
+    .writeHead(status, { "content-type": "application/json", ...close })
     .end(JSON.stringify({ code, message }));
 }
 
@@ -138,7 +142,14 @@ export async function createMessageNode(
   );
   const states = new IdentityStates();
   const version = readVersion();
-  const limiter = opts.rateLimiter ?? new TokenBucketLimiter(config.rateLimit);
+  let limiter: RateLimiter;
+  try {
+    limiter = opts.rateLimiter ?? (await openRateLimiter(config.rateLimit, store.driver));
+  } catch (err) {
+    await attachments.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw err;
+  }
   const guard = new StreamGuard(config.streams, limiter, config.rateLimit.ipMultiplier);
   const routes = (router: ConnectRouter) => {
     router.service(IdentityApi, identityService(store, states));
@@ -156,6 +167,7 @@ export async function createMessageNode(
         .set(peerKey, clientAddress(req as http.IncomingMessage, config.trustProxy))
         .set(requestIdKey, requestIds.get(req as http.IncomingMessage) ?? ""),
   });
+  const stopRetention = startRetention(store.driver, config.retention);
   let draining = false;
   let inFlight = 0;
   const attachmentHttp = createAttachmentHandler({
@@ -207,7 +219,7 @@ export async function createMessageNode(
         const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
         res.setHeader(REQUEST_ID_HEADER, requestId);
         if (draining) {
-          refuse(res, 503, "unavailable", "the node is shutting down; retry on another node");
+          refuse(req, res, 503, "unavailable", "the node is shutting down; retry on another node");
           return;
         }
         requestIds.set(req, requestId);
@@ -230,8 +242,11 @@ export async function createMessageNode(
     },
     async close() {
       draining = true;
+      stopRetention();
       engine.close();
-      if (limiter instanceof TokenBucketLimiter) limiter.close();
+      await Promise.resolve(limiter.close?.()).catch((err) =>
+        log.warn("rate limiter close failed", errorFields(err)),
+      );
       await attachments
         .close()
         .catch((err) => log.warn("attachments close failed", errorFields(err)));

@@ -1,5 +1,7 @@
 // Node configuration from the environment; both entry points read it the same way.
+import fs from "node:fs";
 import path from "node:path";
+import type { RetentionConfig } from "./store/retention";
 
 export interface NodeConfig {
   /** 0 = any free port. */
@@ -30,6 +32,16 @@ export interface NodeConfig {
    */
   publicUrl?: string;
   attachments: AttachmentsConfig;
+  http: HttpConfig;
+  /** Envelope retention and expired key packages (store/retention.ts). */
+  retention: RetentionConfig;
+}
+
+export interface HttpConfig {
+  /** TLS with HTTP/2 and HTTP/1.1 (ALPN) when both files are given. */
+  tls?: { certFile: string; keyFile: string };
+  /** Cleartext HTTP/2 (prior knowledge) next to HTTP/1.1, for a TLS-terminating proxy. */
+  h2c: boolean;
 }
 
 export interface AttachmentsConfig {
@@ -63,6 +75,12 @@ export interface RateLimitConfig {
   ipMultiplier: number;
   /** Hard cap on buckets held in memory. */
   maxBuckets: number;
+  /**
+   * Where buckets live: this process ("memory"), the shared PostgreSQL or Redis (every
+   * node on it charges one budget per client). Absent = memory.
+   */
+  store?: "memory" | "postgres" | "redis";
+  redisUrl?: string;
 }
 
 export interface StreamLimitsConfig {
@@ -162,6 +180,51 @@ function attachmentsFrom(
   return out;
 }
 
+const RATE_LIMIT_STORES = ["memory", "postgres", "redis"] as const;
+
+/** Default: Redis when REDIS_URL is set, else PostgreSQL when DATABASE_URL is, else memory. */
+function rateLimitStoreFrom(
+  env: NodeJS.ProcessEnv,
+  databaseUrl: string | undefined,
+): Pick<RateLimitConfig, "store" | "redisUrl"> {
+  const redisUrl = env.REDIS_URL || undefined;
+  const store = env.RATE_LIMIT_STORE || (redisUrl ? "redis" : databaseUrl ? "postgres" : "memory");
+  if (!(RATE_LIMIT_STORES as readonly string[]).includes(store)) {
+    throw new ConfigError(
+      `RATE_LIMIT_STORE must be one of ${RATE_LIMIT_STORES.join(", ")}, got ${JSON.stringify(store)}`,
+    );
+  }
+  if (store === "postgres" && !databaseUrl) {
+    throw new ConfigError("RATE_LIMIT_STORE=postgres needs DATABASE_URL");
+  }
+  if (store === "redis" && !redisUrl) {
+    throw new ConfigError("RATE_LIMIT_STORE=redis needs REDIS_URL (e.g. redis://127.0.0.1:6379)");
+  }
+  return { store: store as RateLimitConfig["store"], redisUrl };
+}
+
+function httpFrom(env: NodeJS.ProcessEnv): HttpConfig {
+  const certFile = env.TLS_CERT_FILE || undefined;
+  const keyFile = env.TLS_KEY_FILE || undefined;
+  if (!!certFile !== !!keyFile) {
+    throw new ConfigError("TLS_CERT_FILE and TLS_KEY_FILE go together: set both or neither");
+  }
+  for (const [name, file] of [
+    ["TLS_CERT_FILE", certFile],
+    ["TLS_KEY_FILE", keyFile],
+  ] as const) {
+    if (file && !fs.existsSync(file)) throw new ConfigError(`${name}: no file at ${file}`);
+  }
+  const h2cRaw = env.HTTP2_CLEARTEXT ?? "";
+  if (!["", "0", "1", "true", "false"].includes(h2cRaw)) {
+    throw new ConfigError(`HTTP2_CLEARTEXT must be 1 or 0, got ${JSON.stringify(h2cRaw)}`);
+  }
+  return {
+    tls: certFile && keyFile ? { certFile, keyFile } : undefined,
+    h2c: h2cRaw === "1" || h2cRaw === "true",
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
   const schema = env.DATABASE_SCHEMA || "public";
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
@@ -185,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
       writeBurst: intFrom(env, "RATE_LIMIT_WRITE_BURST", 3000, 1, 1e9),
       ipMultiplier: intFrom(env, "RATE_LIMIT_IP_MULTIPLIER", 4, 1, 1000),
       maxBuckets: intFrom(env, "RATE_LIMIT_MAX_BUCKETS", 100_000, 100, 1e8),
+      ...rateLimitStoreFrom(env, databaseUrl),
     },
     streams: {
       maxFilters: intFrom(env, "STREAM_MAX_FILTERS", 5000, 1, 100_000),
@@ -195,5 +259,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     shutdownGraceMs: intFrom(env, "SHUTDOWN_GRACE_MS", 5000, 0, 600_000),
     publicUrl: baseUrlFrom(env, "PUBLIC_URL"),
     attachments: attachmentsFrom(env, dataDir, databaseUrl),
+    http: httpFrom(env),
+    retention: {
+      envelopeDays: intFrom(env, "ENVELOPE_RETENTION_DAYS", 0, 0, 36_500),
+      intervalSeconds: intFrom(env, "RETENTION_INTERVAL_SECONDS", 3600, 1, 86_400),
+    },
   };
 }

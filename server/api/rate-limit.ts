@@ -32,6 +32,8 @@ export interface RateCall {
 
 export interface RateLimiter {
   check(call: RateCall): void | Promise<void>;
+  /** Stops timers and releases connections (the node's shutdown). */
+  close?(): void | Promise<void>;
 }
 
 export const noRateLimit: RateLimiter = { check: () => undefined };
@@ -80,9 +82,62 @@ export function waitMs(b: Bucket, rate: Rate, need = 1): number {
 const perMin = (n: number, burst: number): Rate | undefined =>
   n > 0 ? { perMs: n / 60_000, burst } : undefined;
 
+export type RateClass = "r" | "w";
+export type ClassRates = Record<RateClass, { one?: Rate; all?: Rate }>;
+
+/** Per class: one client's rate and one address's (ipMultiplier × the client's). */
+export function classRates(config: RateLimitConfig): ClassRates {
+  const m = config.ipMultiplier;
+  return {
+    r: {
+      one: perMin(config.readsPerMin, config.readBurst),
+      all: perMin(config.readsPerMin * m, config.readBurst * m),
+    },
+    w: {
+      one: perMin(config.writesPerMin, config.writeBurst),
+      all: perMin(config.writesPerMin * m, config.writeBurst * m),
+    },
+  };
+}
+
+/** The two buckets a call is charged to, and its cost; undefined when its class is unlimited. */
+export function bucketKeys(call: RateCall, rates: ClassRates) {
+  const cls: RateClass = isWrite(call.procedure) ? "w" : "r";
+  const { one, all } = rates[cls];
+  if (!one || !all) return undefined;
+  const inbox = call.inbox && INBOX_RE.test(call.inbox) ? call.inbox : "-";
+  return {
+    cls,
+    keyOne: `${cls}|${call.peer}|${inbox}`,
+    keyAll: `${cls}|${call.peer}`,
+    one,
+    all,
+    cost: Math.min(Math.max(1, call.cost ?? 1), one.burst),
+  };
+}
+
+/** The refusal every limiter throws: ResourceExhausted, a sentence naming the budget, retry-after. */
+export function rateLimitError(
+  config: RateLimitConfig,
+  cls: RateClass,
+  waitMs: number,
+): ConnectError {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  const what = cls === "w" ? "writes" : "reads";
+  const budget =
+    cls === "w"
+      ? `${config.writesPerMin}/min, one token per started MiB`
+      : `${config.readsPerMin}/min`;
+  return new ConnectError(
+    `rate limit: too many ${what} from this client (budget ${budget}); retry in ${seconds} s`,
+    Code.ResourceExhausted,
+    { "retry-after": String(seconds) },
+  );
+}
+
 export class TokenBucketLimiter implements RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
-  private readonly rates: Record<"r" | "w", { one?: Rate; all?: Rate }>;
+  private readonly rates: ClassRates;
   private readonly lastLogged = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
   refused = 0;
@@ -91,17 +146,7 @@ export class TokenBucketLimiter implements RateLimiter {
     private readonly config: RateLimitConfig,
     private readonly now: () => number = Date.now,
   ) {
-    const m = config.ipMultiplier;
-    this.rates = {
-      r: {
-        one: perMin(config.readsPerMin, config.readBurst),
-        all: perMin(config.readsPerMin * m, config.readBurst * m),
-      },
-      w: {
-        one: perMin(config.writesPerMin, config.writeBurst),
-        all: perMin(config.writesPerMin * m, config.writeBurst * m),
-      },
-    };
+    this.rates = classRates(config);
     this.sweeper = setInterval(() => this.sweep(), 30_000).unref();
   }
 
@@ -110,14 +155,10 @@ export class TokenBucketLimiter implements RateLimiter {
   }
 
   check(call: RateCall): void {
-    const cls = isWrite(call.procedure) ? "w" : "r";
-    const { one, all } = this.rates[cls];
-    if (!one || !all) return;
-    const inbox = call.inbox && INBOX_RE.test(call.inbox) ? call.inbox : "-";
-    const keyOne = `${cls}|${call.peer}|${inbox}`;
-    const keyAll = `${cls}|${call.peer}`;
+    const k = bucketKeys(call, this.rates);
+    if (!k) return;
+    const { cls, keyOne, keyAll, one, all, cost } = k;
     const now = this.now();
-    const cost = Math.min(Math.max(1, call.cost ?? 1), one.burst);
     const a = refill(this.buckets.get(keyOne), one, now);
     const b = refill(this.buckets.get(keyAll), all, now);
     if (a.tokens >= cost && b.tokens >= cost) {
@@ -135,18 +176,8 @@ export class TokenBucketLimiter implements RateLimiter {
     this.put(keyOne, a);
     this.put(keyAll, b);
     this.refused++;
-    const seconds = Math.max(1, Math.ceil(wait / 1000));
-    const what = cls === "w" ? "writes" : "reads";
-    const budget =
-      cls === "w"
-        ? `${this.config.writesPerMin}/min, one token per started MiB`
-        : `${this.config.readsPerMin}/min`;
-    this.logOnce(keyOne, call, what);
-    throw new ConnectError(
-      `rate limit: too many ${what} from this client (budget ${budget}); retry in ${seconds} s`,
-      Code.ResourceExhausted,
-      { "retry-after": String(seconds) },
-    );
+    this.logOnce(keyOne, call, cls === "w" ? "writes" : "reads");
+    throw rateLimitError(this.config, cls, wait);
   }
 
   close(): void {

@@ -89,7 +89,22 @@ const MIGRATIONS: { version: number; statements: string[] }[] = [
       `ALTER TABLE welcome_messages ADD COLUMN welcome_metadata BYTEA NOT NULL DEFAULT '\\x'`,
     ],
   },
+  {
+    version: 5,
+    statements: [
+      // Retention (store/retention.ts): envelopes older than the configured age are
+      // deleted oldest first, found by their node timestamp.
+      `CREATE INDEX group_messages_created ON group_messages (created_ns)`,
+      `CREATE INDEX welcome_messages_created ON welcome_messages (created_ns)`,
+      // A key package's signed lifetime.not_after (seconds), filled in by the retention
+      // job from the stored bytes (NULL = not read yet); expired ones are deleted.
+      `ALTER TABLE key_packages ADD COLUMN not_after BIGINT`,
+    ],
+  },
 ];
+
+/** How many migrations exist (versions may skip numbers). */
+export const MIGRATION_COUNT = MIGRATIONS.length;
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

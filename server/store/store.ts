@@ -7,7 +7,7 @@ import { toHex } from "../../lib/crypto";
 import { nowNs } from "../clock";
 import { errorFields, log } from "../log";
 import type { BusEvent, EventBus, TopicKey } from "../stream/bus";
-import type { Driver, Sql } from "./driver";
+import type { Driver } from "./driver";
 import {
   insertCommitLogEntries,
   queryCommitLog,
@@ -15,6 +15,7 @@ import {
   type CommitLogRow,
 } from "./commit-log";
 import { migrate } from "./migrations";
+import { envelopeInsertSql, type EnvelopeSpec } from "./envelope-sql";
 import { lockTopics, pageSql, type Page } from "./topic-sql";
 import {
   groupRow,
@@ -70,6 +71,9 @@ export type { Direction, Page } from "./topic-sql";
 export const groupTopic = (groupId: Uint8Array): TopicKey => `g:${toHex(groupId)}`;
 export const welcomeTopic = (installationKey: Uint8Array): TopicKey =>
   `w:${toHex(installationKey)}`;
+
+/** Node's native hex: the publish path encodes every envelope's bytes (lib's toHex is a JS loop). */
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
 const sha256 = (b: Uint8Array) => new Uint8Array(createHash("sha256").update(b).digest());
 
@@ -135,16 +139,6 @@ export class Store {
       this.bus.publish({ topic, id: BigInt(id) });
     } catch (err) {
       log.warn("bad notification payload", errorFields(err));
-    }
-  }
-
-  /** Inside the transaction: NOTIFY is delivered at commit, only if it commits. */
-  private async notify(tx: Sql, events: BusEvent[]): Promise<void> {
-    if (this.driver.kind !== "postgres") return;
-    const last = new Map<TopicKey, bigint>();
-    for (const e of events) last.set(e.topic, e.id); // one wake-up per topic is enough
-    for (const [topic, id] of last) {
-      await tx.query("SELECT pg_notify($1, $2)", [this.channel, `${this.nodeId} ${topic} ${id}`]);
     }
   }
 
@@ -297,10 +291,15 @@ export class Store {
     return this.insertEnvelopes(inputs, {
       table: "group_messages",
       topicColumn: "group_id",
-      columns: ["data", "sender_hmac", "should_push", "is_commit"],
+      topicPrefix: "g:",
+      columns: [
+        { name: "sender_hmac", type: "bytea" },
+        { name: "should_push", type: "boolean" },
+        { name: "is_commit", type: "boolean" },
+      ],
       key: (m) => m.groupId,
       topic: groupTopic,
-      values: (m) => [m.data, m.senderHmac, m.shouldPush, m.isCommit ?? false],
+      values: (m) => [m.senderHmac, m.shouldPush, m.isCommit ?? false],
       toRow: groupRow,
     });
   }
@@ -361,11 +360,16 @@ export class Store {
     return this.insertEnvelopes(inputs, {
       table: "welcome_messages",
       topicColumn: "installation_key",
-      columns: ["data", "hpke_public_key", "wrapper_algorithm", "is_pointer", "welcome_metadata"],
+      topicPrefix: "w:",
+      columns: [
+        { name: "hpke_public_key", type: "bytea" },
+        { name: "wrapper_algorithm", type: "integer" },
+        { name: "is_pointer", type: "boolean" },
+        { name: "welcome_metadata", type: "bytea" },
+      ],
       key: (m) => m.installationKey,
       topic: welcomeTopic,
       values: (m) => [
-        m.data,
         m.hpkePublicKey,
         m.wrapperAlgorithm,
         m.isPointer ?? false,
@@ -379,46 +383,67 @@ export class Store {
    * All-or-nothing, under the topics' advisory locks (ids become visible in order).
    * An envelope byte-identical to one already in its topic is not stored again; the
    * existing row is returned in its place.
+   *
+   * One statement, so one round trip (it was five: BEGIN, lock, INSERT, NOTIFY, COMMIT,
+   * plus one INSERT per extra message): envelopeInsertSql locks every topic of the
+   * batch, in a fixed order, before a single id is drawn, inserts in request order and
+   * (PostgreSQL) NOTIFYs once per topic, all inside the statement's own transaction.
    */
   private async insertEnvelopes<I extends { data: Uint8Array }, R extends { id: bigint }>(
     inputs: I[],
-    spec: {
-      table: "group_messages" | "welcome_messages";
-      topicColumn: "group_id" | "installation_key";
-      columns: string[];
-      key: (m: I) => Uint8Array;
-      topic: (key: Uint8Array) => TopicKey;
-      values: (m: I) => unknown[];
-      toRow: (raw: Record<string, unknown>) => R;
-    },
+    spec: EnvelopeSpec<I, R>,
   ): Promise<R[]> {
-    const cols = [spec.topicColumn, "created_ns", ...spec.columns, "content_hash"];
-    const insertSql =
-      `INSERT INTO ${spec.table} (${cols.join(", ")}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(", ")}) ` +
-      `ON CONFLICT (${spec.topicColumn}, content_hash) DO NOTHING RETURNING *`;
-    const existingSql = `SELECT * FROM ${spec.table} WHERE ${spec.topicColumn} = $1 AND content_hash = $2`;
-    const { rows, events } = await this.driver.transaction(async (tx) => {
-      await lockTopics(
-        tx,
-        inputs.map((m) => spec.topic(spec.key(m))),
-      );
-      const rows: R[] = [];
-      const events: BusEvent[] = [];
-      for (const m of inputs) {
-        const hash = sha256(m.data);
-        const inserted = await tx.query(insertSql, [spec.key(m), nowNs(), ...spec.values(m), hash]);
-        if (inserted[0]) {
-          const row = spec.toRow(inserted[0]);
-          rows.push(row);
-          events.push({ topic: spec.topic(spec.key(m)), id: row.id });
-        } else {
-          const existing = await tx.query(existingSql, [spec.key(m), hash]);
-          rows.push(spec.toRow(existing[0]!));
-        }
+    const createdNs = nowNs();
+    const keys = inputs.map((m) => hex(spec.key(m)));
+    const hashes = inputs.map((m) => hex(sha256(m.data)));
+    const columns = spec.columns.map((c, j) =>
+      inputs.map((m) => {
+        const v = spec.values(m)[j];
+        return c.type === "bytea" ? hex(v as Uint8Array) : String(v);
+      }),
+    );
+    const notify = this.driver.kind === "postgres";
+    const inserted = await this.driver.query<{ id: unknown; k: string; h: string }>(
+      envelopeInsertSql(spec, notify),
+      [
+        keys,
+        hashes,
+        inputs.map((m) => hex(m.data)),
+        ...columns,
+        createdNs,
+        ...(notify ? [this.channel, `${this.nodeId} ${spec.topicPrefix}`] : []),
+      ],
+    );
+    const byContent = new Map(inserted.map((r) => [`${r.k}/${r.h}`, r]));
+    const rows: R[] = [];
+    const events: BusEvent[] = [];
+    const published = new Set<bigint>();
+    for (const [i, m] of inputs.entries()) {
+      const hit = byContent.get(`${keys[i]}/${hashes[i]}`);
+      if (!hit) {
+        // Stored before (a retried send): the existing row stands in for it.
+        const existing = await this.driver.query(
+          `SELECT * FROM ${spec.table} WHERE ${spec.topicColumn} = $1 AND content_hash = $2`,
+          [spec.key(m), sha256(m.data)],
+        );
+        rows.push(spec.toRow(existing[0]!));
+        continue;
       }
-      await this.notify(tx, events);
-      return { rows, events };
-    });
+      const id = toBigInt(hit.id, "id");
+      const raw: Record<string, unknown> = {
+        id,
+        created_ns: createdNs,
+        [spec.topicColumn]: spec.key(m),
+        data: m.data,
+      };
+      spec.columns.forEach((c, j) => (raw[c.name] = spec.values(m)[j]));
+      rows.push(spec.toRow(raw));
+      // The same envelope twice in one batch is one row, one event.
+      if (!published.has(id)) {
+        published.add(id);
+        events.push({ topic: spec.topic(spec.key(m)), id });
+      }
+    }
     this.publish(events);
     return rows;
   }

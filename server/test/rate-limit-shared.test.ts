@@ -1,0 +1,118 @@
+// The shared bucket stores on their own (real PostgreSQL, real Redis): the same rules
+// as the in-memory buckets (rate-limit.test.ts): an address's total across inbox ids,
+// refusals that cost nothing (a bucket that could pay is refunded), debt when asked.
+import { Code, ConnectError } from "@connectrpc/connect";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PostgresRateLimiter } from "../api/rate-limit-postgres";
+import { RedisRateLimiter } from "../api/rate-limit-redis";
+import type { RateLimiter } from "../api/rate-limit";
+import type { RateLimitConfig } from "../config";
+import { openPostgres } from "../store/pg-driver";
+import type { Driver } from "../store/driver";
+import { dropSchema, freshSchema } from "./pg-schema";
+import { TEST_DATABASE_URL } from "./stores";
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const config: RateLimitConfig = {
+  readsPerMin: 6, // one token per 10 s: the test never sees a refill
+  readBurst: 5,
+  writesPerMin: 6,
+  writeBurst: 2,
+  ipMultiplier: 2,
+  maxBuckets: 1000,
+};
+const inboxOf = (i: number) => i.toString(16).padStart(64, "0");
+const read = (peer: string, inbox?: string, extra = {}) => ({
+  procedure: "GetNodeInfo",
+  peer,
+  inbox,
+  streaming: false,
+  ...extra,
+});
+
+async function admitted(l: RateLimiter, calls: ReturnType<typeof read>[]): Promise<number> {
+  const out = await Promise.allSettled(calls.map((c) => l.check(c)));
+  for (const o of out) {
+    if (o.status === "rejected")
+      expect(ConnectError.from(o.reason).code).toBe(Code.ResourceExhausted);
+  }
+  return out.filter((o) => o.status === "fulfilled").length;
+}
+
+describe.runIf(TEST_DATABASE_URL).each(["postgres", "redis"] as const)("%s buckets", (kind) => {
+  const schema = freshSchema();
+  let db: Driver;
+  let l: RateLimiter;
+  const peer = () => `192.0.2.${Math.floor(Math.random() * 250)}-${Date.now()}`;
+
+  beforeAll(async () => {
+    db = await openPostgres(TEST_DATABASE_URL!, schema);
+    l =
+      kind === "postgres"
+        ? await PostgresRateLimiter.open(config, db)
+        : await RedisRateLimiter.open({ ...config, redisUrl: REDIS_URL });
+  });
+  afterAll(async () => {
+    await l?.close?.();
+    await db?.close();
+    await dropSchema(TEST_DATABASE_URL!, schema);
+  });
+
+  it("caps one address at ipMultiplier budgets however many inbox ids it claims, concurrently", async () => {
+    const p = peer();
+    expect(
+      await admitted(
+        l,
+        Array.from({ length: 40 }, (_, i) => read(p, inboxOf(i))),
+      ),
+    ).toBe(10);
+  });
+
+  it("refuses with retry-after naming the budget, and a refusal costs the client nothing", async () => {
+    const p = peer();
+    // Two inboxes spend the address's total (2 × 5)...
+    expect(
+      await admitted(
+        l,
+        Array.from({ length: 10 }, (_, i) => read(p, inboxOf(i % 2))),
+      ),
+    ).toBe(10);
+    // ...so a third inbox, full itself, is refused by the address bucket.
+    let err: ConnectError | undefined;
+    try {
+      await l.check(read(p, inboxOf(7)));
+    } catch (e) {
+      err = ConnectError.from(e);
+    }
+    expect(err?.code).toBe(Code.ResourceExhausted);
+    expect(err?.metadata.get("retry-after")).toBe("5"); // the address refills 2 × 6/min
+    expect(err?.rawMessage).toMatch(/too many reads .*6\/min/);
+    // Its own bucket could have paid, and was refunded: it still holds the whole burst.
+    if (kind === "postgres") {
+      const rows = await db.query<{ tokens: number }>(
+        "SELECT tokens FROM rate_buckets WHERE key = $1",
+        [`r|${p}|${inboxOf(7)}`],
+      );
+      expect(rows[0]?.tokens).toBe(5);
+    }
+  });
+
+  it("charges a refused call that asks for debt, so the next one-token call waits for it", async () => {
+    const p = peer();
+    expect(
+      await admitted(
+        l,
+        Array.from({ length: 2 }, () => read(p)),
+      ),
+    ).toBe(2); // 3 left
+    await expect(l.check(read(p, undefined, { cost: 5, debt: true }))).rejects.toThrow(
+      ConnectError,
+    );
+    // 3 - 5 = -2: a one-token call now needs 3 tokens' refill, 30 s.
+    const err = await Promise.resolve(l.check(read(p))).then(
+      () => undefined,
+      (e: unknown) => ConnectError.from(e),
+    );
+    expect(err?.metadata.get("retry-after")).toBe("30");
+  });
+});
