@@ -21,6 +21,7 @@ import { readAll } from "../groups/commit-recovery";
 import { applyEnvelopeLocked } from "../messages/receive";
 import { resumeOutbox } from "../messages/send";
 import type { ReceiveLog } from "../types";
+import { requeueForkedSends } from "./resend-forked";
 
 /** Node id of the first commit made in `epoch` after the group's cursor, if the node has one. */
 async function commitOfEpoch(
@@ -61,13 +62,17 @@ export async function acceptReaddWelcome(
     log?.("readd_welcome_unconfirmed", { groupId, epoch: welcomed.epoch.toString() });
     return false;
   }
+  let requeued = 0;
   await withGroupLock(ctx, groupId, async () => {
+    // Sent under the forked state, unreadable to the others: they go out again below.
+    if (conv.outOfSync)
+      requeued = await requeueForkedSends(ctx, groupId, BigInt(conv.outOfSync.sinceNodeId));
     await saveGroup(ctx, welcomed);
     await setCursor(ctx.db, groupTopic(groupId), commitAt);
     await resetCommitLog(ctx.db, groupId, welcomed.epoch);
     await clearOutOfSync(ctx.db, groupId);
   });
-  log?.("readd_welcome_accepted", { groupId, epoch: welcomed.epoch.toString() });
+  log?.("readd_welcome_accepted", { groupId, epoch: welcomed.epoch.toString(), requeued });
   ctx.forkWatch?.healed(groupId);
   // What the group said since the re-add, read with the new state; then what was typed
   // while out of sync goes out (off this path: it may commit installation changes first).
