@@ -7,11 +7,18 @@ import {
   decodePlaintextEnvelope,
   messageId,
 } from "../../content";
-import { processMessage, type GroupHandle, type PendingCommit, type Processed } from "../../mls";
+import {
+  isActive,
+  processMessage,
+  type GroupHandle,
+  type PendingCommit,
+  type Processed,
+} from "../../mls";
 import { checkAgainstIdentityLogs, recordGroupUpdate } from "../groups/updates";
 import { checkDmMembership } from "../groups/dm-rules";
 import { leavesUsBehind } from "./commit-failure";
 import { recordAppliedCommit } from "../forks/local-log";
+import { failUndelivered } from "./undelivered";
 import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import {
   addMessage,
@@ -223,6 +230,9 @@ async function decryptAndStore(
     await recordGroupUpdate(ctx, group, processed, env);
     // The epoch reached, for the commit log (fork detection; published off this path).
     await recordAppliedCommit(ctx, group, processed.group, env.id, log);
+    // Removed by this commit: what we sent and have not read back comes after it.
+    if (isActive(group) && !isActive(processed.group))
+      await failUndelivered(ctx, toHex(env.groupId), log);
   }
   return processed;
 }
