@@ -48,6 +48,28 @@ export async function markCommitLogPublished(db: MessengerDb, keys: string[]): P
   });
 }
 
+/**
+ * Drops the group's rows below `fromEpoch`, local and remote, except entries a super admin
+ * still has to publish (the group's chain needs every one). Without it, rows a published
+ * entry never matched (no super admin online, a chain broken by a bad entry) stay for ever.
+ */
+export async function pruneCommitLog(
+  db: MessengerDb,
+  groupId: string,
+  fromEpoch: bigint,
+): Promise<number> {
+  if (fromEpoch <= 0n) return 0;
+  let deleted = 0;
+  for (const side of ["local", "remote"] as const) {
+    deleted += await db.commitLog
+      .where(":id")
+      .between(keyOf(groupId, side, 0n), keyOf(groupId, side, fromEpoch), true, false)
+      .filter((r) => r.toPublish === 0)
+      .delete();
+  }
+  return deleted;
+}
+
 /** After a re-add: the forked state's epochs mean nothing any more; compare from `epoch` on. */
 export async function resetCommitLog(
   db: MessengerDb,

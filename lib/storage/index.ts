@@ -107,6 +107,7 @@ export {
   commitLogToPublish,
   markCommitLogPublished,
   resetCommitLog,
+  pruneCommitLog,
   getCommitLogChain,
   putCommitLogChain,
 } from "./commit-log";
