@@ -137,6 +137,63 @@ describe("forks are detected from the commit log and healed by a re-add", () => 
     ).toHaveLength(1);
   }, 180_000);
 
+  it("backgroundWatchDetectsAndHealsAForkWithinSeconds: startSync's timer alone, no checkCommitLog call", async () => {
+    const watch = { checkIntervalMs: 500, takeoverMs: 1_000, requestEveryMs: 2_000 };
+    const mk = (name: string, url = node.url) =>
+      Client.create(newWallet().signer, {
+        apiUrl: url,
+        dbName: name,
+        indexedDB,
+        IDBKeyRange,
+        forkRecovery: watch,
+        log: (event, detail) => logs.push({ who: name, event, detail }),
+      }).then((c) => (clients.push(c), c));
+    const a = await mk("bw-alice");
+    const b = await mk("bw-bob");
+    const c = await mk("bw-carol", liar.url);
+    const g = await a.conversations.newGroup([b.inboxId, c.inboxId], { name: "watched" });
+    await groupOf(b, g.id);
+    await groupOf(c, g.id);
+    // Carol is fed a foreign commit in place of Alice's rename (before her stream runs:
+    // the liar rewrites queries, not the stream).
+    const bobState = await requireGroup(ctxOf(b), g.id);
+    const context = nextContext(bobState);
+    context.metadata.attributes.group_name = "foreign";
+    const foreign = await commitChanges(bobState, { context }, ctxOf(b).resolver.authenticate);
+    await g.updateName("real");
+    const [real] = (await ctxOf(a).api.queryGroupMessages(fromHex(g.id))).slice(-1);
+    liar.substitutes.set(`${g.id}:${real!.id}`, foreign.commit);
+    await c.conversations.sync();
+    expect((await c.conversations.getGroup(g.id))!.syncState.state).toBe("in_sync"); // fooled
+    const before = { a: a.forkStats(), c: c.forkStats() };
+
+    const started = Date.now();
+    const stops = [a.startSync(), c.startSync()];
+    try {
+      await until(
+        "carol's watch to detect the fork",
+        async () => c.forkStats().forksDetected > before.c.forksDetected,
+        15_000,
+      );
+      const detectedMs = Date.now() - started;
+      await until(
+        "the watches to heal carol",
+        async () =>
+          (await c.conversations.getGroup(g.id))!.syncState.state === "in_sync" &&
+          c.forkStats().healed > before.c.healed,
+        20_000,
+      );
+      const healedMs = Date.now() - started;
+      console.log(
+        `background watch (500 ms interval): fork detected after ${detectedMs} ms, healed after ${healedMs} ms`,
+      );
+      expect(a.forkStats().readdsCommitted).toBe(before.a.readdsCommitted + 1);
+      expect(await (await c.conversations.getGroup(g.id))!.epoch()).toEqual(await g.epoch());
+    } finally {
+      for (const stop of stops) stop();
+    }
+  }, 120_000);
+
   it("forgedEntriesAndRequestsChangeNothing: a wrong signer's entry is skipped, a request not signed by its installation is ignored", async () => {
     const a = await make(newWallet(), "fr2-alice");
     const b = await make(newWallet(), "fr2-bob");
