@@ -1,6 +1,7 @@
 // The welcome side of fork recovery: a welcome for a group this installation already holds
 // replaces its state ONLY when (1) the conversation is out of sync here (or our state says
-// we were removed, as a replayed request's re-add does), and (2) the commit that made the
+// we were removed: a member added back, or a replayed request's re-add; a device that was
+// away reads the group up to its removal first), and (2) the commit that made the
 // welcome is on the group's topic: a commit envelope for the epoch just before the
 // welcome's, after our cursor. The cursor then moves to that commit, so every later
 // envelope is read with the new state. Any other second welcome for a known group is left
@@ -53,8 +54,18 @@ export async function acceptReaddWelcome(
 ): Promise<boolean> {
   const groupId = toHex(welcomed.groupId);
   const conv = await getConversation(ctx.db, groupId);
-  const current = await loadGroup(ctx, groupId);
+  let current = await loadGroup(ctx, groupId);
   if (!conv || !current) return false;
+  if (!conv.outOfSync && isActive(current) && welcomed.epoch > current.epoch) {
+    // Perhaps removed and added back while this device was away: read the group up to
+    // our removal first (the receive path stops there), then judge the welcome.
+    await withGroupLock(ctx, groupId, () =>
+      readAll(ctx, groupId, async (env) => {
+        await applyEnvelopeLocked(ctx, env, log);
+      }),
+    );
+    current = (await loadGroup(ctx, groupId))!;
+  }
   if (!conv.outOfSync && isActive(current)) return false;
   if (welcomed.epoch === 0n) return false;
   const commitAt = await commitOfEpoch(ctx, groupId, welcomed.epoch - 1n);

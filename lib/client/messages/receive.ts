@@ -91,6 +91,9 @@ export async function applyEnvelopeLocked(
     await acknowledgeOwn(ctx, own, env);
   } else {
     const group = await loadGroup(ctx, groupId);
+    // Removed: nothing after our removal is ours to read. The cursor stays just past it, so
+    // the commit of a later re-add is still found there (forks/readd-welcome.ts).
+    if (group && !isActive(group)) return undefined;
     const intent = group ? await commitIntentOf(ctx, groupId) : undefined;
     const fate = intent && group ? commitFate(intent, group) : undefined;
     if (own && !own.commit && own.status !== "error" && pending === undefined) {
