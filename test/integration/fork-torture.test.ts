@@ -19,6 +19,7 @@ import { startNode, type StartedNode } from "../../server/test/harness";
 import { Client, type CommitStep, type GroupUpdatedContent } from "../../lib/client";
 import type { ClientContext } from "../../lib/client/context";
 import { requireGroup } from "../../lib/client/groups/state";
+import { COMMIT_LOG_KEEP_EPOCHS } from "../../lib/client/forks/local-log";
 import { nextContext } from "../../lib/client/groups/plans";
 import { commitChanges, readMessageHeader } from "../../lib/mls";
 import { fromHex } from "../../lib/crypto";
@@ -228,8 +229,17 @@ describe(`fork torture: ${MEMBERS} members × ${ROUNDS} rounds (seed ${SEED})`, 
         if (round === Math.floor(ROUNDS / 3) && !forkInjected) {
           // Inject the fork: a member's commit nobody sees, served to the victim in place of a real one.
           for (const m of [creator, victim]) await tick(m);
-          const other = members.slice(1, -1).find((x) => x.inGroup)!;
-          await tick(other);
+          // A member whose own state is in the group now (one added back may not have read its welcome yet).
+          let other: Member | undefined;
+          for (const x of members.slice(1, -1).filter((y) => y.inGroup)) {
+            await tick(x);
+            const xg = await groupFor(x);
+            if ((await xg.isActive()) && xg.syncState.state === "in_sync") {
+              other = x;
+              break;
+            }
+          }
+          if (!other) throw new Error("no member to make the foreign commit with");
           const state = await requireGroup(ctxOf(other.client), g.id);
           const context = nextContext(state);
           context.metadata.attributes.group_name = `foreign ${round}`;
@@ -405,24 +415,46 @@ describe(`fork torture: ${MEMBERS} members × ${ROUNDS} rounds (seed ${SEED})`, 
       }
       if (DEBUG)
         for (const e of events) console.log(`${e.who} ${e.event} ${JSON.stringify(e.detail)}`);
+      // The local commit log stays bounded (COMMIT_LOG_KEEP_EPOCHS per side, entries to publish aside).
+      let logRows = 0;
+      for (const m of members) {
+        const rows = await ctxOf(m.client)
+          .db.commitLog.where("groupId")
+          .equals(g.id)
+          .filter((r) => r.toPublish === 0)
+          .count();
+        logRows = Math.max(logRows, rows);
+      }
       const detected = count("fork_detected");
-      const healed = count("readd_welcome_accepted");
+      // A re-add welcome heals an out-of-sync member or brings back a removed one.
+      let healed = 0;
+      let stillOut = 0;
+      for (const w of windows.values())
+        for (const [, to] of w) {
+          if (to === 1n << 62n) stillOut++;
+          else healed++;
+        }
+      const rejoined = count("readd_welcome_accepted") - healed;
       const removals = changes.reduce((n, c) => n + c.removed.length, 0);
       const additions = changes.reduce((n, c) => n + c.added.length, 0);
       console.log(
         `fork torture seed ${SEED}: ${MEMBERS} members, ${ROUNDS} rounds, ${sent.length} messages, ` +
           `${removals} removals, ${additions} additions, ${crashes} crashes, ` +
           `forks injected 1 detected ${detected} (other out-of-sync ${count("conversation_out_of_sync")}) healed ${healed}, ` +
+          `removed members re-added ${rejoined}, ` +
           `lost ${lost}, duplicated ${duplicated}, leaked ${leaked}, ` +
           `not checked (out of sync) ${skippedOutOfSync}, unsent (sender removed) ${unsentByRemoved}, ` +
           `refused (sender removed meanwhile) ${refusedSenderRemoved}, ` +
-          `refused ${count("action_refused")}, ${Math.round((Date.now() - started) / 1000)} s`,
+          `refused ${count("action_refused")}, final epoch ${(await (await groupFor(creator)).epoch()).epoch}, ` +
+          `most commit-log rows ${logRows}, ${Math.round((Date.now() - started) / 1000)} s`,
       );
       expect(agreed).toBe(true);
       expect(detected).toBeGreaterThanOrEqual(1);
       expect(healed).toBeGreaterThanOrEqual(1);
+      expect(stillOut).toBe(0);
       expect(removals).toBeGreaterThan(0);
       expect({ lost, duplicated, leaked }).toEqual({ lost: 0, duplicated: 0, leaked: 0 });
+      expect(logRows).toBeLessThanOrEqual(2 * Number(COMMIT_LOG_KEEP_EPOCHS));
     },
     FULL ? 1_800_000 : 240_000,
   );
