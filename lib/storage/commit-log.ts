@@ -70,14 +70,22 @@ export async function pruneCommitLog(
   return deleted;
 }
 
-/** After a re-add: the forked state's epochs mean nothing any more; compare from `epoch` on. */
+/**
+ * After a re-add: the old state's epochs mean nothing any more; compare from `epoch` on.
+ * What the group's log said about epochs from there on stays: the new state is compared
+ * with it as it reaches them.
+ */
 export async function resetCommitLog(
   db: MessengerDb,
   groupId: string,
   baselineEpoch: bigint,
 ): Promise<void> {
   await db.transaction("rw", db.commitLog, db.commitLogChains, async () => {
-    await db.commitLog.where("groupId").equals(groupId).delete();
+    await db.commitLog
+      .where("groupId")
+      .equals(groupId)
+      .filter((r) => r.side === "local" || BigInt(r.epoch) < baselineEpoch)
+      .delete();
     const chain = await db.commitLogChains.get(groupId);
     if (chain) await db.commitLogChains.put({ ...chain, baselineEpoch: baselineEpoch.toString() });
   });

@@ -7,10 +7,12 @@
 // envelope is read with the new state. Any other second welcome for a known group is left
 // to the welcome rules of issue 11 item 9 (messages/welcome.ts).
 import { fromHex, toHex } from "../../crypto";
-import { isActive, readMessageHeader, type GroupHandle } from "../../mls";
+import { epochAuthenticator, isActive, readMessageHeader, type GroupHandle } from "../../mls";
 import {
   clearOutOfSync,
   getConversation,
+  getCommitLogChain,
+  getCommitLogRow,
   getCursor,
   groupTopic,
   resetCommitLog,
@@ -46,6 +48,20 @@ async function commitOfEpoch(
   }
 }
 
+/** The authenticator the group's commit log gives for `epoch`, when this device read it. */
+async function loggedAuthenticator(
+  ctx: ClientContext,
+  groupId: string,
+  epoch: bigint,
+): Promise<string | undefined> {
+  const remote = await getCommitLogRow(ctx.db, groupId, "remote", epoch);
+  if (remote) return remote.authenticator;
+  const chain = await getCommitLogChain(ctx.db, groupId);
+  return chain.lastAuthenticator !== "" && BigInt(chain.lastEpoch) === epoch
+    ? chain.lastAuthenticator
+    : undefined;
+}
+
 /** Returns whether the welcome replaced this installation's state of a known group. */
 export async function acceptReaddWelcome(
   ctx: ClientContext,
@@ -68,6 +84,13 @@ export async function acceptReaddWelcome(
   }
   if (!conv.outOfSync && isActive(current)) return false;
   if (welcomed.epoch === 0n) return false;
+  // The group's log already says where the group was at that epoch: a welcome made from
+  // another state (a forked member adding people spreads its fork) is refused.
+  const logged = await loggedAuthenticator(ctx, groupId, welcomed.epoch);
+  if (logged !== undefined && logged !== toHex(epochAuthenticator(welcomed))) {
+    log?.("readd_welcome_forked", { groupId, epoch: welcomed.epoch.toString() });
+    return false;
+  }
   const commitAt = await commitOfEpoch(ctx, groupId, welcomed.epoch - 1n);
   if (commitAt === undefined) {
     log?.("readd_welcome_unconfirmed", { groupId, epoch: welcomed.epoch.toString() });
