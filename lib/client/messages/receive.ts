@@ -9,7 +9,9 @@ import {
 } from "../../content";
 import {
   isActive,
+  MAX_PAST_EPOCHS,
   processMessage,
+  readMessageHeader,
   type GroupHandle,
   type PendingCommit,
   type Processed,
@@ -22,6 +24,7 @@ import { failUndelivered } from "./undelivered";
 import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import {
   addMessage,
+  deleteIntent,
   getConversation,
   getCursor,
   getMessage,
@@ -130,6 +133,19 @@ async function acknowledgeOwn(
   intent: IntentRow,
   env: GroupMessage_V1,
 ): Promise<void> {
+  // Sealed more than MAX_PAST_EPOCHS before the epoch the group reached ahead of it in node
+  // order: every member drops it (epoch_too_old). It is sealed again and sent once more.
+  const stored = await ctx.db.groups.get(toHex(env.groupId));
+  if (
+    intent.messageId &&
+    stored &&
+    BigInt(stored.epoch) - readMessageHeader(env.data).epoch > MAX_PAST_EPOCHS
+  ) {
+    await deleteIntent(ctx.db, intent.id!);
+    await setMessageStatus(ctx.db, intent.messageId, "pending");
+    setTimeout(() => ctx.resumeOutbox?.(), 0); // once this group's lock is released
+    return;
+  }
   if (intent.messageId) {
     await setMessageStatus(ctx.db, intent.messageId, "published", {
       nodeId: env.id,
