@@ -359,12 +359,12 @@ describe(`fork torture: ${MEMBERS} members × ${ROUNDS} rounds (seed ${SEED})`, 
         }
         if (start !== undefined) windows.set(m, [...(windows.get(m) ?? []), [start, 1n << 62n]]);
       }
-      // A member stops reading at its removal: a message sealed in its last epoch that the
-      // node put after the removal commit is not for it (as the sender side: bd23647).
-      const crossedRemoval = (m: Member, epoch: bigint, nodeId: bigint) =>
-        changes.some(
-          (c) => c.from === epoch + 1n && c.removed.includes(m.client.inboxId) && nodeId > c.at,
-        );
+      // A member stops reading at its removal: a message sealed while it was a member that the
+      // node put after its removal commit is not for it (as on the sender side: bd23647).
+      const crossedRemoval = (m: Member, epoch: bigint, nodeId: bigint) => {
+        const removal = changes.find((c) => c.from > epoch && c.removed.includes(m.client.inboxId));
+        return removal !== undefined && nodeId > removal.at;
+      };
       const outOfSyncAt = (m: Member, epoch: bigint) =>
         (windows.get(m) ?? []).some(([from, to]) => epoch >= from && epoch < to);
 
