@@ -117,6 +117,7 @@ export class Client {
       ...(opts.testHooks ? { testHooks: opts.testHooks } : {}),
     };
     ctx.onLeaveRequest = (group, inboxId, log) => honourLeaveRequest(ctx, group, inboxId, log);
+    ctx.resumeOutbox = () => void resumeOutbox(ctx).catch(() => undefined);
     return new Client(ctx, dbName, opts.log, opts.forkRecovery);
   }
 

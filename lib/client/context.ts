@@ -43,6 +43,8 @@ export interface ClientContext {
     forkDetected(groupId: string): void;
     healed(groupId: string): void;
   };
+  /** Messages became pending again (the receive path re-queued one): send them (send.ts). */
+  resumeOutbox?: () => void;
   /** Set only by tests that crash the client at a named step (see ClientOptions.testHooks). */
   testHooks?: ClientTestHooks;
 }

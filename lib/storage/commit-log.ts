@@ -48,14 +48,44 @@ export async function markCommitLogPublished(db: MessengerDb, keys: string[]): P
   });
 }
 
-/** After a re-add: the forked state's epochs mean nothing any more; compare from `epoch` on. */
+/**
+ * Drops the group's rows below `fromEpoch`, local and remote, except entries a super admin
+ * still has to publish (the group's chain needs every one). Without it, rows a published
+ * entry never matched (no super admin online, a chain broken by a bad entry) stay for ever.
+ */
+export async function pruneCommitLog(
+  db: MessengerDb,
+  groupId: string,
+  fromEpoch: bigint,
+): Promise<number> {
+  if (fromEpoch <= 0n) return 0;
+  let deleted = 0;
+  for (const side of ["local", "remote"] as const) {
+    deleted += await db.commitLog
+      .where(":id")
+      .between(keyOf(groupId, side, 0n), keyOf(groupId, side, fromEpoch), true, false)
+      .filter((r) => r.toPublish === 0)
+      .delete();
+  }
+  return deleted;
+}
+
+/**
+ * After a re-add: the old state's epochs mean nothing any more; compare from `epoch` on.
+ * What the group's log said about epochs from there on stays: the new state is compared
+ * with it as it reaches them.
+ */
 export async function resetCommitLog(
   db: MessengerDb,
   groupId: string,
   baselineEpoch: bigint,
 ): Promise<void> {
   await db.transaction("rw", db.commitLog, db.commitLogChains, async () => {
-    await db.commitLog.where("groupId").equals(groupId).delete();
+    await db.commitLog
+      .where("groupId")
+      .equals(groupId)
+      .filter((r) => r.side === "local" || BigInt(r.epoch) < baselineEpoch)
+      .delete();
     const chain = await db.commitLogChains.get(groupId);
     if (chain) await db.commitLogChains.put({ ...chain, baselineEpoch: baselineEpoch.toString() });
   });

@@ -115,6 +115,7 @@ export {
   commitLogToPublish,
   markCommitLogPublished,
   resetCommitLog,
+  pruneCommitLog,
   getCommitLogChain,
   putCommitLogChain,
 } from "./commit-log";

@@ -88,6 +88,40 @@ describe("application messages from past epochs", () => {
     expect(await gc.isActive()).toBe(true);
   }, 60_000);
 
+  it("messageRacingItsSendersRemovalIsRefusedAndShownFailedToTheSender", async () => {
+    const g = await a.conversations.newGroup([b.inboxId, c.inboxId], { name: "race removal" });
+    const gb = await groupOf(b, g.id);
+    const gc = await groupOf(c, g.id);
+    await g.removeMembers([b.inboxId]); // b has not read it when it sends
+    const sent = await gb.send("sent as my removal landed");
+    expect(sent.status).toBe("published");
+    await b.conversations.sync(); // b reads its removal, then its own message after it
+    expect(await gb.isActive()).toBe(false);
+    const mine = (await gb.messages()).find((m) => m.id === sent.id);
+    expect(mine?.status).toBe("failed"); // never left looking delivered
+    for (const x of [a, c]) await x.conversations.sync();
+    for (const x of [g, gc]) expect(await texts(x)).not.toContain("sent as my removal landed");
+  }, 60_000);
+
+  it("honestMessageThatLandsFourEpochsLateIsSealedAgainAndArrivesOnce", async () => {
+    const g = await a.conversations.newGroup([c.inboxId], { name: "late" });
+    const gc = await groupOf(c, g.id);
+    for (const name of ["one", "two", "three", "four"]) await g.updateName(name);
+    // c has read none of them: its message is sealed four epochs back and every member drops it.
+    const sent = await gc.send("sealed four epochs back");
+    const deadline = Date.now() + 20_000;
+    let got: unknown[] = [];
+    while (Date.now() < deadline) {
+      await c.conversations.sync(); // c reads the renames, then its message: too old, sealed again
+      await a.conversations.sync();
+      got = (await texts(g)).filter((t) => t === "sealed four epochs back");
+      if (got.length > 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(got).toHaveLength(1);
+    expect((await gc.messages()).find((m) => m.id === sent.id)?.status).toBe("published");
+  }, 60_000);
+
   it("messageMoreThanThreeEpochsBehindIsDropped", async () => {
     const g = await a.conversations.newGroup([c.inboxId], { name: "old" });
     await groupOf(c, g.id);

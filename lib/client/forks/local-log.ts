@@ -19,11 +19,20 @@ import {
   getCommitLogRow,
   markCommitLogPublished,
   markOutOfSync,
+  pruneCommitLog,
   putCommitLogRow,
 } from "../../storage";
 import type { ClientContext } from "../context";
 import type { ReceiveLog } from "../types";
 import { signedEntry } from "./entries";
+
+/**
+ * Epochs of rows kept per group (what this installation reached there, what the log said
+ * about epochs it had not reached yet). A row older than this that no entry matched will
+ * not be matched by one: a fork does not heal by itself, so it still shows at the later
+ * epochs, which are compared.
+ */
+export const COMMIT_LOG_KEEP_EPOCHS = 64n;
 
 export async function recordAppliedCommit(
   ctx: ClientContext,
@@ -76,6 +85,7 @@ export async function recordAppliedCommit(
     );
     if (!forked) await deleteCommitLogRow(ctx.db, remote.key);
   }
+  await pruneCommitLog(ctx.db, groupId, after.epoch - COMMIT_LOG_KEEP_EPOCHS + 1n);
   ctx.forkWatch?.poke();
 }
 

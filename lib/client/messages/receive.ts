@@ -7,14 +7,24 @@ import {
   decodePlaintextEnvelope,
   messageId,
 } from "../../content";
-import { processMessage, type GroupHandle, type PendingCommit, type Processed } from "../../mls";
+import {
+  isActive,
+  MAX_PAST_EPOCHS,
+  processMessage,
+  readMessageHeader,
+  type GroupHandle,
+  type PendingCommit,
+  type Processed,
+} from "../../mls";
 import { checkAgainstIdentityLogs, recordGroupUpdate } from "../groups/updates";
 import { checkDmMembership } from "../groups/dm-rules";
 import { leavesUsBehind } from "./commit-failure";
 import { recordAppliedCommit } from "../forks/local-log";
+import { failUndelivered } from "./undelivered";
 import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import {
   addMessage,
+  deleteIntent,
   getConversation,
   getCursor,
   getMessage,
@@ -115,6 +125,9 @@ async function applyToActiveState(
     await acknowledgeOwn(ctx, own, env);
   } else {
     const group = await loadGroup(ctx, groupId);
+    // Removed: nothing after our removal is ours to read. The cursor stays just past it, so
+    // the commit of a later re-add is still found there (forks/readd-welcome.ts).
+    if (group && !isActive(group)) return undefined;
     const intent = group ? await commitIntentOf(ctx, groupId) : undefined;
     const fate = intent && group ? commitFate(intent, group) : undefined;
     if (own && !own.commit && own.status !== "error" && pending === undefined) {
@@ -151,6 +164,19 @@ async function acknowledgeOwn(
   intent: IntentRow,
   env: GroupMessage_V1,
 ): Promise<void> {
+  // Sealed more than MAX_PAST_EPOCHS before the epoch the group reached ahead of it in node
+  // order: every member drops it (epoch_too_old). It is sealed again and sent once more.
+  const stored = await ctx.db.groups.get(toHex(env.groupId));
+  if (
+    intent.messageId &&
+    stored &&
+    BigInt(stored.epoch) - readMessageHeader(env.data).epoch > MAX_PAST_EPOCHS
+  ) {
+    await deleteIntent(ctx.db, intent.id!);
+    await setMessageStatus(ctx.db, intent.messageId, "pending");
+    setTimeout(() => ctx.resumeOutbox?.(), 0); // once this group's lock is released
+    return;
+  }
   if (intent.messageId) {
     await setMessageStatus(ctx.db, intent.messageId, "published", {
       nodeId: env.id,
@@ -254,6 +280,9 @@ async function decryptAndStore(
     await recordGroupUpdate(ctx, group, processed, env);
     // The epoch reached, for the commit log (fork detection; published off this path).
     await recordAppliedCommit(ctx, group, processed.group, env.id, log);
+    // Removed by this commit: what we sent and have not read back comes after it.
+    if (isActive(group) && !isActive(processed.group))
+      await failUndelivered(ctx, toHex(env.groupId), log);
   }
   return processed;
 }
