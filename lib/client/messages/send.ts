@@ -10,7 +10,7 @@ import {
   messageId,
   type ContentTypeId,
 } from "../../content";
-import { encryptApplication, readMessageHeader } from "../../mls";
+import { encryptApplication, isActive, readMessageHeader } from "../../mls";
 import {
   addMessage,
   getConversation,
@@ -95,6 +95,14 @@ async function encryptForSending(
     await catchUpCommitsLocked(ctx, row.conversationId).catch(() => undefined);
     await requireInSync(ctx, row.conversationId); // never sealed under a state the group left
     const group = await requireGroup(ctx, row.conversationId);
+    if (!isActive(group)) {
+      // The catch-up just read our removal: the message stays, marked failed, never sealed.
+      await setMessageStatus(ctx.db, row.id, "failed");
+      throw new ClientError(
+        "not_a_member",
+        "you are no longer a member of this conversation: the message was not sent",
+      );
+    }
     const plaintext = encodePlaintextEnvelope(row.encodedContent, idempotencyKey);
     const { group: next, message } = await encryptApplication(group, plaintext);
     // State and ciphertext are saved before sending: a ratchet secret is never reused.
