@@ -43,10 +43,12 @@ describe("key-package lifetimes", () => {
 
   it("committerRefusesAnExpiredOrNotYetValidKeyPackageFromTheNode", async () => {
     const g = await a.conversations.newGroup([z.inboxId], { name: "lifetimes" });
-    // Valid when uploaded (the node checks that), expired two seconds later; not older than
-    // b's current one (backdated an hour), or the node refuses it as a replay.
-    await apiOf(b).uploadKeyPackage(await keyPackageWithLifetime(b, nowS() - 3600n, nowS() + 2n));
-    await new Promise((r) => setTimeout(r, 3_000));
+    // Valid when uploaded (the node checks that; 6 s leaves room for a busy machine), expired
+    // by the time of the add; not older than b's current one (backdated an hour), or the node
+    // refuses it as a replay.
+    const expiresAt = nowS() + 6n;
+    await apiOf(b).uploadKeyPackage(await keyPackageWithLifetime(b, nowS() - 3600n, expiresAt));
+    await new Promise((r) => setTimeout(r, Number(expiresAt - nowS() + 1n) * 1000));
     await expect(g.addMembers([b.inboxId])).rejects.toMatchObject({
       code: "key_package_lifetime",
       message: expect.stringMatching(/expired at/),
