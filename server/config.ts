@@ -262,7 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
     http: httpFrom(env),
     retention: {
       envelopeDays: intFrom(env, "ENVELOPE_RETENTION_DAYS", 0, 0, 36_500),
-      intervalSeconds: intFrom(env, "RETENTION_INTERVAL_SECONDS", 3600, 1, 86_400),
+      intervalSeconds: intFrom(env, "RETENTION_INTERVAL_SECONDS", 3600, 0, 86_400), // 0 = off
     },
   };
 }

@@ -83,6 +83,7 @@ export async function runRetention(db: Driver, config: RetentionConfig): Promise
 
 /** Starts the periodic job (first run after one interval's jitter); returns its stop. */
 export function startRetention(db: Driver, config: RetentionConfig): () => void {
+  if (config.intervalSeconds === 0) return () => undefined; // RETENTION_INTERVAL_SECONDS=0: off
   let running = false;
   const tick = async () => {
     if (running) return;

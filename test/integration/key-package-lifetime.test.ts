@@ -22,7 +22,9 @@ describe("key-package lifetimes", () => {
   let a: Client, b: Client, z: Client;
 
   beforeAll(async () => {
-    node = await startNode();
+    // No retention job: it purges expired key packages, and this test needs the node to serve
+    // one (as a stale or lying node would) to show the committer refuses it.
+    node = await startNode({ env: { RETENTION_INTERVAL_SECONDS: "0" } });
     const open = (name: string, log?: Logged[]) =>
       Client.create(newWallet().signer, {
         apiUrl: node.url,
