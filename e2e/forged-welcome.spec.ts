@@ -3,6 +3,7 @@ import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { Client, signerFromLocalAccount } from "../lib/client";
 import type { ClientContext } from "../lib/client/context";
+import { SEND_CHECK_INTERVAL_MS } from "../lib/client/groups/installations";
 import { equalBytes, fromHex } from "../lib/crypto";
 import { forgeGroup, postAsForger } from "../test/integration/forge-welcome";
 import { BASE_URL } from "./support/browser";
@@ -64,6 +65,9 @@ test("a forged welcome on a new browser is flagged, then replaced by the real gr
     "Book club",
   );
   await postAsForger(forged, FAKE);
+  // A sender checks members' installations at most every SEND_CHECK_INTERVAL_MS (5 s, as
+  // libxmtp); Alice last checked at her removal a moment ago.
+  await new Promise((r) => setTimeout(r, SEND_CHECK_INTERVAL_MS));
   await group.send(REAL); // Alice's client adds the browser: the real welcome, second
 
   await p.app.openRequest(FAKE);
