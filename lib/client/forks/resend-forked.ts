@@ -3,7 +3,8 @@
 // "published"). Once a re-add heals the conversation they go out again under the new
 // state. Receivers keep one copy: the message id is derived from the sender's idempotency
 // key and content, both unchanged, so a message that did arrive once is not shown twice.
-import { deleteIntent, getMessage, nextIntents, setMessageStatus } from "../../storage";
+import { deleteIntent, getMessage, setMessageStatus } from "../../storage";
+import { sendIntentsOf } from "../messages/undelivered";
 import type { ClientContext } from "../context";
 
 /**
@@ -18,13 +19,7 @@ export async function requeueForkedSends(
 ): Promise<number> {
   let requeued = 0;
   for (const status of ["published", "committed"] as const) {
-    const intents = await nextIntents(ctx.db, {
-      status,
-      conversationId: groupId,
-      limit: Number.MAX_SAFE_INTEGER,
-    });
-    for (const intent of intents) {
-      if (intent.kind !== "send_message" || !intent.messageId) continue;
+    for (const intent of await sendIntentsOf(ctx, groupId, status)) {
       const row = await getMessage(ctx.db, intent.messageId);
       if (!row || row.senderInboxId !== ctx.installation.inboxId) continue;
       if (row.nodeId !== undefined && BigInt(row.nodeId) <= sinceNodeId) continue; // read by the group

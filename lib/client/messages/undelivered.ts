@@ -7,6 +7,22 @@ import { deleteIntent, getMessage, nextIntents, setMessageStatus } from "../../s
 import type { ClientContext } from "../context";
 import type { ReceiveLog } from "../types";
 
+/** This group's message intents in one status (the outbox's view of what was sent). */
+export async function sendIntentsOf(
+  ctx: ClientContext,
+  groupId: string,
+  status: "to_publish" | "published" | "committed",
+) {
+  const intents = await nextIntents(ctx.db, {
+    status,
+    conversationId: groupId,
+    limit: Number.MAX_SAFE_INTEGER,
+  });
+  return intents.filter(
+    (i): i is typeof i & { messageId: string } => i.kind === "send_message" && !!i.messageId,
+  );
+}
+
 export async function failUndelivered(
   ctx: ClientContext,
   groupId: string,
@@ -14,13 +30,7 @@ export async function failUndelivered(
 ): Promise<number> {
   let failed = 0;
   for (const status of ["to_publish", "published"] as const) {
-    const intents = await nextIntents(ctx.db, {
-      status,
-      conversationId: groupId,
-      limit: Number.MAX_SAFE_INTEGER,
-    });
-    for (const intent of intents) {
-      if (intent.kind !== "send_message" || !intent.messageId) continue;
+    for (const intent of await sendIntentsOf(ctx, groupId, status)) {
       await deleteIntent(ctx.db, intent.id!);
       if (await getMessage(ctx.db, intent.messageId)) {
         await setMessageStatus(ctx.db, intent.messageId, "failed");
