@@ -97,6 +97,11 @@ export function createListener(
     protocols = ["http/1.1"];
     outer = net.createServer((socket) => h1.emit("connection", socket));
   }
+  // Node's HTTP/1.1 server tracks its connections (what closeIdleConnections() closes, and
+  // the headers/request timeout checker that cuts slow-loris clients) only from its own
+  // "listening" event, which a server fed sockets by hand never gets: without this an idle
+  // keep-alive connection held every shutdown until the client let go or the grace ran out.
+  outer.once("listening", () => h1.emit("listening"));
   return {
     outer,
     h1,

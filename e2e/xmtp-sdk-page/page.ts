@@ -14,6 +14,7 @@ export interface Streamed {
 let client: Client<unknown> | undefined;
 const streamed: Streamed[] = [];
 const streamErrors: string[] = [];
+const streamEvents: string[] = [];
 
 function me(): Client<unknown> {
   if (!client) throw new Error("call sdk.create first");
@@ -63,10 +64,13 @@ const sdk = {
         }
       },
       onError: (e) => streamErrors.push(String(e)),
+      onRetry: (n, max) => streamEvents.push(`${Date.now()} retry ${n}/${max}`),
+      onRestart: () => streamEvents.push(`${Date.now()} restart`),
+      onFail: () => streamEvents.push(`${Date.now()} fail`),
     });
   },
 
-  streamed: () => ({ messages: streamed, errors: streamErrors }),
+  streamed: () => ({ messages: streamed, errors: streamErrors, events: streamEvents }),
 
   async createDm(peerInboxId: string) {
     return (await me().conversations.createDm(peerInboxId)).id;

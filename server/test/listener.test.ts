@@ -1,0 +1,54 @@
+// The listener's HTTP/1.1 side behind the outer socket server (server/listener.ts): an idle
+// keep-alive connection must close when shutdown asks idle connections to go. Browsers and
+// XMTP's SDK keep their connections open, so before this held every SIGTERM for the whole
+// grace period (or until the client let go).
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { createListener, type Listener } from "../listener";
+
+let listener: Listener | undefined;
+let agent: http.Agent | undefined;
+afterEach(() => {
+  listener?.closeAll();
+  listener?.outer.close();
+  agent?.destroy();
+});
+
+function get(port: number, keepAlive: http.Agent): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: "127.0.0.1", port, path: "/", agent: keepAlive }, (res) => {
+        let body = "";
+        res.on("data", (d: Buffer) => (body += d.toString()));
+        res.on("end", () => resolve(body));
+      })
+      .on("error", reject);
+  });
+}
+
+describe.each([
+  ["HTTP/1.1 only", { h2c: false }],
+  ["h2c beside HTTP/1.1", { h2c: true }],
+] as const)("listener (%s)", (_name, config) => {
+  it("closes an idle keep-alive HTTP/1.1 connection on closeIdle, so shutdown does not wait for the client", async () => {
+    listener = createListener(config, (_req, res) => res.end("ok"));
+    const outer = listener.outer;
+    await new Promise<void>((resolve) => outer.listen(0, "127.0.0.1", () => resolve()));
+    const port = (outer.address() as AddressInfo).port;
+    // A client that keeps its socket open for as long as the server lets it.
+    agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    expect(await get(port, agent)).toBe("ok");
+    const socketClosed = new Promise<void>((resolve) =>
+      Object.values(agent!.freeSockets)[0]![0]!.once("close", () => resolve()),
+    );
+
+    const closed = new Promise<void>((resolve) => outer.close(() => resolve()));
+    listener.closeIdle();
+    const outcome = await Promise.race([
+      Promise.all([closed, socketClosed]).then(() => "closed"),
+      new Promise((resolve) => setTimeout(() => resolve("still open after 3 s"), 3_000)),
+    ]);
+    expect(outcome).toBe("closed");
+  });
+});
