@@ -8,11 +8,11 @@
 // Sizes: BENCH_ENVELOPES (default 100,000; BENCH_FULL=1 → 1,000,000), BENCH_GROUPS
 // (default envelopes / 100). PostgreSQL: BENCH_DATABASE_URL / TEST_DATABASE_URL
 // (default postgres://postgres@127.0.0.1:5432/test), a throwaway schema.
-import os from "node:os";
 import { openStore } from "../server/store";
 import { runRetention } from "../server/store/retention";
 import { dropSchema, freshSchema } from "../server/test/pg-schema";
 import { summary } from "./stats";
+import { runsAlone, runHeader } from "./alone";
 
 const URL =
   process.env.BENCH_DATABASE_URL ??
@@ -85,14 +85,9 @@ export async function benchCatchUp(): Promise<string[]> {
   return out;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (runsAlone(import.meta.url)) {
   const lines = await benchCatchUp();
-  console.log(
-    `${new Date().toISOString()}, load average ${os
-      .loadavg()
-      .map((x) => x.toFixed(1))
-      .join(" ")}`,
-  );
+  console.log(runHeader());
   for (const l of lines) console.log(l);
   process.exit(0);
 }

@@ -5,6 +5,7 @@ import { build } from "esbuild";
 import { createServer } from "node:http";
 import { chromium } from "@playwright/test";
 import { summary } from "./stats";
+import { runsAlone } from "./alone";
 
 export async function benchColdOpenBrowser(messages = 10_000, conversations = 20, runs = 15) {
   const bundle = await build({
@@ -67,7 +68,7 @@ export async function benchColdOpenBrowser(messages = 10_000, conversations = 20
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (runsAlone(import.meta.url)) {
   const [m, c, r] = process.argv.slice(2).map(Number);
   const out = await benchColdOpenBrowser(m || undefined, c || undefined, r || undefined);
   console.log(`filled in ${out.fillMs.toFixed(0)} ms`);

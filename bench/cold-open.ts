@@ -6,6 +6,7 @@
 import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { fillStore, firstScreen } from "./cold-open-fixture";
 import { summary } from "./stats";
+import { runsAlone } from "./alone";
 
 export async function benchColdOpen(messages = 10_000, conversations = 20, runs = 15) {
   const dbName = `bench-cold-${crypto.randomUUID()}`;
@@ -24,7 +25,7 @@ export async function benchColdOpen(messages = 10_000, conversations = 20, runs 
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (runsAlone(import.meta.url)) {
   const [m, c, r] = process.argv.slice(2).map(Number);
   const { fillMs, result } = await benchColdOpen(m || undefined, c || undefined, r || undefined);
   console.log(`filled in ${fillMs.toFixed(0)} ms`);

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { runsAlone } from "./alone";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const NEXT = join(ROOT, ".next");
@@ -71,7 +72,7 @@ export function firstLoadJs(): {
   });
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (runsAlone(import.meta.url)) {
   const rows = firstLoadJs();
   console.log(
     "| route | scripts | raw | gzip | budget | + nomodule polyfills (old browsers only) |\n|---|---|---|---|---|---|",

@@ -8,6 +8,7 @@ import { startNode } from "../server/test/harness";
 import type { Client } from "../lib/client";
 import { createClient, newWallet } from "../test/support/accounts";
 import { summary } from "./stats";
+import { runsAlone, runHeader, rowsTable } from "./alone";
 
 const DATABASE_URL =
   process.env.BENCH_DATABASE_URL ??
@@ -99,22 +100,13 @@ export async function benchGroups(sizes = [10, 100, 250], rounds = 5, sends = 20
   return results;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (runsAlone(import.meta.url)) {
   const sizes = process.argv
     .slice(2)
     .map(Number)
     .filter((n) => n > 0);
   const results = await benchGroups(sizes.length ? sizes : undefined);
-  console.log("| what | n | p50 | p95 | p99 |\n|---|---|---|---|---|");
-  for (const r of results)
-    console.log(
-      `| ${r.name} | ${r.n} | ${r.p50} ${r.unit} | ${r.p95} ${r.unit} | ${r.p99} ${r.unit} |`,
-    );
-  console.log(
-    `load average at the end: ${(await import("node:os"))
-      .loadavg()
-      .map((x) => x.toFixed(1))
-      .join(" ")}`,
-  );
+  console.log(rowsTable(results));
+  console.log(runHeader());
   process.exit(0);
 }

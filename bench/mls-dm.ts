@@ -13,6 +13,7 @@ import {
   type InstallationSigner,
 } from "../lib/mls";
 import { summary } from "./stats";
+import { rowsTable, runHeader, runsAlone } from "./alone";
 
 function signer(): InstallationSigner {
   const kp = generateEd25519KeyPair();
@@ -69,4 +70,11 @@ export async function benchMlsDm(rounds = 20) {
     summary("MLS encrypt 1 KiB", encrypt),
     summary("MLS decrypt 1 KiB", decrypt),
   ];
+}
+
+if (runsAlone(import.meta.url)) {
+  const rounds = Number(process.argv[2]) || undefined;
+  console.log(rowsTable(await benchMlsDm(rounds)));
+  console.log(runHeader());
+  process.exit(0);
 }

@@ -20,6 +20,7 @@ import {
 import { Directory, newSigner } from "../lib/mls/test/helpers";
 import { benchOpenMls, type OpenMlsFigures } from "./openmls";
 import { summary } from "./stats";
+import { runsAlone } from "./alone";
 
 /** Issue 13's table: OpenMLS (WASM, same machine) and the goal, in ms. */
 export const ANCHORS = {
@@ -150,7 +151,7 @@ export function table(
   ].join("\n");
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (runsAlone(import.meta.url)) {
   const [n, rounds] = process.argv.slice(2).map(Number);
   const results = await benchMlsGroup(n || undefined, rounds || undefined);
   const openmls =

@@ -3,6 +3,7 @@
 import { startNode } from "../server/test/harness";
 import { createClient, newWallet, take } from "../test/support/accounts";
 import { summary } from "./stats";
+import { rowsTable, runHeader, runsAlone } from "./alone";
 
 export async function benchNodeRoundTrip(messages = 200) {
   const node = await startNode();
@@ -30,4 +31,11 @@ export async function benchNodeRoundTrip(messages = 200) {
   } finally {
     await node.stop();
   }
+}
+
+if (runsAlone(import.meta.url)) {
+  const messages = Number(process.argv[2]) || undefined;
+  console.log(rowsTable(await benchNodeRoundTrip(messages)));
+  console.log(runHeader());
+  process.exit(0);
 }

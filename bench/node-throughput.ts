@@ -15,6 +15,7 @@ import { startNode } from "../server/test/harness";
 import { clients, newInstallation, privateMessage, randomGroupId } from "../server/test/helpers";
 import { dropSchema, freshSchema } from "../server/test/pg-schema";
 import { summary } from "./stats";
+import { runsAlone } from "./alone";
 
 const URL =
   process.env.BENCH_DATABASE_URL ??
@@ -205,7 +206,7 @@ export async function benchNodeThroughput(): Promise<Row[]> {
   return rows;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (runsAlone(import.meta.url)) {
   const rows = await benchNodeThroughput();
   console.log("| what | n | p50 | p95 | p99 |\n|---|---|---|---|---|");
   for (const r of rows) {

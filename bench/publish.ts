@@ -16,7 +16,6 @@
 // BENCH_RATE_LIMIT_STORE=memory|postgres picks the node's rate-limit buckets (default:
 // postgres, the node's default with DATABASE_URL, i.e. one more round trip per call).
 import { createHash } from "node:crypto";
-import os from "node:os";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import pg from "pg";
@@ -24,6 +23,7 @@ import { MlsApi } from "../lib/proto/mls/api/v1/mls_pb";
 import { startNode, type StartedNode } from "../server/test/harness";
 import { clients, privateMessage, randomGroupId } from "../server/test/helpers";
 import { dropSchema, freshSchema } from "../server/test/pg-schema";
+import { runsAlone, runHeader } from "./alone";
 
 const URL =
   process.env.BENCH_DATABASE_URL ??
@@ -178,14 +178,9 @@ export async function benchPublish(): Promise<string[][]> {
   return out;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (runsAlone(import.meta.url)) {
   const rows = await benchPublish();
-  console.log(
-    `${new Date().toISOString()}, load average ${os
-      .loadavg()
-      .map((x) => x.toFixed(1))
-      .join(" ")}`,
-  );
+  console.log(runHeader());
   console.log("| what | messages | rate |\n|---|---|---|");
   for (const r of rows) console.log(`| ${r.join(" | ")} |`);
   process.exit(0);
