@@ -8,6 +8,7 @@
 // and fetch of file: URLs (it fetches its .wasm).
 import { readFile } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
+import { runsAlone } from "./alone";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the package is optional, so untyped here */
 type CC = any;
@@ -105,4 +106,15 @@ export async function benchOpenMls(n = 500, rounds = 8): Promise<OpenMlsFigures 
     removeReceiver: p50(f.removeReceiver),
     removeCommitter: p50(f.removeCommitter),
   };
+}
+
+if (runsAlone(import.meta.url)) {
+  const [n, rounds] = process.argv.slice(2).map(Number);
+  const figures = await benchOpenMls(n || undefined, rounds || undefined);
+  console.log(
+    figures
+      ? JSON.stringify(figures)
+      : "OpenMLS not installed: npm install --no-save @wireapp/core-crypto@10.3.0",
+  );
+  process.exit(0);
 }
