@@ -1,6 +1,6 @@
 // Load with a crash: 50 real inboxes in 10 MLS groups (5 each) send 5,000
-// messages through 2 node processes on one PostgreSQL while node A is killed with
-// SIGKILL and restarted on the same port mid-run. Every message must be stored
+// messages through 3 node processes on one PostgreSQL (every group spans all three)
+// while node A is killed with SIGKILL and restarted on the same port mid-run. Every message must be stored
 // once, and received by every member exactly once, in order, and decrypt.
 import net from "node:net";
 import pg from "pg";
@@ -35,7 +35,7 @@ const LIFT = {
   RATE_LIMIT_WRITE_BURST: "1000000",
 };
 
-pgNotice("load: 5,000 messages through 2 nodes with a SIGKILL");
+pgNotice("load: 5,000 messages through 3 nodes with a SIGKILL");
 
 /** Serialises work on one member's MLS state (sending and receiving both advance it). */
 class Lock {
@@ -69,24 +69,26 @@ function freePort(): Promise<number> {
   });
 }
 
-describe.runIf(TEST_DATABASE_URL)("load through two nodes with a SIGKILL mid-run", () => {
+describe.runIf(TEST_DATABASE_URL)("load through three nodes with a SIGKILL mid-run", () => {
   const schema = freshSchema();
   const env = { DATABASE_SCHEMA: schema, ...LIFT };
   let portA = 0;
   let nodeA: StartedNode;
   let nodeB: StartedNode;
+  let nodeC: StartedNode;
   let restarted: StartedNode | undefined;
 
   beforeAll(async () => {
     portA = await freePort();
-    [nodeA, nodeB] = await Promise.all([
+    [nodeA, nodeB, nodeC] = await Promise.all([
       startNode({ databaseUrl: TEST_DATABASE_URL, env: { ...env, PORT: String(portA) } }),
+      startNode({ databaseUrl: TEST_DATABASE_URL, env }),
       startNode({ databaseUrl: TEST_DATABASE_URL, env }),
     ]);
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all([restarted?.stop(), nodeA?.stop(), nodeB?.stop()]);
+    await Promise.all([restarted?.stop(), nodeA?.stop(), nodeB?.stop(), nodeC?.stop()]);
     await dropSchema(TEST_DATABASE_URL!, schema);
   });
 
@@ -101,7 +103,7 @@ describe.runIf(TEST_DATABASE_URL)("load through two nodes with a SIGKILL mid-run
       Array.from({ length: GROUPS * PER_GROUP }, async (_, i) => {
         const wallet = newWallet();
         const inst = newInstallation();
-        const url = i % 2 === 0 ? nodeA.url : nodeB.url; // each group spans both nodes
+        const url = [nodeA.url, nodeB.url, nodeC.url][i % 3]!; // each group spans all three nodes
         const client = new NodeClient(url, { attempts: 8, baseMs: 100, maxMs: 1000 });
         const { inboxId, update } = await buildCreateInboxUpdate({
           signer: wallet.signer,
