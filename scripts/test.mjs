@@ -27,6 +27,8 @@ step("lint", bin("eslint"), ["."]);
 ensureChromium();
 step("unit and integration tests", bin("vitest"), ["run"]);
 buildIfNeeded(root);
+// Bytes, not time: the landing and signed-in pages stay within their first-load JS budgets.
+step("first-load JS budgets", bin("tsx"), ["bench/first-load-js.ts"]);
 // Playwright sets FORCE_COLOR for its workers; NO_COLOR beside it only prints warnings.
 const { NO_COLOR: _noColor, ...browserEnv } = env;
 step(

@@ -1,7 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useEffect } from "react";
-import { useAccount } from "wagmi";
+import { useCallback, useEffect } from "react";
 import { lastAddress } from "@/components/session/storage";
 import { LockIcon, WalletIcon, ChatIcon } from "@/components/ui/icons";
 import { ConnectWalletButton } from "@/components/wallet/connect-wallet-button";
@@ -28,15 +27,14 @@ const POINTS = [
 /** `/`: what this is, and one button to start. Returning users go straight to their messages. */
 export function Landing() {
   const router = useRouter();
-  const { isConnected } = useAccount();
 
   useEffect(() => {
     if (lastAddress.get()) router.replace("/conversations");
   }, [router]);
 
-  useEffect(() => {
-    if (isConnected && !lastAddress.get()) router.push("/onboarding");
-  }, [isConnected, router]);
+  const onConnected = useCallback(() => {
+    if (!lastAddress.get()) router.push("/onboarding");
+  }, [router]);
 
   return (
     <main className="mx-auto flex min-h-dvh w-full max-w-5xl flex-col px-6 py-6 sm:px-10">
@@ -57,7 +55,7 @@ export function Landing() {
           </p>
           <div className="mt-8 flex flex-col gap-3">
             <div>
-              <ConnectWalletButton />
+              <ConnectWalletButton onConnected={onConnected} />
             </div>
             <p className="text-sm text-zinc-600 dark:text-zinc-400">
               No wallet? Pick{" "}

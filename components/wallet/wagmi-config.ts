@@ -19,21 +19,40 @@ const offlineTransport = custom({
   }) as EIP1193RequestFn,
 });
 
+/**
+ * Whether any wallet announces itself by EIP-6963 (MetaMask, Rabby, Coinbase, Brave, …
+ * all do). Wallets answer the request synchronously, and wagmi's own discovery then
+ * lists each one by its own name and icon.
+ */
+function eip6963WalletsPresent(): boolean {
+  if (typeof window === "undefined") return false;
+  let seen = false;
+  const onAnnounce = () => (seen = true);
+  window.addEventListener("eip6963:announceProvider", onAnnounce);
+  window.dispatchEvent(new Event("eip6963:requestProvider"));
+  window.removeEventListener("eip6963:announceProvider", onAnnounce);
+  return seen;
+}
+
 export function makeWagmiConfig() {
+  // RainbowKit's generic "Browser Wallet" (window.ethereum) only for an old wallet that does
+  // not announce itself: next to the announced ones it is a nameless duplicate of one of them.
+  const installed: WalletList[number]["wallets"] = eip6963WalletsPresent()
+    ? [coinbaseWallet]
+    : [injectedWallet, coinbaseWallet];
+  if (projectId) installed.push(walletConnectWallet);
   const groups: WalletList = [
     { groupName: "Try it", wallets: [ephemeralWallet] },
-    {
-      groupName: "Installed",
-      wallets: projectId
-        ? [injectedWallet, coinbaseWallet, walletConnectWallet]
-        : [injectedWallet, coinbaseWallet],
-    },
+    { groupName: "Installed", wallets: installed },
   ];
   const connectors = connectorsForWallets(groups, { appName: "Messenger", projectId });
   return createConfig({
     chains: [mainnet],
     connectors,
     transports: { [mainnet.id]: offlineTransport },
+    // Every EIP-6963 wallet becomes a connector of its own (RainbowKit lists it under
+    // "Installed" by name and icon).
+    multiInjectedProviderDiscovery: true,
     ssr: true,
   });
 }

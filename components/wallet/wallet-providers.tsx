@@ -6,6 +6,9 @@ import { useState, type ReactNode } from "react";
 import { WagmiProvider } from "wagmi";
 import { makeWagmiConfig } from "./wagmi-config";
 
+// Brought along with the providers (wallet-stack.tsx loads this module on demand).
+export { ConnectWithModal } from "./connect-with-modal";
+
 const accent = {
   accentColor: "#4f46e5",
   accentColorForeground: "white",

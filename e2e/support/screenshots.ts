@@ -4,6 +4,17 @@ import { fileURLToPath } from "node:url";
 import { DESKTOP, PHONE } from "./browser";
 
 const DIR = fileURLToPath(new URL("../screenshots/", import.meta.url));
+/** The README's gallery: these screens are also written to docs/screenshots (committed), so
+ * every local `npm test` keeps the pictures people see first current. */
+const README_DIR = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+const README_SCREENS = new Set([
+  "connect",
+  "conversations-with-items",
+  "rich-reactions-reply",
+  "group-info",
+  "devices",
+  "settings",
+]);
 
 /** Writes e2e/screenshots/<name>-<phone|desktop>.png at the page's current size. */
 export async function shoot(page: Page, name: string): Promise<void> {
@@ -13,6 +24,8 @@ export async function shoot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => document.fonts.ready);
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(DIR, `${name}-${label}.png`) });
+  if (README_SCREENS.has(name))
+    await page.screenshot({ path: join(README_DIR, `${name}-${label}.png`) });
 }
 
 /** Shoots `name` at phone and at desktop size, then restores the original size. */
