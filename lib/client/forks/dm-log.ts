@@ -143,13 +143,14 @@ export async function acceptDmEntry(
   if (toHex(e.groupId) !== groupId) return;
   const epoch = e.appliedEpochNumber;
   if (epoch < BigInt((await getCommitLogChain(ctx.db, groupId)).baselineEpoch)) return;
-  if ((await getConversation(ctx.db, groupId))?.outOfSync) return; // already recovering
   const claim: Claim = {
     parent: toHex(e.lastEpochAuthenticator),
     authenticator: toHex(e.appliedEpochAuthenticator),
     commitSequenceId: e.commitSequenceId,
   };
-  const local = await getCommitLogRow(ctx.db, groupId, "local", epoch);
+  // Already recovering: nothing to compare, kept for the re-add welcome's check (log-verdict.ts).
+  const recovering = Boolean((await getConversation(ctx.db, groupId))?.outOfSync);
+  const local = recovering ? undefined : await getCommitLogRow(ctx.db, groupId, "local", epoch);
   if (local) {
     if (contradicts(local, claim))
       await compareEpoch(
@@ -163,7 +164,7 @@ export async function acceptDmEntry(
       );
     return;
   }
-  if (epoch <= group.epoch) return; // joined after it: nothing of ours to compare
+  if (!recovering && epoch <= group.epoch) return; // joined after it: nothing of ours to compare
   // Not there yet: compared when this installation applies that epoch's commit. The first
   // commit on the node for an epoch is the one that counts: keep the lowest id.
   const known = await getCommitLogRow(ctx.db, groupId, "remote", epoch);

@@ -36,8 +36,9 @@ export interface FoundRequest {
 export async function readCommitLogs(
   ctx: ClientContext,
   log?: ReceiveLog,
+  only?: string[],
 ): Promise<FoundRequest[]> {
-  const groups = await ctx.db.groups.toArray();
+  const groups = (await ctx.db.groups.toArray()).filter((g) => !only || only.includes(g.groupId));
   if (groups.length === 0) return [];
   const chains = await Promise.all(groups.map((g) => getCommitLogChain(ctx.db, g.groupId)));
   const pages = await ctx.api.queryCommitLog(
@@ -118,7 +119,18 @@ async function accept(
   chain.lastAuthenticator = remote;
   const epoch = e.appliedEpochNumber;
   if (epoch < BigInt(chain.baselineEpoch)) return;
-  if ((await getConversation(ctx.db, chain.groupId))?.outOfSync) return; // already recovering
+  if ((await getConversation(ctx.db, chain.groupId))?.outOfSync) {
+    // Already recovering: kept for the re-add welcome's check (log-verdict.ts).
+    await putCommitLogRow(ctx.db, {
+      groupId: chain.groupId,
+      side: "remote",
+      epoch,
+      authenticator: remote,
+      commitSequenceId: e.commitSequenceId,
+      toPublish: 0,
+    });
+    return;
+  }
   const local = await getCommitLogRow(ctx.db, chain.groupId, "local", epoch);
   if (local) {
     const forked = await compareEpoch(

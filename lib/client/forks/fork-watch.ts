@@ -8,6 +8,7 @@ import { runGroupChange } from "../groups/commit";
 import { readCommitLogs, type FoundRequest } from "./fork-check";
 import { publishPendingEntries } from "./local-log";
 import { readdTaskFor, requestReadds, stillNeeded } from "./readd";
+import { retryWaitingWelcomes } from "./readd-welcome";
 
 export interface ForkRecoveryOptions {
   /** How often the commit logs are read while syncing (default 10 s). */
@@ -115,6 +116,8 @@ export class ForkWatch {
         this.log,
       );
       for (const found of await readCommitLogs(this.ctx, this.log)) await this.consider(found);
+      // Re-add welcomes that came before the log entry vouching for them.
+      await retryWaitingWelcomes(this.ctx, this.log);
     } catch (err) {
       this.log?.("fork_watch_failed", { error: (err as Error).message });
     }
@@ -136,6 +139,8 @@ export class ForkWatch {
           this.log,
         );
         this.stats.readdsCommitted++;
+        // The re-added member waits for the log to vouch for its welcome: publish at once.
+        this.stats.entriesPublished += await publishPendingEntries(this.ctx);
         this.log?.("readd_committed", { groupId: task.groupId, installation: task.installation });
       } catch (err) {
         this.log?.("readd_failed", { groupId: task.groupId, error: (err as Error).message });
