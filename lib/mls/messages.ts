@@ -7,7 +7,13 @@ import {
   encodeMlsMessage,
   processPrivateMessage,
 } from "ts-mls";
-import type { ClientState, IncomingMessageCallback, LeafNode, PrivateMessage } from "ts-mls";
+import type {
+  ClientState,
+  IncomingMessageCallback,
+  LeafNode,
+  PrivateMessage,
+  ProposalWithSender,
+} from "ts-mls";
 import { decryptSenderData } from "ts-mls/privateMessage.js";
 import { equalBytes, toHex } from "../crypto";
 import type { AuthService } from "./auth";
@@ -150,6 +156,31 @@ function groupCommitViolation(
   }
 }
 
+/**
+ * A DM commit that removes this installation's leaf and adds the installation back (a
+ * re-add). One this installation asked for is never processed here: it asked because it
+ * was out of sync, and out of sync it reads nothing but the welcome (client/forks). So one
+ * that reaches here was not asked for, and its welcome must not replace our state either.
+ */
+function dmReaddOfSelf(group: GroupHandle, proposals: ProposalWithSender[]): string | undefined {
+  const own = group.state.privatePath.leafIndex;
+  const ownLeaf = leavesOf(group.state.ratchetTree).find((l) => l.leafIndex === own)?.leaf;
+  if (!ownLeaf) return undefined;
+  let removed = false;
+  let added = false;
+  for (const { proposal: p } of proposals) {
+    if (p.proposalType === "remove" && p.remove.removed === own) removed = true;
+    if (
+      p.proposalType === "add" &&
+      equalBytes(p.add.keyPackage.leafNode.signaturePublicKey, ownLeaf.signaturePublicKey)
+    )
+      added = true;
+  }
+  return removed && added
+    ? "DM commit re-adds this installation, which asked for no re-add (one that asks is out of sync and joins from the welcome)"
+    : undefined;
+}
+
 export async function processMessage(
   group: GroupHandle,
   message: Uint8Array,
@@ -235,6 +266,8 @@ export async function processMessage(
     const proposals = incoming.kind === "commit" ? incoming.proposals : [incoming.proposal];
     if (incoming.kind === "commit" && incoming.senderLeafIndex === undefined)
       violation = "external commits are not accepted";
+    if (incoming.kind === "commit" && metadata.conversationType === "dm")
+      violation ??= dmReaddOfSelf(group, proposals);
     for (const p of proposals) {
       violation ??= policyViolation(p, metadata, metadataBytes);
       if (p.proposal.proposalType === "add")

@@ -279,6 +279,11 @@ export interface CommitLogRow {
   entry?: Uint8Array;
   signature?: Uint8Array;
   signerPublicKey?: Uint8Array;
+  /**
+   * DMs only (no group signer, forks/dm-log.ts): the authenticator of the epoch the commit
+   * started from, so entries are compared only with commits made from the same state.
+   */
+  parentAuthenticator?: string;
 }
 
 /** Where this installation stands in reading one group's published commit log. */

@@ -6,6 +6,7 @@
 // there (now, or when it gets there); a difference is a fork. Re-add requests found on the
 // way are handed back to the caller (readd.ts answers them).
 import { fromHex, toHex } from "../../crypto";
+import type { CommitLogEntryRecord } from "../../api";
 import { commitLogSignerOf, epochAuthenticator, type GroupHandle } from "../../mls";
 import type { PlaintextCommitLogEntry } from "../../proto/mls/message_contents/commit_log_pb";
 import { CommitResult } from "../../proto/mls/message_contents/commit_log_pb";
@@ -23,7 +24,8 @@ import type { ClientContext } from "../context";
 import { loadGroup } from "../groups/state";
 import type { ReceiveLog } from "../types";
 import { verifiedEntry, verifiedReaddRequest } from "./entries";
-import { compareEpoch } from "./local-log";
+import { compareEpoch } from "./compare";
+import { acceptDmEntry, dmInstallations, isDm, verifiedDmEntry } from "./dm-log";
 
 export interface FoundRequest {
   groupId: string;
@@ -34,8 +36,9 @@ export interface FoundRequest {
 export async function readCommitLogs(
   ctx: ClientContext,
   log?: ReceiveLog,
+  only?: string[],
 ): Promise<FoundRequest[]> {
-  const groups = await ctx.db.groups.toArray();
+  const groups = (await ctx.db.groups.toArray()).filter((g) => !only || only.includes(g.groupId));
   if (groups.length === 0) return [];
   const chains = await Promise.all(groups.map((g) => getCommitLogChain(ctx.db, g.groupId)));
   const pages = await ctx.api.queryCommitLog(
@@ -46,6 +49,11 @@ export async function readCommitLogs(
     const chain = chains[i];
     if (!chain || page.entries.length === 0) continue;
     const group = await loadGroup(ctx, chain.groupId);
+    if (group && isDm(group)) {
+      found.push(...(await readDmPage(ctx, chain, page.entries, group, log)));
+      await putCommitLogChain(ctx.db, chain);
+      continue;
+    }
     const signer = group ? commitLogSignerOf(group) : undefined;
     for (const record of page.entries) {
       chain.readCursor = record.sequenceId.toString();
@@ -59,6 +67,29 @@ export async function readCommitLogs(
         found.push({ groupId: chain.groupId, request });
     }
     await putCommitLogChain(ctx.db, chain);
+  }
+  return found;
+}
+
+/** A DM's page: re-add requests first (signed by an installation too), then its members' entries. */
+async function readDmPage(
+  ctx: ClientContext,
+  chain: CommitLogChainRow,
+  records: CommitLogEntryRecord[],
+  group: GroupHandle,
+  log?: ReceiveLog,
+): Promise<FoundRequest[]> {
+  const found: FoundRequest[] = [];
+  const installations = await dmInstallations(ctx, group);
+  for (const record of records) {
+    chain.readCursor = record.sequenceId.toString();
+    const request = verifiedReaddRequest(record);
+    if (request) {
+      if (toHex(request.groupId) === chain.groupId) found.push({ groupId: chain.groupId, request });
+      continue;
+    }
+    const entry = verifiedDmEntry(ctx, record, installations);
+    if (entry) await acceptDmEntry(ctx, chain.groupId, entry, group, log);
   }
   return found;
 }
@@ -88,7 +119,18 @@ async function accept(
   chain.lastAuthenticator = remote;
   const epoch = e.appliedEpochNumber;
   if (epoch < BigInt(chain.baselineEpoch)) return;
-  if ((await getConversation(ctx.db, chain.groupId))?.outOfSync) return; // already recovering
+  if ((await getConversation(ctx.db, chain.groupId))?.outOfSync) {
+    // Already recovering: kept for the re-add welcome's check (log-verdict.ts).
+    await putCommitLogRow(ctx.db, {
+      groupId: chain.groupId,
+      side: "remote",
+      epoch,
+      authenticator: remote,
+      commitSequenceId: e.commitSequenceId,
+      toPublish: 0,
+    });
+    return;
+  }
   const local = await getCommitLogRow(ctx.db, chain.groupId, "local", epoch);
   if (local) {
     const forked = await compareEpoch(

@@ -8,6 +8,8 @@ import { runGroupChange } from "../groups/commit";
 import { readCommitLogs, type FoundRequest } from "./fork-check";
 import { publishPendingEntries } from "./local-log";
 import { readdTaskFor, requestReadds, stillNeeded } from "./readd";
+import { retryWaitingWelcomes } from "./readd-welcome";
+import { addMissingCommitLogSigners } from "./log-signer-upgrade";
 
 export interface ForkRecoveryOptions {
   /** How often the commit logs are read while syncing (default 10 s). */
@@ -24,6 +26,8 @@ export interface ForkStats {
   readdRequests: number;
   readdsCommitted: number;
   entriesPublished: number;
+  /** Groups made before commit logs that this super admin gave a signer. */
+  signersAdded: number;
 }
 
 export class ForkWatch {
@@ -33,6 +37,7 @@ export class ForkWatch {
     readdRequests: 0,
     readdsCommitted: 0,
     entriesPublished: 0,
+    signersAdded: 0,
   };
   private readonly interval: number;
   private readonly takeover: number;
@@ -42,6 +47,8 @@ export class ForkWatch {
   private again = false;
   private active = false;
   private readonly lastAsked = new Map<string, number>();
+  /** Groups seen holding a commit-log signer (log-signer-upgrade.ts skips them). */
+  private readonly withSigner = new Set<string>();
   private readonly tasks = new Map<string, ReturnType<typeof setTimeout> | "running">();
 
   constructor(
@@ -107,6 +114,11 @@ export class ForkWatch {
 
   private async round(): Promise<void> {
     try {
+      this.stats.signersAdded += await addMissingCommitLogSigners(
+        this.ctx,
+        this.withSigner,
+        this.log,
+      );
       this.stats.entriesPublished += await publishPendingEntries(this.ctx);
       this.stats.readdRequests += await requestReadds(
         this.ctx,
@@ -115,6 +127,8 @@ export class ForkWatch {
         this.log,
       );
       for (const found of await readCommitLogs(this.ctx, this.log)) await this.consider(found);
+      // Re-add welcomes that came before the log entry vouching for them.
+      await retryWaitingWelcomes(this.ctx, this.log);
     } catch (err) {
       this.log?.("fork_watch_failed", { error: (err as Error).message });
     }
@@ -136,6 +150,8 @@ export class ForkWatch {
           this.log,
         );
         this.stats.readdsCommitted++;
+        // The re-added member waits for the log to vouch for its welcome: publish at once.
+        this.stats.entriesPublished += await publishPendingEntries(this.ctx);
         this.log?.("readd_committed", { groupId: task.groupId, installation: task.installation });
       } catch (err) {
         this.log?.("readd_failed", { groupId: task.groupId, error: (err as Error).message });

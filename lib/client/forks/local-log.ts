@@ -15,24 +15,18 @@ import {
 import {
   commitLogToPublish,
   deleteCommitLogRow,
-  getCommitLogChain,
   getCommitLogRow,
   markCommitLogPublished,
-  markOutOfSync,
   pruneCommitLog,
   putCommitLogRow,
 } from "../../storage";
 import type { ClientContext } from "../context";
 import type { ReceiveLog } from "../types";
 import { signedEntry } from "./entries";
+import { COMMIT_LOG_KEEP_EPOCHS, compareEpoch } from "./compare";
+import { isDm, recordDmCommit } from "./dm-log";
 
-/**
- * Epochs of rows kept per group (what this installation reached there, what the log said
- * about epochs it had not reached yet). A row older than this that no entry matched will
- * not be matched by one: a fork does not heal by itself, so it still shows at the later
- * epochs, which are compared.
- */
-export const COMMIT_LOG_KEEP_EPOCHS = 64n;
+export { COMMIT_LOG_KEEP_EPOCHS, compareEpoch } from "./compare";
 
 export async function recordAppliedCommit(
   ctx: ClientContext,
@@ -40,9 +34,11 @@ export async function recordAppliedCommit(
   after: GroupHandle,
   commitSequenceId: bigint,
   log?: ReceiveLog,
+  own = false,
 ): Promise<void> {
+  if (isDm(after)) return recordDmCommit(ctx, before, after, commitSequenceId, own, log);
   const signer = commitLogSignerOf(after);
-  if (!signer) return; // a DM or an older group: no commit log to compare with
+  if (!signer) return; // a group made before commit logs existed: nothing to compare with
   const groupId = toHex(after.groupId);
   const authenticator = epochAuthenticator(after);
   const superAdmin =
@@ -87,32 +83,6 @@ export async function recordAppliedCommit(
   }
   await pruneCommitLog(ctx.db, groupId, after.epoch - COMMIT_LOG_KEEP_EPOCHS + 1n);
   ctx.forkWatch?.poke();
-}
-
-/**
- * Same epoch, different authenticator: this installation is not where the group's log
- * says the group is. It goes out of sync ("fork: …") and asks to be re-added.
- */
-export async function compareEpoch(
-  ctx: ClientContext,
-  groupId: string,
-  epoch: bigint,
-  local: string,
-  remote: string,
-  sinceNodeId: bigint,
-  log?: ReceiveLog,
-): Promise<boolean> {
-  if (local === remote) return false;
-  const chain = await getCommitLogChain(ctx.db, groupId);
-  if (epoch < BigInt(chain.baselineEpoch)) return false; // a state a re-add replaced
-  await markOutOfSync(ctx.db, groupId, {
-    code: "fork",
-    reason: `fork: at epoch ${epoch} this device reached authenticator ${local.slice(0, 12)}…, the group's commit log says ${remote.slice(0, 12)}…`,
-    sinceNodeId,
-  });
-  log?.("fork_detected", { groupId, epoch: epoch.toString() });
-  ctx.forkWatch?.forkDetected(groupId);
-  return true;
 }
 
 /** Sends what a super admin's log holds for the node (batched; a failure keeps them for the next try). */

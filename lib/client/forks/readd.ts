@@ -16,6 +16,7 @@
 import { fromHex, toHex } from "../../crypto";
 import {
   allows,
+  groupMetadata,
   hasMutableExtensions,
   isActive,
   leavesOf,
@@ -35,9 +36,9 @@ import { loadGroup } from "../groups/state";
 import type { PlannedChange } from "../groups/planned-change";
 import type { ReceiveLog } from "../types";
 import { signedReaddRequest } from "./entries";
+import { readdRequestProblem } from "./readd-proof";
 
-/** Requests older than this are ignored (a replay by the node is bounded by it). */
-export const READD_REQUEST_MAX_AGE_MS = 10 * 60_000;
+export { READD_REQUEST_MAX_AGE_MS } from "./readd-proof";
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 
@@ -51,7 +52,7 @@ export async function requestReadds(
   const requests = [];
   for (const g of await ctx.db.groups.toArray()) {
     const conv = await getConversation(ctx.db, g.groupId);
-    if (!conv?.outOfSync || conv.kind !== "group") continue;
+    if (!conv?.outOfSync) continue; // groups and DMs alike
     if (Date.now() - (lastAsked.get(g.groupId) ?? 0) < everyMs) continue;
     const group = await loadGroup(ctx, g.groupId);
     if (!group) continue;
@@ -97,36 +98,49 @@ export async function readdTaskFor(
 ): Promise<ReaddTask | undefined> {
   const installation = toHex(req.installationKey);
   if (installation === toHex(ctx.installation.publicKey)) return undefined;
-  const age = Date.now() - Number(req.requestedAtNs / 1_000_000n);
-  if (age > READD_REQUEST_MAX_AGE_MS || age < -READD_REQUEST_MAX_AGE_MS) return undefined;
   const conv = await getConversation(ctx.db, groupId);
-  if (!conv || conv.kind !== "group" || conv.outOfSync) return undefined;
+  if (!conv || conv.outOfSync) return undefined;
   const group = await loadGroup(ctx, groupId);
-  if (!group || !isActive(group) || !hasMutableExtensions(group.state.groupContext.extensions))
-    return undefined;
+  if (!group || !isActive(group)) return undefined;
+  const dm = groupMetadata(group).conversationType === "dm";
+  if (!dm && !hasMutableExtensions(group.state.groupContext.extensions)) return undefined;
   const leaves = leavesOf(group.state.ratchetTree);
   const requester = leaves.find((l) => toHex(l.leaf.signaturePublicKey) === installation);
   if (!requester || memberOf(requester.leaf).inboxId !== req.inboxId) return undefined;
-  // Asked about the leaf the tree still holds: not a request from before a re-add.
-  if (toHex(requester.leaf.hpkePublicKey) !== toHex(req.leafEncryptionKey)) return undefined;
-  const rank = responders(group, installation).indexOf(ownLeafIndex(group));
+  const leafKey = toHex(requester.leaf.hpkePublicKey);
+  // The same rule DM receivers apply to the commit (readd-proof.ts).
+  if (
+    readdRequestProblem(req, {
+      groupId,
+      installation,
+      inboxId: req.inboxId,
+      leafKey,
+      atMs: Date.now(),
+    })
+  )
+    return undefined;
+  const rank = responders(group, installation, dm).indexOf(ownLeafIndex(group));
   if (rank < 0) return undefined; // not allowed to add members here
   // Bound to the inbox by its identity log: a revoked installation is not brought back.
   const logState = await ctx.resolver.latest(req.inboxId);
   if (!logState?.installations.includes(installation)) return undefined;
-  return { groupId, installation, leafKey: toHex(requester.leaf.hpkePublicKey), rank };
+  return { groupId, installation, leafKey, rank };
 }
 
-/** Leaf indexes of the members allowed to add members, in order, the requester excepted. */
-function responders(group: GroupHandle, requester: string): number[] {
+/**
+ * Leaf indexes of the members allowed to add members, in order, the requester excepted. In a
+ * DM every installation adds the two inboxes' new installations: any other leaf answers (the
+ * peer's, or the requester's own other device).
+ */
+function responders(group: GroupHandle, requester: string, dm: boolean): number[] {
+  const others = leavesOf(group.state.ratchetTree).filter(
+    (l) => toHex(l.leaf.signaturePublicKey) !== requester,
+  );
+  if (dm) return others.map((l) => l.leafIndex);
   const context = readGroupContext(group.state.groupContext.extensions);
   const policy = context.permissions.add_member;
-  return leavesOf(group.state.ratchetTree)
-    .filter(
-      (l) =>
-        toHex(l.leaf.signaturePublicKey) !== requester &&
-        allows(policy, roleOf(context, memberOf(l.leaf).inboxId)),
-    )
+  return others
+    .filter((l) => allows(policy, roleOf(context, memberOf(l.leaf).inboxId)))
     .map((l) => l.leafIndex);
 }
 

@@ -10,6 +10,7 @@ import type { GroupHandle } from "../../mls";
 import { planAddNewInstallations, planRemoveRevoked } from "./installations-plans";
 import { planAdd, planContext, planRemove, planTidy } from "./plans";
 import { planReadd } from "../forks/readd";
+import { planCommitLogSigner } from "../forks/log-signer-plan";
 
 export type GroupChange =
   | { op: "add"; inboxes: string[]; ownInstallations?: boolean }
@@ -21,7 +22,9 @@ export type GroupChange =
   | { op: "remove_revoked_installations" }
   | { op: "add_new_installations" }
   /** Fork recovery: remove and re-add one installation (forks/readd.ts). */
-  | { op: "readd"; installation: string; leafKey: string };
+  | { op: "readd"; installation: string; leafKey: string }
+  /** A group made before commit logs gets its signer (forks/log-signer-upgrade.ts). */
+  | { op: "add_commit_log_signer"; value: string };
 
 export type Planner = (group: GroupHandle) => Promise<PlannedChange | undefined>;
 
@@ -79,6 +82,8 @@ export function plannerOf(ctx: ClientContext, change: GroupChange): Planner {
       return planAddNewInstallations(ctx);
     case "readd":
       return planReadd(ctx, change.installation, change.leafKey);
+    case "add_commit_log_signer":
+      return planCommitLogSigner(change.value);
   }
 }
 
@@ -101,6 +106,7 @@ export function isGroupChange(x: unknown): x is GroupChange {
       "remove_revoked_installations",
       "add_new_installations",
       "readd",
+      "add_commit_log_signer",
     ].includes(op)
   );
 }

@@ -10,7 +10,8 @@
 //   - another installation reports (SYNC group) an epoch authenticator the lineage has.
 // A confirmed candidate replaces an unconfirmed active lineage (its messages are dropped).
 // A stuck active state (out of sync, or we were removed) is replaced by a candidate that a
-// member of that state sent (the re-add that fork recovery makes) or that is confirmed.
+// member of that state sent (the re-add that fork recovery makes) and that the group's
+// commit log does not contradict (out of sync: that the log vouches for), or that is confirmed.
 // Until then, an unconfirmed active lineage facing a candidate is "contested": sending waits.
 // The caller holds the group's lock and replays the topic after an adoption.
 import { equalBytes, sha256, toHex } from "../../crypto";
@@ -41,6 +42,7 @@ import type { ClientContext } from "../context";
 import type { ReceiveLog } from "../types";
 import { storeWelcomedConversation } from "../messages/welcomed-conversation";
 import { loadGroup, replaceGroup } from "./state";
+import { logVerdict } from "../forks/log-verdict";
 
 /** A past member could otherwise make us keep (and try) any number of fake states. */
 const MAX_CANDIDATES = 4;
@@ -243,9 +245,19 @@ async function settle(
   let winner: Lineage | undefined;
   if (stuck) {
     const members = new Set(current ? groupMembers(current).map((m) => m.inboxId) : []);
-    winner = candidates
-      .filter((c) => c.confirmedBy || members.has(c.adderInboxId))
-      .sort(newestFirst)[0];
+    const forked = Boolean(await outOfSyncOf(ctx.db, groupId));
+    const eligible: Lineage[] = [];
+    for (const c of candidates) {
+      if (c.confirmedBy) eligible.push(c);
+      else if (members.has(c.adderInboxId)) {
+        // A member's re-add: the group's commit log must not contradict it, and for a
+        // forked state it must vouch for it (forks/log-verdict.ts).
+        const verdict = await logVerdict(ctx, decodeGroupState(c.joined!.state), current);
+        if (verdict === "vouched" || verdict === "no_log" || (!forked && verdict === "unknown"))
+          eligible.push(c);
+      }
+    }
+    winner = eligible.sort(newestFirst)[0];
   } else if (active && !active.confirmedBy) {
     winner = candidates.filter((c) => c.confirmedBy).sort(newestFirst)[0];
   }

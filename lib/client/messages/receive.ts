@@ -208,7 +208,10 @@ async function decryptAndStore(
     );
     if (processed.kind === "commit") {
       await checkAgainstIdentityLogs(ctx, group, processed.group);
-      await checkDmMembership(ctx, group, processed.group);
+      await checkDmMembership(ctx, group, processed.group, {
+        committerInstallationKey: processed.committerInstallationKey,
+        createdNs: env.createdNs,
+      });
     }
   } catch (err) {
     if (isTransient(err)) throw err;
@@ -279,7 +282,7 @@ async function decryptAndStore(
   if (processed.kind === "commit") {
     await recordGroupUpdate(ctx, group, processed, env);
     // The epoch reached, for the commit log (fork detection; published off this path).
-    await recordAppliedCommit(ctx, group, processed.group, env.id, log);
+    await recordAppliedCommit(ctx, group, processed.group, env.id, log, processed.own);
     // Removed by this commit: what we sent and have not read back comes after it.
     if (isActive(group) && !isActive(processed.group))
       await failUndelivered(ctx, toHex(env.groupId), log);

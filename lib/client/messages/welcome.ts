@@ -19,7 +19,7 @@ import { rotateKeyPackage } from "../devices/key-packages";
 import { addCandidate, recordFirstLineage, type CandidateOutcome } from "../groups/lineages";
 import { loadGroup, saveGroup, withGroupLock } from "../groups/state";
 import { withLock } from "../locks";
-import { acceptReaddWelcome } from "../forks/readd-welcome";
+import { acceptReaddWelcome, type ReaddWelcomeOutcome } from "../forks/readd-welcome";
 import { isTransient, replayTopicLocked } from "./receive";
 import { checkWelcomedGroup } from "./welcome-rules";
 import { storeWelcomedConversation } from "./welcomed-conversation";
@@ -119,6 +119,7 @@ export async function applyWelcome(
       const groupId = toHex(joined.group.groupId);
       const known = await getConversation(ctx.db, groupId);
       let opened = true;
+      let readd: ReaddWelcomeOutcome | undefined;
       if (!known) {
         await keepNew(ctx, joined, env);
         newGroupId = groupId;
@@ -129,10 +130,14 @@ export async function applyWelcome(
           await recordFirstLineage(ctx, joined.group, joined.addedBy, env.data);
         });
         newGroupId = groupId;
-      } else if (await acceptReaddWelcome(ctx, joined.group, log)) {
+      } else if ((readd = await acceptReaddWelcome(ctx, joined.group, log)) === "accepted") {
         // Fork recovery (issue 12): a group out of sync here, re-added by a commit on its
         // topic (see readd-welcome.ts); anything else goes to the lineage rule below.
+      } else if (readd === "refused") {
+        // The group's commit log contradicts it: not even a candidate.
       } else {
+        // "waiting" too: kept as a candidate, which a stuck state adopts only once the log
+        // vouches for it (lineages.ts); the fork watch tries it again after each log read.
         // The first welcome for an id no longer wins by arriving first (issue 11 item 9).
         const outcome = await considerWelcomeForKnownGroup(ctx, joined, env.data, log);
         if (outcome.kind === "adopted") newGroupId = groupId;
