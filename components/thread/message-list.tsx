@@ -138,6 +138,7 @@ export function MessageList({
                       first={firstOfRun}
                       onRetry={onRetry}
                       reactions={model.reactions.get(m.id)}
+                      edits={model.edits.get(m.id)}
                       replyTarget={replyTargetOf(model, m)}
                       seen={m.id === seenId}
                       {...(isGroup && !mine && firstOfRun

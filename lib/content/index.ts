@@ -90,9 +90,5 @@ export {
   deleteMessageCodec,
   type DeleteMessageContent,
 } from "./delete-message";
-export {
-  ContentTypeEditMessage,
-  editMessageCodec,
-  type EditMessageContent,
-} from "./edit-message";
+export { ContentTypeEditMessage, editMessageCodec, type EditMessageContent } from "./edit-message";
 export { looksLikeMarkdown } from "./markdown-detect";
