@@ -95,6 +95,7 @@ export {
   markMessageDeleted,
   messagesFrom,
   removeMessages,
+  setPreviewIfLatest,
 } from "./message-deletion";
 export {
   putIntent,

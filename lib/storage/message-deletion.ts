@@ -1,4 +1,4 @@
-// Delete for everyone, on this device: the message's content is erased, not hidden (its text,
+// Delete for everyone (and an edit's preview), on this device: the message's content is erased, not hidden (its text,
 // file keys and URLs are resealed away), and its annotations (edits, reactions) are removed.
 // Whether the deletion is allowed is the client's rule (lib/client/messages/content-rules.ts).
 
@@ -56,4 +56,21 @@ export async function messagesFrom(
 /** Removes rows outright (annotations of a deleted message). */
 export async function removeMessages(db: MessengerDb, ids: string[]): Promise<void> {
   await db.messages.bulkDelete(ids.map((id) => hexId(id, "message id")));
+}
+
+/** The list's preview follows an edit of the conversation's latest message. */
+export async function setPreviewIfLatest(
+  db: MessengerDb,
+  conversationId: string,
+  sentAtNs: string,
+  preview: string,
+): Promise<void> {
+  const sealed = await sealConversationFields(db.sealing.seal, conversationId, {
+    lastMessagePreview: preview,
+  });
+  await db.transaction("rw", db.conversations, async () => {
+    const conv = await db.conversations.get(conversationId);
+    if (conv && conv.lastMessageAtNs === sentAtNs)
+      await db.conversations.update(conv.id, { sealed: { ...conv.sealed, ...sealed } });
+  });
 }

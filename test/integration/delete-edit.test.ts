@@ -57,6 +57,11 @@ describe("delete for everyone and edit", () => {
       { messageId: m.id, contentType: "xmtp.org/markdown:1.0", content: "meet at **7**" },
     ]);
     expect(edits[0]!.fallback).toBe("Edited a message to: meet at 6");
+    // The list's preview follows the edit of the latest message, at both ends.
+    for (const x of [a, b])
+      expect((await x.conversations.getById(ab.id))!.summary().lastMessagePreview).toBe(
+        "meet at **7**",
+      );
     expect(edits.every((e) => !e.shouldPush)).toBe(true);
   });
 

@@ -31,6 +31,7 @@ import { decodeRow } from "../messages/decode";
 import { publishMessage, sendContent } from "../messages/send";
 import {
   applyDeletion,
+  applyEditPreview,
   deletionVerdict,
   editVerdict,
   type Verdict,
@@ -190,7 +191,9 @@ export class Conversation {
       contentType: contentTypeToString(textTypeOf(text)),
       content: text,
     };
-    return this.send(edit, ContentTypeEditMessage);
+    const sent = await this.send(edit, ContentTypeEditMessage);
+    await applyEditPreview(this.ctx, target, edit);
+    return sent;
   }
 
   /** Retries a `failed` message with the same ciphertext (the node stores it once). */

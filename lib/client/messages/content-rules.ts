@@ -17,10 +17,12 @@ import {
   markMessageDeleted,
   messagesFrom,
   removeMessages,
+  setPreviewIfLatest,
   type MessageRow,
 } from "../../storage";
 import type { ClientContext } from "../context";
 import { contextOf } from "../groups/plans";
+import { previewOf } from "./decode";
 
 export const DELETE_MESSAGE = contentTypeToString(ContentTypeDeleteMessage);
 export const EDIT_MESSAGE = contentTypeToString(ContentTypeEditMessage);
@@ -147,6 +149,19 @@ export async function incomingContentRule(
     const { messageId } = decoded.content as EditMessageContent;
     const v = await editVerdict(ctx, conversationId, senderInboxId, messageId);
     if (!v.allowed) return { drop: v };
+    const edit = decoded.content as EditMessageContent;
+    return { afterStore: () => applyEditPreview(ctx, v.target, edit) };
   }
   return {};
+}
+
+/** An edit of the conversation's latest message updates the list's preview too. */
+export async function applyEditPreview(
+  ctx: ClientContext,
+  target: MessageRow,
+  edit: EditMessageContent,
+): Promise<void> {
+  const preview = previewOf(edit.content);
+  if (preview !== undefined)
+    await setPreviewIfLatest(ctx.db, target.conversationId, target.sentAtNs, preview);
 }
