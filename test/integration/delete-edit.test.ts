@@ -57,6 +57,11 @@ describe("delete for everyone and edit", () => {
       { messageId: m.id, contentType: "xmtp.org/markdown:1.0", content: "meet at **7**" },
     ]);
     expect(edits[0]!.fallback).toBe("Edited a message to: meet at 6");
+    expect((await ba.editHistory(m.id)).map((v) => v.content)).toEqual([
+      "meet at 5",
+      "meet at 6",
+      "meet at **7**",
+    ]);
     // The list's preview follows the edit of the latest message, at both ends.
     for (const x of [a, b])
       expect((await x.conversations.getById(ab.id))!.summary().lastMessagePreview).toBe(
@@ -122,6 +127,7 @@ describe("delete for everyone and edit", () => {
     // Erased on disk, not hidden: the stored row holds no content any more.
     for (const x of [a, b])
       expect((await getMessage(clientContext(x).db, m.id))!.encodedContent.length).toBe(0);
+    expect(await ba.editHistory(m.id)).toEqual([]);
     // Editing a deleted message does nothing; deleting it again is refused.
     await expect(ab.editMessage(m.id, "back")).rejects.toMatchObject({
       message: expect.stringContaining("was deleted"),

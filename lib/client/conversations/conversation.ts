@@ -19,6 +19,7 @@ import {
 import {
   getMessage,
   markConversationRead,
+  messagesFrom,
   messagesPage,
   type ConsentState,
   type ConversationRow,
@@ -33,6 +34,7 @@ import {
   applyDeletion,
   applyEditPreview,
   deletionVerdict,
+  EDIT_MESSAGE,
   editVerdict,
   type Verdict,
 } from "../messages/content-rules";
@@ -194,6 +196,33 @@ export class Conversation {
     const sent = await this.send(edit, ContentTypeEditMessage);
     await applyEditPreview(this.ctx, target, edit);
     return sent;
+  }
+
+  /**
+   * A message's versions, oldest first: the original, then each edit its sender made (the
+   * last is what it says now). Empty for a deleted message or one not in this conversation.
+   */
+  async editHistory(
+    messageId: string,
+  ): Promise<{ contentType: string; content: unknown; sentAtNs: bigint }[]> {
+    const target = await getMessage(this.ctx.db, messageId).catch(() => undefined);
+    if (!target || target.conversationId !== this.id || target.deleted) return [];
+    const original = await decodeRow(this.ctx.codecs, target);
+    const versions = [
+      { contentType: original.contentType, content: original.content, sentAtNs: original.sentAtNs },
+    ];
+    for (const row of await messagesFrom(this.ctx.db, this.id, target.sentAtNs)) {
+      if (row.contentType !== EDIT_MESSAGE || row.senderInboxId !== target.senderInboxId) continue;
+      const m = await decodeRow(this.ctx.codecs, row);
+      const edit = m.content as EditMessageContent | undefined;
+      if (edit?.messageId === target.id)
+        versions.push({
+          contentType: edit.contentType,
+          content: edit.content,
+          sentAtNs: m.sentAtNs,
+        });
+    }
+    return versions;
   }
 
   /** Retries a `failed` message with the same ciphertext (the node stores it once). */
