@@ -46,6 +46,7 @@ test("A edits; B sees the new words in place, the edited mark and the history", 
   await a.page.getByTestId("edit-message").click();
   await expect(a.page.getByTestId("edit-preview")).toContainText(V1);
   await expect(a.page.getByTestId("composer")).toHaveValue(V1);
+  await shootBoth(a.page, "edit-composer");
   await a.page.getByTestId("composer").fill(V2);
   await a.page.getByTestId("composer").press("Enter");
   await expect(a.page.getByTestId("edit-preview")).toHaveCount(0);
