@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useLayoutEffect, useRef } from "react";
 import { focusRing } from "@/components/ui/button-styles";
-import { CloseIcon, PaperclipIcon, ReplyIcon, SendIcon } from "@/components/ui/icons";
+import { CloseIcon, PaperclipIcon, PencilIcon, ReplyIcon, SendIcon } from "@/components/ui/icons";
 import { useDraft } from "./use-draft";
 
 const MAX_HEIGHT = 160;
@@ -16,6 +16,8 @@ export function Composer({
   onFiles,
   replying,
   onCancelReply,
+  editing,
+  onCancelEdit,
 }: {
   conversationId: string;
   onSend: (text: string) => Promise<void>;
@@ -23,6 +25,9 @@ export function Composer({
   /** The message being answered: who and what, shown above the field. */
   replying?: { name: string; snippet: string };
   onCancelReply: () => void;
+  /** One of my messages being edited: its words are loaded into the field. */
+  editing?: { id: string; text: string };
+  onCancelEdit: () => void;
 }) {
   const fileInput = useRef<HTMLInputElement>(null);
   const [text, setText] = useDraft(conversationId);
@@ -40,6 +45,24 @@ export function Composer({
     if (replying) ref.current?.focus();
   }, [replying]);
 
+  // Editing starts with the message's words in the field; the draft comes back after.
+  const editingId = editing?.id;
+  const editingText = editing?.text;
+  const draftBeforeEdit = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (editingId === undefined || editingText === undefined) return;
+    draftBeforeEdit.current ??= text;
+    setText(editingText);
+    ref.current?.focus();
+    // Only when another message is picked for editing, not on every keystroke.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [editingId]);
+  const cancelEdit = () => {
+    setText(draftBeforeEdit.current ?? "");
+    draftBeforeEdit.current = undefined;
+    onCancelEdit();
+  };
+
   useEffect(() => {
     // Desktop: ready to type. Phones: don't pop the keyboard over the thread.
     if (window.matchMedia("(min-width: 768px)").matches) ref.current?.focus();
@@ -48,7 +71,8 @@ export function Composer({
   const send = () => {
     const body = text.trim();
     if (!body) return;
-    setText("");
+    setText(editing ? (draftBeforeEdit.current ?? "") : "");
+    draftBeforeEdit.current = undefined;
     // Never lose what was typed: if it could not even be stored, it comes back.
     onSend(body).catch(() => setText(body));
     ref.current?.focus();
@@ -74,6 +98,29 @@ export function Composer({
             type="button"
             aria-label="Cancel reply"
             onClick={onCancelReply}
+            className={`rounded-full p-1.5 text-zinc-500 hover:bg-zinc-200 dark:hover:bg-zinc-800 ${focusRing}`}
+          >
+            <CloseIcon />
+          </button>
+        </div>
+      )}
+      {editing && (
+        <div
+          data-testid="edit-preview"
+          className="mx-3 mt-2 flex items-center gap-2 rounded-xl border-l-4 border-amber-500 bg-zinc-50 px-3 py-1.5 text-sm dark:bg-zinc-900"
+        >
+          <PencilIcon className="h-4 w-4 shrink-0 text-amber-600 dark:text-amber-400" />
+          <span className="min-w-0 flex-1">
+            <span className="block text-xs font-semibold text-amber-700 dark:text-amber-300">
+              Editing message
+            </span>
+            <span className="block truncate text-zinc-600 dark:text-zinc-400">{editing.text}</span>
+          </span>
+          <button
+            type="button"
+            aria-label="Cancel edit"
+            data-testid="cancel-edit"
+            onClick={cancelEdit}
             className={`rounded-full p-1.5 text-zinc-500 hover:bg-zinc-200 dark:hover:bg-zinc-800 ${focusRing}`}
           >
             <CloseIcon />
@@ -117,7 +164,7 @@ export function Composer({
           ref={ref}
           data-testid="composer"
           rows={1}
-          placeholder={replying ? "Reply" : "Message"}
+          placeholder={editing ? "Edit message" : replying ? "Reply" : "Message"}
           value={text}
           onChange={(e) => setText(e.target.value)}
           onPaste={(e) => {
@@ -128,6 +175,7 @@ export function Composer({
           }}
           onKeyDown={(e) => {
             if (e.key === "Escape" && replying) onCancelReply();
+            if (e.key === "Escape" && editing) cancelEdit();
             if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
               e.preventDefault();
               send();

@@ -11,4 +11,6 @@ export const CT = {
   remoteAttachment: "xmtp.org/remoteStaticAttachment:1.0",
   groupUpdated: "xmtp.org/group_updated:1.0",
   leaveRequest: "xmtp.org/leave_request:1.0",
+  deleteMessage: "xmtp.org/deleteMessage:1.0",
+  editMessage: "xmtp.org/editMessage:1.0",
 } as const;

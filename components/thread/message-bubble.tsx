@@ -1,12 +1,13 @@
-import { memo } from "react";
+import { memo, useState } from "react";
 import type { DecodedMessage, Reply } from "@/lib/client";
 import { fullDateTime, nsToDate, timeOfDay } from "@/components/format/time";
 import { CT } from "./content-types";
 import { MessageContent, snippetOf } from "./message-content";
 import { MessageStatusIcon } from "./message-status";
+import { EditHistory } from "./edit-history";
 import { MessageActions, ReactionBar } from "./reaction-bar";
 import { useThreadActions } from "./thread-actions";
-import type { ReactionSummary } from "./thread-model";
+import type { EditVersion, ReactionSummary } from "./thread-model";
 
 type Props = {
   m: DecodedMessage;
@@ -21,6 +22,8 @@ type Props = {
   replyTarget?: DecodedMessage;
   /** "Seen" under this (my last) message. */
   seen?: boolean;
+  /** Its edits, oldest first: the last is what it says now. */
+  edits?: EditVersion[];
 };
 
 /** One bubble: content, time, my delivery status; reactions under it; react/reply beside it. */
@@ -33,8 +36,16 @@ export const MessageBubble = memo(function MessageBubble({
   reactions,
   replyTarget,
   seen,
+  edits,
 }: Props) {
   const actions = useThreadActions();
+  const [history, setHistory] = useState(false);
+  const latest = edits?.at(-1);
+  // An edit keeps the message's place: the same bubble shows the newest words.
+  const shown: DecodedMessage = latest
+    ? { ...m, contentType: latest.contentType, content: latest.content }
+    : m;
+  if (m.deleted) return <DeletedBubble m={m} mine={mine} first={first} senderLabel={senderLabel} />;
   const when = nsToDate(m.sentAtNs);
   const failed = m.status === "failed";
   const tone = mine
@@ -81,21 +92,42 @@ export const MessageBubble = memo(function MessageBubble({
               <span className="block text-xs font-semibold opacity-80">
                 {replyTarget ? actions.name(replyTarget.senderInboxId) : "Earlier message"}
               </span>
-              <span className="line-clamp-2 break-words">
-                {replyTarget ? snippetOf(replyTarget) : "Not loaded — tap to look for it"}
+              <span
+                className={`line-clamp-2 break-words ${replyTarget?.deleted ? "italic opacity-80" : ""}`}
+              >
+                {replyTarget?.deleted
+                  ? "Deleted message"
+                  : replyTarget
+                    ? snippetOf(replyTarget)
+                    : "Not loaded — tap to look for it"}
               </span>
             </button>
           )}
           <div className="text-[0.95rem] leading-snug break-words whitespace-pre-wrap">
-            <MessageContent m={m} mine={mine} linkClass={linkClass} />
+            <MessageContent m={shown} mine={mine} linkClass={linkClass} />
             {/* Room for the time so it never overlaps the last line. */}
-            <span aria-hidden className={`inline-block ${mine ? "w-20" : "w-12"}`} />
+            <span
+              aria-hidden
+              className={`inline-block ${latest ? (mine ? "w-32" : "w-24") : mine ? "w-20" : "w-12"}`}
+            />
           </div>
           <span
             className={`absolute right-2.5 bottom-1.5 flex items-center gap-1 text-[0.7rem] leading-none ${
               mine ? "text-indigo-100" : "text-zinc-500 dark:text-zinc-400"
             }`}
           >
+            {latest && (
+              <button
+                type="button"
+                data-testid="edited-mark"
+                aria-expanded={history}
+                aria-label="Edited: show earlier versions"
+                onClick={() => setHistory(!history)}
+                className="rounded underline decoration-dotted underline-offset-2 hover:opacity-80"
+              >
+                edited
+              </button>
+            )}
             <time dateTime={when.toISOString()} title={fullDateTime(when)}>
               {timeOfDay(when)}
             </time>
@@ -103,9 +135,26 @@ export const MessageBubble = memo(function MessageBubble({
           </span>
         </div>
         {m.status === "published" && (
-          <MessageActions messageId={m.id} onReply={() => actions.replyTo(m)} />
+          <MessageActions
+            messageId={m.id}
+            mine={mine}
+            onReply={() => actions.replyTo(m)}
+            onEdit={
+              actions.canEdit(m)
+                ? () => actions.startEdit(m, typeof shown.content === "string" ? shown.content : "")
+                : undefined
+            }
+            onDelete={actions.canDelete(m) ? () => actions.askDelete(m) : undefined}
+          />
         )}
       </div>
+      {history && edits && typeof m.content === "string" && (
+        <EditHistory
+          original={{ content: m.content, atNs: m.sentAtNs }}
+          edits={edits}
+          mine={mine}
+        />
+      )}
       {reactions && reactions.length > 0 && (
         <ReactionBar messageId={m.id} reactions={reactions} mine={mine} />
       )}
@@ -133,3 +182,45 @@ export const MessageBubble = memo(function MessageBubble({
     </li>
   );
 });
+
+/** What is left of a message deleted for everyone: its place, its time, who deleted it. */
+function DeletedBubble({
+  m,
+  mine,
+  first,
+  senderLabel,
+}: {
+  m: DecodedMessage;
+  mine: boolean;
+  first: boolean;
+  senderLabel?: string | undefined;
+}) {
+  const when = nsToDate(m.sentAtNs);
+  return (
+    <li
+      data-testid="message"
+      data-message-id={m.id}
+      data-deleted="true"
+      className={`flex scroll-mt-24 flex-col ${mine ? "items-end" : "items-start"} ${first ? "mt-3" : "mt-0.5"}`}
+    >
+      {senderLabel && (
+        <span className="mb-0.5 ml-3 font-mono text-xs text-zinc-500 dark:text-zinc-400">
+          {senderLabel}
+        </span>
+      )}
+      <p
+        data-testid="deleted-message"
+        className={`flex items-baseline gap-3 rounded-2xl border border-dashed border-zinc-300 px-3.5 py-2 text-[0.95rem] text-zinc-500 italic dark:border-zinc-700 dark:text-zinc-400 ${mine ? "rounded-br-md" : "rounded-bl-md"}`}
+      >
+        {m.deleted?.byAdmin ? "This message was deleted by an admin" : "This message was deleted"}
+        <time
+          dateTime={when.toISOString()}
+          title={fullDateTime(when)}
+          className="text-[0.7rem] not-italic"
+        >
+          {timeOfDay(when)}
+        </time>
+      </p>
+    </li>
+  );
+}

@@ -22,7 +22,10 @@ export function MessageContent({ m, mine, linkClass }: Props) {
         return <MarkdownText text={m.content} linkClassName={linkClass} />;
       break;
     case CT.reply: {
-      const inner = (m.content as Reply | undefined)?.content;
+      const reply = m.content as Reply | undefined;
+      const inner = reply?.content;
+      if (typeof inner === "string" && reply?.contentType === CT.markdown)
+        return <MarkdownText text={inner} linkClassName={linkClass} />;
       if (typeof inner === "string") return <>{linkify(inner, linkClass)}</>;
       break;
     }
@@ -36,6 +39,7 @@ export function MessageContent({ m, mine, linkClass }: Props) {
 
 /** One line of a message, for reply quotes and previews. */
 export function snippetOf(m: DecodedMessage): string {
+  if (m.deleted) return "Deleted message";
   if (typeof m.content === "string") return m.content;
   const c = m.content as Partial<Reply & Attachment & RemoteAttachment> | undefined;
   if (m.contentType === CT.reply && typeof c?.content === "string") return c.content;

@@ -138,6 +138,7 @@ export function MessageList({
                       first={firstOfRun}
                       onRetry={onRetry}
                       reactions={model.reactions.get(m.id)}
+                      edits={model.edits.get(m.id)}
                       replyTarget={replyTargetOf(model, m)}
                       seen={m.id === seenId}
                       {...(isGroup && !mine && firstOfRun
@@ -167,5 +168,8 @@ export function MessageList({
 function replyTargetOf(model: ThreadModel, m: DecodedMessage): DecodedMessage | undefined {
   if (m.contentType !== "xmtp.org/reply:1.0") return undefined;
   const ref = (m.content as { reference?: unknown } | undefined)?.reference;
-  return typeof ref === "string" ? model.byId.get(ref) : undefined;
+  const target = typeof ref === "string" ? model.byId.get(ref) : undefined;
+  // The quote shows what the message says now.
+  const latest = target && model.edits.get(target.id)?.at(-1);
+  return latest ? { ...target, contentType: latest.contentType, content: latest.content } : target;
 }

@@ -2,6 +2,7 @@
 import { useRef, useState } from "react";
 import { focusRing } from "@/components/ui/button-styles";
 import { ReplyIcon as ReplyGlyph, SmileIcon as SmileGlyph } from "@/components/ui/icons";
+import { MessageMenu } from "./message-menu";
 import { ReactionPicker } from "./reaction-picker";
 import type { ReactionSummary } from "./thread-model";
 import { useThreadActions } from "./thread-actions";
@@ -52,8 +53,20 @@ export function ReactionBar({
   );
 }
 
-/** The react + reply buttons beside a bubble, shown on hover or keyboard focus. */
-export function MessageActions({ messageId, onReply }: { messageId: string; onReply: () => void }) {
+/** The react, reply and more (edit, delete) buttons beside a bubble, shown on hover or focus. */
+export function MessageActions({
+  messageId,
+  onReply,
+  onEdit,
+  onDelete,
+  mine,
+}: {
+  messageId: string;
+  onReply: () => void;
+  onEdit?: (() => void) | undefined;
+  onDelete?: (() => void) | undefined;
+  mine: boolean;
+}) {
   const { react } = useThreadActions();
   const [picking, setPicking] = useState<"quick" | "full" | false>(false);
   const button = useRef<HTMLButtonElement>(null);
@@ -81,6 +94,7 @@ export function MessageActions({ messageId, onReply }: { messageId: string; onRe
       >
         <ReplyGlyph />
       </button>
+      <MessageMenu onEdit={onEdit} onDelete={onDelete} mine={mine} />
       {picking && (
         <ReactionPicker
           anchor={button}

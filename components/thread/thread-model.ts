@@ -1,4 +1,4 @@
-import type { DecodedMessage, Reaction } from "@/lib/client";
+import type { DecodedMessage, EditMessageContent, Reaction } from "@/lib/client";
 import { canonicalEmoji } from "@/components/content/emoji-data";
 import { CT } from "./content-types";
 
@@ -9,10 +9,19 @@ export interface ReactionSummary {
   mine: boolean;
 }
 
+/** One version of an edited message (the original is the message itself). */
+export interface EditVersion {
+  contentType: string;
+  content: string;
+  atNs: bigint;
+}
+
 export interface ThreadModel {
   /** What the thread shows as bubbles and lines, oldest first. */
   visible: DecodedMessage[];
   reactions: Map<string, ReactionSummary[]>;
+  /** message id → its edits, oldest first (only the sender's; none for a deleted message). */
+  edits: Map<string, EditVersion[]>;
   byId: Map<string, DecodedMessage>;
   /** Latest time another member said they had read this conversation. */
   peerReadAtNs?: bigint;
@@ -26,6 +35,8 @@ const ANNOTATIONS: ReadonlySet<string> = new Set([
   CT.reactionV2,
   CT.readReceipt,
   CT.leaveRequest,
+  CT.deleteMessage,
+  CT.editMessage,
 ]);
 
 function isReaction(m: DecodedMessage): m is DecodedMessage & { content: Reaction } {
@@ -35,6 +46,16 @@ function isReaction(m: DecodedMessage): m is DecodedMessage & { content: Reactio
     !!r &&
     typeof r.reference === "string" &&
     typeof r.content === "string"
+  );
+}
+
+function isEdit(m: DecodedMessage): m is DecodedMessage & { content: EditMessageContent<string> } {
+  const e = m.content as EditMessageContent | null;
+  return (
+    m.contentType === CT.editMessage &&
+    !!e &&
+    typeof e.messageId === "string" &&
+    typeof e.content === "string"
   );
 }
 
@@ -49,7 +70,12 @@ export function buildThread(messages: DecodedMessage[], myInboxId: string): Thre
   const tally = new Map<string, Map<string, Set<string>>>();
   let peerReadAtNs: bigint | undefined;
   let myReceiptAtNs: bigint | undefined;
+  const edited: (DecodedMessage & { content: EditMessageContent<string> })[] = [];
   for (const m of messages) {
+    if (isEdit(m)) {
+      edited.push(m);
+      continue;
+    }
     if (isReaction(m)) {
       const { reference, action } = m.content;
       // One emoji, one chip: other apps may add a variation selector ours does not.
@@ -73,14 +99,25 @@ export function buildThread(messages: DecodedMessage[], myInboxId: string): Thre
   }
   const reactions = new Map<string, ReactionSummary[]>();
   for (const [reference, perEmoji] of tally) {
+    if (byId.get(reference)?.deleted) continue; // reactions go with the deleted message
     const list = [...perEmoji]
       .filter(([, who]) => who.size > 0)
       .map(([emoji, who]) => ({ emoji, inboxIds: [...who], mine: who.has(myInboxId) }));
     if (list.length > 0) reactions.set(reference, list);
   }
+  // The library keeps only the sender's edits of messages not deleted; checked again here.
+  const edits = new Map<string, EditVersion[]>();
+  for (const e of edited) {
+    const target = byId.get(e.content.messageId);
+    if (!target || target.deleted || target.senderInboxId !== e.senderInboxId) continue;
+    const list = edits.get(target.id) ?? [];
+    list.push({ contentType: e.content.contentType, content: e.content.content, atNs: e.sentAtNs });
+    edits.set(target.id, list);
+  }
   return {
     visible,
     reactions,
+    edits,
     byId,
     ...(peerReadAtNs !== undefined ? { peerReadAtNs } : {}),
     ...(myReceiptAtNs !== undefined ? { myReceiptAtNs } : {}),

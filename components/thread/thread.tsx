@@ -10,6 +10,8 @@ import { GroupHeader } from "@/components/group/group-header";
 import { useInboxLabels } from "@/components/group/inbox-labels";
 import { useGroupDetails } from "@/components/group/use-group-details";
 import { Composer } from "./composer";
+import { CT } from "./content-types";
+import { DeleteMessageDialog } from "./delete-message-dialog";
 import { MessageList } from "./message-list";
 import { RemoteImagesAutoLoad } from "./remote-images";
 import { isGroupUpdate } from "./group-update-line";
@@ -46,6 +48,9 @@ export function Thread({ conversationId }: { conversationId: string }) {
     [messages, client.inboxId],
   );
   const [replyingTo, setReplyingTo] = useState<DecodedMessage>();
+  const [editing, setEditing] = useState<{ id: string; text: string }>();
+  const [deleting, setDeleting] = useState<DecodedMessage>();
+  const superAdmin = isGroup && details?.myRole === "super_admin";
   const [dragging, setDragging] = useState(false);
   const {
     uploads,
@@ -63,7 +68,24 @@ export function Thread({ conversationId }: { conversationId: string }) {
   const actions = useMemo<ThreadActions>(
     () => ({
       name,
-      replyTo: setReplyingTo,
+      replyTo: (m) => {
+        setEditing(undefined);
+        setReplyingTo(m);
+      },
+      canEdit: (m) =>
+        m.senderInboxId === client.inboxId &&
+        !m.deleted &&
+        (m.contentType === CT.text || m.contentType === CT.markdown),
+      // Only what a person wrote; the library and every receiver check the rule again.
+      canDelete: (m) =>
+        !m.deleted &&
+        m.contentType !== CT.groupUpdated &&
+        (m.senderInboxId === client.inboxId || superAdmin),
+      startEdit: (m, text) => {
+        setReplyingTo(undefined);
+        setEditing({ id: m.id, text });
+      },
+      askDelete: setDeleting,
       react: (messageId, emoji, action) => {
         void client.conversations
           .getById(conversationId)
@@ -80,8 +102,18 @@ export function Thread({ conversationId }: { conversationId: string }) {
         );
       },
     }),
-    [client, conversationId, name],
+    [client, conversationId, name, superAdmin],
   );
+
+  const confirmDelete = useCallback(async () => {
+    const c = await client.conversations.getById(conversationId);
+    if (!c || !deleting) return;
+    if (editing?.id === deleting.id) setEditing(undefined);
+    await c.deleteMessage(deleting.id).catch((err: unknown) => {
+      // Erased here and stored: the outbox sends the delete when the node is back.
+      if (!isClientError(err, "send_failed")) throw err;
+    });
+  }, [client, conversationId, deleting, editing]);
 
   useEffect(() => {
     setOpenConversation(conversationId);
@@ -96,15 +128,23 @@ export function Thread({ conversationId }: { conversationId: string }) {
       const c = await client.conversations.getById(conversationId);
       if (!c) throw new Error("conversation not found");
       const target = replyingTo;
+      const edit = editing;
       setReplyingTo(undefined);
-      await (target ? c.reply(target.id, text) : c.send(text)).catch((err: unknown) => {
+      setEditing(undefined);
+      const sent = edit
+        ? c.editMessage(edit.id, text)
+        : target
+          ? c.reply(target.id, text)
+          : c.sendText(text); // markdown when the text uses it
+      await sent.catch((err: unknown) => {
         if (!isClientError(err, "send_failed")) {
           setReplyingTo(target);
+          setEditing(edit);
           throw err;
         }
       });
     },
-    [client, conversationId, replyingTo],
+    [client, conversationId, replyingTo, editing],
   );
 
   const retry = useCallback(
@@ -223,9 +263,17 @@ export function Thread({ conversationId }: { conversationId: string }) {
                   }
                 : {})}
               onCancelReply={() => setReplyingTo(undefined)}
+              {...(editing ? { editing } : {})}
+              onCancelEdit={() => setEditing(undefined)}
             />
           </>
         )}
+        <DeleteMessageDialog
+          open={deleting !== undefined}
+          othersMessage={deleting !== undefined && deleting.senderInboxId !== client.inboxId}
+          onConfirm={confirmDelete}
+          onClose={() => setDeleting(undefined)}
+        />
       </div>
     </ThreadActionsContext.Provider>
   );

@@ -136,3 +136,18 @@ export const DownloadIcon = ({ className = "h-4 w-4" }: IconProps) => (
     <path d="M5 21h14" />
   </svg>
 );
+export const MoreIcon = ({ className = "h-4 w-4" }: IconProps) => (
+  <svg {...common} className={className}>
+    <path d="M5 12h.01M12 12h.01M19 12h.01" strokeWidth={3} />
+  </svg>
+);
+export const PencilIcon = ({ className = "h-4 w-4" }: IconProps) => (
+  <svg {...common} className={className}>
+    <path d="M17 3a2.8 2.8 0 0 1 4 4L7.5 20.5 2 22l1.5-5.5Z" />
+  </svg>
+);
+export const TrashIcon = ({ className = "h-4 w-4" }: IconProps) => (
+  <svg {...common} className={className}>
+    <path d="M3 6h18M8 6V4h8v2M19 6l-1 14H6L5 6" />
+  </svg>
+);

@@ -33,6 +33,8 @@ export { MAX_ATTACHMENT_BYTES, type SendAttachmentOptions } from "./messages/att
 export type {
   GroupUpdatedContent,
   Attachment,
+  DeleteMessageContent,
+  EditMessageContent,
   Reaction,
   ReactionAction,
   ReadReceipt,

@@ -22,6 +22,8 @@ export interface DecodedMessage {
    * attachments: yes; group updates, leave requests, reactions, receipts: no).
    */
   shouldPush: boolean;
+  /** Deleted for everyone (its content is erased here); byAdmin: by a super admin, not the sender. */
+  deleted?: { atNs: bigint; byAdmin: boolean };
 }
 
 export interface ClientOptions {

@@ -85,3 +85,10 @@ export {
   type LineageClaim,
   type SyncedConsentRecord,
 } from "./device-sync";
+export {
+  ContentTypeDeleteMessage,
+  deleteMessageCodec,
+  type DeleteMessageContent,
+} from "./delete-message";
+export { ContentTypeEditMessage, editMessageCodec, type EditMessageContent } from "./edit-message";
+export { looksLikeMarkdown } from "./markdown-detect";

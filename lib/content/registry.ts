@@ -2,7 +2,9 @@
 // wire format, e.g. reaction:1.0 JSON vs reaction:2.0 protobuf).
 
 import { attachmentCodec } from "./attachment";
+import { deleteMessageCodec } from "./delete-message";
 import { deviceSyncCodec } from "./device-sync";
+import { editMessageCodec } from "./edit-message";
 import { groupUpdatedCodec } from "./group-updated";
 import { leaveRequestCodec } from "./leave-request";
 import type { CodecLookup, ContentCodec } from "./codec";
@@ -114,7 +116,9 @@ export function defaultRegistry(): CodecRegistry {
     .register(readReceiptCodec)
     .register(attachmentCodec)
     .register(remoteAttachmentCodec)
-    .register(deviceSyncCodec);
+    .register(deviceSyncCodec)
+    .register(deleteMessageCodec)
+    .register(editMessageCodec);
 }
 
 let shared: CodecRegistry | undefined;

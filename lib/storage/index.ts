@@ -22,6 +22,7 @@ export type {
   OutOfSyncRow,
   ConversationKind,
   MessageRow,
+  MessageDeletion,
   MessageStatus,
   IntentRow,
   IntentKind,
@@ -89,6 +90,13 @@ export {
   type MessageInput,
   type AddMessageOptions,
 } from "./messages";
+export {
+  DELETED_PREVIEW,
+  markMessageDeleted,
+  messagesFrom,
+  removeMessages,
+  setPreviewIfLatest,
+} from "./message-deletion";
 export {
   putIntent,
   nextIntents,

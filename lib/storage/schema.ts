@@ -139,6 +139,18 @@ export interface MessageRow {
   encodedContent: Uint8Array;
   status: MessageStatus;
   nodeId?: string; // node envelope id (decimal), once published
+  /**
+   * Deleted for everyone (xmtp.org/deleteMessage): the content is erased (encodedContent is
+   * empty) and this mark is all that is left. Not indexed, so it needs no schema version.
+   */
+  deleted?: MessageDeletion;
+}
+
+export interface MessageDeletion {
+  /** When the deletion was sent (node time, 20-digit key like sentAtNs). */
+  atNs: string;
+  /** A super admin deleted someone else's message (else the sender deleted their own). */
+  byAdmin: boolean;
 }
 
 /** senderInboxId, contentType and encodedContent live in `sealed` (one blob: they never change). */

@@ -69,3 +69,38 @@ describe("thread model", () => {
     );
   });
 });
+
+describe("thread model: edits and deletes", () => {
+  const edit = (sender: string, messageId: string, content: string) =>
+    msg(sender, CT.editMessage, { messageId, contentType: CT.text, content });
+
+  it("edits fold onto their message in order and are not bubbles; only the sender's count", () => {
+    const m = msg(ME, CT.text, "v1");
+    const model = buildThread(
+      [m, edit(ME, m.id, "v2"), edit(PEER, m.id, "forged"), edit(ME, m.id, "v3")],
+      ME,
+    );
+    expect(model.visible.map((x) => x.id)).toEqual([m.id]);
+    expect(model.edits.get(m.id)?.map((e) => e.content)).toEqual(["v2", "v3"]);
+  });
+
+  it("a deleted message keeps its place, loses its edits and reactions; the delete is no bubble", () => {
+    const m = { ...msg(PEER, CT.text, undefined), deleted: { atNs: 9n, byAdmin: false } };
+    const other = msg(ME, CT.text, "still here");
+    const model = buildThread(
+      [
+        m,
+        edit(PEER, m.id, "late edit"),
+        react(ME, m.id, "👍"),
+        react(ME, other.id, "👍"),
+        other,
+        msg(PEER, CT.deleteMessage, { messageId: m.id }),
+      ],
+      ME,
+    );
+    expect(model.visible.map((x) => x.id)).toEqual([m.id, other.id]);
+    expect(model.edits.has(m.id)).toBe(false);
+    expect(model.reactions.has(m.id)).toBe(false);
+    expect(model.reactions.get(other.id)?.[0]?.emoji).toBe("👍");
+  });
+});

@@ -1,11 +1,17 @@
 import {
+  ContentTypeDeleteMessage,
+  ContentTypeEditMessage,
+  ContentTypeMarkdown,
   ContentTypeReadReceipt,
   ContentTypeReply,
   ContentTypeText,
+  looksLikeMarkdown,
   REACTION_SEND_CONTENT_TYPE,
   contentTypeToString,
   type Attachment,
   type ContentTypeId,
+  type DeleteMessageContent,
+  type EditMessageContent,
   type Reaction,
   type ReactionAction,
   type Reply,
@@ -13,6 +19,7 @@ import {
 import {
   getMessage,
   markConversationRead,
+  messagesFrom,
   messagesPage,
   type ConsentState,
   type ConversationRow,
@@ -23,6 +30,15 @@ import { ClientError } from "../errors";
 import type { ClientContext } from "../context";
 import { decodeRow } from "../messages/decode";
 import { publishMessage, sendContent } from "../messages/send";
+import {
+  applyDeletion,
+  applyEditPreview,
+  deletionVerdict,
+  EDIT_MESSAGE,
+  editVerdict,
+  type Verdict,
+} from "../messages/content-rules";
+import { requireGroup } from "../groups/state";
 import type { ConversationSummary, DecodedMessage, SyncState } from "../types";
 
 /** One conversation (a DM for now), read from the local database. */
@@ -126,6 +142,89 @@ export class Conversation {
     return sendContent(this.ctx, this.id, type, content);
   }
 
+  /**
+   * Sends typed text: xmtp.org/markdown when it uses markdown (bold, italic, code, lists,
+   * links), xmtp.org/text otherwise, so "2*3*4" stays text and **bold** arrives bold.
+   */
+  sendText(text: string): Promise<DecodedMessage> {
+    return this.send(text, textTypeOf(text));
+  }
+
+  /**
+   * Deletes a message for everyone (xmtp.org/deleteMessage): your own, or anyone's in a group
+   * where you are super admin. Its content is erased here at once and by every member on
+   * receipt (they check the same rule); resolves once the node has the delete.
+   */
+  async deleteMessage(messageId: string): Promise<DecodedMessage> {
+    const self = this.ctx.installation.inboxId;
+    const group = await requireGroup(this.ctx, this.id);
+    const verdict = await deletionVerdict(this.ctx, this.id, self, messageId, group);
+    const target = allowedTarget(verdict, "delete");
+    if (target.status !== "published")
+      throw new ClientError(
+        "invalid_argument",
+        `message ${messageId} was not sent yet: retry or wait for it`,
+      );
+    const content: DeleteMessageContent = { messageId: target.id };
+    await applyDeletion(
+      this.ctx,
+      target,
+      BigInt(Date.now()) * 1_000_000n,
+      verdict.allowed && verdict.byAdmin,
+    );
+    return this.send(content, ContentTypeDeleteMessage);
+  }
+
+  /**
+   * Replaces the text of one of your messages for everyone (xmtp.org/editMessage, carrying a
+   * fallback for apps without it). The message keeps its place; members see it marked
+   * edited, with its earlier versions. A deleted message cannot be edited.
+   */
+  async editMessage(messageId: string, text: string): Promise<DecodedMessage> {
+    if (typeof text !== "string" || text.trim() === "")
+      throw new ClientError(
+        "invalid_argument",
+        "an edit needs some text (delete the message instead)",
+      );
+    const self = this.ctx.installation.inboxId;
+    const target = allowedTarget(await editVerdict(this.ctx, this.id, self, messageId), "edit");
+    const edit: EditMessageContent = {
+      messageId: target.id,
+      contentType: contentTypeToString(textTypeOf(text)),
+      content: text,
+    };
+    const sent = await this.send(edit, ContentTypeEditMessage);
+    await applyEditPreview(this.ctx, target, edit);
+    return sent;
+  }
+
+  /**
+   * A message's versions, oldest first: the original, then each edit its sender made (the
+   * last is what it says now). Empty for a deleted message or one not in this conversation.
+   */
+  async editHistory(
+    messageId: string,
+  ): Promise<{ contentType: string; content: unknown; sentAtNs: bigint }[]> {
+    const target = await getMessage(this.ctx.db, messageId).catch(() => undefined);
+    if (!target || target.conversationId !== this.id || target.deleted) return [];
+    const original = await decodeRow(this.ctx.codecs, target);
+    const versions = [
+      { contentType: original.contentType, content: original.content, sentAtNs: original.sentAtNs },
+    ];
+    for (const row of await messagesFrom(this.ctx.db, this.id, target.sentAtNs)) {
+      if (row.contentType !== EDIT_MESSAGE || row.senderInboxId !== target.senderInboxId) continue;
+      const m = await decodeRow(this.ctx.codecs, row);
+      const edit = m.content as EditMessageContent | undefined;
+      if (edit?.messageId === target.id)
+        versions.push({
+          contentType: edit.contentType,
+          content: edit.content,
+          sentAtNs: m.sentAtNs,
+        });
+    }
+    return versions;
+  }
+
   /** Retries a `failed` message with the same ciphertext (the node stores it once). */
   retry(messageId: string): Promise<DecodedMessage> {
     return publishMessage(this.ctx, messageId);
@@ -148,13 +247,13 @@ export class Conversation {
     return this.send(reaction, REACTION_SEND_CONTENT_TYPE);
   }
 
-  /** Replies to a message with text (reply:1.0 around text:1.0). */
+  /** Replies to a message with text (reply:1.0 around text:1.0, or markdown:1.0 as sendText picks). */
   async reply(messageId: string, text: string): Promise<DecodedMessage> {
     if (typeof text !== "string" || text.trim() === "")
       throw new ClientError("invalid_argument", "a reply needs some text");
     const reply: Reply = {
       ...(await this.reference(messageId)),
-      contentType: contentTypeToString(ContentTypeText),
+      contentType: contentTypeToString(textTypeOf(text)),
       content: text,
     };
     return this.send(reply, ContentTypeReply);
@@ -194,4 +293,18 @@ export class Conversation {
   markRead(): Promise<void> {
     return markConversationRead(this.ctx.db, this.id);
   }
+}
+
+function textTypeOf(text: string): ContentTypeId {
+  return looksLikeMarkdown(text) ? ContentTypeMarkdown : ContentTypeText;
+}
+
+/** The verdict's message, or a ClientError saying why not. */
+function allowedTarget(verdict: Verdict, action: "delete" | "edit") {
+  if (verdict.allowed) return verdict.target;
+  const code =
+    verdict.code === "delete_not_allowed" || verdict.code === "edit_not_allowed"
+      ? "not_allowed"
+      : "invalid_argument";
+  throw new ClientError(code, `cannot ${action}: ${verdict.reason}`);
 }

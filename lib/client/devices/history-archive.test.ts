@@ -10,6 +10,7 @@ import {
   getConversation,
   getMessage,
   importMessages,
+  markMessageDeleted,
   type MessageRow,
   listConsentRecords,
   mergeConsentRecords,
@@ -179,6 +180,27 @@ describe("exportArchive", () => {
 });
 
 describe("export → seal → open → import", () => {
+  it("a message deleted for everyone moves as deleted: its place and mark, never its content", async () => {
+    const source = await sourceDb();
+    const victim = message("dm-deleted", DM, 1_200n);
+    await addMessage(source, victim, { silent: true });
+    await markMessageDeleted(source, victim.id, { atNs: 1_300n, byAdmin: false });
+    const archive = await openArchive(await sealArchive(await exportArchive(source, SELF)), SELF);
+    const target = openDb();
+    await importArchive(target, archive, lwwInto(target).apply);
+    const got = (await getMessage(target, victim.id))!;
+    expect(got.deleted).toEqual({ atNs: "00000000000000001300", byAdmin: false });
+    expect(got.encodedContent).toHaveLength(0);
+    // An archive claiming a deleted message that still carries content is refused.
+    const bad = archive.messages.map((m) =>
+      m.id === victim.id ? { ...m, encodedContent: "AAAA" } : m,
+    );
+    const err = await historyError(
+      openArchive(await sealBytes(utf8(JSON.stringify({ ...archive, messages: bad }))), SELF),
+    );
+    expect(err.message).toContain("must be empty for a deleted message");
+  });
+
   it("recreates conversations, messages (byte-exact) and consent on a fresh database", async () => {
     const source = await sourceDb();
     const sealed = await sealArchive(await exportArchive(source, SELF));

@@ -121,6 +121,8 @@ function archivedMessage(m: MessageRow): ArchivedMessage {
     status: "published",
   };
   if (m.nodeId !== undefined) out.nodeId = m.nodeId;
+  // Deleted for everyone: the new device shows the same "deleted" place, never the content.
+  if (m.deleted) out.deleted = { atNs: m.deleted.atNs, byAdmin: m.deleted.byAdmin };
   return out;
 }
 
@@ -323,6 +325,13 @@ function messageOf(v: unknown, path: string): ArchivedMessage {
     status: oneOf(o, "status", path, ["published"] as const),
   };
   if (o.nodeId !== undefined) out.nodeId = text(o, "nodeId", path, DECIMAL);
+  if (o.deleted !== undefined) {
+    const d = object(o.deleted, `${path}.deleted`);
+    if (typeof d.byAdmin !== "boolean") fail(`${path}.deleted.byAdmin must be true or false`);
+    out.deleted = { atNs: text(d, "atNs", `${path}.deleted`, NS), byAdmin: d.byAdmin as boolean };
+    if (out.encodedContent !== "")
+      fail(`${path}.encodedContent must be empty for a deleted message`);
+  }
   return out;
 }
 

@@ -13,6 +13,14 @@ export async function decodeRow(codecs: CodecRegistry, row: MessageRow): Promise
     contentType: row.contentType,
     status: row.status,
   };
+  // Deleted for everyone: nothing of the content is left to decode.
+  if (row.deleted)
+    return {
+      ...base,
+      content: undefined,
+      shouldPush: false,
+      deleted: { atNs: nsFromKey(row.deleted.atNs), byAdmin: row.deleted.byAdmin },
+    };
   try {
     const decoded = await codecs.decodeBytes(row.encodedContent);
     return {

@@ -41,6 +41,7 @@ import type { ClientContext } from "../context";
 import type { ReceiveLog } from "../types";
 import { decodeRow, previewOf, shouldPushOf } from "./decode";
 import { dropForgedSystemLine } from "./system-lines";
+import { incomingContentRule } from "./content-rules";
 import { loadGroup, saveGroup, withGroupLock } from "../groups/state";
 import { weighEnvelope } from "../groups/lineages";
 import {
@@ -251,26 +252,49 @@ async function decryptAndStore(
       const id = messageId(env.groupId, envelope.idempotencyKey, envelope.content);
       const decoded = await ctx.codecs.decodeBytes(envelope.content).catch(() => undefined);
       const conversationId = toHex(env.groupId);
-      const { inserted } = await addMessage(
-        ctx.db,
-        {
-          id,
-          conversationId,
-          senderInboxId: processed.senderInboxId,
-          sentAtNs: env.createdNs,
-          contentType: decoded?.contentType ?? "unknown",
-          encodedContent: envelope.content,
-          status: "published",
-          nodeId: env.id,
-        },
-        decoded && !shouldPushOf(ctx.codecs, decoded)
-          ? { silent: true } // a leave request, reaction or receipt: not a new message to read
-          : {
-              incoming: processed.senderInboxId !== ctx.installation.inboxId,
-              preview: previewOf(decoded?.content, decoded?.fallback),
-            },
+      // A delete or an edit by someone not allowed to make it changes nothing here.
+      const rule = await incomingContentRule(
+        ctx,
+        conversationId,
+        processed.group,
+        processed.senderInboxId,
+        env.createdNs,
+        decoded,
       );
+      if (rule.drop) {
+        ctx.diagnostics.drop(rule.drop.code);
+        log?.("message_dropped", {
+          groupId: conversationId,
+          id: env.id.toString(),
+          code: rule.drop.code,
+          senderInboxId: processed.senderInboxId,
+          contentType: decoded?.contentType,
+          error: rule.drop.reason,
+        });
+      }
+      const { inserted } = rule.drop
+        ? { inserted: false }
+        : await addMessage(
+            ctx.db,
+            {
+              id,
+              conversationId,
+              senderInboxId: processed.senderInboxId,
+              sentAtNs: env.createdNs,
+              contentType: decoded?.contentType ?? "unknown",
+              encodedContent: envelope.content,
+              status: "published",
+              nodeId: env.id,
+            },
+            decoded && !shouldPushOf(ctx.codecs, decoded)
+              ? { silent: true } // a leave request, reaction or receipt: not a new message to read
+              : {
+                  incoming: processed.senderInboxId !== ctx.installation.inboxId,
+                  preview: previewOf(decoded?.content, decoded?.fallback),
+                },
+          );
       if (inserted) {
+        await rule.afterStore?.();
         const row = await getMessage(ctx.db, id);
         if (row) ctx.bus.emit(await decodeRow(ctx.codecs, row));
         if (decoded?.contentType === LEAVE_REQUEST)
