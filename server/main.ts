@@ -3,6 +3,7 @@
 // everything else goes to Next, with the security headers of web/security-headers.ts.
 import path from "node:path";
 import next from "next";
+import { parseNetworks } from "../lib/api/networks";
 import { REPO_ROOT } from "./app";
 import { log } from "./log";
 import { fail, serve } from "./serve";
@@ -21,8 +22,10 @@ function policyFor(dev: boolean): string | undefined {
     log.warn("no prerendered pages found: the CSP allows no inline script");
   // The node the app talks to (NEXT_PUBLIC_NODE_URL, the same value the build inlined),
   // plus CSP_CONNECT_SRC: other origins users may pick in Settings or fetch attachments from.
+  // And the named networks of Settings (NEXT_PUBLIC_NETWORKS; a bad entry stops the start).
   const connectOrigins = [
     originOf(process.env.NEXT_PUBLIC_NODE_URL),
+    ...parseNetworks(process.env.NEXT_PUBLIC_NETWORKS).map((n) => originOf(n.url)),
     ...(process.env.CSP_CONNECT_SRC ?? "").split(/\s+/).map(originOf),
   ].filter((o): o is string => o !== undefined);
   log.info("content security policy", {

@@ -1,11 +1,22 @@
 "use client";
 import { useId, useState } from "react";
+import { parseNetworks, type Network } from "@/lib/api";
 import { nodeUrl, nodeUrlProblem } from "@/components/session/storage";
 import { buttonStyles, focusRing } from "@/components/ui/button-styles";
 import { SettingsSection } from "./settings-section";
 
-/** Which node to use: blank = this site's own node. Applies on reload. */
+/** The operator's named networks (NEXT_PUBLIC_NETWORKS, inlined at build), or why not. */
+function namedNetworks(): { networks: Network[]; problem?: string } {
+  try {
+    return { networks: parseNetworks(process.env.NEXT_PUBLIC_NETWORKS) };
+  } catch (err) {
+    return { networks: [], problem: (err as Error).message };
+  }
+}
+
+/** Which node to use: blank = this site's own node; or one of the named networks. Applies on reload. */
 export function NodeUrlForm() {
+  const [{ networks, problem: networksProblem }] = useState(namedNetworks);
   const [value, setValue] = useState(() => nodeUrl.get());
   const [saved, setSaved] = useState(() => nodeUrl.get());
   const problem = nodeUrlProblem(value);
@@ -26,6 +37,37 @@ export function NodeUrlForm() {
           setSaved(v);
         }}
       >
+        {networks.length > 0 && (
+          <fieldset className="mb-4">
+            <legend className="text-sm font-medium">Network</legend>
+            <div className="mt-1.5 flex flex-wrap gap-2" data-testid="network-choices">
+              {[{ name: "This site", url: "" }, ...networks].map((n) => {
+                const chosen = value.trim().replace(/\/+$/, "") === n.url;
+                return (
+                  <button
+                    key={n.name}
+                    type="button"
+                    aria-pressed={chosen}
+                    title={n.url || "The node of the site you opened"}
+                    onClick={() => setValue(n.url)}
+                    className={`rounded-full border px-3.5 py-1.5 text-sm ${focusRing} ${
+                      chosen
+                        ? "border-indigo-600 bg-indigo-600 text-white"
+                        : "border-zinc-300 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+                    }`}
+                  >
+                    {n.name}
+                  </button>
+                );
+              })}
+            </div>
+          </fieldset>
+        )}
+        {networksProblem && (
+          <p role="alert" className="mb-3 text-sm text-red-700 dark:text-red-400">
+            This app&apos;s network list is misconfigured: {networksProblem}
+          </p>
+        )}
         <label htmlFor={inputId} className="text-sm font-medium">
           Node URL
         </label>

@@ -25,3 +25,4 @@ export {
   type UploadOptions,
   type DownloadOptions,
 } from "./attachments";
+export { parseNetworks, type Network } from "./networks";
