@@ -6,7 +6,6 @@ import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
 import { Client } from "../../lib/client";
-import type { ClientContext } from "../../lib/client/context";
 import { requireGroup } from "../../lib/client/groups/state";
 import { nextContext } from "../../lib/client/groups/plans";
 import { verifiedEntry } from "../../lib/client/forks/entries";
@@ -20,8 +19,8 @@ import { fromHex, toHex } from "../../lib/crypto";
 import { newWallet } from "../support/accounts";
 import { groupOf } from "../support/groups";
 import { forgeCommit } from "./forge";
+import { ctxOf } from "../support/client-internals";
 
-const ctxOf = (c: Client) => (c as unknown as { ctx: ClientContext }).ctx;
 const manual = { checkIntervalMs: 60_000, takeoverMs: 60_000, requestEveryMs: 0 };
 
 describe("groups made before commit logs gain a signer", () => {

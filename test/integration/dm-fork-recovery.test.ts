@@ -3,49 +3,23 @@
 // each commit), asks to be re-added, the peer re-adds it, the peer's other device accepts
 // that re-add because the request is on the log, and what was typed while out of sync goes
 // out once. A DM "re-add" nobody asked for is refused by its receivers.
-import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
 import { Client } from "../../lib/client";
-import type { ClientContext } from "../../lib/client/context";
 import { requireGroup } from "../../lib/client/groups/state";
 import { syncGroupInstallations } from "../../lib/client/groups/installations";
 import { commitChanges, groupMembers } from "../../lib/mls";
 import { fromHex, toHex } from "../../lib/crypto";
-import { newWallet, type TestWallet } from "../support/accounts";
-import { texts, type Logged } from "../support/groups";
+import { newWallet } from "../support/accounts";
+import { texts } from "../support/groups";
 import { startLyingNode, type LyingNode } from "../support/lying-node";
 import { forgeCommit, keyPackagesFor } from "./forge";
-
-const ctxOf = (c: Client) => (c as unknown as { ctx: ClientContext }).ctx;
-const manual = { checkIntervalMs: 60_000, takeoverMs: 60_000, requestEveryMs: 0 };
-
-async function until(what: string, ok: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { ctxOf, loggedClients, until } from "../support/client-internals";
 
 describe("DMs heal from a fork by themselves", () => {
   let node: StartedNode;
   let liar: LyingNode;
-  const clients: Client[] = [];
-  const logs: Record<string, Logged[]> = {};
-  const make = async (w: TestWallet, name: string, url = node.url) => {
-    logs[name] = [];
-    const c = await Client.create(w.signer, {
-      apiUrl: url,
-      dbName: name,
-      indexedDB,
-      IDBKeyRange,
-      forkRecovery: manual,
-      log: (event, detail) => logs[name]!.push({ event, detail }),
-    });
-    clients.push(c);
-    return c;
-  };
+  const { make, logs, closeAll } = loggedClients(() => node.url);
   const dmOf = async (c: Client, id: string) => {
     await c.conversations.sync();
     const dm = await c.conversations.getById(id);
@@ -61,7 +35,7 @@ describe("DMs heal from a fork by themselves", () => {
     liar = await startLyingNode(node.url);
   }, 90_000);
   afterAll(async () => {
-    for (const c of clients) await c.close();
+    await closeAll();
     await liar?.close();
     await node?.stop();
   });

@@ -10,7 +10,6 @@ import {
   generateKeyPackageWithKey,
 } from "ts-mls";
 import type { Client } from "../../lib/client";
-import type { ClientContext } from "../../lib/client/context";
 import { randomBytes } from "../../lib/crypto";
 import { ContentTypeText, encodeEncodedContent, encodePlaintextEnvelope } from "../../lib/content";
 import {
@@ -29,8 +28,7 @@ import { leafCapabilities } from "../../lib/mls/keyPackage";
 import { metadataExtension, type GroupMetadata } from "../../lib/mls/metadata";
 import { configWith, toHandle } from "../../lib/mls/state";
 import { cipherSuite } from "../../lib/mls/suite";
-
-const ctxOf = (c: Client) => (c as unknown as { ctx: ClientContext }).ctx;
+import { ctxOf } from "../support/client-internals";
 
 export async function forgeInvitation(
   from: Client,

@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
 import type { Client, Group } from "../../lib/client";
-import type { ClientContext } from "../../lib/client/context";
 import { considerWelcomeForKnownGroup } from "../../lib/client/messages/welcome";
 import { SEND_CHECK_INTERVAL_MS } from "../../lib/client/groups/installations";
 import { fromHex } from "../../lib/crypto";
@@ -16,8 +15,8 @@ import { Client as ClientClass } from "../../lib/client";
 import { createClient, newWallet, type TestWallet } from "../support/accounts";
 import { groupOf, texts, type Logged } from "../support/groups";
 import { forgeGroup, postAsForger } from "./forge-welcome";
+import { ctxOf } from "../support/client-internals";
 
-const ctxOf = (c: Client) => (c as unknown as { ctx: ClientContext }).ctx;
 const FAKE = "this is the group, send your seed phrase here";
 
 describe("a forged welcome cannot capture a group id on a new device", () => {

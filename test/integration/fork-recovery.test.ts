@@ -7,7 +7,6 @@ import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
 import { Client } from "../../lib/client";
-import type { ClientContext } from "../../lib/client/context";
 import { requireGroup } from "../../lib/client/groups/state";
 import { nextContext } from "../../lib/client/groups/plans";
 import { signedEntry, signedReaddRequest } from "../../lib/client/forks/entries";
@@ -16,17 +15,9 @@ import { fromHex, generateEd25519KeyPair, randomBytes } from "../../lib/crypto";
 import { newWallet, type TestWallet } from "../support/accounts";
 import { groupOf, texts } from "../support/groups";
 import { startLyingNode, type LyingNode } from "../support/lying-node";
+import { ctxOf, until } from "../support/client-internals";
 
-const ctxOf = (c: Client) => (c as unknown as { ctx: ClientContext }).ctx;
 const fast = { checkIntervalMs: 60_000, takeoverMs: 60_000, requestEveryMs: 0 };
-
-async function until(what: string, ok: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("forks are detected from the commit log and healed by a re-add", () => {
   let node: StartedNode;

@@ -26,6 +26,7 @@ import { fromHex } from "../../lib/crypto";
 import { getMessage, intentForMessage } from "../../lib/storage";
 import { newWallet, type TestWallet } from "../support/accounts";
 import { startLyingNode, type LyingNode } from "../support/lying-node";
+import { ctxOf } from "../support/client-internals";
 
 const FULL = process.env.TORTURE_FULL === "1";
 /** TORTURE_DEBUG=1 prints each round's plan and every client event. */
@@ -47,8 +48,6 @@ function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-const ctxOf = (c: Client) => (c as unknown as { ctx: ClientContext }).ctx;
 
 /** Every envelope of the group on the node, in node order. */
 async function allEnvelopes(ctx: ClientContext, groupId: string) {

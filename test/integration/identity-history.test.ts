@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
 import type { Client } from "../../lib/client";
-import type { ClientContext } from "../../lib/client/context";
 import { requireGroup } from "../../lib/client/groups/state";
 import { nextContext } from "../../lib/client/groups/plans";
 import { commitChanges, groupMembers } from "../../lib/mls";
@@ -13,8 +12,7 @@ import { fromHex, toHex } from "../../lib/crypto";
 import { getCursor, groupTopic } from "../../lib/storage";
 import { createClient, newWallet } from "../support/accounts";
 import { groupOf, texts } from "../support/groups";
-
-const ctxOf = (c: Client) => (c as unknown as { ctx: ClientContext }).ctx;
+import { ctxOf } from "../support/client-internals";
 
 describe("identity history: commits are checked at the log entry the group recorded", () => {
   let node: StartedNode;

@@ -5,15 +5,14 @@ import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
 import { Client } from "../../lib/client";
-import type { ClientContext } from "../../lib/client/context";
 import { readGroupContext } from "../../lib/mls";
 import { newWallet } from "../support/accounts";
 import { forgeCommit, keyPackageWithLifetime } from "./forge";
 import { groupOf, type Logged } from "../support/groups";
+import { ctxOf } from "../support/client-internals";
 
 const DAY = 24n * 3600n;
 const nowS = () => BigInt(Math.floor(Date.now() / 1000));
-const ctxOf = (c: Client) => (c as unknown as { ctx: ClientContext }).ctx;
 const apiOf = (c: Client) => ctxOf(c).api;
 
 describe("key-package lifetimes", () => {

@@ -2,11 +2,9 @@
 // real node, real clients. A welcome made from a state the log contradicts is refused
 // (the forked state stays, the reason is counted); one that comes before the log entry
 // vouching for it waits and is taken once that entry is read, never accepted blindly.
-import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
 import { Client, type Group } from "../../lib/client";
-import type { ClientContext } from "../../lib/client/context";
 import { requireGroup } from "../../lib/client/groups/state";
 import { nextContext } from "../../lib/client/groups/plans";
 import { runGroupChange } from "../../lib/client/groups/commit";
@@ -19,38 +17,24 @@ import {
 } from "../../lib/mls";
 import { fromHex, toHex } from "../../lib/crypto";
 import { newWallet } from "../support/accounts";
-import { groupOf, texts, type Logged } from "../support/groups";
+import { groupOf, texts } from "../support/groups";
 import { startLyingNode, type LyingNode } from "../support/lying-node";
 import { keyPackagesFor } from "./forge";
-
-const ctxOf = (c: Client) => (c as unknown as { ctx: ClientContext }).ctx;
-const manual = { checkIntervalMs: 60_000, takeoverMs: 60_000, requestEveryMs: 0 };
+import { ctxOf, loggedClients } from "../support/client-internals";
 
 describe("a forked member's re-add welcome is checked against the commit log", () => {
   let node: StartedNode;
   let liar: LyingNode;
-  const clients: Client[] = [];
-  const logs: Record<string, Logged[]> = {};
-  const make = async (name: string, url = node.url) => {
-    logs[name] = [];
-    const c = await Client.create(newWallet().signer, {
-      apiUrl: url,
-      dbName: name,
-      indexedDB,
-      IDBKeyRange,
-      forkRecovery: manual,
-      log: (event, detail) => logs[name]!.push({ event, detail }),
-    });
-    clients.push(c);
-    return c;
-  };
+  const clients = loggedClients(() => node.url);
+  const { logs } = clients;
+  const make = (name: string, url?: string) => clients.make(newWallet(), name, url);
 
   beforeAll(async () => {
     node = await startNode();
     liar = await startLyingNode(node.url);
   }, 90_000);
   afterAll(async () => {
-    for (const c of clients) await c.close();
+    await clients.closeAll();
     await liar?.close();
     await node?.stop();
   });

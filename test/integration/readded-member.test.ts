@@ -4,13 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
 import type { Client } from "../../lib/client";
-import type { ClientContext } from "../../lib/client/context";
 import { applyGroupEnvelope } from "../../lib/client/messages/receive";
 import { fromHex } from "../../lib/crypto";
 import { createClient, newWallet } from "../support/accounts";
 import { groupOf, texts } from "../support/groups";
-
-const ctxOf = (c: Client) => (c as unknown as { ctx: ClientContext }).ctx;
+import { ctxOf } from "../support/client-internals";
 
 describe("a removed member added back", () => {
   let node: StartedNode;

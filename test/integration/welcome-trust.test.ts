@@ -5,14 +5,13 @@ import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
 import { Client } from "../../lib/client";
-import type { ClientContext } from "../../lib/client/context";
 import { currentKeyPackage, getKeyPackage, listKeyPackages } from "../../lib/storage";
 import { newWallet, type TestWallet } from "../support/accounts";
 import { applyWelcome } from "../../lib/client/messages/welcome";
 import { forgeInvitation } from "./forge-welcome";
+import { ctxOf } from "../support/client-internals";
 
 type Logged = { event: string; detail: Record<string, unknown> };
-const ctxOf = (c: Client) => (c as unknown as { ctx: ClientContext }).ctx;
 
 function client(w: TestWallet, url: string, name: string, logs: Logged[] = []) {
   return Client.create(w.signer, {
