@@ -1,7 +1,5 @@
 "use client";
-import { buttonStyles } from "@/components/ui/button-styles";
-import { Dialog } from "@/components/ui/dialog";
-import { Spinner } from "@/components/ui/spinner";
+import { DangerActions, Dialog } from "@/components/ui/dialog";
 import { shortDeviceId } from "./device-labels";
 
 export interface RevokeTarget {
@@ -46,36 +44,14 @@ export function RevokeDialog({
           {error}
         </p>
       )}
-      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-        <button
-          type="button"
-          autoFocus
-          className={buttonStyles.ghost}
-          disabled={busy}
-          onClick={onClose}
-        >
-          Cancel
-        </button>
-        <button
-          type="button"
-          data-testid="confirm-revoke"
-          className={buttonStyles.danger}
-          disabled={busy}
-          onClick={onConfirm}
-        >
-          {busy ? (
-            <>
-              <Spinner /> Revoking…
-            </>
-          ) : error ? (
-            "Try again"
-          ) : one ? (
-            "Revoke"
-          ) : (
-            `Revoke ${n} devices`
-          )}
-        </button>
-      </div>
+      <DangerActions
+        busy={busy}
+        onCancel={onClose}
+        onConfirm={onConfirm}
+        confirmTestId="confirm-revoke"
+      >
+        {busy ? "Revoking…" : error ? "Try again" : one ? "Revoke" : `Revoke ${n} devices`}
+      </DangerActions>
     </Dialog>
   );
 }

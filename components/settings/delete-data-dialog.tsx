@@ -3,9 +3,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useClient } from "@/components/client/client-context";
 import { ephemeralKey, forgetSession } from "@/components/session/storage";
-import { buttonStyles } from "@/components/ui/button-styles";
-import { Dialog } from "@/components/ui/dialog";
-import { Spinner } from "@/components/ui/spinner";
+import { DangerActions, Dialog } from "@/components/ui/dialog";
 import { EphemeralKeyExport } from "./ephemeral-key-export";
 
 /**
@@ -67,27 +65,15 @@ export function DeleteDataDialog({ open, onClose }: { open: boolean; onClose: ()
           {error}
         </p>
       )}
-      <div className="flex justify-end gap-2">
-        <button
-          type="button"
-          autoFocus
-          className={buttonStyles.ghost}
-          disabled={deleting}
-          onClick={close}
-        >
-          Cancel
-        </button>
-        <button
-          type="button"
-          data-testid="confirm-delete"
-          className={buttonStyles.danger}
-          disabled={deleting || (walletKey !== null && !accepted)}
-          onClick={() => void deleteEverything()}
-        >
-          {deleting && <Spinner />}
-          Delete
-        </button>
-      </div>
+      <DangerActions
+        busy={deleting}
+        disabled={walletKey !== null && !accepted}
+        onCancel={close}
+        confirmTestId="confirm-delete"
+        onConfirm={() => void deleteEverything()}
+      >
+        Delete
+      </DangerActions>
     </Dialog>
   );
 }

@@ -1,8 +1,6 @@
 "use client";
 import { useState } from "react";
-import { buttonStyles } from "@/components/ui/button-styles";
-import { Dialog } from "@/components/ui/dialog";
-import { Spinner } from "@/components/ui/spinner";
+import { DangerActions, Dialog } from "@/components/ui/dialog";
 
 /** Confirms a delete for everyone; says what it does and that it cannot be undone. */
 export function DeleteMessageDialog({
@@ -40,38 +38,25 @@ export function DeleteMessageDialog({
           {error}
         </p>
       )}
-      <div className="flex justify-end gap-2">
-        <button
-          type="button"
-          autoFocus
-          className={buttonStyles.ghost}
-          disabled={busy}
-          onClick={close}
-        >
-          Cancel
-        </button>
-        <button
-          type="button"
-          data-testid="confirm-delete-message"
-          className={buttonStyles.danger}
-          disabled={busy}
-          onClick={() => {
-            setBusy(true);
-            onConfirm()
-              .then(() => {
-                setBusy(false);
-                onClose();
-              })
-              .catch((err: unknown) => {
-                setBusy(false);
-                setError(`Couldn't delete: ${err instanceof Error ? err.message : String(err)}`);
-              });
-          }}
-        >
-          {busy && <Spinner />}
-          Delete
-        </button>
-      </div>
+      <DangerActions
+        busy={busy}
+        onCancel={close}
+        confirmTestId="confirm-delete-message"
+        onConfirm={() => {
+          setBusy(true);
+          onConfirm()
+            .then(() => {
+              setBusy(false);
+              onClose();
+            })
+            .catch((err: unknown) => {
+              setBusy(false);
+              setError(`Couldn't delete: ${err instanceof Error ? err.message : String(err)}`);
+            });
+        }}
+      >
+        Delete
+      </DangerActions>
     </Dialog>
   );
 }

@@ -1,7 +1,8 @@
 "use client";
 import { useEffect, useId, useRef, type ReactNode } from "react";
-import { focusRing } from "./button-styles";
+import { buttonStyles, focusRing } from "./button-styles";
 import { CloseIcon } from "./icons";
+import { Spinner } from "./spinner";
 
 type Props = {
   open: boolean;
@@ -67,5 +68,47 @@ export function Dialog({ open, onClose, title, description, children }: Props) {
         </div>
       )}
     </dialog>
+  );
+}
+
+/** A dialog's last row: Cancel (focused first, so Enter never confirms by accident) and the red action. */
+export function DangerActions({
+  busy,
+  disabled = false,
+  onCancel,
+  onConfirm,
+  confirmTestId,
+  children,
+}: {
+  busy: boolean;
+  disabled?: boolean;
+  onCancel: () => void;
+  onConfirm: () => void;
+  confirmTestId: string;
+  /** The action's label (the spinner is added while busy). */
+  children: ReactNode;
+}) {
+  return (
+    <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+      <button
+        type="button"
+        autoFocus
+        className={buttonStyles.ghost}
+        disabled={busy}
+        onClick={onCancel}
+      >
+        Cancel
+      </button>
+      <button
+        type="button"
+        data-testid={confirmTestId}
+        className={buttonStyles.danger}
+        disabled={busy || disabled}
+        onClick={onConfirm}
+      >
+        {busy && <Spinner />}
+        {children}
+      </button>
+    </div>
   );
 }
