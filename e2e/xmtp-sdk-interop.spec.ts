@@ -4,9 +4,10 @@ import type http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import type { Client } from "../lib/client";
+import { IDBKeyRange, indexedDB } from "fake-indexeddb";
+import { Client } from "../lib/client";
 import { startNode, type StartedNode } from "../server/test/harness";
-import { createClient, newWallet } from "../test/support/accounts";
+import { newWallet } from "../test/support/accounts";
 import {
   buildPage,
   launchIsolated,
@@ -64,7 +65,14 @@ test.beforeAll(async () => {
   pageServer = await servePage(pageDir);
   browser = await launchIsolated();
   for (const name of ["sam", "tess"]) sdkUsers[name] = await sdkUser(name);
-  ours = await createClient(newWallet(), NODE_URL, `interop-ours-${Date.now()}`);
+  ours = await Client.create(newWallet().signer, {
+    apiUrl: NODE_URL,
+    dbName: `interop-ours-${Date.now()}`,
+    indexedDB,
+    IDBKeyRange,
+    // What our receive path refused, printed: the first thing to read when a step fails.
+    log: (event, detail) => console.log(`[ours] ${event} ${JSON.stringify(detail)}`),
+  });
 });
 
 test.afterAll(async () => {
