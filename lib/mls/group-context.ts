@@ -99,6 +99,36 @@ export function presetPermissions(preset: PermissionPreset): PermissionSet {
   };
 }
 
+/**
+ * A DM's policies as libxmtp writes them (PolicySet::new_dm): nobody adds or removes
+ * inboxes or changes admins or policies; either member edits the metadata fields.
+ */
+export function dmPermissions(): PermissionSet {
+  return {
+    add_member: "deny",
+    remove_member: "deny",
+    update_group_name: "allow",
+    update_description: "allow",
+    update_image_url: "allow",
+    add_admin: "deny",
+    remove_admin: "deny",
+    update_permissions: "deny",
+  };
+}
+
+/** A DM's metadata at creation, as libxmtp's new_dm_default: empty fields, no admins. */
+export function dmMetadata(): MutableMetadata {
+  return {
+    attributes: {
+      [METADATA_FIELDS.name]: "",
+      [METADATA_FIELDS.description]: "",
+      [METADATA_FIELDS.imageUrl]: "",
+    },
+    admins: [],
+    superAdmins: [],
+  };
+}
+
 export interface MutableMetadata {
   attributes: Record<string, string>;
   admins: string[];

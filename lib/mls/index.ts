@@ -27,6 +27,8 @@ export {
   METADATA_LIMITS,
   PERMISSION_ACTIONS,
   presetPermissions,
+  dmPermissions,
+  dmMetadata,
   readGroupContext,
   hasMutableExtensions,
   roleOf,
