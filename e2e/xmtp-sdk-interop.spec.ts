@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { IDBKeyRange, indexedDB } from "fake-indexeddb";
-import { Client } from "../lib/client";
+import { Client, type Group } from "../lib/client";
 import { startNode, type StartedNode } from "../server/test/harness";
 import { newWallet } from "../test/support/accounts";
 import {
@@ -124,4 +124,67 @@ test("oursStartsDmWithSdk: our user opens a DM with an SDK user; both send and r
   await expect
     .poll(async () => (await ourTexts(dm.id))?.map((m) => m.text), { timeout: 30_000 })
     .toEqual(["hi Tess, from our client", "hi, the SDK read you"]);
+});
+
+test("sdkGroupWithOurs: an SDK user's group holds our user and another SDK user; all three read each other", async () => {
+  test.setTimeout(150_000);
+  const { sam, tess } = sdkUsers as Record<string, User>;
+  const groupId = await sam!.page.evaluate(
+    (ids) => window.sdk.createGroup(ids, "made with XMTP's SDK"),
+    [ours.inboxId, tess!.inboxId],
+  );
+  await sdkSend(sam!, groupId, "welcome to the SDK's group");
+
+  await expect
+    .poll(async () => (await ourTexts(groupId))?.map((m) => m.text), { timeout: 30_000 })
+    .toEqual(["welcome to the SDK's group"]);
+  const group = (await ours.conversations.getById(groupId)) as Group;
+  expect(group.kind).toBe("group");
+  expect((await group.info()).name).toBe("made with XMTP's SDK");
+  expect((await group.members()).map((m) => m.inboxId).sort()).toEqual(
+    [ours.inboxId, sam!.inboxId, tess!.inboxId].sort(),
+  );
+  await group.send("our client is in the SDK's group");
+
+  await expect
+    .poll(() => tess!.page.evaluate(() => window.sdk.syncAll()), { timeout: 30_000 })
+    .toContain(groupId);
+  for (const u of [sam!, tess!]) {
+    await expect
+      .poll(async () => (await sdkTexts(u, groupId)).map((m) => m.text), {
+        timeout: 30_000,
+        message: u.name,
+      })
+      .toEqual(["welcome to the SDK's group", "our client is in the SDK's group"]);
+  }
+  await sdkSend(tess!, groupId, "tess here too");
+  await expect
+    .poll(async () => (await ourTexts(groupId))?.map((m) => m.text), { timeout: 30_000 })
+    .toContain("tess here too");
+});
+
+test("oursGroupWithSdk: our user's group holds two SDK users; all three read each other", async () => {
+  test.setTimeout(150_000);
+  const { sam, tess } = sdkUsers as Record<string, User & { address: string }>;
+  const group = await ours.conversations.newGroup([sam!.address, tess!.address], {
+    name: "made with our client",
+  });
+  await group.send("welcome to our client's group");
+
+  for (const u of [sam!, tess!]) {
+    await expect
+      .poll(() => u.page.evaluate(() => window.sdk.syncAll()), { timeout: 30_000, message: u.name })
+      .toContain(group.id);
+    expect(await u.page.evaluate((id) => window.sdk.memberInboxIds(id), group.id)).toEqual(
+      [ours.inboxId, sam!.inboxId, tess!.inboxId].sort(),
+    );
+    expect((await sdkTexts(u, group.id)).map((m) => m.text)).toEqual([
+      "welcome to our client's group",
+    ]);
+  }
+  await sdkSend(sam!, group.id, "sam answers");
+  await sdkSend(tess!, group.id, "tess answers");
+  await expect
+    .poll(async () => (await ourTexts(group.id))?.map((m) => m.text).sort(), { timeout: 30_000 })
+    .toEqual(["sam answers", "tess answers", "welcome to our client's group"]);
 });

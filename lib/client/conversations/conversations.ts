@@ -159,10 +159,13 @@ export class Conversations {
         "group_too_large",
         `a group holds at most ${max} inboxes, this one would hold ${size}`,
       );
-    const attributes: Record<string, string> = {};
-    if (opts.name) attributes[METADATA_FIELDS.name] = opts.name;
-    if (opts.description) attributes[METADATA_FIELDS.description] = opts.description;
-    if (opts.imageUrl) attributes[METADATA_FIELDS.imageUrl] = opts.imageUrl;
+    // Every field present, "" when unset, as libxmtp's new_default: its SDK fails to read
+    // a group whose metadata lacks one ("missing extension").
+    const attributes: Record<string, string> = {
+      [METADATA_FIELDS.name]: opts.name ?? "",
+      [METADATA_FIELDS.description]: opts.description ?? "",
+      [METADATA_FIELDS.imageUrl]: opts.imageUrl ?? "",
+    };
     // Signs the group's commit-log entries (fork detection, forks/); members read it, the node cannot.
     attributes[COMMIT_LOG_SIGNER_ATTRIBUTE] = newCommitLogSignerAttribute();
     const own = await this.ctx.resolver.latest(self);
