@@ -91,7 +91,8 @@ export async function newUser(
   });
   const page = await context.newPage();
   page.on("console", (m) => {
-    if (m.type() === "error") console.log(`[${name}] ${m.text()}`);
+    if (m.type() === "error" || (process.env.XMTP_SDK_LOG && m.type() === "warning"))
+      console.log(`[${name}] ${m.text()}`);
   });
   await page.goto(PAGE_URL);
   await expect(page.locator("#status")).toHaveText("ready");
