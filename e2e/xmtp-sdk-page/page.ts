@@ -1,7 +1,7 @@
 // A third-party web app as XMTP's docs describe one: @xmtp/browser-sdk, unmodified, with
 // a local EOA signer and apiUrl = our node. Bundled by Vite from this source for
 // e2e/xmtp-sdk.spec.ts, which drives it through window.sdk (one user per browser context).
-import { Client, IdentifierKind, type ClientOptions, type Signer } from "@xmtp/browser-sdk";
+import { Client, Group, IdentifierKind, type ClientOptions, type Signer } from "@xmtp/browser-sdk";
 import { hexToBytes, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
@@ -103,6 +103,20 @@ const sdk = {
     return msgs.flatMap((m) =>
       typeof m.content === "string" ? [{ sender: m.senderInboxId, text: m.content }] : [],
     );
+  },
+
+  /** A group's name after a sync with the node. */
+  async groupName(conversationId: string) {
+    const conv = await conversation(conversationId);
+    if (!(conv instanceof Group)) throw new Error(`${conversationId} is not a group`);
+    await conv.sync();
+    return conv.name ?? "";
+  },
+
+  async rename(conversationId: string, name: string) {
+    const conv = await conversation(conversationId);
+    if (!(conv instanceof Group)) throw new Error(`${conversationId} is not a group`);
+    await conv.updateName(name);
   },
 
   async memberInboxIds(conversationId: string) {

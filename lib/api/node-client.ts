@@ -12,6 +12,7 @@ import {
   type WelcomeMessage_V1,
 } from "../proto/mls/api/v1/mls_pb";
 import { NodeApi, type GetNodeInfoResponse } from "../proto/messenger/node/v1/node_pb";
+import { WelcomeWrapperAlgorithm } from "../proto/mls/message_contents/wrapper_encryption_pb";
 import {
   MAX_COMMIT_LOG_BATCH,
   pagesFrom,
@@ -173,6 +174,10 @@ export class NodeClient {
             installationKey: w.installationKey,
             data: w.data,
             hpkePublicKey: w.hpkePublicKey ?? new Uint8Array(),
+            // data is HPKE-wrapped to hpkePublicKey (lib/mls/welcome-wrap.ts)
+            wrapperAlgorithm: w.hpkePublicKey?.length
+              ? WelcomeWrapperAlgorithm.CURVE25519
+              : WelcomeWrapperAlgorithm.UNSPECIFIED,
           },
         },
       }),

@@ -9,6 +9,10 @@ export const CIPHERSUITE_NAME: CiphersuiteName =
 
 /** openmls ExtensionType::ImmutableMetadata (xmtp/openmls extensions/mod.rs: 0xf000). */
 export const IMMUTABLE_METADATA_EXTENSION_TYPE = 0xf000;
+/** RFC 9420 application_id: libxmtp's groups require leaves to list it. */
+export const APPLICATION_ID_EXTENSION_TYPE = 0x0001;
+/** RFC 9420 group_context_extensions proposal: libxmtp's groups require leaves to list it. */
+export const GROUP_CONTEXT_EXTENSIONS_PROPOSAL_TYPE = 7;
 /** RFC 9420 / openmls ExtensionType::LastResort. */
 export const LAST_RESORT_EXTENSION_TYPE = 0x000a;
 

@@ -99,6 +99,36 @@ export function presetPermissions(preset: PermissionPreset): PermissionSet {
   };
 }
 
+/**
+ * A DM's policies as libxmtp writes them (PolicySet::new_dm): nobody adds or removes
+ * inboxes or changes admins or policies; either member edits the metadata fields.
+ */
+export function dmPermissions(): PermissionSet {
+  return {
+    add_member: "deny",
+    remove_member: "deny",
+    update_group_name: "allow",
+    update_description: "allow",
+    update_image_url: "allow",
+    add_admin: "deny",
+    remove_admin: "deny",
+    update_permissions: "deny",
+  };
+}
+
+/** A DM's metadata at creation, as libxmtp's new_dm_default: empty fields, no admins. */
+export function dmMetadata(): MutableMetadata {
+  return {
+    attributes: {
+      [METADATA_FIELDS.name]: "",
+      [METADATA_FIELDS.description]: "",
+      [METADATA_FIELDS.imageUrl]: "",
+    },
+    admins: [],
+    superAdmins: [],
+  };
+}
+
 export interface MutableMetadata {
   attributes: Record<string, string>;
   admins: string[];
@@ -139,17 +169,37 @@ const metaToProto: Record<Policy, DB> = {
   admin: DB.ALLOW_IF_ADMIN,
   super_admin: DB.ALLOW_IF_SUPER_ADMIN,
 };
-const permToProto: Record<Policy, PB> = {
-  allow: PB.ALLOW,
+/**
+ * Admin and permission changes (xmtp/proto PermissionsUpdatePolicy: DENY 1, ADMIN 2,
+ * SUPER_ADMIN 3, no ALLOW). Before issue 15 part 2 ours numbered them ALLOW 1 .. SUPER_ADMIN
+ * 4, and the admin policies were MetadataPolicy: a stored group's 4 still reads as super
+ * admin (every preset used it; 1-3 cannot be told apart and read as XMTP's).
+ */
+const permToProto: Partial<Record<Policy, PB>> = {
   deny: PB.DENY,
   admin: PB.ALLOW_IF_ADMIN,
   super_admin: PB.ALLOW_IF_SUPER_ADMIN,
 };
-function fromTable<T>(table: Record<Policy, T>, value: T | undefined, what: string): Policy {
+const LEGACY_SUPER_ADMIN = 4;
+function fromTable<T>(
+  table: Partial<Record<Policy, T>>,
+  value: T | undefined,
+  what: string,
+): Policy {
   const found = (Object.keys(table) as Policy[]).find((k) => table[k] === value);
-  if (found === undefined)
-    throw new MlsError("invalid_metadata", `${what}: only base policies are supported`);
-  return found;
+  if (found !== undefined) return found;
+  if (table === permToProto && (value as number | undefined) === LEGACY_SUPER_ADMIN)
+    return "super_admin";
+  throw new MlsError("invalid_metadata", `${what}: only base policies are supported`);
+}
+function permissionsPolicy(x: Policy, what: string): PB {
+  const value = permToProto[x];
+  if (value === undefined)
+    throw new MlsError(
+      "invalid_argument",
+      `${what} cannot be "${x}": XMTP lets only admins or super admins change admins and policies, or nobody ("deny")`,
+    );
+  return value;
 }
 const basePolicy = <T>(p: { kind: { case: string | undefined; value?: unknown } } | undefined) =>
   p?.kind.case === "base" ? (p.kind.value as T) : undefined;
@@ -177,8 +227,10 @@ export function mutableExtensions(s: GroupContextState): Extension[] {
     create(MembershipPolicySchema, { kind: { case: "base", value: memberToProto[x] } });
   const dp = (x: Policy): MetadataPolicy =>
     create(MetadataPolicySchema, { kind: { case: "base", value: metaToProto[x] } });
-  const pp = (x: Policy): PermissionsUpdatePolicy =>
-    create(PermissionsUpdatePolicySchema, { kind: { case: "base", value: permToProto[x] } });
+  const pp = (x: Policy, what: string): PermissionsUpdatePolicy =>
+    create(PermissionsUpdatePolicySchema, {
+      kind: { case: "base", value: permissionsPolicy(x, what) },
+    });
   const perms = create(GroupMutablePermissionsV1Schema, {
     policies: create(PolicySetSchema, {
       addMemberPolicy: mp(p.add_member),
@@ -188,9 +240,9 @@ export function mutableExtensions(s: GroupContextState): Extension[] {
         description: dp(p.update_description),
         group_image_url_square: dp(p.update_image_url),
       },
-      addAdminPolicy: dp(p.add_admin),
-      removeAdminPolicy: dp(p.remove_admin),
-      updatePermissionsPolicy: pp(p.update_permissions),
+      addAdminPolicy: pp(p.add_admin, "add_admin"),
+      removeAdminPolicy: pp(p.remove_admin, "remove_admin"),
+      updatePermissionsPolicy: pp(p.update_permissions, "update_permissions"),
     }),
   });
   return [
@@ -262,10 +314,10 @@ export function readGroupContext(extensions: Extension[]): GroupContextState {
       update_group_name: meta2("group_name"),
       update_description: meta2("description"),
       update_image_url: meta2("group_image_url_square"),
-      add_admin: fromTable(metaToProto, basePolicy<DB>(ps?.addAdminPolicy), "add admin policy"),
+      add_admin: fromTable(permToProto, basePolicy<PB>(ps?.addAdminPolicy), "add admin policy"),
       remove_admin: fromTable(
-        metaToProto,
-        basePolicy<DB>(ps?.removeAdminPolicy),
+        permToProto,
+        basePolicy<PB>(ps?.removeAdminPolicy),
         "remove admin policy",
       ),
       update_permissions: fromTable(

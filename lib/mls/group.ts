@@ -45,6 +45,7 @@ import {
 } from "./state";
 import { cipherSuite } from "./suite";
 import { checkLifetime } from "./lifetime";
+import { asWrappedWelcome, unwrapWelcome } from "./welcome-wrap";
 import type { PendingCommit } from "./pending";
 
 const GROUP_ID_LENGTH = 16;
@@ -251,9 +252,15 @@ export async function joinWelcome(
   args: JoinArgs,
 ): Promise<{ group: GroupHandle; addedBy: Member }> {
   checkSigner(args.signer);
+  const privateKeys = decodeKeyPackagePrivate(args.keyPackagePrivate, args.signer);
+  // XMTP wraps every welcome in HPKE to the key package's init key (welcome-wrap.ts); a
+  // bare MLSMessage is what our clients sent before, still accepted.
+  const welcomeBytes = asWrappedWelcome(args.welcome)
+    ? await unwrapWelcome(args.welcome, privateKeys.initPrivateKey)
+    : args.welcome;
   let msg;
   try {
-    msg = decodeMessage(args.welcome);
+    msg = decodeMessage(welcomeBytes);
   } catch (err) {
     throw new MlsError(
       "invalid_welcome",
@@ -274,7 +281,6 @@ export async function joinWelcome(
       "keyPackageBytes was not made by this installation's key",
     );
   }
-  const privateKeys = decodeKeyPackagePrivate(args.keyPackagePrivate, args.signer);
   const impl = await cipherSuite();
   const tracker = deferAuth(args.auth);
   let state;

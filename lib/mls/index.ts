@@ -27,6 +27,8 @@ export {
   METADATA_LIMITS,
   PERMISSION_ACTIONS,
   presetPermissions,
+  dmPermissions,
+  dmMetadata,
   readGroupContext,
   hasMutableExtensions,
   roleOf,
@@ -58,6 +60,7 @@ export { type InstallationSigner } from "./signer";
 export { type AuthService } from "./auth";
 export { createKeyPackage, type CreatedKeyPackage } from "./keyPackage";
 export { lifetimeProblem } from "./lifetime";
+export { wrapWelcome, unwrapWelcome, asWrappedWelcome } from "./welcome-wrap";
 export { type GroupMetadata, type ConversationKind } from "./metadata";
 export {
   type GroupHandle,

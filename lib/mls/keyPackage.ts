@@ -8,7 +8,9 @@ import { composeBufferEncoders, encode } from "ts-mls/codec/tlsEncoder.js";
 import { decodeVarLenData } from "ts-mls/codec/variableLength.js";
 import { varLenDataEncoder } from "ts-mls/codec/variableLength.js";
 import {
+  APPLICATION_ID_EXTENSION_TYPE,
   CIPHERSUITE_NAME,
+  GROUP_CONTEXT_EXTENSIONS_PROPOSAL_TYPE,
   IMMUTABLE_METADATA_EXTENSION_TYPE,
   KEY_PACKAGE_BACKDATE_SECONDS,
   KEY_PACKAGE_LIFETIME_SECONDS,
@@ -20,7 +22,12 @@ import { MlsError } from "./errors";
 import { checkSigner, type InstallationSigner } from "./signer";
 import { cipherSuite } from "./suite";
 
-/** Leaf capabilities: our suite, Basic credentials, and the non-default extensions we use. */
+/**
+ * Leaf capabilities: our suite, Basic credentials, the non-default extensions we use, and
+ * what libxmtp's groups require of every leaf (their required_capabilities list
+ * application_id and the group_context_extensions proposal too, although RFC 9420 makes
+ * them default, and ts-mls, like openmls, checks the list literally).
+ */
 export function leafCapabilities(): Capabilities {
   return {
     versions: ["mls10"],
@@ -29,8 +36,9 @@ export function leafCapabilities(): Capabilities {
       IMMUTABLE_METADATA_EXTENSION_TYPE,
       ...MUTABLE_EXTENSION_TYPES,
       LAST_RESORT_EXTENSION_TYPE,
+      APPLICATION_ID_EXTENSION_TYPE,
     ],
-    proposals: [],
+    proposals: [GROUP_CONTEXT_EXTENSIONS_PROPOSAL_TYPE],
     credentials: ["basic"],
   };
 }

@@ -1,8 +1,10 @@
-import { equalBytes, fromHex, toHex } from "../../crypto";
+import { fromHex, toHex } from "../../crypto";
 import { AsyncQueue } from "../../api";
 import {
-  addMembers,
+  commitChanges,
   createGroup,
+  dmMetadata,
+  dmPermissions,
   COMMIT_LOG_SIGNER_ATTRIBUTE,
   newCommitLogSignerAttribute,
   MAX_GROUP_SIZE,
@@ -10,8 +12,6 @@ import {
   MlsError,
   presetPermissions,
   type PermissionPreset,
-  parseKeyPackage,
-  type ParsedKeyPackage,
 } from "../../mls";
 import {
   conversationsByDmId,
@@ -37,7 +37,7 @@ import { Conversation } from "./conversation";
 import { Group } from "../groups/group";
 import { runGroupChange } from "../groups/commit";
 import { publishOwnCommit } from "../groups/publish-commit";
-import { resolveInboxes } from "../groups/plans";
+import { planAdd, resolveInboxes } from "../groups/plans";
 import { ClientError, normalizeAddress } from "../errors";
 import { verifiedInboxIds } from "../inbox-lookup";
 import { saveGroup, withGroupLock } from "../groups/state";
@@ -159,10 +159,13 @@ export class Conversations {
         "group_too_large",
         `a group holds at most ${max} inboxes, this one would hold ${size}`,
       );
-    const attributes: Record<string, string> = {};
-    if (opts.name) attributes[METADATA_FIELDS.name] = opts.name;
-    if (opts.description) attributes[METADATA_FIELDS.description] = opts.description;
-    if (opts.imageUrl) attributes[METADATA_FIELDS.imageUrl] = opts.imageUrl;
+    // Every field present, "" when unset, as libxmtp's new_default: its SDK fails to read
+    // a group whose metadata lacks one ("missing extension").
+    const attributes: Record<string, string> = {
+      [METADATA_FIELDS.name]: opts.name ?? "",
+      [METADATA_FIELDS.description]: opts.description ?? "",
+      [METADATA_FIELDS.imageUrl]: opts.imageUrl ?? "",
+    };
     // Signs the group's commit-log entries (fork detection, forks/); members read it, the node cannot.
     attributes[COMMIT_LOG_SIGNER_ATTRIBUTE] = newCommitLogSignerAttribute();
     const own = await this.ctx.resolver.latest(self);
@@ -231,15 +234,27 @@ export class Conversations {
     // Opening a DM that exists (perhaps a request) leaves its consent as it is.
     if (existing) return this.wrap(existing, await effectiveConsent(this.ctx, existing));
 
-    const keyPackages = await this.keyPackagesFor(peerInbox);
+    // A DM carries the mutable extensions as libxmtp's do (metadata, permissions, and the
+    // membership with identity sequence ids, which libxmtp checks a welcome's tree against).
+    const own = await this.ctx.resolver.latest(self);
     const group = await createGroup({
       signer: this.ctx.installation,
       metadata: { conversationType: "dm", creatorInboxId: self, dmMembers: [self, peerInbox] },
+      context: {
+        metadata: dmMetadata(),
+        membership: new Map([[self, own?.sequenceId ?? 0n]]),
+        permissions: dmPermissions(),
+      },
     });
     const groupId = toHex(group.groupId);
-    const added = await addMembers(
+    // The peer's installations and our other ones, with the sequence ids they were read at.
+    const planned = await planAdd(this.ctx, [peerInbox], true)(group);
+    if (!planned?.add?.length)
+      throw new ClientError("no_inbox", `${peerAddress} has no installation to message`);
+    const keyPackages = planned.add;
+    const added = await commitChanges(
       group,
-      keyPackages.map((k) => k.bytes),
+      { add: keyPackages.map((k) => k.bytes), context: planned.context! },
       this.ctx.resolver.authenticate,
     );
     // The conversation, its epoch-0 state and the commit are stored before the commit is
@@ -270,7 +285,7 @@ export class Conversations {
           group,
           commit: added.commit,
           pending: added.pending,
-          welcome: added.welcome,
+          welcome: added.welcome!,
           // hpke_public_key names the key package (its init key) the welcome was sealed to.
           welcomeTo: keyPackages.map((k) => ({
             installationKey: k.parsed.installationKey,
@@ -339,42 +354,5 @@ export class Conversations {
         return this;
       },
     };
-  }
-
-  /** Key packages for every installation of the peer and our own other installations. */
-  private async keyPackagesFor(
-    peerInbox: string,
-  ): Promise<{ bytes: Uint8Array; parsed: ParsedKeyPackage }[]> {
-    const self = this.ctx.installation;
-    const peerKeys = await this.ctx.resolver.installations(peerInbox);
-    const ownKeys = (await this.ctx.resolver.installations(self.inboxId)).filter(
-      (k) => !equalBytes(k, self.publicKey),
-    );
-    const wanted = [
-      ...peerKeys.map((key) => ({ key, inbox: peerInbox })),
-      ...ownKeys.map((key) => ({ key, inbox: self.inboxId })),
-    ];
-    const fetched = await this.ctx.api.fetchKeyPackages(wanted.map((w) => w.key));
-    if (peerKeys.length === 0)
-      throw new ClientError("no_installations", "the other person has no active installation");
-    const usable: { bytes: Uint8Array; parsed: ParsedKeyPackage }[] = [];
-    let peerUsable = 0;
-    for (const [i, kp] of fetched.entries()) {
-      const want = wanted[i]!;
-      if (!kp) continue;
-      const parsed = parseKeyPackage(kp);
-      // The node is not trusted to hand out the right key package.
-      if (parsed.inboxId !== want.inbox || !equalBytes(parsed.installationKey, want.key)) continue;
-      usable.push({ bytes: kp, parsed });
-      if (want.inbox === peerInbox) peerUsable++;
-    }
-    if (peerUsable === 0) {
-      throw new ClientError(
-        "key_package_missing",
-        "the other person's devices have no key package on the node yet; try again shortly",
-        true,
-      );
-    }
-    return usable;
   }
 }

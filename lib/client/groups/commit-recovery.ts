@@ -5,7 +5,7 @@
 // the node never got published again (the same bytes: the node stores an identical
 // envelope once), a lost change handed back to be planned again.
 import { fromHex } from "../../crypto";
-import type { PendingCommit } from "../../mls";
+import { wrapWelcome, type PendingCommit } from "../../mls";
 import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import {
   advanceCommitIntent,
@@ -100,7 +100,10 @@ export async function settleCommitIntent(
       if (welcome && welcomeTo?.length)
         await sendWelcomes(
           ctx,
-          welcomeTo.map((w) => ({ ...w, data: welcome })),
+          // One HPKE wrap per recipient, to its key package's init key (as libxmtp expects).
+          await Promise.all(
+            welcomeTo.map(async (w) => ({ ...w, data: await wrapWelcome(welcome, w.hpkePublicKey) })),
+          ),
         );
       await advanceCommitIntent(ctx.db, intentId, { finish: "committed" });
       return "won";

@@ -11,6 +11,7 @@ import {
 } from "../../content";
 import {
   groupMembers,
+  groupMetadata,
   hasMutableExtensions,
   inboxesOf,
   METADATA_LIMITS,
@@ -91,6 +92,9 @@ export function groupUpdateOf(
   initiatedByInboxId: string,
 ): GroupUpdatedContent | undefined {
   if (!hasMutableExtensions(after.state.groupContext.extensions)) return undefined;
+  // A DM's thread has no system lines: its members are its two people for good (DMs carry
+  // the mutable extensions since libxmtp checks them, not to announce their changes).
+  if (groupMetadata(after).conversationType === "dm") return undefined;
   const b = readGroupContext(before.state.groupContext.extensions);
   const a = readGroupContext(after.state.groupContext.extensions);
   // Each tree's inboxes read once: linear in the group's size (this runs on every commit).

@@ -208,11 +208,13 @@ async function decryptAndStore(
       pending ? { pending } : {},
     );
     if (processed.kind === "commit") {
-      await checkAgainstIdentityLogs(ctx, group, processed.group);
+      // The DM rule first: DMs carry the membership extension too (as libxmtp's), and its
+      // refusal is a policy one that every member makes alike (commit-failure.ts).
       await checkDmMembership(ctx, group, processed.group, {
         committerInstallationKey: processed.committerInstallationKey,
         createdNs: env.createdNs,
       });
+      await checkAgainstIdentityLogs(ctx, group, processed.group);
     }
   } catch (err) {
     if (isTransient(err)) throw err;

@@ -1,0 +1,60 @@
+// The permissions extension (0xff02) in xmtp/proto's numbers: libxmtp reads our groups'
+// policies and we read theirs (issue 15 part 2).
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { describe, expect, it } from "vitest";
+import { GROUP_PERMISSIONS_EXTENSION_TYPE, presetPermissions, readGroupContext } from "../index";
+import { dmMetadata, dmPermissions, mutableExtensions } from "../group-context";
+import {
+  GroupMutablePermissionsV1Schema,
+  PermissionsUpdatePolicySchema,
+  type PermissionsUpdatePolicy_PermissionsBasePolicy,
+} from "../../proto/mls/message_contents/group_permissions_pb";
+
+const context = (permissions = presetPermissions("default")) => ({
+  metadata: dmMetadata(),
+  membership: new Map([["a".repeat(64), 1n]]),
+  permissions,
+});
+const permissionsOf = (exts: ReturnType<typeof mutableExtensions>) =>
+  fromBinary(
+    GroupMutablePermissionsV1Schema,
+    exts.find((e) => e.extensionType === GROUP_PERMISSIONS_EXTENSION_TYPE)!.extensionData,
+  ).policies!;
+const base = (p: { kind: { case: string | undefined; value?: unknown } } | undefined) =>
+  p?.kind.case === "base" ? p.kind.value : undefined;
+
+describe("permissions extension bytes", () => {
+  it("adminAndPermissionPoliciesUseXmtpNumbers", () => {
+    const ps = permissionsOf(mutableExtensions(context()));
+    // xmtp/proto PermissionsUpdatePolicy: DENY 1, ALLOW_IF_ADMIN 2, ALLOW_IF_SUPER_ADMIN 3.
+    expect([ps.addAdminPolicy, ps.removeAdminPolicy, ps.updatePermissionsPolicy].map(base)).toEqual(
+      [3, 3, 3],
+    );
+    const dm = permissionsOf(mutableExtensions(context(dmPermissions())));
+    expect([dm.addAdminPolicy, dm.removeAdminPolicy, dm.updatePermissionsPolicy].map(base)).toEqual(
+      [1, 1, 1],
+    );
+    // MembershipPolicy: ALLOW 1, DENY 2, ADMIN_OR_SUPER_ADMIN 3 (a DM denies adds).
+    expect(base(dm.addMemberPolicy)).toBe(2);
+    expect(readGroupContext(mutableExtensions(context(dmPermissions()))).permissions).toEqual(
+      dmPermissions(),
+    );
+  });
+
+  it("allowForAdminChangesIsRefusedByName", () => {
+    expect(() =>
+      mutableExtensions(context({ ...presetPermissions("default"), update_permissions: "allow" })),
+    ).toThrow(/update_permissions cannot be "allow"/);
+  });
+
+  it("aStoredGroupsOldSuperAdminNumberStillReadsAsSuperAdmin", () => {
+    const exts = mutableExtensions(context());
+    const perms = exts.find((e) => e.extensionType === GROUP_PERMISSIONS_EXTENSION_TYPE)!;
+    const proto = fromBinary(GroupMutablePermissionsV1Schema, perms.extensionData);
+    proto.policies!.updatePermissionsPolicy = create(PermissionsUpdatePolicySchema, {
+      kind: { case: "base", value: 4 as PermissionsUpdatePolicy_PermissionsBasePolicy },
+    });
+    perms.extensionData = toBinary(GroupMutablePermissionsV1Schema, proto);
+    expect(readGroupContext(exts).permissions.update_permissions).toBe("super_admin");
+  });
+});
