@@ -127,6 +127,7 @@ test("oursStartsDmWithSdk: our user opens a DM with an SDK user; both send and r
 });
 
 let ourGroupId: string;
+let sdkGroupId: string;
 
 test("sdkGroupWithOurs: an SDK user's group holds our user and another SDK user; all three read each other", async () => {
   test.setTimeout(150_000);
@@ -135,6 +136,7 @@ test("sdkGroupWithOurs: an SDK user's group holds our user and another SDK user;
     (ids) => window.sdk.createGroup(ids, "made with XMTP's SDK"),
     [ours.inboxId, tess!.inboxId],
   );
+  sdkGroupId = groupId;
   await sdkSend(sam!, groupId, "welcome to the SDK's group");
 
   await expect
@@ -195,8 +197,7 @@ test("oursGroupWithSdk: our user's group holds two SDK users; all three read eac
 test("sdkRenamesOurGroup: an SDK member renames our client's group and our client reads the new name", async () => {
   test.setTimeout(120_000);
   const { sam, tess } = sdkUsers as Record<string, User>;
-  // The default policy lets any member rename. (The other way — our client renaming the
-  // SDK's group — the SDK does not show yet: docs/xmtp-compat.md.)
+  // The default policy lets any member rename.
   await sam!.page.evaluate(
     ([id, n]) => window.sdk.rename(id!, n!),
     [ourGroupId, "renamed by the SDK"],
@@ -215,4 +216,29 @@ test("sdkRenamesOurGroup: an SDK member renames our client's group and our clien
       timeout: 30_000,
     })
     .toBe("renamed by the SDK");
+});
+
+test("oursRenamesSdkGroup: our client renames the SDK's group, both SDK members read the new name, and messages still flow", async () => {
+  test.setTimeout(120_000);
+  const { sam, tess } = sdkUsers as Record<string, User>;
+  const group = (await ours.conversations.getById(sdkGroupId)) as Group;
+  // libxmtp validates the new extensions against the group's policies: our commit must
+  // change the name only (the permissions keep their bytes, fields we do not model included).
+  await group.updateName("renamed by our client");
+  for (const u of [sam!, tess!]) {
+    await expect
+      .poll(() => u.page.evaluate((id) => window.sdk.groupName(id), sdkGroupId), {
+        timeout: 30_000,
+        message: u.name,
+      })
+      .toBe("renamed by our client");
+  }
+  await sdkSend(sam!, sdkGroupId, "sam after your rename");
+  await group.send("ours after the rename");
+  await expect
+    .poll(async () => (await ourTexts(sdkGroupId))?.map((m) => m.text), { timeout: 30_000 })
+    .toContain("sam after your rename");
+  await expect
+    .poll(async () => (await sdkTexts(tess!, sdkGroupId)).map((m) => m.text), { timeout: 30_000 })
+    .toContain("ours after the rename");
 });

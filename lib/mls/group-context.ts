@@ -212,7 +212,13 @@ function ext(type: number, data: Uint8Array): Extension {
   return { extensionType: type, extensionData: data };
 }
 
-export function mutableExtensions(s: GroupContextState): Extension[] {
+/**
+ * The three mutable extensions for state `s`. With `previous` (the group context's current
+ * extensions), what `s` leaves as it was keeps its bytes, and the permission policies we do
+ * not model (libxmtp's `app_data`, disappearing-message fields, …) are carried over: a
+ * rename must not read to libxmtp as a change of permissions, which only super admins may make.
+ */
+export function mutableExtensions(s: GroupContextState, previous?: Extension[]): Extension[] {
   validateMutableMetadata(s.metadata, "invalid_argument");
   const meta = create(GroupMutableMetadataV1Schema, {
     attributes: s.metadata.attributes,
@@ -231,11 +237,14 @@ export function mutableExtensions(s: GroupContextState): Extension[] {
     create(PermissionsUpdatePolicySchema, {
       kind: { case: "base", value: permissionsPolicy(x, what) },
     });
+  const before = previous ? previousState(previous) : undefined;
   const perms = create(GroupMutablePermissionsV1Schema, {
     policies: create(PolicySetSchema, {
+      ...before?.policies,
       addMemberPolicy: mp(p.add_member),
       removeMemberPolicy: mp(p.remove_member),
       updateMetadataPolicy: {
+        ...before?.policies?.updateMetadataPolicy,
         group_name: dp(p.update_group_name),
         description: dp(p.update_description),
         group_image_url_square: dp(p.update_image_url),
@@ -245,12 +254,41 @@ export function mutableExtensions(s: GroupContextState): Extension[] {
       updatePermissionsPolicy: pp(p.update_permissions, "update_permissions"),
     }),
   });
-  return [
+  const fresh = [
     ext(MUTABLE_METADATA_EXTENSION_TYPE, toBinary(GroupMutableMetadataV1Schema, meta)),
     ext(GROUP_MEMBERSHIP_EXTENSION_TYPE, toBinary(GroupMembershipSchema, membership)),
     ext(GROUP_PERMISSIONS_EXTENSION_TYPE, toBinary(GroupMutablePermissionsV1Schema, perms)),
   ];
+  if (!before) return fresh;
+  // Unchanged parts keep their bytes (a map's entry order is the encoder's choice).
+  const same = {
+    [MUTABLE_METADATA_EXTENSION_TYPE]: sameJson(before.state.metadata, s.metadata),
+    [GROUP_MEMBERSHIP_EXTENSION_TYPE]: sameJson(
+      [...before.state.membership].sort(),
+      [...s.membership].sort(),
+    ),
+    [GROUP_PERMISSIONS_EXTENSION_TYPE]: sameJson(before.state.permissions, s.permissions),
+  };
+  return fresh.map((e) => {
+    const old = previous!.find((x) => x.extensionType === e.extensionType);
+    return old && same[e.extensionType as keyof typeof same] ? old : e;
+  });
 }
+
+function previousState(previous: Extension[]) {
+  if (!hasMutableExtensions(previous)) return undefined;
+  return {
+    state: readGroupContext(previous),
+    policies: fromBinary(
+      GroupMutablePermissionsV1Schema,
+      one(previous, GROUP_PERMISSIONS_EXTENSION_TYPE, "permissions (0xff02)"),
+    ).policies,
+  };
+}
+
+const sameJson = (a: unknown, b: unknown) =>
+  JSON.stringify(a, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ===
+  JSON.stringify(b, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 
 function one(extensions: Extension[], type: number, name: string): Uint8Array {
   const found = extensions.filter((e) => e.extensionType === type);

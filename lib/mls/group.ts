@@ -382,7 +382,12 @@ export async function commitChanges(
     );
     proposals.push({
       proposalType: "group_context_extensions",
-      groupContextExtensions: { extensions: [...kept, ...mutableExtensions(changes.context)] },
+      groupContextExtensions: {
+        extensions: [
+          ...kept,
+          ...mutableExtensions(changes.context, group.state.groupContext.extensions),
+        ],
+      },
     });
   }
   if (proposals.length === 0)

@@ -6,6 +6,7 @@ import { GROUP_PERMISSIONS_EXTENSION_TYPE, presetPermissions, readGroupContext }
 import { dmMetadata, dmPermissions, mutableExtensions } from "../group-context";
 import {
   GroupMutablePermissionsV1Schema,
+  MetadataPolicySchema,
   PermissionsUpdatePolicySchema,
   type PermissionsUpdatePolicy_PermissionsBasePolicy,
 } from "../../proto/mls/message_contents/group_permissions_pb";
@@ -56,5 +57,43 @@ describe("permissions extension bytes", () => {
     });
     perms.extensionData = toBinary(GroupMutablePermissionsV1Schema, proto);
     expect(readGroupContext(exts).permissions.update_permissions).toBe("super_admin");
+  });
+
+  it("aRenameKeepsPoliciesWeDoNotModelAndTheUnchangedExtensionsBytes", () => {
+    // A libxmtp group's policy map holds more fields than we model (app_data, …).
+    const theirs = mutableExtensions(context());
+    const perms = fromBinary(
+      GroupMutablePermissionsV1Schema,
+      theirs.find((e) => e.extensionType === GROUP_PERMISSIONS_EXTENSION_TYPE)!.extensionData,
+    );
+    perms.policies!.updateMetadataPolicy["app_data"] = create(MetadataPolicySchema, {
+      kind: { case: "base", value: 4 },
+    });
+    const withAppData = theirs.map((e) =>
+      e.extensionType === GROUP_PERMISSIONS_EXTENSION_TYPE
+        ? { ...e, extensionData: toBinary(GroupMutablePermissionsV1Schema, perms) }
+        : e,
+    );
+    const state = readGroupContext(withAppData);
+    const renamed = {
+      ...state,
+      metadata: {
+        ...state.metadata,
+        attributes: { ...state.metadata.attributes, group_name: "new" },
+      },
+    };
+    const after = mutableExtensions(renamed, withAppData);
+    const permsExt = (x: typeof after) =>
+      x.find((e) => e.extensionType === GROUP_PERMISSIONS_EXTENSION_TYPE)!.extensionData;
+    // Permissions did not change: the very bytes stay, app_data included.
+    expect(permsExt(after)).toEqual(permsExt(withAppData));
+    expect(readGroupContext(after).metadata.attributes.group_name).toBe("new");
+    // A permissions change keeps the fields we do not model.
+    const stricter = mutableExtensions(
+      { ...renamed, permissions: { ...state.permissions, update_group_name: "admin" } },
+      withAppData,
+    );
+    expect(Object.keys(permissionsOf(stricter).updateMetadataPolicy).sort()).toContain("app_data");
+    expect(readGroupContext(stricter).permissions.update_group_name).toBe("admin");
   });
 });
