@@ -84,4 +84,5 @@ export {
   type DeviceSyncContent,
   type LineageClaim,
   type SyncedConsentRecord,
+  type SyncedPushPrefs,
 } from "./device-sync";
