@@ -172,11 +172,20 @@ export async function createMessageNode(
   const push = new PushDelivery(pushStore, vapid, config.push);
   const routes = (router: ConnectRouter) => {
     router.service(IdentityApi, identityService(store, states));
-    router.service(MlsApi, mlsService(store, states, engine, guard, (rows) => push.onStored(rows)));
+    router.service(
+      MlsApi,
+      mlsService(store, states, engine, guard, (rows) => push.onStored(rows)),
+    );
     router.service(NodeApi, nodeService(engine, guard, version));
     router.service(
       PushApi,
-      pushService({ store, push: pushStore, states, config: config.push, vapidPublicKey: vapid.publicKey }),
+      pushService({
+        store,
+        push: pushStore,
+        states,
+        config: config.push,
+        vapidPublicKey: vapid.publicKey,
+      }),
     );
   };
   const requestIds = new WeakMap<http.IncomingMessage, string>();

@@ -24,7 +24,10 @@ export function usePush(client: Client) {
     try {
       if ((await Notification.requestPermission()) !== "granted")
         throw new Error("Notifications are blocked for this site in your browser's settings.");
-      const sub = await subscribeToPush(await client.push.vapidPublicKey());
+      const key = await client.push.vapidPublicKey();
+      const sub = await subscribeToPush(key).catch((err: unknown) => {
+        throw new Error(`This browser refused a push subscription: ${(err as Error).message}`);
+      });
       if (!sub.endpoint || !sub.keys?.p256dh || !sub.keys.auth)
         throw new Error("The browser gave an incomplete push subscription.");
       await client.push.enable({

@@ -54,7 +54,11 @@ export function NotificationsSection() {
         )}
       </div>
       {error && (
-        <p role="alert" className="mt-3 text-sm text-red-600 dark:text-red-400">
+        <p
+          role="alert"
+          data-testid="push-error"
+          className="mt-3 text-sm text-red-600 dark:text-red-400"
+        >
           {error}
         </p>
       )}

@@ -271,6 +271,8 @@ export class Client {
         ["device_sync", () => this.startDeviceSync()],
         // Conversations two welcomes disagree about: the other devices settle them.
         ["lineages", () => this.deviceSync.askAboutContested()],
+        // Conversations that arrived while away (e.g. a DM with someone already allowed).
+        ["push", () => this.push.syncTopics()],
       ] as const) {
         try {
           await job();

@@ -30,23 +30,27 @@ async function toRow(db: MessengerDb, p: PushPrefs): Promise<PushPrefsRow> {
   };
 }
 
-/** The stored preferences; made (fresh root key, switch off) on first use. */
+async function fromRow(db: MessengerDb, r: PushPrefsRow): Promise<PushPrefs> {
+  return {
+    rootKey: ownBytes(await db.sealing.open(PUSH_ROOT_KEY_PURPOSE, r.rootKeySealed)),
+    rootKeyAtNs: BigInt(r.rootKeyAtNs),
+    enabled: r.enabled,
+    enabledAtNs: BigInt(r.enabledAtNs),
+    mutes: new Map(
+      Object.entries(r.mutes).map(([k, v]) => [k, { muted: v.muted, atNs: BigInt(v.atNs) }]),
+    ),
+    ...(r.endpoint ? { endpoint: r.endpoint } : {}),
+  };
+}
+
+/**
+ * The stored preferences, read fresh (another tab may have changed them); made on first
+ * use (fresh root key, switch off). Two tabs making them at once keep the first written.
+ */
 export async function loadPushPrefs(db: MessengerDb, nowNs: bigint): Promise<PushPrefs> {
   const row = await db.identity.get("self");
   if (!row) throw new StorageError("not_found", "no identity saved in this database");
-  if (row.push) {
-    const r = row.push;
-    return {
-      rootKey: ownBytes(await db.sealing.open(PUSH_ROOT_KEY_PURPOSE, r.rootKeySealed)),
-      rootKeyAtNs: BigInt(r.rootKeyAtNs),
-      enabled: r.enabled,
-      enabledAtNs: BigInt(r.enabledAtNs),
-      mutes: new Map(
-        Object.entries(r.mutes).map(([k, v]) => [k, { muted: v.muted, atNs: BigInt(v.atNs) }]),
-      ),
-      ...(r.endpoint ? { endpoint: r.endpoint } : {}),
-    };
-  }
+  if (row.push) return fromRow(db, row.push);
   const fresh: PushPrefs = {
     rootKey: randomBytes(32),
     rootKeyAtNs: nowNs,
@@ -54,8 +58,14 @@ export async function loadPushPrefs(db: MessengerDb, nowNs: bigint): Promise<Pus
     enabledAtNs: 0n,
     mutes: new Map(),
   };
-  await savePushPrefs(db, fresh);
-  return fresh;
+  const sealed = await toRow(db, fresh); // WebCrypto outside the transaction
+  const stored = await db.transaction("rw", db.identity, async () => {
+    const now = await db.identity.get("self");
+    if (now?.push) return now.push;
+    await db.identity.update("self", { push: sealed });
+    return undefined;
+  });
+  return stored ? fromRow(db, stored) : fresh;
 }
 
 export async function savePushPrefs(db: MessengerDb, p: PushPrefs): Promise<void> {

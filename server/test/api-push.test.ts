@@ -7,10 +7,7 @@ import { Code, createClient, type Client } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ed25519Sign, randomBytes, toHex, type Ed25519KeyPair } from "../../lib/crypto";
-import {
-  PushApi,
-  PushRegistrationSchema,
-} from "../../lib/proto/messenger/push/v1/push_pb";
+import { PushApi, PushRegistrationSchema } from "../../lib/proto/messenger/push/v1/push_pb";
 import { pushHmacKeys, pushRegistrationSignedBytes, senderHmac } from "../../lib/push";
 import { startNode, type StartedNode } from "./harness";
 import {

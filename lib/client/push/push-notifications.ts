@@ -44,9 +44,9 @@ const b64url = (s: string, field: string): Uint8Array => {
 };
 
 export class PushNotifications {
-  private prefs?: Promise<PushPrefs>;
   private lastTs = 0n;
   private syncing: Promise<void> = Promise.resolve();
+  private queued?: Promise<void>;
   private readonly listeners = new Set<(s: PushStatus) => void>();
 
   constructor(
@@ -58,14 +58,13 @@ export class PushNotifications {
     ctx.consent.subscribe(() => void this.syncTopics().catch(() => undefined));
   }
 
+  /** Read fresh each time: another tab of this installation may have changed them. */
   private load(): Promise<PushPrefs> {
-    this.prefs ??= loadPushPrefs(this.ctx.db, nowNs());
-    return this.prefs;
+    return loadPushPrefs(this.ctx.db, nowNs());
   }
 
   private async save(p: PushPrefs): Promise<void> {
     await savePushPrefs(this.ctx.db, p);
-    this.prefs = Promise.resolve(p);
     const s = { enabled: p.enabled, subscribed: !!p.endpoint };
     for (const l of this.listeners) l(s);
   }
@@ -196,7 +195,13 @@ export class PushNotifications {
 
   /** The node's topic set := every allowed, unmuted conversation (serialized: one at a time). */
   syncTopics(): Promise<void> {
-    const run = this.syncing.then(() => this.pushTopics());
+    // A burst of consent changes (a history import) waits on one queued run, not one each.
+    if (this.queued) return this.queued;
+    const run = this.syncing.then(() => {
+      this.queued = undefined;
+      return this.pushTopics();
+    });
+    this.queued = run;
     this.syncing = run.catch(() => undefined);
     return run;
   }
