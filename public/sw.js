@@ -214,3 +214,38 @@ self.addEventListener("notificationclick", (event) => {
     })(),
   );
 });
+
+/* Web Push (README "Notifications (Web Push)"). The node sends no content, only where a
+ * message arrived: {v: 1, group: hex group id, id}. This worker cannot open the
+ * end-to-end encrypted message (the MLS state is sealed in IndexedDB and the protocol
+ * code lives in the page), so it shows a generic "New message" that opens the thread.
+ * An open window receives the message through its own stream and replaces this
+ * notification (same tag: the conversation id) with the sender and a preview; a visible
+ * window shows the message itself, so the worker stays quiet. */
+function pushTarget(data) {
+  try {
+    const p = data?.json();
+    if (p && p.v === 1 && typeof p.group === "string" && /^[0-9a-f]{2,510}$/.test(p.group))
+      return { group: p.group, url: `/conversations?c=${p.group}` };
+  } catch {
+    // Not JSON from our node: still say something arrived.
+  }
+  return { group: "", url: "/conversations" };
+}
+
+self.addEventListener("push", (event) => {
+  const target = pushTarget(event.data);
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      if (windows.some((w) => w.visibilityState === "visible" && w.focused)) return;
+      await self.registration.showNotification("New message", {
+        body: "Open the app to read it.",
+        tag: target.group || "messenger-push",
+        data: { url: target.url },
+        icon: "/icons/icon-192.png",
+        badge: "/icons/icon-192.png",
+      });
+    })(),
+  );
+});

@@ -33,6 +33,8 @@ import {
 import type { NodeConfig } from "./config";
 import { errorFields, log } from "./log";
 import { openStore, type Store } from "./store";
+import { loadVapidKeys, PushDelivery, pushService, PushStore } from "./push";
+import { PushApi } from "../lib/proto/messenger/push/v1/push_pb";
 import { StreamEngine } from "./stream/engine";
 import { startRetention } from "./store/retention";
 import { writeCostInterceptor } from "./api/write-cost";
@@ -58,6 +60,8 @@ export interface MessageNode {
   store: Store;
   attachments: AttachmentStore;
   engine: StreamEngine;
+  /** Web Push delivery (tests wait on `push.idle()`). */
+  push: PushDelivery;
   /** API requests being served now (streams included). */
   readonly inFlight: number;
   /**
@@ -151,10 +155,38 @@ export async function createMessageNode(
     throw err;
   }
   const guard = new StreamGuard(config.streams, limiter, config.rateLimit.ipMultiplier);
+  const pushStore = new PushStore(store.driver);
+  let vapid;
+  try {
+    vapid = await loadVapidKeys(store.driver, {
+      publicKey: config.push.vapidPublicKey,
+      privateKey: config.push.vapidPrivateKey,
+      subject: config.push.vapidSubject,
+    });
+  } catch (err) {
+    await Promise.resolve(limiter.close?.()).catch(() => undefined);
+    await attachments.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+  const push = new PushDelivery(pushStore, vapid, config.push);
   const routes = (router: ConnectRouter) => {
     router.service(IdentityApi, identityService(store, states));
-    router.service(MlsApi, mlsService(store, states, engine, guard));
+    router.service(
+      MlsApi,
+      mlsService(store, states, engine, guard, (rows) => push.onStored(rows)),
+    );
     router.service(NodeApi, nodeService(engine, guard, version));
+    router.service(
+      PushApi,
+      pushService({
+        store,
+        push: pushStore,
+        states,
+        config: config.push,
+        vapidPublicKey: vapid.publicKey,
+      }),
+    );
   };
   const requestIds = new WeakMap<http.IncomingMessage, string>();
   const connect = createApiHandler({
@@ -184,6 +216,7 @@ export async function createMessageNode(
     store,
     attachments,
     engine,
+    push,
     get inFlight() {
       return inFlight;
     },
@@ -244,6 +277,7 @@ export async function createMessageNode(
       draining = true;
       stopRetention();
       engine.close();
+      push.close();
       await Promise.resolve(limiter.close?.()).catch((err) =>
         log.warn("rate limiter close failed", errorFields(err)),
       );

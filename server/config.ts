@@ -1,6 +1,9 @@
 // Node configuration from the environment; both entry points read it the same way.
 import fs from "node:fs";
 import path from "node:path";
+import { ConfigError } from "./config-error";
+import type { PushConfig } from "./push/config";
+import { pushFrom } from "./push/config";
 import type { RetentionConfig } from "./store/retention";
 
 export interface NodeConfig {
@@ -35,6 +38,8 @@ export interface NodeConfig {
   http: HttpConfig;
   /** Envelope retention and expired key packages (store/retention.ts). */
   retention: RetentionConfig;
+  /** Web Push: VAPID keys and delivery (server/push). */
+  push: PushConfig;
 }
 
 export interface HttpConfig {
@@ -92,10 +97,7 @@ export interface StreamLimitsConfig {
   queryConcurrency: number;
 }
 
-export class ConfigError extends Error {
-  readonly code = "bad_config";
-  readonly retryable = false;
-}
+export { ConfigError } from "./config-error";
 
 function intFrom(
   env: NodeJS.ProcessEnv,
@@ -264,5 +266,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
       envelopeDays: intFrom(env, "ENVELOPE_RETENTION_DAYS", 0, 0, 36_500),
       intervalSeconds: intFrom(env, "RETENTION_INTERVAL_SECONDS", 3600, 0, 86_400), // 0 = off
     },
+    push: pushFrom(env, baseUrlFrom(env, "PUBLIC_URL")),
   };
 }

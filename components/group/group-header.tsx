@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import type { GroupDetails } from "@/lib/client";
 import { ThreadHeaderShell } from "@/components/thread/thread-header";
 import { LockIcon } from "@/components/ui/icons";
@@ -11,10 +11,13 @@ export function GroupHeader({
   conversationId,
   name,
   details,
+  actions,
 }: {
   conversationId: string;
   name?: string;
   details: GroupDetails | undefined;
+  /** Buttons at the end of the bar (e.g. mute). */
+  actions?: ReactNode;
 }) {
   const [open, setOpen] = useState(false);
   const title = groupTitle(details?.name ?? name);
@@ -38,7 +41,9 @@ export function GroupHeader({
             </span>
           </>
         }
-      />
+      >
+        {actions}
+      </ThreadHeaderShell>
       {details && (
         <GroupInfoDialog
           open={open}

@@ -78,7 +78,16 @@ export const encryptedNote = (
 );
 
 /** A DM's header: the peer's address, copyable. */
-export function ThreadHeader({ peerAddress, name }: { peerAddress?: string; name?: string }) {
+export function ThreadHeader({
+  peerAddress,
+  name,
+  actions,
+}: {
+  peerAddress?: string;
+  name?: string;
+  /** Buttons at the end of the bar (e.g. mute). */
+  actions?: ReactNode;
+}) {
   const title = name ?? shortAddress(peerAddress);
   return (
     <ThreadHeaderShell
@@ -89,6 +98,7 @@ export function ThreadHeader({ peerAddress, name }: { peerAddress?: string; name
       subtitle={encryptedNote}
     >
       {peerAddress && <CopyButton value={peerAddress} label="address" />}
+      {actions}
     </ThreadHeaderShell>
   );
 }

@@ -7,6 +7,7 @@ import { isClientError } from "@/components/client/errors";
 import { ConsentBar } from "@/components/conversations/consent-bar";
 import { openConversation } from "@/components/conversations/navigation";
 import { GroupHeader } from "@/components/group/group-header";
+import { MuteButton } from "@/components/notifications/mute-button";
 import { useInboxLabels } from "@/components/group/inbox-labels";
 import { useGroupDetails } from "@/components/group/use-group-details";
 import { Composer } from "./composer";
@@ -199,9 +200,14 @@ export function Thread({ conversationId }: { conversationId: string }) {
             conversationId={conversationId}
             name={summary?.name}
             details={details ?? undefined}
+            actions={<MuteButton conversationId={conversationId} />}
           />
         ) : (
-          <ThreadHeader peerAddress={summary?.peerAddress} name={summary?.name} />
+          <ThreadHeader
+            peerAddress={summary?.peerAddress}
+            name={summary?.name}
+            actions={<MuteButton conversationId={conversationId} />}
+          />
         )}
         {model === undefined ? (
           <div className="flex-1" />

@@ -75,6 +75,14 @@ export const BellIcon = ({ className = "h-5 w-5" }: IconProps) => (
     <path d="M10.3 21a1.9 1.9 0 0 0 3.4 0" />
   </svg>
 );
+export const BellOffIcon = ({ className = "h-5 w-5" }: IconProps) => (
+  <svg {...common} className={className}>
+    <path d="M6 8a6 6 0 0 1 9.3-5M18 8c0 7 3 9 3 9H9" />
+    <path d="M6 8c0 7-3 9-3 9h3" />
+    <path d="M10.3 21a1.9 1.9 0 0 0 3.4 0" />
+    <path d="M3 3l18 18" />
+  </svg>
+);
 export const ArrowDownIcon = ({ className = "h-4 w-4" }: IconProps) => (
   <svg {...common} className={className}>
     <path d="M12 5v14" />

@@ -12,6 +12,7 @@ import {
   type WelcomeMessage_V1,
 } from "../proto/mls/api/v1/mls_pb";
 import { NodeApi, type GetNodeInfoResponse } from "../proto/messenger/node/v1/node_pb";
+import { PushApi } from "../proto/messenger/push/v1/push_pb";
 import { WelcomeWrapperAlgorithm } from "../proto/mls/message_contents/wrapper_encryption_pb";
 import {
   MAX_COMMIT_LOG_BATCH,
@@ -52,6 +53,7 @@ export class NodeClient {
   private readonly identity: Client<typeof IdentityApi>;
   private readonly mls: Client<typeof MlsApi>;
   readonly node: Client<typeof NodeApi>;
+  readonly push: Client<typeof PushApi>;
   private inboxId?: string;
 
   constructor(
@@ -66,6 +68,7 @@ export class NodeClient {
     this.identity = createClient(IdentityApi, this.transport);
     this.mls = createClient(MlsApi, this.transport);
     this.node = createClient(NodeApi, this.transport);
+    this.push = createClient(PushApi, this.transport);
   }
 
   /** Called once this client's inbox is known. */
@@ -256,6 +259,25 @@ export class NodeClient {
 
   async getNodeInfo(): Promise<GetNodeInfoResponse> {
     return withRetry("GetNodeInfo", () => this.node.getNodeInfo({}), this.retry);
+  }
+
+  /** The node's VAPID public key (base64url), for PushManager.subscribe. */
+  async getVapidPublicKey(): Promise<string> {
+    const res = await withRetry(
+      "GetVapidPublicKey",
+      () => this.push.getVapidPublicKey({}),
+      this.retry,
+    );
+    return res.publicKey;
+  }
+
+  /** One signed change of this installation's push registration (not retried: it is timestamped). */
+  async updatePushRegistration(registration: Uint8Array, signature: Uint8Array): Promise<void> {
+    await withRetry(
+      "UpdatePushRegistration",
+      () => this.push.updatePushRegistration({ registration, signature }),
+      { ...this.retry, attempts: 1 },
+    );
   }
 }
 

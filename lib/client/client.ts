@@ -38,6 +38,7 @@ import { ConsentBus } from "./consent/consent-bus";
 import { honourLeaveRequest } from "./groups/leave";
 import { recoverCommits } from "./groups/commit";
 import { Preferences } from "./consent/preferences";
+import { PushNotifications } from "./push/push-notifications";
 import type { ReceiveLog } from "./types";
 import { loadOrRegisterInstallation } from "./devices/registration";
 import { resumeOutbox, retryFailed } from "./messages/send";
@@ -71,6 +72,8 @@ export class Client {
   readonly preferences: Preferences;
   /** The inbox's SYNC group: consent across devices, and history for a new device. */
   readonly deviceSync: DeviceSync;
+  /** Web Push: the node subscription, per-conversation mutes and the switch (synced). */
+  readonly push: PushNotifications;
   private readonly engine: StreamEngine;
   private readonly forkWatch: ForkWatch;
 
@@ -86,6 +89,9 @@ export class Client {
     this.conversations = new Conversations(ctx, this.engine, log);
     this.preferences = new Preferences(ctx);
     this.deviceSync = new DeviceSync(ctx, this.preferences, () => this.conversations.sync(), log);
+    this.push = new PushNotifications(ctx, (prefs) => this.deviceSync.sharePushPrefs(prefs));
+    this.deviceSync.onPushPrefs = (prefs) => this.push.merge(prefs);
+    ctx.pushSenderHmac = (data) => this.push.senderHmacFor(data);
   }
 
   private static build(
@@ -265,6 +271,8 @@ export class Client {
         ["device_sync", () => this.startDeviceSync()],
         // Conversations two welcomes disagree about: the other devices settle them.
         ["lineages", () => this.deviceSync.askAboutContested()],
+        // Conversations that arrived while away (e.g. a DM with someone already allowed).
+        ["push", () => this.push.syncTopics()],
       ] as const) {
         try {
           await job();

@@ -32,6 +32,8 @@ export interface ClientContext {
   onLeaveRequest?: (group: GroupHandle, inboxId: string, log?: ReceiveLog) => void;
   /** What the receive path dropped, by reason (Client.diagnostics()). */
   diagnostics: Diagnostics;
+  /** sender_hmac for a published message (Web Push: the node skips the sender's own devices). */
+  pushSenderHmac?: (data: Uint8Array) => Promise<Uint8Array>;
   /** Most inboxes a group may hold (default MAX_GROUP_SIZE, 1,000). */
   maxGroupSize?: number;
   /**

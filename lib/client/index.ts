@@ -48,3 +48,4 @@ export {
   type InstallationInfo,
 } from "./devices/installations";
 export { DeviceSync, type HistorySyncState } from "./devices/device-sync";
+export type { BrowserPushSubscription, PushStatus } from "./push/push-notifications";

@@ -36,7 +36,20 @@ export type DeviceSyncContent =
   /** Another device asks which state of these groups is ours (welcome lineages, issue 11 item 9). */
   | { kind: "lineage_request"; requestId: string; groupIds: string[] }
   /** The answer: each group's epoch (decimal) and hex epoch authenticator on this device. */
-  | { kind: "lineage_claims"; claims: LineageClaim[] };
+  | { kind: "lineage_claims"; claims: LineageClaim[] }
+  /** Web Push preferences (lib/client/push): the inbox's HMAC root key, the switch, mutes. */
+  | { kind: "push_prefs"; prefs: SyncedPushPrefs };
+
+/** Every value carries its own time (decimal ns): last writer wins per value. */
+export interface SyncedPushPrefs {
+  /** Hex 32 bytes; the earliest-made key wins, so every device converges on one. */
+  rootKey: string;
+  rootKeyAtNs: string;
+  enabled: boolean;
+  enabledAtNs: string;
+  /** Per conversation (a DM's id is its dm: id): muted or not, and when that was chosen. */
+  mutes: { id: string; muted: boolean; atNs: string }[];
+}
 
 export interface LineageClaim {
   groupId: string;
@@ -95,6 +108,21 @@ function check(c: DeviceSyncContent): DeviceSyncContent {
         str(x.authenticator, "claim authenticator", /^(?:[0-9a-f]{2})+$/);
       }
       return c;
+    case "push_prefs": {
+      const p = c.prefs;
+      str(p?.rootKey, "rootKey", /^[0-9a-f]{64}$/);
+      str(p.rootKeyAtNs, "rootKeyAtNs", /^\d{1,20}$/);
+      str(p.enabledAtNs, "enabledAtNs", /^\d{1,20}$/);
+      if (typeof p.enabled !== "boolean" || !Array.isArray(p.mutes) || p.mutes.length > 10_000)
+        throw new ContentError("malformed_content", "device_sync: push prefs are malformed");
+      for (const m of p.mutes) {
+        str(m.id, "mute id", /^(?:dm:[0-9a-f:]+|[0-9a-f]+)$/);
+        str(m.atNs, "mute atNs", /^\d{1,20}$/);
+        if (typeof m.muted !== "boolean")
+          throw new ContentError("malformed_content", "device_sync: mute must be true or false");
+      }
+      return c;
+    }
     default:
       throw new ContentError(
         "malformed_content",

@@ -84,6 +84,7 @@ export {
   type DeviceSyncContent,
   type LineageClaim,
   type SyncedConsentRecord,
+  type SyncedPushPrefs,
 } from "./device-sync";
 export {
   ContentTypeDeleteMessage,

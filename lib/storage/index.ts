@@ -138,3 +138,4 @@ export {
   type Lineage,
   type LineageState,
 } from "./lineages";
+export { loadPushPrefs, savePushPrefs, type PushPrefs } from "./push-prefs";

@@ -9,3 +9,4 @@ export const groupStateMainPurpose = (groupId: string, epoch: string, epochStamp
   `group_state_main:${groupId}:${epoch}:${epochStamp}`;
 export const groupEpochPartPurpose = (groupId: string, epoch: string, epochStamp: string) =>
   `group_state_epoch:${groupId}:${epoch}:${epochStamp}`;
+export const PUSH_ROOT_KEY_PURPOSE = "push:hmac_root_key";

@@ -45,6 +45,20 @@ export interface IdentityRow {
   registered: boolean;
   /** When this installation last asked its other devices for history (ms); absent: never. */
   historyRequestedAt?: number;
+  /** Web Push preferences (storage/push-prefs.ts). Not indexed, so it needs no schema version. */
+  push?: PushPrefsRow;
+}
+
+export interface PushPrefsRow {
+  /** The inbox's push HMAC root key (libxmtp's hmac_key), sealed; shared with its devices. */
+  rootKeySealed: SealedBlob;
+  rootKeyAtNs: string;
+  enabled: boolean;
+  enabledAtNs: string;
+  /** Mute choices by conversation id (a DM's dm: id), each with its time. */
+  mutes: Record<string, { muted: boolean; atNs: string }>;
+  /** This installation's registered push subscription endpoint (absent: none). */
+  endpoint?: string;
 }
 
 export interface KeyPackageRow {

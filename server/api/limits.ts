@@ -25,6 +25,8 @@ export const LIMITS = {
   /** A welcome's wrapped WelcomeMetadata (a cursor: tens of bytes sealed; room for an HPKE encapsulation). */
   maxWelcomeMetadataBytes: 4096,
   installationKeyBytes: 32,
+  /** Conversations one installation registers for Web Push (PushRegistration.SetTopics). */
+  maxPushTopics: 5000,
   maxInstallationsPerInbox: MAX_INSTALLATIONS_PER_INBOX,
   maxIdentityUpdatesPerInbox: MAX_IDENTITY_UPDATES_PER_INBOX,
   /** Whole request body (Connect readMaxBytes): a full batch of big messages needs several requests. */

@@ -12,7 +12,7 @@ import {
   QueryGroupMessagesResponseSchema,
   QueryWelcomeMessagesResponseSchema,
 } from "../../lib/proto/mls/api/v1/mls_pb";
-import { groupTopic, welcomeTopic, type Store } from "../store";
+import { groupTopic, welcomeTopic, type GroupMessageRow, type Store } from "../store";
 import type { StreamEngine, TopicFilter } from "../stream/engine";
 import { commitLogService } from "./commit-log-service";
 import { groupMessage, welcomeMessage } from "./convert";
@@ -37,6 +37,8 @@ export function mlsService(
   states: IdentityStates,
   engine: StreamEngine,
   guard: StreamGuard,
+  /** Told about every stored group message (Web Push); must return at once. */
+  onGroupMessagesStored: (rows: GroupMessageRow[]) => void = () => undefined,
 ): ServiceImpl<typeof MlsApi> {
   /** Hex keys of the stored key packages whose inbox's log grants that installation now. */
   async function grantedInstallations(
@@ -60,7 +62,7 @@ export function mlsService(
     async sendGroupMessages(req) {
       checkBatch(req.messages.length, "messages");
       const inserts = req.messages.map(groupMessageInsert); // validate all before storing any
-      await store.insertGroupMessages(inserts);
+      onGroupMessagesStored(await store.insertGroupMessages(inserts));
       return create(EmptySchema, {});
     },
 

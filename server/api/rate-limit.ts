@@ -52,6 +52,7 @@ const WRITES = new Set([
   "PublishIdentityUpdate",
   "UploadAttachment",
   "BatchPublishCommitLog",
+  "UpdatePushRegistration",
 ]);
 
 export function isWrite(procedure: string): boolean {

@@ -101,6 +101,37 @@ const MIGRATIONS: { version: number; statements: string[] }[] = [
       `ALTER TABLE key_packages ADD COLUMN not_after BIGINT`,
     ],
   },
+  {
+    version: 6,
+    statements: [
+      // Web Push (server/push): the node's VAPID key pair when not given by env (one row;
+      // the first node to start on a database writes it, the others read it).
+      `CREATE TABLE push_vapid (
+         id INTEGER PRIMARY KEY CHECK (id = 1),
+         public_key TEXT NOT NULL,
+         private_key TEXT NOT NULL,
+         created_ns BIGINT NOT NULL)`,
+      // One browser push subscription per installation; last_timestamp_ns is the newest
+      // signed change applied (an older or equal one is a replay).
+      `CREATE TABLE push_subscriptions (
+         installation_key BYTEA PRIMARY KEY,
+         inbox_id TEXT NOT NULL,
+         endpoint TEXT NOT NULL,
+         p256dh BYTEA NOT NULL,
+         auth BYTEA NOT NULL,
+         last_timestamp_ns BIGINT NOT NULL,
+         created_ns BIGINT NOT NULL)`,
+      // The conversations an installation wants pushes for, with its inbox's HMAC keys
+      // for that group (serialized PushTopic), so its own messages are not pushed.
+      `CREATE TABLE push_topics (
+         installation_key BYTEA NOT NULL
+           REFERENCES push_subscriptions (installation_key) ON DELETE CASCADE,
+         group_id BYTEA NOT NULL,
+         topic BYTEA NOT NULL,
+         PRIMARY KEY (installation_key, group_id))`,
+      `CREATE INDEX push_topics_group ON push_topics (group_id)`,
+    ],
+  },
 ];
 
 /** How many migrations exist (versions may skip numbers). */

@@ -11,6 +11,7 @@ import {
   type DeviceSyncContent,
   type LineageClaim,
   type SyncedConsentRecord,
+  type SyncedPushPrefs,
 } from "../../content";
 import { createGroup, epochAuthenticator, isActive } from "../../mls";
 import {
@@ -65,6 +66,8 @@ export class DeviceSync {
   private readonly asked = new Set<string>();
   /** Requests this device already answered (the same request can come through two groups). */
   private readonly answered = new Set<string>();
+  /** Told when another device shares its push preferences (lib/client/push). */
+  onPushPrefs?: (prefs: SyncedPushPrefs) => Promise<void>;
   /** Consent records that came from another device: not sent back. */
   private readonly fromPeers = new Set<string>();
 
@@ -137,6 +140,11 @@ export class DeviceSync {
     // The other installations join the way any new device joins a conversation.
     await syncGroupInstallations(this.ctx, groupId, this.log);
     return groupId;
+  }
+
+  /** Sends this device's push preferences to the inbox's other devices. */
+  async sharePushPrefs(prefs: SyncedPushPrefs): Promise<void> {
+    await this.broadcast({ kind: "push_prefs", prefs });
   }
 
   private async broadcast(content: DeviceSyncContent): Promise<void> {
@@ -242,6 +250,9 @@ export class DeviceSync {
         return;
       case "lineage_claims":
         for (const claim of c.claims) await this.weigh(claim);
+        return;
+      case "push_prefs":
+        await this.onPushPrefs?.(c.prefs);
         return;
     }
   }

@@ -124,8 +124,14 @@ export async function publishMessage(ctx: ClientContext, id: string): Promise<De
   if (!intent) throw new ClientError("send_failed", `message ${id} has nothing to publish`);
   try {
     readMessageHeader(intent.payload); // never send bytes we could not have made
+    // Without the HMAC the message still goes out; only the sender's own devices may be pushed.
+    const senderHmac = await ctx.pushSenderHmac?.(intent.payload).catch(() => undefined);
     await ctx.api.sendGroupMessages([
-      { data: intent.payload, shouldPush: intent.shouldPush ?? true },
+      {
+        data: intent.payload,
+        shouldPush: intent.shouldPush ?? true,
+        ...(senderHmac ? { senderHmac } : {}),
+      },
     ]);
     if (intent.status === "to_publish") {
       await updateIntent(ctx.db, intent.id!, {
