@@ -8,6 +8,7 @@ import { startNode, type StartedNode } from "../../server/test/harness";
 import { Client } from "../../lib/client";
 import { requireGroup } from "../../lib/client/groups/state";
 import { syncGroupInstallations } from "../../lib/client/groups/installations";
+import { planAddNewInstallations } from "../../lib/client/groups/installations-plans";
 import { commitChanges, groupMembers } from "../../lib/mls";
 import { fromHex, toHex } from "../../lib/crypto";
 import { newWallet } from "../support/accounts";
@@ -49,13 +50,19 @@ describe("DMs heal from a fork by themselves", () => {
     await dm.send("before");
 
     // Alice's second and third devices. Her first one adds both (the real commit); the liar
-    // serves Carol another commit in its place, made from Alice's state and never
-    // published, that adds only the second.
+    // serves Carol another commit in its place, made from Alice's state with the same change
+    // (DMs carry libxmtp's membership extension, which must match Alice's log) but its own
+    // fresh secrets, and never published: Carol applies it and lands in another epoch.
     const a2 = await make(alice, "dmf-alice2");
     const a3 = await make(alice, "dmf-alice3");
+    const before = await requireGroup(ctxOf(a1), dm.id);
+    const plan = (await planAddNewInstallations(ctxOf(a1))(before))!;
+    expect(plan.add!.map((k) => toHex(k.parsed.installationKey)).sort()).toEqual(
+      [a2.installationId, a3.installationId].sort(),
+    );
     const foreign = await commitChanges(
-      await requireGroup(ctxOf(a1), dm.id),
-      { add: await keyPackagesFor(a1, [a2.installationId]) },
+      before,
+      { add: plan.add!.map((k) => k.bytes), ...(plan.context ? { context: plan.context } : {}) },
       ctxOf(a1).resolver.authenticate,
     );
     await syncGroupInstallations(ctxOf(a1), dm.id);
