@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { newPerson, onboard, type Person } from "./support/person";
+import { onboard, twoPeople, type Person } from "./support/person";
 import { shootBoth } from "./support/screenshots";
 
 // Issue 17 items 1 and 7 in two browsers: A edits a message and B sees the new words, the
@@ -15,18 +15,7 @@ const V1 = `meet at 5 ${stamp}`;
 const V2 = `meet at 6 ${stamp}`;
 const REPLY = `see you then ${stamp}`;
 
-test.beforeAll(async ({ browser }) => {
-  a = await newPerson(browser);
-  b = await newPerson(browser);
-});
-
-test.afterEach(() => {
-  for (const p of [a, b]) expect(p?.escaped ?? []).toEqual([]);
-});
-
-test.afterAll(async () => {
-  for (const p of [a, b]) await p?.context.close();
-});
+twoPeople((pa, pb) => ([a, b] = [pa, pb]));
 
 test("A edits; B sees the new words in place, the edited mark and the history", async () => {
   test.setTimeout(180_000);

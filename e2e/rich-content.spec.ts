@@ -4,7 +4,7 @@ import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { Client, signerFromLocalAccount } from "../lib/client";
 import { noisePng, tinyPdf } from "./support/files";
-import { newPerson, onboard, type Person } from "./support/person";
+import { onboard, twoPeople, type Person } from "./support/person";
 import { shootBoth } from "./support/screenshots";
 
 // A sends an image (~2 MB: encrypted, uploaded, sent by URL) and a small PDF (inline);
@@ -19,18 +19,7 @@ const REPLY = `love this one ${stamp}`;
 const IMAGE = noisePng(760, 700); // ≈ 2.1 MB
 const PDF = tinyPdf(`itinerary ${stamp}`);
 
-test.beforeAll(async ({ browser }) => {
-  a = await newPerson(browser);
-  b = await newPerson(browser, { acceptDownloads: true });
-});
-
-test.afterEach(() => {
-  for (const p of [a, b]) expect(p?.escaped ?? []).toEqual([]);
-});
-
-test.afterAll(async () => {
-  for (const p of [a, b]) await p?.context.close();
-});
+twoPeople((pa, pb) => ([a, b] = [pa, pb]), { b: { acceptDownloads: true } });
 
 test("an image goes remote, a PDF inline; B previews one and downloads the other byte for byte", async () => {
   test.setTimeout(180_000);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { newPerson, onboard, type Person } from "./support/person";
+import { onboard, twoPeople, type Person } from "./support/person";
 import { shootBoth } from "./support/screenshots";
 
 // Sign to unlock (PROTOCOL §6): turned on in Settings (the wallet signs the Enable Identity text
@@ -10,18 +10,7 @@ test.describe.configure({ mode: "serial" });
 let a: Person, b: Person;
 const TEXT = `the boat leaves at dawn ${Date.now()}`;
 
-test.beforeAll(async ({ browser }) => {
-  a = await newPerson(browser);
-  b = await newPerson(browser);
-});
-
-test.afterEach(() => {
-  for (const p of [a, b]) expect(p?.escaped ?? []).toEqual([]);
-});
-
-test.afterAll(async () => {
-  for (const p of [a, b]) await p?.context.close();
-});
+twoPeople((pa, pb) => ([a, b] = [pa, pb]));
 
 test("enable in Settings, reload, unlock with the wallet, conversations are back", async () => {
   test.setTimeout(180_000);

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { MessengerPage } from "../pages/messenger";
 import { OnboardingPages } from "../pages/onboarding";
 import { DESKTOP } from "./browser";
@@ -37,3 +37,24 @@ export async function onboard(p: Person): Promise<void> {
 /** 0x1234…abcd as the app shows addresses. */
 export const shortAddress = (address: string) =>
   `${address.toLowerCase().slice(0, 6)}…${address.toLowerCase().slice(-4)}`;
+
+/**
+ * A spec's two people, A and B: fresh profiles before its tests (handed to `ready`), no
+ * request off the machine after each test, contexts closed after all.
+ */
+export function twoPeople(
+  ready: (a: Person, b: Person) => void,
+  options: { b?: { acceptDownloads?: boolean } } = {},
+): void {
+  const people: Person[] = [];
+  test.beforeAll(async ({ browser }) => {
+    people.push(await newPerson(browser), await newPerson(browser, options.b ?? {}));
+    ready(people[0]!, people[1]!);
+  });
+  test.afterEach(() => {
+    for (const p of people) expect(p.escaped).toEqual([]);
+  });
+  test.afterAll(async () => {
+    for (const p of people) await p.context.close();
+  });
+}
