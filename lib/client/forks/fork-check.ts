@@ -119,9 +119,9 @@ async function accept(
   chain.lastAuthenticator = remote;
   const epoch = e.appliedEpochNumber;
   if (epoch < BigInt(chain.baselineEpoch)) return;
-  if ((await getConversation(ctx.db, chain.groupId))?.outOfSync) {
-    // Already recovering: kept for the re-add welcome's check (log-verdict.ts).
-    await putCommitLogRow(ctx.db, {
+  // Another member's word on this epoch, kept to compare with later.
+  const keepRemote = () =>
+    putCommitLogRow(ctx.db, {
       groupId: chain.groupId,
       side: "remote",
       epoch,
@@ -129,6 +129,9 @@ async function accept(
       commitSequenceId: e.commitSequenceId,
       toPublish: 0,
     });
+  if ((await getConversation(ctx.db, chain.groupId))?.outOfSync) {
+    // Already recovering: kept for the re-add welcome's check (log-verdict.ts).
+    await keepRemote();
     return;
   }
   const local = await getCommitLogRow(ctx.db, chain.groupId, "local", epoch);
@@ -156,13 +159,6 @@ async function accept(
     );
   } else if (epoch > group.epoch) {
     // Not there yet: compared when this installation applies that commit (local-log.ts).
-    await putCommitLogRow(ctx.db, {
-      groupId: chain.groupId,
-      side: "remote",
-      epoch,
-      authenticator: remote,
-      commitSequenceId: e.commitSequenceId,
-      toPublish: 0,
-    });
+    await keepRemote();
   }
 }
