@@ -1,6 +1,9 @@
 // What makes a re-add legitimate: a ReaddRequest on the group's commit log, signed by the
-// installation to be re-added, naming the leaf it holds (its HPKE key) and its inbox, made
-// within READD_REQUEST_MAX_AGE_MS of the moment it is judged. The responder checks it before
+// installation to be re-added, naming its group and inbox, made within
+// READD_REQUEST_MAX_AGE_MS of the moment it is judged. The leaf key it names is NOT required
+// to be the one the up-to-date tree holds: a forked member's own commits in its branch move
+// its leaf (every commit carries an update path), so that rule left such a member unhealed
+// for good (torture seed 14035). A replayed request is bounded by the age window. The responder checks it before
 // committing (readd.ts) and, in a DM, every receiver checks it again before applying the
 // commit (groups/dm-rules.ts): the same rule both sides, so a peer cannot reset your device
 // without your device having asked.
@@ -28,7 +31,6 @@ export function readdRequestProblem(req: ReaddRequest, subject: ReaddSubject): s
   if (toHex(req.installationKey) !== subject.installation) return "it names another installation";
   if (req.inboxId !== subject.inboxId) return "it names another inbox";
   // Asked about the leaf the tree holds: not a request from before an earlier re-add.
-  if (toHex(req.leafEncryptionKey) !== subject.leafKey) return "it was made for another leaf";
   const age = subject.atMs - Number(req.requestedAtNs / 1_000_000n);
   if (age > READD_REQUEST_MAX_AGE_MS || age < -READD_REQUEST_MAX_AGE_MS)
     return "it is older than the re-add window";
