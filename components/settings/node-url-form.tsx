@@ -1,6 +1,6 @@
 "use client";
 import { useId, useState } from "react";
-import { parseNetworks, type Network } from "@/lib/api/networks";
+import { parseNetworks, type Network } from "@/lib/client/networks";
 import { nodeUrl, nodeUrlProblem } from "@/components/session/storage";
 import { buttonStyles, focusRing } from "@/components/ui/button-styles";
 import { SettingsSection } from "./settings-section";
