@@ -107,6 +107,44 @@ export async function getCommitLogChain(
   );
 }
 
+/**
+ * Saves the reading position. The baseline and the answered requests are written by others
+ * (resetCommitLog, markReaddServed) while a read holds an older copy of the row: the stored
+ * ones are kept.
+ */
 export async function putCommitLogChain(db: MessengerDb, row: CommitLogChainRow): Promise<void> {
-  await db.commitLogChains.put(row);
+  await db.transaction("rw", db.commitLogChains, async () => {
+    const stored = await db.commitLogChains.get(row.groupId);
+    await db.commitLogChains.put({
+      ...row,
+      baselineEpoch: stored?.baselineEpoch ?? row.baselineEpoch,
+      servedReadds: stored?.servedReadds,
+    });
+  });
+}
+
+/** The re-add request of `installation` made at `requestedAtNs` was answered: it and older ones are spent. */
+export async function markReaddServed(
+  db: MessengerDb,
+  groupId: string,
+  installation: string,
+  requestedAtNs: bigint,
+): Promise<void> {
+  await db.transaction("rw", db.commitLogChains, async () => {
+    const chain = await getCommitLogChain(db, groupId);
+    const served = { ...chain.servedReadds };
+    if (BigInt(served[installation] ?? "0") >= requestedAtNs) return;
+    served[installation] = requestedAtNs.toString();
+    await db.commitLogChains.put({ ...chain, servedReadds: served });
+  });
+}
+
+/** The requested_at (ns) of the newest answered re-add request of `installation`, 0 if none. */
+export async function readdServedUpTo(
+  db: MessengerDb,
+  groupId: string,
+  installation: string,
+): Promise<bigint> {
+  const chain = await db.commitLogChains.get(groupId);
+  return BigInt(chain?.servedReadds?.[installation] ?? "0");
 }

@@ -126,6 +126,8 @@ export {
   pruneCommitLog,
   getCommitLogChain,
   putCommitLogChain,
+  markReaddServed,
+  readdServedUpTo,
 } from "./commit-log";
 export type { CommitLogRow, CommitLogChainRow } from "./schema";
 export {

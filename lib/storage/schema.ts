@@ -323,6 +323,11 @@ export interface CommitLogChainRow {
   lastAuthenticator: string; // hex, "" before the first entry
   /** Epochs below this are not compared (the state was replaced by a re-add welcome). */
   baselineEpoch: string;
+  /**
+   * Per installation (hex), the requested_at (ns, decimal) of the newest re-add request this
+   * installation saw answered: a request made at or before it is spent (a replay).
+   */
+  servedReadds?: Record<string, string>;
 }
 
 /** Version 5: the commit log, local and remote, and each group's read position. */

@@ -9,7 +9,11 @@ import { startNode, type StartedNode } from "../../server/test/harness";
 import { Client } from "../../lib/client";
 import { requireGroup } from "../../lib/client/groups/state";
 import { nextContext } from "../../lib/client/groups/plans";
-import { signedEntry, signedReaddRequest } from "../../lib/client/forks/entries";
+import {
+  signedEntry,
+  signedReaddRequest,
+  verifiedReaddRequest,
+} from "../../lib/client/forks/entries";
 import { commitChanges, epochAuthenticator } from "../../lib/mls";
 import { fromHex, generateEd25519KeyPair, randomBytes } from "../../lib/crypto";
 import { newWallet, type TestWallet } from "../support/accounts";
@@ -105,6 +109,19 @@ describe("forks are detected from the commit log and healed by a re-add", () => 
     await g.send("after healing");
     await c.conversations.sync();
     expect((await texts(healed)).filter((t) => t === "after healing")).toHaveLength(1);
+
+    // The node serves Alice the log again from its start (Carol's answered request replayed,
+    // still inside its 10-minute window): Alice takes the request as spent, so nobody is
+    // re-added again and Carol keeps her healed state.
+    const asked = (await ctxOf(a).api.readCommitLog(fromHex(g.id))).filter((r) =>
+      verifiedReaddRequest(r),
+    );
+    expect(asked).toHaveLength(1);
+    await ctxOf(a).db.commitLogChains.update(g.id, { readCursor: "0" });
+    const epochBeforeReplay = await g.epoch();
+    await a.checkCommitLog();
+    expect(a.forkStats().readdsCommitted).toBe(1);
+    expect(await g.epoch()).toEqual(epochBeforeReplay);
 
     // Dave was offline through all of it: he applies the real commits and the re-add.
     const gd = await groupOf(d, g.id);

@@ -7,7 +7,7 @@ import type { ReceiveLog } from "../types";
 import { runGroupChange } from "../groups/commit";
 import { readCommitLogs, type FoundRequest } from "./fork-check";
 import { publishPendingEntries } from "./local-log";
-import { readdTaskFor, requestReadds, stillNeeded } from "./readd";
+import { readdServed, readdTaskFor, requestReadds, stillNeeded } from "./readd";
 import { retryWaitingWelcomes } from "./readd-welcome";
 import { addMissingCommitLogSigners } from "./log-signer-upgrade";
 
@@ -142,7 +142,10 @@ export class ForkWatch {
     const run = async () => {
       this.tasks.set(key, "running");
       try {
-        if (!(await stillNeeded(this.ctx, task))) return;
+        if (!(await stillNeeded(this.ctx, task))) {
+          await readdServed(this.ctx, task); // another member answered it
+          return;
+        }
         await runGroupChange(
           this.ctx,
           task.groupId,
@@ -150,6 +153,7 @@ export class ForkWatch {
           this.log,
         );
         this.stats.readdsCommitted++;
+        await readdServed(this.ctx, task);
         // The re-added member waits for the log to vouch for its welcome: publish at once.
         this.stats.entriesPublished += await publishPendingEntries(this.ctx);
         this.log?.("readd_committed", { groupId: task.groupId, installation: task.installation });

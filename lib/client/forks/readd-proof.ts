@@ -3,10 +3,11 @@
 // READD_REQUEST_MAX_AGE_MS of the moment it is judged. The leaf key it names is NOT required
 // to be the one the up-to-date tree holds: a forked member's own commits in its branch move
 // its leaf (every commit carries an update path), so that rule left such a member unhealed
-// for good (torture seed 14035). A replayed request is bounded by the age window. The responder checks it before
-// committing (readd.ts) and, in a DM, every receiver checks it again before applying the
-// commit (groups/dm-rules.ts): the same rule both sides, so a peer cannot reset your device
-// without your device having asked.
+// for good (torture seed 14035). A replayed request is bounded by the age window, and a
+// responder takes a request it saw answered (or an older one) as spent (readd.ts). The
+// responder checks it before committing (readd.ts) and, in a DM, every receiver checks it
+// again before applying the commit (groups/dm-rules.ts): the same rule both sides, so a
+// peer cannot reset your device without your device having asked.
 import { fromHex, toHex } from "../../crypto";
 import type { ReaddRequest } from "../../proto/messenger/forks/v1/readd_request_pb";
 import type { ClientContext } from "../context";

@@ -4,7 +4,9 @@
 //
 // Channel: a ReaddRequest entry in the group's commit log (entries.ts), signed by the
 // requesting installation's own key. The node cannot forge it (it holds no installation
-// key) and can at worst replay a recent one, which costs a harmless re-add. A responder
+// key) and can at worst replay a recent one: a responder remembers the newest request it saw
+// answered per installation (storage markReaddServed) and takes an older or equal one as
+// spent, so the replay re-adds nobody again. A responder
 // acts only if the key is a leaf of the group whose credential names the inbox the request
 // names, and the inbox's identity log still holds that installation (not revoked).
 //
@@ -29,7 +31,7 @@ import {
   type GroupHandle,
 } from "../../mls";
 import type { ReaddRequest } from "../../proto/messenger/forks/v1/readd_request_pb";
-import { getConversation } from "../../storage";
+import { getConversation, markReaddServed, readdServedUpTo } from "../../storage";
 import type { ClientContext } from "../context";
 import { ClientError } from "../errors";
 import { loadGroup } from "../groups/state";
@@ -88,6 +90,8 @@ export interface ReaddTask {
   leafKey: string;
   /** This installation's place among the members allowed to answer (0 = first). */
   rank: number;
+  /** The request's requested_at (ns): once answered, it and older requests are spent. */
+  requestedAtNs: bigint;
 }
 
 /** Whether this installation should answer the request, and when; undefined = not ours to answer. */
@@ -119,12 +123,14 @@ export async function readdTaskFor(
     })
   )
     return undefined;
+  // Answered already (a replay by the node, or a request read after its re-add).
+  if (req.requestedAtNs <= (await readdServedUpTo(ctx.db, groupId, installation))) return undefined;
   const rank = responders(group, installation, dm).indexOf(ownLeafIndex(group));
   if (rank < 0) return undefined; // not allowed to add members here
   // Bound to the inbox by its identity log: a revoked installation is not brought back.
   const logState = await ctx.resolver.latest(req.inboxId);
   if (!logState?.installations.includes(installation)) return undefined;
-  return { groupId, installation, leafKey, rank };
+  return { groupId, installation, leafKey, rank, requestedAtNs: req.requestedAtNs };
 }
 
 /**
@@ -153,6 +159,11 @@ export async function stillNeeded(ctx: ClientContext, task: ReaddTask): Promise<
       toHex(l.leaf.signaturePublicKey) === task.installation &&
       toHex(l.leaf.hpkePublicKey) === task.leafKey,
   );
+}
+
+/** The task's request was answered (by this installation or another): it is spent here. */
+export function readdServed(ctx: ClientContext, task: ReaddTask): Promise<void> {
+  return markReaddServed(ctx.db, task.groupId, task.installation, task.requestedAtNs);
 }
 
 /** The commit: the installation's leaf removed and the installation added again from a fresh key package. */
