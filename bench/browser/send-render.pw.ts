@@ -1,0 +1,108 @@
+// Issue 13: "browser send -> rendered in the peer's tab (DM, two Chromium tabs)", goal p50 <=
+// 50 ms, p95 <= 100 ms. Two people in two browser profiles of one Chromium, the real app and
+// node. Timestamps are taken in the pages on one clock (performance.timeOrigin + now()): the
+// sender's Enter keydown (capture phase, before React sees it) and, in the receiver's page, a
+// MutationObserver noting when the bubble holding that text is first in the DOM. Also noted:
+// the sender's own bubble (local echo) and its "published" status.
+import { test } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { newPerson, onboard, type Person } from "../../e2e/support/person";
+import { runHeader, rowsTable } from "../alone";
+import { summary } from "../stats";
+
+const ROUNDS = Number(process.env.BENCH_SEND_RENDER_ROUNDS ?? 40);
+
+declare global {
+  interface Window {
+    __benchSeen?: Record<string, { inserted?: number; published?: number }>;
+    __benchEnter?: number[];
+  }
+}
+
+/** In every page: watch bubbles appear (by text token) and the sender's Enter presses. */
+async function instrument(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const now = () => performance.timeOrigin + performance.now();
+    window.__benchSeen = {};
+    window.__benchEnter = [];
+    document.addEventListener(
+      "keydown",
+      (e) => {
+        if (e.key === "Enter") window.__benchEnter!.push(now());
+      },
+      { capture: true },
+    );
+    const note = (el: Element) => {
+      const bubble = el.closest('[data-testid="message"]');
+      const token = bubble?.textContent?.match(/bench-\d+-\d+/)?.[0];
+      if (!bubble || !token) return;
+      const seen = (window.__benchSeen![token] ??= {});
+      seen.inserted ??= now();
+      if (bubble.getAttribute("data-status") === "published") seen.published ??= now();
+    };
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.target instanceof Element) note(r.target);
+        for (const n of r.addedNodes) {
+          if (n instanceof Element) {
+            note(n);
+            n.querySelectorAll('[data-testid="message"]').forEach(note);
+          } else if (n.parentElement) note(n.parentElement);
+        }
+      }
+    }).observe(document.body, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: ["data-status"],
+    });
+  });
+}
+
+test("send -> rendered in the peer's tab, DM, two Chromium profiles", async ({ browser }) => {
+  const a: Person = await newPerson(browser);
+  const b: Person = await newPerson(browser);
+  await onboard(b);
+  await onboard(a);
+  await a.app.startDm(b.wallet.address);
+  await a.app.send("hello");
+  await b.app.acceptRequest("hello");
+  await b.page.getByTestId("conversation-item").first().click();
+  await instrument(a.page);
+  await instrument(b.page);
+
+  const run = `${Date.now() % 100000}`;
+  const latency: number[] = [];
+  const echo: number[] = [];
+  const published: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const token = `bench-${run}-${i}`;
+    await a.page.getByTestId("composer").fill(`${token} ping`);
+    await a.page.getByTestId("composer").press("Enter");
+    await b.page.waitForFunction((t) => window.__benchSeen?.[t]?.inserted, token, {
+      timeout: 20_000,
+    });
+    await a.page.waitForFunction((t) => window.__benchSeen?.[t]?.published, token, {
+      timeout: 20_000,
+    });
+    const enter = await a.page.evaluate(() => window.__benchEnter!.at(-1)!);
+    const sent = await a.page.evaluate((t) => window.__benchSeen![t]!, token);
+    const got = await b.page.evaluate((t) => window.__benchSeen![t]!.inserted!, token);
+    if (i < 3) continue; // warm-up: first renders compile and cache
+    latency.push(got - enter);
+    echo.push(sent.inserted! - enter);
+    published.push(sent.published! - enter);
+    await a.page.waitForTimeout(100); // a person does not type 10 messages a second
+  }
+  const rows = [
+    summary("browser DM: Enter -> bubble rendered in the peer's tab", latency),
+    summary("browser DM: Enter -> own bubble on screen (local echo)", echo),
+    summary("browser DM: Enter -> own bubble marked published", published),
+  ];
+  console.log(JSON.stringify(rows));
+  console.log(rowsTable(rows));
+  console.log(runHeader());
+  await a.context.close();
+  await b.context.close();
+});
