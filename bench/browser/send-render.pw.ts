@@ -16,7 +16,24 @@ declare global {
   interface Window {
     __benchSeen?: Record<string, { inserted?: number; published?: number }>;
     __benchEnter?: number[];
+    __benchIdbTransactions?: number;
   }
+}
+
+/**
+ * Counts the IndexedDB transactions a page opens: a cost that does not depend on the load.
+ * Installed before the app's first document, since Dexie binds `transaction` when it opens.
+ */
+function countTransactions(): void {
+  window.__benchIdbTransactions = 0;
+  const open = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (
+    this: IDBDatabase,
+    ...args: Parameters<typeof open>
+  ) {
+    window.__benchIdbTransactions!++;
+    return open.apply(this, args);
+  } as typeof open;
 }
 
 /** In every page: watch bubbles appear (by text token) and the sender's Enter presses. */
@@ -25,6 +42,7 @@ async function instrument(page: Page): Promise<void> {
     const now = () => performance.timeOrigin + performance.now();
     window.__benchSeen = {};
     window.__benchEnter = [];
+
     document.addEventListener(
       "keydown",
       (e) => {
@@ -63,6 +81,7 @@ async function instrument(page: Page): Promise<void> {
 test("send -> rendered in the peer's tab, DM, two Chromium profiles", async ({ browser }) => {
   const a: Person = await newPerson(browser);
   const b: Person = await newPerson(browser);
+  for (const p of [a, b]) await p.context.addInitScript(countTransactions);
   await onboard(b);
   await onboard(a);
   await a.app.startDm(b.wallet.address);
@@ -72,12 +91,25 @@ test("send -> rendered in the peer's tab, DM, two Chromium profiles", async ({ b
   await instrument(a.page);
   await instrument(b.page);
 
+  // BENCH_PROFILE=dir: a CPU profile of each page over the measured rounds (.cpuprofile files).
+  const profileDir = process.env.BENCH_PROFILE;
+  const sessions = profileDir
+    ? await Promise.all([a.page, b.page].map((pg) => pg.context().newCDPSession(pg)))
+    : [];
+  for (const s of sessions) {
+    await s.send("Profiler.enable");
+    await s.send("Profiler.setSamplingInterval", { interval: 200 });
+    await s.send("Profiler.start");
+  }
   const run = `${Date.now() % 100000}`;
   const latency: number[] = [];
   const echo: number[] = [];
   const published: number[] = [];
+  const transactions = { sender: [] as number[], receiver: [] as number[] };
+  const countOf = (pg: Page) => pg.evaluate(() => window.__benchIdbTransactions!);
   for (let i = 0; i < ROUNDS; i++) {
     const token = `bench-${run}-${i}`;
+    const before = [await countOf(a.page), await countOf(b.page)];
     await a.page.getByTestId("composer").fill(`${token} ping`);
     await a.page.getByTestId("composer").press("Enter");
     await b.page.waitForFunction((t) => window.__benchSeen?.[t]?.inserted, token, {
@@ -90,15 +122,35 @@ test("send -> rendered in the peer's tab, DM, two Chromium profiles", async ({ b
     const sent = await a.page.evaluate((t) => window.__benchSeen![t]!, token);
     const got = await b.page.evaluate((t) => window.__benchSeen![t]!.inserted!, token);
     if (i < 3) continue; // warm-up: first renders compile and cache
+    await a.page.waitForTimeout(100); // the last live queries settle before counting
+    transactions.sender.push((await countOf(a.page)) - before[0]!);
+    transactions.receiver.push((await countOf(b.page)) - before[1]!);
     latency.push(got - enter);
     echo.push(sent.inserted! - enter);
     published.push(sent.published! - enter);
-    await a.page.waitForTimeout(100); // a person does not type 10 messages a second
+  }
+  for (const [i, s] of sessions.entries()) {
+    const { profile } = await s.send("Profiler.stop");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(
+      `${profileDir}/${i === 0 ? "sender" : "receiver"}.cpuprofile`,
+      JSON.stringify(profile),
+    );
   }
   const rows = [
     summary("browser DM: Enter -> bubble rendered in the peer's tab", latency),
     summary("browser DM: Enter -> own bubble on screen (local echo)", echo),
     summary("browser DM: Enter -> own bubble marked published", published),
+    summary(
+      "browser DM: IndexedDB transactions per message, sender's page",
+      transactions.sender,
+      "",
+    ),
+    summary(
+      "browser DM: IndexedDB transactions per message, receiver's page",
+      transactions.receiver,
+      "",
+    ),
   ];
   console.log(JSON.stringify(rows));
   console.log(rowsTable(rows));

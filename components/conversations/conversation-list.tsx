@@ -1,7 +1,8 @@
 "use client";
-import { useLiveQuery } from "dexie-react-hooks";
+import { useMemo } from "react";
 import type { ConsentState } from "@/lib/client";
 import { useClient } from "@/components/client/client-context";
+import { useSummaries } from "@/components/client/use-summaries";
 import { shortAddress } from "@/components/format/address";
 import { CopyButton } from "@/components/ui/copy-button";
 import { ConversationItem } from "./conversation-item";
@@ -20,12 +21,16 @@ export function ConversationList({
 }) {
   const { client } = useClient();
   const now = useNow();
-  const list = useLiveQuery(async () => {
-    const all = await client.conversations.summaries({ consent: [consent] });
-    return all.sort((a, b) =>
-      a.lastActivityNs === b.lastActivityNs ? 0 : a.lastActivityNs > b.lastActivityNs ? -1 : 1,
-    );
-  }, [client, consent]);
+  const all = useSummaries(client);
+  const list = useMemo(
+    () =>
+      all
+        ?.filter((c) => c.consent === consent)
+        .sort((a, b) =>
+          a.lastActivityNs === b.lastActivityNs ? 0 : a.lastActivityNs > b.lastActivityNs ? -1 : 1,
+        ),
+    [all, consent],
+  );
 
   if (list === undefined) return <ListSkeleton />;
   if (list.length === 0 && consent === "unknown") {

@@ -1,6 +1,6 @@
 "use client";
-import { useLiveQuery } from "dexie-react-hooks";
 import { useClient } from "@/components/client/client-context";
+import { useSummaries } from "@/components/client/use-summaries";
 import { focusRing } from "@/components/ui/button-styles";
 
 type Tab = "allowed" | "unknown";
@@ -8,11 +8,7 @@ type Tab = "allowed" | "unknown";
 /** Messages (people you talk to) and Requests (strangers), with how many requests wait. */
 export function InboxTabs({ tab, onChange }: { tab: Tab; onChange: (t: Tab) => void }) {
   const { client } = useClient();
-  const requests = useLiveQuery(
-    async () => (await client.conversations.summaries({ consent: ["unknown"] })).length,
-    [client],
-    0,
-  );
+  const requests = useSummaries(client)?.filter((c) => c.consent === "unknown").length ?? 0;
   const item = (value: Tab, label: string, testId: string, count?: number) => (
     <button
       type="button"

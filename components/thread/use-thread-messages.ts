@@ -16,10 +16,11 @@ export function useThreadMessages(client: Client, conversationId: string) {
   const [older, setOlder] = useState<DecodedMessage[]>([]);
   const [olderDone, setOlderDone] = useState(false);
 
-  const live = useLiveQuery(async () => {
-    const c = await client.conversations.getById(conversationId);
-    return c ? c.messages({ limit }) : [];
-  }, [client, conversationId, limit]);
+  // The messages table only: conversation-row writes (previews, unread) do not re-run it.
+  const live = useLiveQuery(
+    () => client.conversations.messagesOf(conversationId, { limit }),
+    [client, conversationId, limit],
+  );
 
   const hasMore = live !== undefined && (limit < LIVE_MAX ? live.length >= limit : !olderDone);
 
@@ -30,9 +31,11 @@ export function useThreadMessages(client: Client, conversationId: string) {
       return;
     }
     const first = older[0] ?? live[0];
-    const c = await client.conversations.getById(conversationId);
-    if (!first || !c) return;
-    const page = await c.messages({ limit: PAGE, beforeNs: first.sentAtNs });
+    if (!first) return;
+    const page = await client.conversations.messagesOf(conversationId, {
+      limit: PAGE,
+      beforeNs: first.sentAtNs,
+    });
     if (page.length < PAGE) setOlderDone(true);
     setOlder((o) => [...page, ...o]);
   }, [client, conversationId, hasMore, limit, live, older]);

@@ -109,6 +109,19 @@ export async function putGroupStateParts(
   return { stamp, epochStamp };
 }
 
+/**
+ * A token that changes with every commit the stored state took (its epoch) and whenever its
+ * tree part was rewritten (a removal leaves the removed member's epoch as it was), without
+ * opening the state; undefined: no state. A send does not change it.
+ */
+export async function groupVersionOf(
+  db: MessengerDb,
+  groupId: Uint8Array | string,
+): Promise<string | undefined> {
+  const row = await db.groups.get(hexId(groupId, "groupId"));
+  return row && `${row.epoch}:${row.epochStamp ?? ""}`;
+}
+
 /** The stamps of the stored state, without opening it (undefined: no state, or a pre-v4 row). */
 export async function groupStateStamp(
   db: MessengerDb,

@@ -66,6 +66,7 @@ export {
   putGroupState,
   putGroupStateParts,
   groupStateStamp,
+  groupVersionOf,
   getGroupState,
   deleteGroupState,
   type StoredGroupState,

@@ -20,7 +20,6 @@ import {
   getMessage,
   markConversationRead,
   messagesFrom,
-  messagesPage,
   type ConsentState,
   type ConversationRow,
 } from "../../storage";
@@ -29,6 +28,7 @@ import { sendAttachment, type SendAttachmentOptions } from "../messages/attachme
 import { ClientError } from "../errors";
 import type { ClientContext } from "../context";
 import { decodeRow } from "../messages/decode";
+import { messagesOf } from "../messages/page";
 import { publishMessage, sendContent } from "../messages/send";
 import {
   applyDeletion,
@@ -282,12 +282,8 @@ export class Conversation {
   }
 
   /** Oldest first; `before` pages back through history. */
-  async messages(opts: { limit?: number; beforeNs?: bigint } = {}): Promise<DecodedMessage[]> {
-    const rows = await messagesPage(this.ctx.db, this.id, {
-      limit: opts.limit ?? 1000,
-      ...(opts.beforeNs !== undefined ? { beforeSentAtNs: opts.beforeNs } : {}),
-    });
-    return Promise.all(rows.map((r) => decodeRow(this.ctx.codecs, r)));
+  messages(opts: { limit?: number; beforeNs?: bigint } = {}): Promise<DecodedMessage[]> {
+    return messagesOf(this.ctx, this.id, opts);
   }
 
   markRead(): Promise<void> {

@@ -19,6 +19,7 @@ import {
   getConversation,
   deleteSpentKeyPackages,
   getCursor,
+  groupVersionOf,
   groupTopic,
   listConversations,
   upsertConversation,
@@ -42,6 +43,7 @@ import { ClientError, normalizeAddress } from "../errors";
 import { verifiedInboxIds } from "../inbox-lookup";
 import { saveGroup, withGroupLock } from "../groups/state";
 import { applyGroupEnvelope } from "../messages/receive";
+import { messagesOf } from "../messages/page";
 import { applyWelcome } from "../messages/welcome";
 import { resumeOutbox } from "../messages/send";
 import { takeAdoptedGroups } from "../groups/lineages";
@@ -117,6 +119,28 @@ export class Conversations {
   async getById(id: string): Promise<Conversation | undefined> {
     const row = await getConversation(this.ctx.db, id);
     return row && this.wrap(row, await effectiveConsent(this.ctx, row));
+  }
+
+  /**
+   * A page of a conversation's messages (as Conversation.messages) without reading its row:
+   * for live views that should re-run on that thread's messages only.
+   */
+  messagesOf(
+    id: string,
+    opts: { limit?: number; beforeNs?: bigint } = {},
+  ): Promise<DecodedMessage[]> {
+    return messagesOf(this.ctx, id, opts);
+  }
+
+  /**
+   * Changes when the group's state took a commit or this member was removed, without opening
+   * the state (a send does not change it); null for a DM or an unknown id. Everything a
+   * group's info screen shows changes only then.
+   */
+  async groupVersion(id: string): Promise<string | null> {
+    const row = await getConversation(this.ctx.db, id);
+    if (row?.kind !== "group") return null;
+    return (await groupVersionOf(this.ctx.db, id)) ?? null;
   }
 
   /** A group by id (undefined for a DM or an unknown id). */

@@ -1,0 +1,19 @@
+// A page of a conversation's history, newest last, decoded. Reads the messages table only, so
+// a Dexie live query around it re-runs when that thread's messages change, not on every
+// conversation-row write (previews, unread counts) as it would through the conversation.
+import { messagesPage } from "../../storage";
+import type { ClientContext } from "../context";
+import type { DecodedMessage } from "../types";
+import { decodeRow } from "./decode";
+
+export async function messagesOf(
+  ctx: ClientContext,
+  conversationId: string,
+  opts: { limit?: number; beforeNs?: bigint } = {},
+): Promise<DecodedMessage[]> {
+  const rows = await messagesPage(ctx.db, conversationId, {
+    limit: opts.limit ?? 1000,
+    ...(opts.beforeNs !== undefined ? { beforeSentAtNs: opts.beforeNs } : {}),
+  });
+  return Promise.all(rows.map((r) => decodeRow(ctx.codecs, r)));
+}
