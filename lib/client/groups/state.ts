@@ -11,7 +11,6 @@ import {
   getConversation,
   getGroupState,
   groupStateStamp,
-  outOfSyncOf,
   putGroupStateParts,
   type MessengerDb,
 } from "../../storage";
@@ -115,13 +114,14 @@ export function withGroupLock<T>(
  * does one whose welcome lineage is contested (groups/lineages.ts) until it is settled.
  */
 export async function requireInSync(ctx: ClientContext, groupId: string): Promise<void> {
-  if ((await getConversation(ctx.db, groupId))?.contested)
+  const conv = await getConversation(ctx.db, groupId); // one read for both marks
+  if (conv?.contested)
     throw new ClientError(
       "contested",
       "two different versions of this conversation reached this device; waiting for another of your devices to confirm one",
       true,
     );
-  const mark = await outOfSyncOf(ctx.db, groupId);
+  const mark = conv?.outOfSync;
   if (mark)
     throw new ClientError(
       "out_of_sync",

@@ -19,7 +19,6 @@ import {
   nextIntents,
   nsFromKey,
   messagesWithStatus,
-  outOfSyncOf,
   putIntent,
   setMessageStatus,
   updateIntent,
@@ -66,11 +65,11 @@ export async function sendContent(
   const row = (await getMessage(ctx.db, id))!;
   // Sending is choosing to talk: the conversation becomes allowed (receipts aside).
   await allowOnSend(ctx, conversationId, type);
+  const conv = await getConversation(ctx.db, conversationId);
   // Out of sync: the message waits, stored as pending, until recovery (resumeOutbox sends it).
-  if (await outOfSyncOf(ctx.db, conversationId)) return decodeRow(ctx.codecs, row);
   // Contested (two welcomes, groups/lineages.ts): it waits too, never sealed for a group
   // that may be a former member's fake; it goes out to the lineage that wins.
-  if ((await getConversation(ctx.db, conversationId))?.contested) return decodeRow(ctx.codecs, row);
+  if (conv?.outOfSync || conv?.contested) return decodeRow(ctx.codecs, row);
   // A commit a crash interrupted is finished first: the message is sealed in the epoch
   // the group really is in (next send tries again when the node is unreachable).
   await finishGroupCommits(ctx, conversationId).catch(() => undefined);
