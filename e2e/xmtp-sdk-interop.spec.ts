@@ -9,7 +9,9 @@ import {
   type RemoteAttachment,
   type Reply,
 } from "../lib/client";
-import { sha256, toHex } from "../lib/crypto";
+import { fromHex, sha256, toHex } from "../lib/crypto";
+import { SortDirection } from "../lib/proto/mls/api/v1/mls_pb";
+import { clients } from "../server/test/helpers";
 import { newWallet } from "../test/support/accounts";
 import { seededBytes } from "./xmtp-sdk-page/seeded-bytes";
 import {
@@ -29,6 +31,8 @@ import {
 
 let story: Story;
 let ours: Client;
+/** Everything our client's receive path logged (refusals first of all). */
+const ourLog: { event: string; detail: Record<string, unknown> }[] = [];
 const sdkUsers: Record<string, User & { address: string }> = {};
 
 async function sdkUser(name: string) {
@@ -88,7 +92,10 @@ test.beforeAll(async () => {
     indexedDB,
     IDBKeyRange,
     // What our receive path refused, printed: the first thing to read when a step fails.
-    log: (event, detail) => console.log(`[ours] ${event} ${JSON.stringify(detail)}`),
+    log: (event, detail) => {
+      ourLog.push({ event, detail });
+      console.log(`[ours] ${event} ${JSON.stringify(detail)}`);
+    },
   });
 });
 
@@ -259,9 +266,22 @@ test("oursAddsSdkUser: our admin adds a third SDK user to our group; the newcome
   await group.addMembers([uma!.address]);
   const everyone = [ours.inboxId, sam!.inboxId, tess!.inboxId, uma!.inboxId].sort();
 
+  // Our welcome carries welcome_metadata: libxmtp starts Uma's reading at our add commit
+  // (the group's newest message now), not at the group's first message.
+  const [addCommit] = (
+    await clients(NODE_URL, "grpc-web").mls.queryGroupMessages({
+      groupId: fromHex(ourGroupId),
+      pagingInfo: { direction: SortDirection.DESCENDING, limit: 1 },
+    })
+  ).messages;
+  expect(addCommit?.version.case === "v1" && addCommit.version.value.isCommit).toBe(true);
   await expect
-    .poll(() => uma!.page.evaluate(() => window.sdk.syncAll()), { timeout: 30_000 })
+    .poll(() => uma!.page.evaluate(() => window.sdk.syncWelcomes()), { timeout: 30_000 })
     .toContain(ourGroupId);
+  expect(
+    (await uma!.page.evaluate((id) => window.sdk.cursors(id), ourGroupId)).map((c) => c.sequenceId),
+  ).toContain(String(addCommit!.version.value!.id));
+  await uma!.page.evaluate(() => window.sdk.syncAll());
   expect(await sdkMembers(uma!, ourGroupId)).toEqual(everyone);
   // The members already in it apply our add commit (libxmtp validates it against the policy
   // and the membership extension) and see the newcomer.
@@ -328,7 +348,8 @@ test("sdkAddsOurs: an SDK admin adds our user to an SDK-only group; all three re
   );
   const everyone = [ours.inboxId, sam!.inboxId, tess!.inboxId].sort();
 
-  // Our user joins from the welcome at the add's epoch: what was said before is not readable.
+  // Our user joins from the welcome at the add's epoch: what was said before is not readable,
+  // and not even tried — the welcome's metadata names the add commit, where reading starts.
   await expect.poll(() => ourMessages(sdkLaterGroupId), { timeout: 30_000 }).toBeDefined();
   const group = await ourGroup(sdkLaterGroupId);
   expect((await group.members()).map((m) => m.inboxId).sort()).toEqual(everyone);
@@ -351,6 +372,7 @@ test("sdkAddsOurs: an SDK admin adds our user to an SDK-only group; all three re
   await expect
     .poll(() => oursSaid(sdkLaterGroupId), { timeout: 30_000 })
     .toEqual(["our user, added by the SDK", "tess reads our user"]);
+  expect(ourLog.filter((l) => l.detail.groupId === sdkLaterGroupId)).toEqual([]);
 });
 
 test("sdkRemovesOurs: the SDK admin removes our user; our client can no longer read or send; the SDK members go on", async () => {

@@ -130,6 +130,21 @@ const sdk = {
     return all.map((c) => c.id);
   },
 
+  /** Pulls welcomes only (no group's messages), then lists conversations. */
+  async syncWelcomes() {
+    await me().conversations.sync();
+    return (await me().conversations.list()).map((c) => c.id);
+  },
+
+  /** Where libxmtp will read a conversation from next: its cursors (sequence ids as strings). */
+  async cursors(conversationId: string) {
+    const info = await (await conversation(conversationId)).debugInfo();
+    return info.cursor.map((c) => ({
+      originator: c.originatorId,
+      sequenceId: String(c.sequenceId),
+    }));
+  },
+
   async dmWith(peerInboxId: string) {
     return (await me().conversations.getDmByInboxId(peerInboxId))?.id;
   },

@@ -39,6 +39,8 @@ export interface WelcomeInput {
   installationKey: Uint8Array;
   data: Uint8Array;
   hpkePublicKey?: Uint8Array;
+  /** libxmtp's welcome_metadata (field 7), sealed in data's HPKE context; empty if none. */
+  welcomeMetadata?: Uint8Array;
 }
 
 export interface PageOptions {
@@ -181,6 +183,7 @@ export class NodeClient {
             wrapperAlgorithm: w.hpkePublicKey?.length
               ? WelcomeWrapperAlgorithm.CURVE25519
               : WelcomeWrapperAlgorithm.UNSPECIFIED,
+            welcomeMetadata: w.welcomeMetadata ?? new Uint8Array(),
           },
         },
       }),

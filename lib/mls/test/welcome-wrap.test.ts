@@ -1,7 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { decodeHpkeCiphertext } from "ts-mls/hpkeCiphertext.js";
-import { addMembers, createGroup, createKeyPackage, joinFromWelcome, parseKeyPackage } from "../index";
-import { asWrappedWelcome, unwrapWelcome, wrapWelcome } from "../welcome-wrap";
+import { decodeHpkeCiphertext, encodeHpkeCiphertext } from "ts-mls/hpkeCiphertext.js";
+import {
+  addMembers,
+  createGroup,
+  createKeyPackage,
+  joinFromWelcome,
+  parseKeyPackage,
+} from "../index";
+import { decryptWithLabel, encryptWithLabel } from "ts-mls/crypto/hpke.js";
+import { fromBinary } from "@bufbuild/protobuf";
+import { WelcomeMetadataSchema } from "../../proto/mls/api/v1/mls_pb";
+import {
+  asWrappedWelcome,
+  unwrapWelcome,
+  unwrapWelcomeWithMetadata,
+  wrapWelcome,
+  wrapWelcomeWithMetadata,
+} from "../welcome-wrap";
+import { cipherSuite } from "../suite";
 import { decodeKeyPackagePrivate } from "../keyPackage";
 import { Directory, newSigner } from "./helpers";
 
@@ -60,5 +76,59 @@ describe("welcome wrapping (libxmtp's CURVE25519 welcome wrapper)", () => {
     expect(a).not.toEqual(b); // a fresh ephemeral key each time
     const priv = decodeKeyPackagePrivate(bobKp.privateBytes, bob);
     expect(await unwrapWelcome(b, priv.initPrivateKey)).toEqual(welcome);
+  });
+
+  it("welcomeMetadataIsTheSameContextsSecondMessageAndOpensBesideTheWelcome", async () => {
+    const { bob, bobKp, welcome, initKey } = await bobInvited();
+    const priv = decodeKeyPackagePrivate(bobKp.privateBytes, bob);
+    const { data, welcomeMetadata } = await wrapWelcomeWithMetadata(welcome, initKey, {
+      messageCursor: 4242n,
+    });
+    // WelcomeMetadata{message_cursor = 4242} is 3 protobuf bytes, sealed with a 16-byte tag.
+    expect(welcomeMetadata.length).toBe(3 + 16);
+    expect(await unwrapWelcomeWithMetadata(data, welcomeMetadata, priv.initPrivateKey)).toEqual({
+      welcome,
+      metadata: { messageCursor: 4242n },
+    });
+
+    // The welcome alone (a reader that ignores field 7) opens as before.
+    expect(await unwrapWelcome(data, priv.initPrivateKey)).toEqual(welcome);
+    // The first message is exactly RFC 9420 EncryptWithLabel("MLS_WELCOME"): ts-mls opens it.
+    const { hpke } = await cipherSuite();
+    const [ct] = decodeHpkeCiphertext(data, 0)!;
+    const opened = await decryptWithLabel(
+      await hpke.importPrivateKey(priv.initPrivateKey),
+      "MLS_WELCOME",
+      new Uint8Array(0),
+      ct.kemOutput,
+      ct.ciphertext,
+      hpke,
+    );
+    expect(new Uint8Array(opened)).toEqual(welcome);
+
+    // Metadata that does not open (tampered, or sealed in another context) is left out;
+    // the welcome still opens: it only tells where to start reading.
+    const tampered = welcomeMetadata.slice();
+    tampered[0]! ^= 1;
+    const other = await wrapWelcomeWithMetadata(welcome, initKey, { messageCursor: 7n });
+    for (const bad of [tampered, other.welcomeMetadata]) {
+      expect(await unwrapWelcomeWithMetadata(data, bad, priv.initPrivateKey)).toEqual({ welcome });
+    }
+    expect(fromBinary(WelcomeMetadataSchema, new Uint8Array(0)).messageCursor).toBe(0n);
+  });
+
+  it("aWelcomeSealedByTsMlsEncryptWithLabelOpensHere", async () => {
+    const { bob, bobKp, welcome, initKey } = await bobInvited();
+    const { hpke } = await cipherSuite();
+    const sealed = await encryptWithLabel(
+      await hpke.importPublicKey(initKey),
+      "MLS_WELCOME",
+      new Uint8Array(0),
+      welcome,
+      hpke,
+    );
+    const data = encodeHpkeCiphertext({ kemOutput: sealed.enc, ciphertext: sealed.ct });
+    const priv = decodeKeyPackagePrivate(bobKp.privateBytes, bob);
+    expect(await unwrapWelcome(data, priv.initPrivateKey)).toEqual(welcome);
   });
 });
