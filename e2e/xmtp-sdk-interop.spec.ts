@@ -11,6 +11,7 @@ import {
 } from "../lib/client";
 import { fromHex, sha256, toHex } from "../lib/crypto";
 import { SortDirection } from "../lib/proto/mls/api/v1/mls_pb";
+import { WelcomeWrapperAlgorithm } from "../lib/proto/mls/message_contents/wrapper_encryption_pb";
 import { clients } from "../server/test/helpers";
 import { newWallet } from "../test/support/accounts";
 import { seededBytes } from "./xmtp-sdk-page/seeded-bytes";
@@ -281,6 +282,16 @@ test("oursAddsSdkUser: our admin adds a third SDK user to our group; the newcome
   expect(
     (await uma!.page.evaluate((id) => window.sdk.cursors(id), ourGroupId)).map((c) => c.sequenceId),
   ).toContain(String(addCommit!.version.value!.id));
+  // libxmtp's key package asks (extension 0xff03) for the post-quantum X-Wing wrapper: our
+  // welcome used it, sealed to that key, and libxmtp opened it.
+  const welcomes = (
+    await clients(NODE_URL, "grpc-web").mls.queryWelcomeMessages({
+      installationKey: fromHex(uma!.installationId),
+    })
+  ).messages.flatMap((m) => (m.version.case === "v1" ? [m.version.value] : []));
+  expect(welcomes.map((w) => [w.wrapperAlgorithm, w.hpkePublicKey.length])).toEqual([
+    [WelcomeWrapperAlgorithm.XWING_MLKEM_768_DRAFT_6, 1216],
+  ]);
   await uma!.page.evaluate(() => window.sdk.syncAll());
   expect(await sdkMembers(uma!, ourGroupId)).toEqual(everyone);
   // The members already in it apply our add commit (libxmtp validates it against the policy

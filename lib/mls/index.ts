@@ -67,7 +67,9 @@ export {
   unwrapWelcomeWithMetadata,
   asWrappedWelcome,
   type WelcomeMetadata,
+  type WelcomeWrapper,
 } from "./welcome-wrap";
+export { welcomeRecipientOf, type WelcomeRecipient } from "./welcome-recipient";
 export { type GroupMetadata, type ConversationKind } from "./metadata";
 export {
   type GroupHandle,

@@ -110,6 +110,7 @@ export async function settleCommitIntent(
                 welcome,
                 w.hpkePublicKey,
                 commitId === undefined ? undefined : { messageCursor: commitId },
+                w.wrapper,
               )),
             })),
           ),

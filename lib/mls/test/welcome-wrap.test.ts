@@ -18,6 +18,13 @@ import {
   wrapWelcomeWithMetadata,
 } from "../welcome-wrap";
 import { cipherSuite } from "../suite";
+import { welcomeRecipientOf } from "../welcome-recipient";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { XWing } from "@hpke/hybridkem-x-wing";
+import {
+  WelcomeWrapperAlgorithm,
+  WelcomeWrapperEncryptionSchema,
+} from "../../proto/mls/message_contents/wrapper_encryption_pb";
 import { decodeKeyPackagePrivate } from "../keyPackage";
 import { Directory, newSigner } from "./helpers";
 
@@ -130,5 +137,52 @@ describe("welcome wrapping (libxmtp's CURVE25519 welcome wrapper)", () => {
     const data = encodeHpkeCiphertext({ kemOutput: sealed.enc, ciphertext: sealed.ct });
     const priv = decodeKeyPackagePrivate(bobKp.privateBytes, bob);
     expect(await unwrapWelcome(data, priv.initPrivateKey)).toEqual(welcome);
+  });
+
+  it("aKeyPackageAskingForXWingGetsAnXWingWrappedWelcome", async () => {
+    const { bobKp, welcome, initKey } = await bobInvited();
+    // An X-Wing key pair as libxmtp keeps one beside its key package (32-byte seed).
+    const xwing = new XWing();
+    const pair = await xwing.generateKeyPair();
+    const pub = new Uint8Array(await xwing.serializePublicKey(pair.publicKey));
+    const seed = new Uint8Array(await xwing.serializePrivateKey(pair.privateKey));
+    const { keyPackage } = parseKeyPackage(bobKp.keyPackageBytes);
+    const ask = (algorithm: WelcomeWrapperAlgorithm, pubKey: Uint8Array) => ({
+      ...keyPackage,
+      extensions: [
+        ...keyPackage.extensions,
+        {
+          extensionType: 0xff03,
+          extensionData: toBinary(
+            WelcomeWrapperEncryptionSchema,
+            create(WelcomeWrapperEncryptionSchema, { pubKey, algorithm }),
+          ),
+        },
+      ],
+    });
+    expect(welcomeRecipientOf(ask(WelcomeWrapperAlgorithm.XWING_MLKEM_768_DRAFT_6, pub))).toEqual({
+      hpkePublicKey: pub,
+      wrapper: "xwing",
+    });
+    // No extension, another algorithm, or a key of the wrong size: CURVE25519 to the init key.
+    for (const kp of [
+      keyPackage,
+      ask(WelcomeWrapperAlgorithm.CURVE25519, pub),
+      ask(WelcomeWrapperAlgorithm.XWING_MLKEM_768_DRAFT_6, pub.slice(1)),
+    ])
+      expect(welcomeRecipientOf(kp)).toEqual({ hpkePublicKey: initKey });
+
+    const { data, welcomeMetadata } = await wrapWelcomeWithMetadata(
+      welcome,
+      pub,
+      { messageCursor: 9n },
+      "xwing",
+    );
+    // kem_output is X-Wing's 1120-byte ciphertext (ML-KEM-768 1088 + X25519 32).
+    expect(decodeHpkeCiphertext(data, 0)![0].kemOutput.length).toBe(1120);
+    expect(await unwrapWelcomeWithMetadata(data, welcomeMetadata, seed, "xwing")).toEqual({
+      welcome,
+      metadata: { messageCursor: 9n },
+    });
   });
 });
