@@ -7,6 +7,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { generatePrivateKey } from "viem/accounts";
+import { startNode, type StartedNode } from "../server/test/harness";
 import { CHROMIUM_ARGS } from "./playwright.config";
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3107);
@@ -103,3 +104,37 @@ export async function newUser(
   return { name, context, page, escaped, inboxId, installationId };
 }
 
+/** One story's world: its own node (on its own data folder), the page served, one Chromium. */
+export interface Story {
+  node: StartedNode;
+  dataDir: string;
+  pageDir: string;
+  pageServer: http.Server;
+  browser: Browser;
+  /** Starts the node again on the same data and port (after `node.stop()`). */
+  startNode(): Promise<StartedNode>;
+}
+
+/** The first PGlite open is slow on a loaded machine (the app's web server starts alongside). */
+export async function openStory(name: string): Promise<Story> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-node-`));
+  const start = () => startNode({ dataDir, env: NODE_ENV, timeoutMs: 120_000 });
+  const [pageDir, node] = await Promise.all([buildPage(), start()]);
+  const pageServer = await servePage(pageDir);
+  const browser = await launchIsolated();
+  return { node, dataDir, pageDir, pageServer, browser, startNode: start };
+}
+
+/** Checks that no user's browser reached past 127.0.0.1, then tears everything down. */
+export async function closeStory(story: Story | undefined, users: User[]): Promise<void> {
+  for (const u of users) {
+    expect(u.escaped, `${u.name}'s requests that left the machine`).toEqual([]);
+    await u.context.close();
+  }
+  if (!story) return;
+  await story.browser.close();
+  await story.node.stop();
+  await new Promise((r) => story.pageServer.close(r));
+  for (const dir of [story.dataDir, story.pageDir])
+    fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -1,18 +1,12 @@
-import { expect, test, type Browser } from "@playwright/test";
-import fs from "node:fs";
-import type http from "node:http";
-import os from "node:os";
-import path from "node:path";
+import { expect, test } from "@playwright/test";
 import { fromHex } from "../lib/crypto";
 import { clients } from "../server/test/helpers";
-import { startNode, type StartedNode } from "../server/test/harness";
 import {
-  buildPage,
-  launchIsolated,
+  closeStory,
   newUser,
-  NODE_ENV,
   NODE_URL,
-  servePage,
+  openStory,
+  type Story,
   type User,
 } from "./xmtp-sdk-harness";
 
@@ -21,15 +15,8 @@ import {
 // browser context with a local EOA key and apiUrl = a dedicated node process (so the
 // test can restart it on the same data and port). No proxy between them.
 
-let node: StartedNode;
-let dataDir: string;
-let pageDir: string;
-let pageServer: http.Server;
-let browser: Browser;
+let story: Story;
 const users: Record<string, User> = {};
-
-/** The first PGlite open is slow on a loaded machine (the app's web server starts alongside). */
-const startOurNode = () => startNode({ dataDir, env: NODE_ENV, timeoutMs: 120_000 });
 
 const texts = (u: User, conversationId: string) =>
   u.page.evaluate((id) => window.sdk.texts(id), conversationId);
@@ -54,24 +41,13 @@ test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "xmtp-sdk-node-"));
-  [pageDir, node] = await Promise.all([buildPage(), startOurNode()]);
-  pageServer = await servePage(pageDir);
-  browser = await launchIsolated();
-  for (const name of ["alice", "bob", "carol", "dave"]) users[name] = await newUser(browser, name);
+  story = await openStory("xmtp-sdk");
+  for (const name of ["alice", "bob", "carol", "dave"])
+    users[name] = await newUser(story.browser, name);
   for (const u of Object.values(users)) await u.page.evaluate(() => window.sdk.startStream());
 });
 
-test.afterAll(async () => {
-  for (const u of Object.values(users)) {
-    expect(u.escaped, `${u.name}'s requests that left the machine`).toEqual([]);
-    await u.context.close();
-  }
-  await browser?.close();
-  await node?.stop();
-  if (pageServer) await new Promise((r) => pageServer.close(r));
-  for (const dir of [dataDir, pageDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+test.afterAll(() => closeStory(story, Object.values(users)));
 
 let dmId: string;
 let groupId: string;
@@ -153,9 +129,9 @@ test("sdkSurvivesNodeRestart: after a node restart, history stays, sync works at
   const { alice, bob, carol, dave } = users as Record<string, User>;
   const restartsBefore = await Promise.all([alice!, bob!].map(streamRestarts));
   const stopping = Date.now();
-  await node.stop(); // SIGTERM; dataDir is ours, so the database stays
+  await story.node.stop(); // SIGTERM; dataDir is the story's, so the database stays
   const stopMs = Date.now() - stopping;
-  node = await startOurNode();
+  story.node = await story.startNode();
   console.log(`node stopped in ${stopMs} ms, back after ${Date.now() - stopping} ms`);
 
   expect((await texts(bob!, dmId)).map((m) => m.text)).toEqual([

@@ -39,6 +39,10 @@ export interface WelcomeInput {
   installationKey: Uint8Array;
   data: Uint8Array;
   hpkePublicKey?: Uint8Array;
+  /** libxmtp's welcome_metadata (field 7), sealed in data's HPKE context; empty if none. */
+  welcomeMetadata?: Uint8Array;
+  /** How data is wrapped to hpkePublicKey; CURVE25519 when a key is given without it. */
+  wrapper?: "curve25519" | "xwing";
 }
 
 export interface PageOptions {
@@ -178,9 +182,12 @@ export class NodeClient {
             data: w.data,
             hpkePublicKey: w.hpkePublicKey ?? new Uint8Array(),
             // data is HPKE-wrapped to hpkePublicKey (lib/mls/welcome-wrap.ts)
-            wrapperAlgorithm: w.hpkePublicKey?.length
-              ? WelcomeWrapperAlgorithm.CURVE25519
-              : WelcomeWrapperAlgorithm.UNSPECIFIED,
+            wrapperAlgorithm: !w.hpkePublicKey?.length
+              ? WelcomeWrapperAlgorithm.UNSPECIFIED
+              : w.wrapper === "xwing"
+                ? WelcomeWrapperAlgorithm.XWING_MLKEM_768_DRAFT_6
+                : WelcomeWrapperAlgorithm.CURVE25519,
+            welcomeMetadata: w.welcomeMetadata ?? new Uint8Array(),
           },
         },
       }),

@@ -45,7 +45,7 @@ import {
 } from "./state";
 import { cipherSuite } from "./suite";
 import { checkLifetime } from "./lifetime";
-import { asWrappedWelcome, unwrapWelcome } from "./welcome-wrap";
+import { asWrappedWelcome, unwrapWelcomeWithMetadata, type WelcomeMetadata } from "./welcome-wrap";
 import type { PendingCommit } from "./pending";
 
 const GROUP_ID_LENGTH = 16;
@@ -233,6 +233,8 @@ async function commit(
 
 export interface JoinArgs {
   welcome: Uint8Array;
+  /** libxmtp's welcome_metadata (field 7) sealed beside a wrapped welcome; may be empty. */
+  welcomeMetadata?: Uint8Array;
   keyPackagePrivate: Uint8Array;
   keyPackageBytes: Uint8Array;
   signer: InstallationSigner;
@@ -250,14 +252,22 @@ export async function joinFromWelcome(args: JoinArgs): Promise<GroupHandle> {
  */
 export async function joinWelcome(
   args: JoinArgs,
-): Promise<{ group: GroupHandle; addedBy: Member }> {
+): Promise<{ group: GroupHandle; addedBy: Member; welcomeMetadata?: WelcomeMetadata }> {
   checkSigner(args.signer);
   const privateKeys = decodeKeyPackagePrivate(args.keyPackagePrivate, args.signer);
   // XMTP wraps every welcome in HPKE to the key package's init key (welcome-wrap.ts); a
   // bare MLSMessage is what our clients sent before, still accepted.
-  const welcomeBytes = asWrappedWelcome(args.welcome)
-    ? await unwrapWelcome(args.welcome, privateKeys.initPrivateKey)
-    : args.welcome;
+  let welcomeBytes = args.welcome;
+  let welcomeMetadata: WelcomeMetadata | undefined;
+  if (asWrappedWelcome(args.welcome)) {
+    const opened = await unwrapWelcomeWithMetadata(
+      args.welcome,
+      args.welcomeMetadata ?? new Uint8Array(0),
+      privateKeys.initPrivateKey,
+    );
+    welcomeBytes = opened.welcome;
+    welcomeMetadata = opened.metadata;
+  }
   let msg;
   try {
     msg = decodeMessage(welcomeBytes);
@@ -323,7 +333,7 @@ export async function joinWelcome(
       );
     }
   }
-  return { group, addedBy };
+  return { group, addedBy, ...(welcomeMetadata ? { welcomeMetadata } : {}) };
 }
 
 export interface ChangeOutput extends CommitOutput {

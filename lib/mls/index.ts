@@ -60,7 +60,16 @@ export { type InstallationSigner } from "./signer";
 export { type AuthService } from "./auth";
 export { createKeyPackage, type CreatedKeyPackage } from "./keyPackage";
 export { lifetimeProblem } from "./lifetime";
-export { wrapWelcome, unwrapWelcome, asWrappedWelcome } from "./welcome-wrap";
+export {
+  wrapWelcome,
+  wrapWelcomeWithMetadata,
+  unwrapWelcome,
+  unwrapWelcomeWithMetadata,
+  asWrappedWelcome,
+  type WelcomeMetadata,
+  type WelcomeWrapper,
+} from "./welcome-wrap";
+export { welcomeRecipientOf, type WelcomeRecipient } from "./welcome-recipient";
 export { type GroupMetadata, type ConversationKind } from "./metadata";
 export {
   type GroupHandle,

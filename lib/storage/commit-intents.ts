@@ -30,7 +30,12 @@ export interface CommitIntentInput {
   authenticator: string;
   change: unknown;
   welcome?: Uint8Array;
-  welcomeTo?: { installationKey: Uint8Array; hpkePublicKey: Uint8Array }[];
+  welcomeTo?: {
+    installationKey: Uint8Array;
+    hpkePublicKey: Uint8Array;
+    /** Absent: CURVE25519 to the init key (lib/mls/welcome-recipient.ts). */
+    wrapper?: "curve25519" | "xwing";
+  }[];
 }
 
 /** Stores the commit and what finishing it needs, in one row (one write: all or nothing). */
@@ -49,6 +54,7 @@ export async function putCommitIntent(db: MessengerDb, i: CommitIntentInput): Pr
     commit.welcomeTo = i.welcomeTo.map((w) => ({
       installationKey: ownBytes(w.installationKey),
       hpkePublicKey: ownBytes(w.hpkePublicKey),
+      ...(w.wrapper ? { wrapper: w.wrapper } : {}),
     }));
   const row: StoredIntentRow = {
     conversationId: groupId,

@@ -218,7 +218,12 @@ export interface CommitIntentState {
   /** The change as data (lib/client/groups/change.ts). */
   change: unknown;
   welcome?: Uint8Array;
-  welcomeTo?: { installationKey: Uint8Array; hpkePublicKey: Uint8Array }[];
+  welcomeTo?: {
+    installationKey: Uint8Array;
+    hpkePublicKey: Uint8Array;
+    /** Absent: CURVE25519 to the init key (lib/mls/welcome-recipient.ts). */
+    wrapper?: "curve25519" | "xwing";
+  }[];
   /** Where it stands: "prepared" (maybe published), "merged" (welcomes not yet sent), "lost" (to plan again). */
   phase: "prepared" | "merged" | "lost";
 }

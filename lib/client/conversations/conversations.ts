@@ -12,6 +12,7 @@ import {
   MlsError,
   presetPermissions,
   type PermissionPreset,
+  welcomeRecipientOf,
 } from "../../mls";
 import {
   conversationsByDmId,
@@ -310,10 +311,11 @@ export class Conversations {
           commit: added.commit,
           pending: added.pending,
           welcome: added.welcome!,
-          // hpke_public_key names the key package (its init key) the welcome was sealed to.
+          // hpke_public_key names the key package (its init key, or the X-Wing key its
+          // 0xff03 extension asks for) the welcome was sealed to.
           welcomeTo: keyPackages.map((k) => ({
             installationKey: k.parsed.installationKey,
-            hpkePublicKey: k.parsed.keyPackage.initKey,
+            ...welcomeRecipientOf(k.parsed.keyPackage),
           })),
           attempt: 1,
         },

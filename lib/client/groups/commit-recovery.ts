@@ -5,7 +5,8 @@
 // the node never got published again (the same bytes: the node stores an identical
 // envelope once), a lost change handed back to be planned again.
 import { fromHex } from "../../crypto";
-import { wrapWelcome, type PendingCommit } from "../../mls";
+import { wrapWelcomeWithMetadata, type PendingCommit } from "../../mls";
+import type { WelcomeInput } from "../../api";
 import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import {
   advanceCommitIntent,
@@ -40,10 +41,7 @@ const WELCOME_BATCH_BYTES = 4 * 1024 * 1024;
 /** Batches in flight at once: a new group of 250 sends ~27 MB, the node stores them in parallel. */
 const WELCOME_BATCHES_IN_FLIGHT = 3;
 
-async function sendWelcomes(
-  ctx: ClientContext,
-  welcomes: { installationKey: Uint8Array; hpkePublicKey: Uint8Array; data: Uint8Array }[],
-): Promise<void> {
+async function sendWelcomes(ctx: ClientContext, welcomes: WelcomeInput[]): Promise<void> {
   const batches: (typeof welcomes)[] = [];
   let batch: typeof welcomes = [];
   let size = 0;
@@ -84,11 +82,15 @@ export async function settleCommitIntent(
   pending?: PendingCommit,
   republish = false,
 ): Promise<CommitOutcome> {
+  // The node id of our commit, when this read applied it: the welcomes name it (libxmtp's
+  // welcome_metadata message_cursor) so a new member starts reading after it.
+  let commitId: bigint | undefined;
   for (let round = 0; ; round++) {
     let decided = false;
     await readAll(ctx, groupId, async (env) => {
       const r = await applyEnvelopeLocked(ctx, env, log, decided ? undefined : pending);
       if (r?.kind === "commit" && (r.own || r.pendingDiscarded)) decided = true;
+      if (r?.kind === "commit" && r.own) commitId = env.id;
     });
     const row = await getIntent(ctx.db, intentId);
     if (!row?.commit) return row?.status === "committed" ? "won" : "lost";
@@ -102,7 +104,15 @@ export async function settleCommitIntent(
           ctx,
           // One HPKE wrap per recipient, to its key package's init key (as libxmtp expects).
           await Promise.all(
-            welcomeTo.map(async (w) => ({ ...w, data: await wrapWelcome(welcome, w.hpkePublicKey) })),
+            welcomeTo.map(async (w) => ({
+              ...w,
+              ...(await wrapWelcomeWithMetadata(
+                welcome,
+                w.hpkePublicKey,
+                commitId === undefined ? undefined : { messageCursor: commitId },
+                w.wrapper,
+              )),
+            })),
           ),
         );
       await advanceCommitIntent(ctx.db, intentId, { finish: "committed" });

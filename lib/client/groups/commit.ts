@@ -13,6 +13,7 @@ import {
   inboxesOf,
   readGroupContext,
   type GroupHandle,
+  welcomeRecipientOf,
 } from "../../mls";
 import { unfinishedCommitIntents } from "../../storage";
 import type { ClientContext } from "../context";
@@ -90,7 +91,7 @@ export async function runGroupChange(
         out.welcome && planned.add?.length
           ? planned.add.map((k) => ({
               installationKey: k.parsed.installationKey,
-              hpkePublicKey: k.parsed.keyPackage.initKey,
+              ...welcomeRecipientOf(k.parsed.keyPackage),
             }))
           : undefined;
       const outcome = await publishOwnCommit(

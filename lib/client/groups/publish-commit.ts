@@ -25,7 +25,12 @@ export interface OwnCommit {
   commit: Uint8Array;
   pending: PendingCommit;
   welcome?: Uint8Array;
-  welcomeTo?: { installationKey: Uint8Array; hpkePublicKey: Uint8Array }[];
+  welcomeTo?: {
+    installationKey: Uint8Array;
+    hpkePublicKey: Uint8Array;
+    /** Absent: CURVE25519 to the init key (lib/mls/welcome-recipient.ts). */
+    wrapper?: "curve25519" | "xwing";
+  }[];
   attempt: number;
 }
 

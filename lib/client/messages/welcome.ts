@@ -22,12 +22,15 @@ import { withLock } from "../locks";
 import { acceptReaddWelcome, type ReaddWelcomeOutcome } from "../forks/readd-welcome";
 import { isTransient, replayTopicLocked } from "./receive";
 import { checkWelcomedGroup } from "./welcome-rules";
+import { startAfterAddCommit } from "./welcome-cursor";
 import { storeWelcomedConversation } from "./welcomed-conversation";
 
 interface Joined {
   group: GroupHandle;
   addedBy: Member;
   keyPackage: StoredKeyPackage;
+  /** The add commit's node id, as the welcome's metadata names it (libxmtp's message_cursor). */
+  addCommitId?: bigint;
 }
 
 /** Tries every stored key package, newest first (an adder may have fetched one just before a rotation). */
@@ -39,15 +42,19 @@ async function open(
   let transient: unknown;
   for (const kp of await listKeyPackages(ctx.db)) {
     try {
-      const { group, addedBy } = await joinWelcome({
+      const { group, addedBy, welcomeMetadata } = await joinWelcome({
         welcome: env.data,
+        welcomeMetadata: env.welcomeMetadata,
         keyPackagePrivate: kp.privateBytes,
         keyPackageBytes: kp.publicBytes,
         signer: ctx.installation,
         auth: ctx.resolver.authenticate,
       });
       checkWelcomedGroup(group, ctx.installation.inboxId);
-      return { joined: { group, addedBy, keyPackage: kp } };
+      const addCommitId = welcomeMetadata?.messageCursor;
+      return {
+        joined: { group, addedBy, keyPackage: kp, ...(addCommitId ? { addCommitId } : {}) },
+      };
     } catch (err) {
       error = err;
       if (isTransient(err)) transient = err;
@@ -74,11 +81,18 @@ async function spend(ctx: ClientContext, used: StoredKeyPackage, log?: ReceiveLo
 }
 
 /** A group this installation did not know: stored, listed, its lineage recorded (shown at once). */
-async function keepNew(ctx: ClientContext, joined: Joined, env: WelcomeMessage_V1): Promise<void> {
+async function keepNew(
+  ctx: ClientContext,
+  joined: Joined,
+  env: WelcomeMessage_V1,
+  log?: ReceiveLog,
+): Promise<void> {
   const { group, addedBy } = joined;
-  await withGroupLock(ctx, toHex(group.groupId), async () => {
+  const groupId = toHex(group.groupId);
+  await withGroupLock(ctx, groupId, async () => {
     await saveGroup(ctx, group);
     await recordFirstLineage(ctx, group, addedBy, env.data);
+    await startAfterAddCommit(ctx, group, groupId, joined.addCommitId, log);
   });
   await storeWelcomedConversation(ctx, group, addedBy.inboxId, env.createdNs);
 }
@@ -121,7 +135,7 @@ export async function applyWelcome(
       let opened = true;
       let readd: ReaddWelcomeOutcome | undefined;
       if (!known) {
-        await keepNew(ctx, joined, env);
+        await keepNew(ctx, joined, env, log);
         newGroupId = groupId;
       } else if (!(await loadGroup(ctx, groupId))) {
         // A conversation imported from history has its row but no MLS state until this welcome.

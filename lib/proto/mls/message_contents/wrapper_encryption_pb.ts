@@ -2,14 +2,40 @@
 // @generated from file mls/message_contents/wrapper_encryption.proto (package xmtp.mls.message_contents, syntax proto3)
 /* eslint-disable */
 
-import type { GenEnum, GenFile } from "@bufbuild/protobuf/codegenv2";
-import { enumDesc, fileDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file mls/message_contents/wrapper_encryption.proto.
  */
 export const file_mls_message_contents_wrapper_encryption: GenFile = /*@__PURE__*/
-  fileDesc("Ci1tbHMvbWVzc2FnZV9jb250ZW50cy93cmFwcGVyX2VuY3J5cHRpb24ucHJvdG8SGXhtdHAubWxzLm1lc3NhZ2VfY29udGVudHMq0gEKF1dlbGNvbWVXcmFwcGVyQWxnb3JpdGhtEikKJVdFTENPTUVfV1JBUFBFUl9BTEdPUklUSE1fVU5TUEVDSUZJRUQQABIoCiRXRUxDT01FX1dSQVBQRVJfQUxHT1JJVEhNX0NVUlZFMjU1MTkQARI1CjFXRUxDT01FX1dSQVBQRVJfQUxHT1JJVEhNX1hXSU5HX01MS0VNXzc2OF9EUkFGVF82EAISKwonV0VMQ09NRV9XUkFQUEVSX0FMR09SSVRITV9TWU1NRVRSSUNfS0VZEANiBnByb3RvMw");
+  fileDesc("Ci1tbHMvbWVzc2FnZV9jb250ZW50cy93cmFwcGVyX2VuY3J5cHRpb24ucHJvdG8SGXhtdHAubWxzLm1lc3NhZ2VfY29udGVudHMicgoYV2VsY29tZVdyYXBwZXJFbmNyeXB0aW9uEg8KB3B1Yl9rZXkYASABKAwSRQoJYWxnb3JpdGhtGAIgASgOMjIueG10cC5tbHMubWVzc2FnZV9jb250ZW50cy5XZWxjb21lV3JhcHBlckFsZ29yaXRobSrSAQoXV2VsY29tZVdyYXBwZXJBbGdvcml0aG0SKQolV0VMQ09NRV9XUkFQUEVSX0FMR09SSVRITV9VTlNQRUNJRklFRBAAEigKJFdFTENPTUVfV1JBUFBFUl9BTEdPUklUSE1fQ1VSVkUyNTUxORABEjUKMVdFTENPTUVfV1JBUFBFUl9BTEdPUklUSE1fWFdJTkdfTUxLRU1fNzY4X0RSQUZUXzYQAhIrCidXRUxDT01FX1dSQVBQRVJfQUxHT1JJVEhNX1NZTU1FVFJJQ19LRVkQA2IGcHJvdG8z");
+
+/**
+ * Key package extension 0xff03: the key (and algorithm) a welcome to this key package should
+ * be wrapped with instead of CURVE25519 to its init key (compat: xmtp/proto).
+ *
+ * @generated from message xmtp.mls.message_contents.WelcomeWrapperEncryption
+ */
+export type WelcomeWrapperEncryption = Message<"xmtp.mls.message_contents.WelcomeWrapperEncryption"> & {
+  /**
+   * @generated from field: bytes pub_key = 1;
+   */
+  pubKey: Uint8Array;
+
+  /**
+   * @generated from field: xmtp.mls.message_contents.WelcomeWrapperAlgorithm algorithm = 2;
+   */
+  algorithm: WelcomeWrapperAlgorithm;
+};
+
+/**
+ * Describes the message xmtp.mls.message_contents.WelcomeWrapperEncryption.
+ * Use `create(WelcomeWrapperEncryptionSchema)` to create a new message.
+ */
+export const WelcomeWrapperEncryptionSchema: GenMessage<WelcomeWrapperEncryption> = /*@__PURE__*/
+  messageDesc(file_mls_message_contents_wrapper_encryption, 0);
 
 /**
  * How a Welcome is wrapped for its recipient (compat: xmtp/proto).
