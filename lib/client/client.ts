@@ -14,6 +14,7 @@ import type { ClientContext } from "./context";
 import { Conversations } from "./conversations/conversations";
 import { ClientError, normalizeAddress } from "./errors";
 import { IdentityResolver } from "./identity-resolver";
+import { chainVerifierFor, checkSignerChain, verifyOptionsFor } from "./chain";
 import { verifiedInboxIds } from "./inbox-lookup";
 import { loadAttachment } from "./messages/attachments";
 import { DeviceSync } from "./devices/device-sync";
@@ -102,6 +103,7 @@ export class Client {
   ): Client {
     const api = new NodeClient(opts.apiUrl, {}, opts.fetch);
     api.setInboxId(identity.inboxId);
+    const chain = chainVerifierFor(opts.chainRpcUrls);
     const ctx: ClientContext = {
       db,
       api,
@@ -111,7 +113,8 @@ export class Client {
         publicKey: identity.installationPublicKey,
         privateKey: identity.installationPrivateKey,
       },
-      resolver: new IdentityResolver(api),
+      resolver: new IdentityResolver(api, verifyOptionsFor(chain)),
+      ...(chain ? { chain } : {}),
       codecs: opts.codecs ?? defaultRegistry(),
       bus: new MessageBus(),
       consent: new ConsentBus(),
@@ -130,10 +133,12 @@ export class Client {
   /** Registers (one signature) or reuses this database's installation, then syncs its key package. */
   static async create(signer: Signer, opts: CreateOptions): Promise<Client> {
     const address = normalizeAddress((await signer.getIdentifier()).identifier);
+    const chain = chainVerifierFor(opts.chainRpcUrls);
+    checkSignerChain(signer, chain);
     const { db, dbName } = openDb(address, opts);
     const api = new NodeClient(opts.apiUrl, {}, opts.fetch);
     await unlockWithWallet(db, address, signer); // only asks when sign to unlock is on
-    const identity = await loadOrRegisterInstallation(db, api, signer);
+    const identity = await loadOrRegisterInstallation(db, api, signer, chain);
     const client = Client.build(db, dbName, identity, opts);
     await ensureKeyPackage(client.ctx);
     await resumeOutbox(client.ctx);

@@ -46,6 +46,8 @@ export {
   revokeWithWallet,
   MAX_INSTALLATIONS_PER_INBOX,
   type InstallationInfo,
+  type WalletOnlyOptions,
 } from "./devices/installations";
 export { DeviceSync, type HistorySyncState } from "./devices/device-sync";
+export type { ChainRpcUrlsOption } from "./chain";
 export type { BrowserPushSubscription, PushStatus } from "./push/push-notifications";
