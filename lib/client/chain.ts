@@ -21,6 +21,7 @@ export function chainVerifierFor(spec: ChainRpcUrlsOption | undefined): ChainVer
     chainIds: [...urls.keys()],
     verify: async (args) => (await load()).verify(args),
     blockNumber: async (chainId) => (await load()).blockNumber(chainId),
+    isContract: async (chainId, address) => (await load()).isContract(chainId, address),
   };
 }
 

@@ -50,4 +50,5 @@ export {
 } from "./devices/installations";
 export { DeviceSync, type HistorySyncState } from "./devices/device-sync";
 export type { ChainRpcUrlsOption } from "./chain";
+export { signerForWallet } from "./wallet-signer";
 export type { BrowserPushSubscription, PushStatus } from "./push/push-notifications";

@@ -5,9 +5,15 @@
 // the wallet does not accept, and a client with no RPC for the wallet's chain.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IDBKeyRange, indexedDB } from "fake-indexeddb";
-import type { Address } from "viem";
+import { createWalletClient, custom, hexToString, type Address, type Hex } from "viem";
 import { startNode, type StartedNode } from "../../server/test/harness";
-import { Client, ClientError, type ChainRpcUrlsOption, type Signer } from "../../lib/client";
+import {
+  Client,
+  ClientError,
+  signerForWallet,
+  type ChainRpcUrlsOption,
+  type Signer,
+} from "../../lib/client";
 import { ApiError } from "../../lib/api";
 import {
   contractWalletSigner,
@@ -139,6 +145,37 @@ describe("a wallet not deployed yet (ERC-6492)", () => {
     expect(c.address).toBe(cf.address.toLowerCase());
     const dave = await client(newWallet().signer, "scw-dave");
     expect((await dave.canMessage([cf.address])).get(cf.address.toLowerCase())).toBe(true);
+  });
+});
+
+describe("a contract wallet connected as the web app connects wallets (a viem WalletClient)", () => {
+  it("is recognised by its code on the wallet's chain, and activates", async () => {
+    const key = privateKeyToAccount(generatePrivateKey());
+    const address = await chain.deployWallet(key.address);
+    // What a smart-wallet app answers over EIP-1193: personal_sign by the contract's owner key.
+    const walletApp = createWalletClient({
+      transport: custom({
+        request: async ({ method, params }: { method: string; params?: unknown }) => {
+          if (method === "eth_chainId") return `0x${chain.chainId.toString(16)}`;
+          if (method === "eth_accounts" || method === "eth_requestAccounts") return [address];
+          if (method === "personal_sign") {
+            const [message] = params as [Hex];
+            return key.signMessage({ message: hexToString(message) });
+          }
+          throw new Error(`unexpected ${method}`);
+        },
+      }),
+    });
+    const signer = await signerForWallet(walletApp, address, { chainRpcUrls: rpc });
+    expect(signer.type).toBe("SCW");
+    expect(signer.getChainId?.()).toBe(chain.chainId);
+    const c = await client(signer, "scw-wallet-app");
+    expect(c.address).toBe(address.toLowerCase());
+
+    // An ordinary key is an EOA; with no RPC for the chain nothing can tell, so EOA too.
+    const eoa = privateKeyToAccount(generatePrivateKey());
+    expect((await signerForWallet(walletApp, eoa.address, { chainRpcUrls: rpc })).type).toBe("EOA");
+    expect((await signerForWallet(walletApp, address, {})).type).toBe("EOA");
   });
 });
 

@@ -3,7 +3,7 @@
 // deployless eth_call, so a deployed wallet answers ERC-1271 isValidSignature and a
 // not-yet-deployed one is deployed inside the call by the factory its signature names.
 import { bytesToHex, createPublicClient, http, type PublicClient } from "viem";
-import { getBlockNumber, verifyHash } from "viem/actions";
+import { getBlockNumber, getCode, verifyHash } from "viem/actions";
 import { IdentityError } from "../errors";
 import { parseCaip10, type ScwVerifyArgs } from "../verify";
 import type { ChainRpcUrls } from "./rpc-urls";
@@ -18,6 +18,8 @@ export interface ChainVerifier {
   verify(args: ScwVerifyArgs): Promise<boolean>;
   /** The chain's latest block: what a new SCW signature pins, so later checks agree. */
   blockNumber(chainId: bigint): Promise<bigint>;
+  /** Whether `address` holds contract code on the chain now (a deployed smart-contract wallet). */
+  isContract(chainId: bigint, address: string): Promise<boolean>;
 }
 
 export interface ChainVerifierOptions {
@@ -88,5 +90,14 @@ export function createChainVerifier(
       return valid;
     },
     blockNumber,
+    async isContract(chainId, address) {
+      const client = clientFor(chainId);
+      try {
+        const code = await getCode(client, { address: address as `0x${string}` });
+        return code !== undefined && code !== "0x";
+      } catch (err) {
+        throw unreachable(chainId, err);
+      }
+    },
   };
 }
