@@ -10,10 +10,15 @@ import { ClientError } from "./errors";
 /** "1=https://…,8453=https://…" (NEXT_PUBLIC_CHAIN_RPC_URLS) or a chain ID -> URL map. */
 export type ChainRpcUrlsOption = string | ChainRpcUrls;
 
+/** The chain ID -> URL map `spec` names (a malformed string throws, naming the entry). */
+export function rpcUrlsOf(spec: ChainRpcUrlsOption | undefined): ChainRpcUrls {
+  return typeof spec === "string" ? parseChainRpcUrls(spec, "chainRpcUrls") : (spec ?? new Map());
+}
+
 /** A verifier for `spec`, or undefined when it names no chain (SCW logs are then refused). */
 export function chainVerifierFor(spec: ChainRpcUrlsOption | undefined): ChainVerifier | undefined {
-  const urls = typeof spec === "string" ? parseChainRpcUrls(spec, "chainRpcUrls") : spec;
-  if (!urls || urls.size === 0) return undefined;
+  const urls = rpcUrlsOf(spec);
+  if (urls.size === 0) return undefined;
   let loaded: Promise<ChainVerifier> | undefined;
   const load = () =>
     (loaded ??= import("../identity/scw/chain-verifier").then((m) => m.createChainVerifier(urls)));

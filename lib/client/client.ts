@@ -14,7 +14,8 @@ import type { ClientContext } from "./context";
 import { Conversations } from "./conversations/conversations";
 import { ClientError, normalizeAddress } from "./errors";
 import { IdentityResolver } from "./identity-resolver";
-import { chainVerifierFor, checkSignerChain, verifyOptionsFor } from "./chain";
+import { chainVerifierFor, checkSignerChain, rpcUrlsOf, verifyOptionsFor } from "./chain";
+import { namesFor, type Names } from "./names/names";
 import { verifiedInboxIds } from "./inbox-lookup";
 import { loadAttachment } from "./messages/attachments";
 import { DeviceSync } from "./devices/device-sync";
@@ -104,6 +105,7 @@ export class Client {
     const api = new NodeClient(opts.apiUrl, {}, opts.fetch);
     api.setInboxId(identity.inboxId);
     const chain = chainVerifierFor(opts.chainRpcUrls);
+    const names = namesFor(db, rpcUrlsOf(opts.chainRpcUrls), opts.names);
     const ctx: ClientContext = {
       db,
       api,
@@ -115,6 +117,7 @@ export class Client {
       },
       resolver: new IdentityResolver(api, verifyOptionsFor(chain)),
       ...(chain ? { chain } : {}),
+      names,
       codecs: opts.codecs ?? defaultRegistry(),
       bus: new MessageBus(),
       consent: new ConsentBus(),
@@ -178,6 +181,11 @@ export class Client {
 
   get inboxId(): string {
     return this.ctx.installation.inboxId;
+  }
+
+  /** ENS names: `nameOf(address)` (forward-verified, cached), `resolve("alice.eth")`. */
+  get names(): Names {
+    return this.ctx.names;
   }
 
   /** Hex of this installation's Ed25519 public key. */

@@ -32,7 +32,11 @@ export type ClientErrorCode =
   /** A smart-contract wallet's signature, and no RPC configured here for its chain. */
   | "scw_unverifiable"
   /** The chain's RPC did not answer while checking a smart-contract wallet signature. */
-  | "chain_unreachable";
+  | "chain_unreachable"
+  /** A name was typed, and no RPC for the names chain is configured (or it did not answer). */
+  | "names_unavailable"
+  /** The name does not resolve to an address. */
+  | "name_not_found";
 
 /** A client-level failure with a stable code and a sentence a person can act on. */
 export class ClientError extends Error {

@@ -1,5 +1,6 @@
 import type { ConsentState } from "../storage";
 import type { ChainRpcUrlsOption } from "./chain";
+import type { NamesOptions } from "./names/names";
 
 /** Diagnostics from the receive and commit paths (no content, no keys). */
 export type ReceiveLog = (event: string, detail: Record<string, unknown>) => void;
@@ -52,6 +53,8 @@ export interface ClientOptions {
    * logs with such signatures are refused (scw_unverifiable). Public endpoints: no secrets.
    */
   chainRpcUrls?: ChainRpcUrlsOption;
+  /** ENS names (client.names, newDm("alice.eth")): through chainRpcUrls' RPC for the names chain. */
+  names?: NamesOptions;
 }
 
 /** The steps of a group commit: stored (not yet sent), sent (not yet merged), merged (welcome not yet sent). */

@@ -6,6 +6,8 @@ import {
   createWalletClient,
   defineChain,
   encodeFunctionData,
+  labelhash,
+  namehash,
   getContractAddress,
   http,
   keccak256,
@@ -30,7 +32,20 @@ export interface DevChain {
   /** The owner (a funded local account) hands the wallet to `next`. */
   setOwner(wallet: Address, owner: LocalAccount, next: Address): Promise<void>;
   blockNumber(): Promise<bigint>;
+  /** Deploys a minimal ENS (Ens.sol): registry, resolver, Universal Resolver. */
+  deployEns(): Promise<DevEns>;
   stop(): Promise<void>;
+}
+
+export interface DevEns {
+  /** What viem's getEnsAddress / getEnsName take as `universalResolverAddress`. */
+  universalResolver: Address;
+  /** name -> address (forward record). */
+  setAddress(name: string, address: Address): Promise<void>;
+  /** address -> name (reverse record; true or not: clients check it forward). */
+  setReverse(address: Address, name: string): Promise<void>;
+  /** A text record (e.g. "avatar"). */
+  setText(name: string, key: string, value: string): Promise<void>;
 }
 
 export interface CounterfactualWallet {
@@ -108,6 +123,45 @@ export async function startDevChain(chainId = 31337): Promise<DevChain> {
       });
     },
     blockNumber: () => pub.getBlockNumber({ cacheTime: 0 }),
+    async deployEns() {
+      const deploy = async (bytecode: string, arg?: Address) => {
+        const data = (bytecode + (arg ? arg.slice(2).toLowerCase().padStart(64, "0") : "")) as Hex;
+        return (await send(deployer, { data })).contractAddress!;
+      };
+      const registry = await deploy(artifacts.EnsRegistry.bytecode);
+      const resolver = await deploy(artifacts.EnsResolver.bytecode, registry);
+      const universalResolver = await deploy(artifacts.EnsUniversalResolver.bytecode, registry);
+      const call = (to: Address, abi: readonly unknown[], functionName: string, args: unknown[]) =>
+        send(deployer, { to, data: encodeFunctionData({ abi, functionName, args } as never) });
+      // The deployer owns every node it touches (a test fixture, not a registrar).
+      const own = async (name: string) => {
+        const labels = name.split(".");
+        for (let i = labels.length - 1; i >= 0; i--) {
+          const parent = namehash(labels.slice(i + 1).join("."));
+          await call(registry, artifacts.EnsRegistry.abi, "setSubnodeOwner", [
+            parent,
+            labelhash(labels[i]!),
+            deployer.address,
+          ]);
+        }
+        await call(registry, artifacts.EnsRegistry.abi, "setResolver", [namehash(name), resolver]);
+        return namehash(name);
+      };
+      const r = artifacts.EnsResolver.abi;
+      return {
+        universalResolver,
+        async setAddress(name, address) {
+          await call(resolver, r, "setAddr", [await own(name), address]);
+        },
+        async setReverse(address, name) {
+          const node = await own(`${address.slice(2).toLowerCase()}.addr.reverse`);
+          await call(resolver, r, "setName", [node, name]);
+        },
+        async setText(name, key, value) {
+          await call(resolver, r, "setText", [await own(name), key, value]);
+        },
+      };
+    },
     stop: () => server.close(),
   };
 }
