@@ -1,6 +1,7 @@
 "use client";
 import type { ReactNode } from "react";
 import { shortAddress } from "@/components/format/address";
+import { useEnsName } from "@/components/names/use-ens-name";
 import { backToList } from "@/components/conversations/navigation";
 import { Avatar } from "@/components/ui/avatar";
 import { buttonStyles, focusRing } from "@/components/ui/button-styles";
@@ -88,14 +89,24 @@ export function ThreadHeader({
   /** Buttons at the end of the bar (e.g. mute). */
   actions?: ReactNode;
 }) {
-  const title = name ?? shortAddress(peerAddress);
+  const ensName = useEnsName(peerAddress);
+  const named = !name && ensName !== undefined;
+  const title = name ?? ensName ?? shortAddress(peerAddress);
   return (
     <ThreadHeaderShell
       avatar={<Avatar seed={peerAddress ?? title} size="sm" />}
       title={title}
       titleHint={peerAddress}
-      mono
-      subtitle={encryptedNote}
+      mono={!named}
+      subtitle={
+        named ? (
+          <>
+            <span className="font-mono">{shortAddress(peerAddress)}</span> · {encryptedNote}
+          </>
+        ) : (
+          encryptedNote
+        )
+      }
     >
       {peerAddress && <CopyButton value={peerAddress} label="address" />}
       {actions}
