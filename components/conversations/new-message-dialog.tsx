@@ -11,12 +11,17 @@ import { useCanMessage } from "./use-can-message";
 
 /** "New message": type an address, see whether it can be messaged, Enter opens the DM. */
 export function NewMessageDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const { client } = useClient();
   return (
     <Dialog
       open={open}
       onClose={onClose}
       title="New message"
-      description="Message anyone by their wallet address."
+      description={
+        client.names.enabled
+          ? "Message anyone by their wallet address or ENS name."
+          : "Message anyone by their wallet address."
+      }
     >
       {open && <NewMessageForm onDone={onClose} />}
     </Dialog>

@@ -100,8 +100,14 @@ export function ThreadHeader({
       mono={!named}
       subtitle={
         named ? (
+          // One line on a phone too: the address stays whole, the note gives way.
           <>
-            <span className="font-mono">{shortAddress(peerAddress)}</span> · {encryptedNote}
+            <span className="shrink-0 whitespace-nowrap font-mono">
+              {shortAddress(peerAddress)}
+            </span>
+            <span aria-hidden>·</span>
+            <LockIcon className="h-3 w-3 shrink-0" />
+            <span className="min-w-0 truncate whitespace-nowrap">End-to-end encrypted</span>
           </>
         ) : (
           encryptedNote

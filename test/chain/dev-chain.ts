@@ -20,7 +20,7 @@ import {
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { fromHex } from "../../lib/crypto/bytes";
 import type { Signer } from "../../lib/signer";
-import artifacts from "./artifacts.json";
+import artifacts from "./artifacts.json" with { type: "json" };
 
 export interface DevChain {
   url: string;
@@ -54,13 +54,20 @@ export interface CounterfactualWallet {
   factoryData: Hex;
 }
 
-export async function startDevChain(chainId = 31337): Promise<DevChain> {
-  const deployer = privateKeyToAccount(generatePrivateKey());
+/**
+ * `port`: a fixed loopback port (0 = any); `deployerKey`: a fixed deployer, so contract
+ * addresses are the same every run (a browser test configures them before the page loads).
+ */
+export async function startDevChain(
+  chainId = 31337,
+  opts: { port?: number; deployerKey?: Hex } = {},
+): Promise<DevChain> {
+  const deployer = privateKeyToAccount(opts.deployerKey ?? generatePrivateKey());
   const server = ganache.server({
     logging: { quiet: true },
     chain: { chainId, hardfork: "shanghai" },
   });
-  await server.listen(0, "127.0.0.1");
+  await server.listen(opts.port ?? 0, "127.0.0.1");
   const address = server.address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   const chain = defineChain({
