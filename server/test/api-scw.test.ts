@@ -2,6 +2,9 @@
 // starts: identity updates signed through ERC-1271 / ERC-6492 are verified on write
 // with CHAIN_RPC_URLS, refused without it, and VerifySmartContractWalletSignatures
 // answers as XMTP's node does (Connect and gRPC-web, the XMTP SDK's protocol).
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -134,6 +137,36 @@ describe("identity updates signed by a smart-contract wallet", () => {
       /no SCW verifier \(RPC\) is configured/,
     );
   });
+});
+
+describe("after a restart", () => {
+  it("the node folds a stored SCW log again (at its pinned blocks) and accepts the next update", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "scw-restart-"));
+    const env = { CHAIN_RPC_URLS: `${chain.chainId}=${chain.url}` };
+    let first: StartedNode | undefined = await startNode({ dataDir, env });
+    let second: StartedNode | undefined;
+    try {
+      const wallet = await chain.deployWallet(owner.address);
+      const signer = contractWalletSigner({ wallet, owner, chainId: chain.chainId });
+      const { inboxId, installation } = await createInbox(signer, clients(first.url));
+      await first.stop();
+      first = undefined;
+      // A fresh process: no cached states, the log is verified from the store.
+      second = await startNode({ dataDir, env });
+      const revoke = await buildRevokeInstallationsUpdate({
+        signer,
+        inboxId,
+        installationKeys: [installation.publicKey],
+        nowNs: tick(),
+        chain,
+      });
+      await clients(second.url).identity.publishIdentityUpdate({ identityUpdate: revoke });
+    } finally {
+      await first?.stop();
+      await second?.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
 
 describe("VerifySmartContractWalletSignatures", () => {
