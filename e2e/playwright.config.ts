@@ -44,8 +44,9 @@ export default defineConfig({
       DATA_DIR: dataDir,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
-      // An operator-allowed second node (the lying-node proxy of node-lies-about-address.spec).
-      CSP_CONNECT_SRC: `http://127.0.0.1:${PORT + 1}`,
+      // An operator-allowed second node (the lying-node proxy of node-lies-about-address.spec),
+      // and the local chain's RPC (ganache, started by ens-names.spec).
+      CSP_CONNECT_SRC: `http://127.0.0.1:${PORT + 1} http://127.0.0.1:${PORT + 2}`,
     },
   },
 });

@@ -12,6 +12,7 @@ import { createApiHandler } from "./api/adapter";
 import { clientAddress } from "./api/client-address";
 import { identityService } from "./api/identity-service";
 import { IdentityStates } from "./api/identity-states";
+import { scwVerifierFrom } from "./chain/scw-verifier";
 import { LIMITS } from "./api/limits";
 import {
   logInterceptor,
@@ -144,7 +145,8 @@ export async function createMessageNode(
     config.keepaliveSeconds * 1000,
     config.streams.queryConcurrency,
   );
-  const states = new IdentityStates();
+  const scw = scwVerifierFrom(config.chain);
+  const states = new IdentityStates(scw?.verify);
   const version = readVersion();
   let limiter: RateLimiter;
   try {
@@ -171,7 +173,7 @@ export async function createMessageNode(
   }
   const push = new PushDelivery(pushStore, vapid, config.push);
   const routes = (router: ConnectRouter) => {
-    router.service(IdentityApi, identityService(store, states));
+    router.service(IdentityApi, identityService(store, states, scw));
     router.service(
       MlsApi,
       mlsService(store, states, engine, guard, (rows) => push.onStored(rows)),

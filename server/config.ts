@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ConfigError } from "./config-error";
+import { parseChainRpcUrls } from "../lib/identity/scw/rpc-urls";
 import type { PushConfig } from "./push/config";
 import { pushFrom } from "./push/config";
 import type { RetentionConfig } from "./store/retention";
@@ -40,6 +41,21 @@ export interface NodeConfig {
   retention: RetentionConfig;
   /** Web Push: VAPID keys and delivery (server/push). */
   push: PushConfig;
+  /** Smart-contract wallet signatures: a JSON-RPC URL per chain ID (server/chain). */
+  chain: ChainConfig;
+}
+
+export interface ChainConfig {
+  /** CHAIN_RPC_URLS; empty = SCW identity updates are refused (scw_unverifiable). */
+  rpcUrls: Map<bigint, string>;
+}
+
+function chainFrom(env: NodeJS.ProcessEnv): ChainConfig {
+  try {
+    return { rpcUrls: parseChainRpcUrls(env.CHAIN_RPC_URLS, "CHAIN_RPC_URLS") };
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }
 
 export interface HttpConfig {
@@ -267,5 +283,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
       intervalSeconds: intFrom(env, "RETENTION_INTERVAL_SECONDS", 3600, 0, 86_400), // 0 = off
     },
     push: pushFrom(env, baseUrlFrom(env, "PUBLIC_URL")),
+    chain: chainFrom(env),
   };
 }

@@ -4,6 +4,7 @@
 import path from "node:path";
 import next from "next";
 import { parseNetworks } from "../lib/api/networks";
+import { parseChainRpcUrls } from "../lib/identity/scw/rpc-urls";
 import { REPO_ROOT } from "./app";
 import { log } from "./log";
 import { fail, serve } from "./serve";
@@ -26,6 +27,13 @@ function policyFor(dev: boolean): string | undefined {
   const connectOrigins = [
     originOf(process.env.NEXT_PUBLIC_NODE_URL),
     ...parseNetworks(process.env.NEXT_PUBLIC_NETWORKS).map((n) => originOf(n.url)),
+    // The chains the browser checks smart-contract wallet signatures on (a bad entry stops the start).
+    ...[
+      ...parseChainRpcUrls(
+        process.env.NEXT_PUBLIC_CHAIN_RPC_URLS,
+        "NEXT_PUBLIC_CHAIN_RPC_URLS",
+      ).values(),
+    ].map(originOf),
     ...(process.env.CSP_CONNECT_SRC ?? "").split(/\s+/).map(originOf),
   ].filter((o): o is string => o !== undefined);
   log.info("content security policy", {

@@ -1,4 +1,5 @@
 "use client";
+import { chainRpcUrls, namesOptions } from "@/components/session/chain";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { Client } from "@/lib/client";
@@ -35,7 +36,9 @@ export function ClientProvider({ children }: { children: ReactNode }) {
     let cancelled = false;
     let opened: Client | undefined;
     loadClientModule()
-      .then(({ Client }) => Client.restore(address, { apiUrl: nodeUrl.get() }))
+      .then(({ Client }) =>
+        Client.restore(address, { apiUrl: nodeUrl.get(), chainRpcUrls, names: namesOptions() }),
+      )
       .then(
         (client) => {
           if (cancelled) return void client.close();

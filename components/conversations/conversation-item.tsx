@@ -4,12 +4,16 @@ import { shortAddress } from "@/components/format/address";
 import { nsToDate, relativeTime } from "@/components/format/time";
 import { Avatar } from "@/components/ui/avatar";
 import { GroupAvatar, groupTitle } from "@/components/group/group-avatar";
+import { useEnsName } from "@/components/names/use-ens-name";
 import { conversationHref, openConversation } from "./navigation";
 
 export function conversationName(
   c: Pick<ConversationSummary, "kind" | "name" | "peerAddress">,
+  ensName?: string,
 ): string {
-  return c.kind === "group" ? groupTitle(c.name) : (c.name ?? shortAddress(c.peerAddress));
+  return c.kind === "group"
+    ? groupTitle(c.name)
+    : (c.name ?? ensName ?? shortAddress(c.peerAddress));
 }
 
 /** One row: who, the last message, when, and how many are unread. */
@@ -23,7 +27,10 @@ export function ConversationItem({
   now: Date;
 }) {
   const unread = c.unreadCount > 0;
-  const name = conversationName(c);
+  const ensName = useEnsName(c.kind === "dm" ? c.peerAddress : undefined);
+  const name = conversationName(c, ensName);
+  // A name shows the address next to it: the name is a claim checked on chain, the address is who it is.
+  const named = c.kind === "dm" && !c.name && ensName !== undefined;
   const when = nsToDate(c.lastActivityNs);
   return (
     <li>
@@ -50,11 +57,19 @@ export function ConversationItem({
         )}
         <span className="min-w-0 flex-1">
           <span className="flex items-baseline justify-between gap-2">
-            <span
-              className={`truncate text-[0.95rem] ${c.kind === "group" ? "" : "font-mono"} ${unread ? "font-semibold" : "font-medium"}`}
-              title={c.peerAddress}
-            >
-              {name}
+            <span className="flex min-w-0 items-baseline gap-1.5">
+              <span
+                data-testid="conversation-name"
+                className={`truncate text-[0.95rem] ${c.kind === "group" || named ? "" : "font-mono"} ${unread ? "font-semibold" : "font-medium"}`}
+                title={c.peerAddress}
+              >
+                {name}
+              </span>
+              {named && (
+                <span className="shrink-0 font-mono text-xs text-zinc-500 dark:text-zinc-400">
+                  {shortAddress(c.peerAddress)}
+                </span>
+              )}
             </span>
             <time
               dateTime={when.toISOString()}

@@ -11,12 +11,17 @@ import { useCanMessage } from "./use-can-message";
 
 /** "New message": type an address, see whether it can be messaged, Enter opens the DM. */
 export function NewMessageDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const { client } = useClient();
   return (
     <Dialog
       open={open}
       onClose={onClose}
       title="New message"
-      description="Message anyone by their wallet address."
+      description={
+        client.names.enabled
+          ? "Message anyone by their wallet address or ENS name."
+          : "Message anyone by their wallet address."
+      }
     >
       {open && <NewMessageForm onDone={onClose} />}
     </Dialog>
@@ -37,7 +42,7 @@ function NewMessageForm({ onDone }: { onDone: () => void }) {
     setOpening(true);
     setError(undefined);
     try {
-      const conversation = await client.conversations.newDm(value.trim());
+      const conversation = await client.conversations.newDm(reach.address);
       openConversation(conversation.id);
       onDone();
     } catch (err) {
@@ -69,7 +74,7 @@ function NewMessageForm({ onDone }: { onDone: () => void }) {
         autoCorrect="off"
         spellCheck={false}
         inputMode="text"
-        placeholder="0x…"
+        placeholder={client.names.enabled ? "0x… or name.eth" : "0x…"}
         aria-describedby={statusId}
         aria-invalid={reach.kind === "invalid" ? true : undefined}
         value={value}
@@ -79,7 +84,7 @@ function NewMessageForm({ onDone }: { onDone: () => void }) {
         }}
         className={`mt-1.5 w-full rounded-xl border border-zinc-300 bg-white px-3.5 py-2.5 font-mono text-base sm:text-sm dark:border-zinc-700 dark:bg-zinc-950 ${focusRing}`}
       />
-      <ReachabilityStatus r={reach} address={value.trim()} id={statusId} />
+      <ReachabilityStatus r={reach} id={statusId} namesEnabled={client.names.enabled} />
       {error && (
         <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-400">
           {error}

@@ -7,18 +7,27 @@ import type { Reachability } from "./use-can-message";
 /** The line under the address field: what we know about the address so far. */
 export function ReachabilityStatus({
   r,
-  address,
   id,
+  namesEnabled,
 }: {
   r: Reachability;
-  address: string;
   id: string;
+  namesEnabled?: boolean;
 }) {
+  // "alice.eth (0x1234…abcd)": the name typed, and the address it resolved to.
+  const who =
+    r.kind === "reachable" || r.kind === "unreachable"
+      ? r.name
+        ? `${r.name} (${shortAddress(r.address)})`
+        : shortAddress(r.address)
+      : "";
   let content: ReactNode;
   let tone = "text-zinc-500 dark:text-zinc-400";
   switch (r.kind) {
     case "empty":
-      content = "Paste or type a wallet address (0x…).";
+      content = namesEnabled
+        ? "Paste or type a wallet address (0x…) or an ENS name (name.eth)."
+        : "Paste or type a wallet address (0x…).";
       break;
     case "invalid":
       content = r.reason;
@@ -37,7 +46,7 @@ export function ReachabilityStatus({
     case "reachable":
       content = (
         <>
-          <CheckIcon /> {shortAddress(address)} can be messaged
+          <CheckIcon /> {who} can be messaged
         </>
       );
       tone = "text-emerald-700 dark:text-emerald-400";
@@ -45,8 +54,7 @@ export function ReachabilityStatus({
     case "unreachable":
       content = (
         <>
-          <AlertIcon /> {shortAddress(address)} is not on the network yet — they need to activate
-          messaging first.
+          <AlertIcon /> {who} is not on the network yet — they need to activate messaging first.
         </>
       );
       tone = "text-amber-700 dark:text-amber-400";

@@ -1,7 +1,7 @@
 "use client";
 import { useEffect, useState } from "react";
 import type { Client } from "@/lib/client";
-import { addressProblem, isAddress } from "@/components/format/address";
+import { addressProblem, isAddress, looksLikeName } from "@/components/format/address";
 import { isClientError, NODE_INCONSISTENT_TEXT } from "@/components/client/errors";
 
 export type Reachability =
@@ -9,47 +9,78 @@ export type Reachability =
   | { kind: "invalid"; reason: string }
   | { kind: "self" }
   | { kind: "checking" }
-  | { kind: "reachable" }
-  | { kind: "unreachable" }
+  /** `address`: where a DM goes (a typed name resolved); `name`: the name typed, if any. */
+  | { kind: "reachable"; address: string; name?: string }
+  | { kind: "unreachable"; address: string; name?: string }
   | { kind: "inconsistent"; reason: string }
   | { kind: "error"; reason: string };
 
-/** Validates as you type, then asks the node (debounced) whether the address can be messaged. */
+const NAMES_OFF = "Names can't be looked up here: paste the 0x address instead.";
+
+/**
+ * Validates as you type, resolves an ENS name (when names are configured), then asks the
+ * node (debounced) whether the address can be messaged.
+ */
 export function useCanMessage(client: Client, input: string): Reachability {
   const value = input.trim();
+  const isName = looksLikeName(value);
   const [checked, setChecked] = useState<{ value: string; result: Reachability }>();
 
   useEffect(() => {
-    if (!isAddress(value) || value.toLowerCase() === client.address) return;
+    if (
+      isName ? !client.names.enabled : !isAddress(value) || value.toLowerCase() === client.address
+    )
+      return;
     let live = true;
+    const settle = (result: Reachability) => live && setChecked({ value, result });
     const t = setTimeout(() => {
-      client.canMessage([value]).then(
-        (map) =>
-          live &&
-          setChecked({
-            value,
-            result: { kind: map.get(value.toLowerCase()) ? "reachable" : "unreachable" },
-          }),
-        (err: unknown) =>
-          live &&
-          setChecked({
-            value,
-            // The node's answer contradicts the address's signed log: say so, never "reachable".
-            result: isClientError(err, "node_inconsistent")
+      void (async () => {
+        let address = value.toLowerCase();
+        const name = isName ? value : undefined;
+        if (isName) {
+          try {
+            address = await client.names.resolve(value);
+          } catch (err) {
+            return settle(
+              isClientError(err, "name_not_found") || isClientError(err, "invalid_address")
+                ? { kind: "invalid", reason: `${(err as Error).message}.` }
+                : {
+                    kind: "error",
+                    reason: `Couldn't look up ${value}. Try again, or paste the address.`,
+                  },
+            );
+          }
+          if (address === client.address) return settle({ kind: "self" });
+        }
+        try {
+          const map = await client.canMessage([address]);
+          settle({
+            kind: map.get(address) ? "reachable" : "unreachable",
+            address,
+            ...(name ? { name } : {}),
+          });
+        } catch (err) {
+          // The node's answer contradicts the address's signed log: say so, never "reachable".
+          settle(
+            isClientError(err, "node_inconsistent")
               ? { kind: "inconsistent", reason: NODE_INCONSISTENT_TEXT }
               : { kind: "error", reason: "Couldn't reach the network to check this address." },
-          }),
-      );
+          );
+        }
+      })();
     }, 250);
     return () => {
       live = false;
       clearTimeout(t);
     };
-  }, [client, value]);
+  }, [client, value, isName]);
 
   if (value === "") return { kind: "empty" };
-  const problem = addressProblem(value);
-  if (problem) return { kind: "invalid", reason: problem };
-  if (value.toLowerCase() === client.address) return { kind: "self" };
+  if (isName && !client.names.enabled) return { kind: "invalid", reason: NAMES_OFF };
+  if (!isName) {
+    const problem = addressProblem(value);
+    if (problem) return { kind: "invalid", reason: problem };
+    if (value.toLowerCase() === client.address) return { kind: "self" };
+  }
   return checked?.value === value ? checked.result : { kind: "checking" };
 }

@@ -1,4 +1,5 @@
 "use client";
+import { chainRpcUrls } from "@/components/session/chain";
 import { useId, useMemo, useState } from "react";
 import type { Client, InstallationInfo } from "@/lib/client";
 import { loadClientModule } from "@/components/client/load-client";
@@ -58,12 +59,10 @@ export function DeviceManager({
     setBusy(true);
     setError(undefined);
     try {
-      const { signerFromWalletClient } = await loadClientModule();
+      const { signerForWallet } = await loadClientModule();
+      const signer = await signerForWallet(wallet.walletClient, wallet.account, { chainRpcUrls });
       // Exactly the devices the person saw and confirmed, not whatever appeared since.
-      await client.revokeInstallations(
-        signerFromWalletClient(wallet.walletClient, wallet.account),
-        target.ids,
-      );
+      await client.revokeInstallations(signer, target.ids);
       const n = target.ids.length;
       setTarget(undefined);
       setDone(

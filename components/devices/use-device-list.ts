@@ -1,4 +1,5 @@
 "use client";
+import { chainRpcUrls } from "@/components/session/chain";
 import { useCallback, useEffect, useState } from "react";
 import type { Client, InstallationInfo } from "@/lib/client";
 import { isClientError } from "@/components/client/errors";
@@ -60,7 +61,7 @@ export function useDeviceList(): DeviceList {
       if (!address) return setOpen({ kind: "none" });
       try {
         const mod = await loadClientModule();
-        const client = await mod.Client.restore(address, { apiUrl: nodeUrl.get() });
+        const client = await mod.Client.restore(address, { apiUrl: nodeUrl.get(), chainRpcUrls });
         if (cancelled) return void client.close();
         opened = client;
         setOpen({ kind: "open", client, address, limit: mod.MAX_INSTALLATIONS_PER_INBOX });

@@ -12,6 +12,12 @@ export function isAddress(value: string): boolean {
   return ADDRESS_RE.test(value);
 }
 
+/** "alice.eth", "bob.base.eth": a name to look up rather than an address (has a dot, no 0x form). */
+export function looksLikeName(value: string): boolean {
+  const v = value.trim();
+  return v.includes(".") && !isAddress(v);
+}
+
 /** Why a half-typed address is not one yet (undefined when it is valid or empty). */
 export function addressProblem(value: string): string | undefined {
   const v = value.trim();

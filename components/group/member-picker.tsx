@@ -31,7 +31,11 @@ export function MemberPicker({ picked, onChange, members = [], label = "Members"
   const reach = useCanMessage(client, value);
   const inputId = useId();
   const statusId = useId();
-  const address = value.trim().toLowerCase();
+  // A typed ENS name counts once it resolved (the hook did that); else what was typed.
+  const address =
+    reach.kind === "reachable" || reach.kind === "unreachable"
+      ? reach.address
+      : value.trim().toLowerCase();
   const duplicate = picked.includes(address)
     ? "Already added."
     : members.includes(address)
@@ -136,7 +140,7 @@ export function MemberPicker({ picked, onChange, members = [], label = "Members"
           {note}
         </p>
       ) : (
-        <ReachabilityStatus r={reach} address={value.trim()} id={statusId} />
+        <ReachabilityStatus r={reach} id={statusId} namesEnabled={client.names.enabled} />
       )}
     </div>
   );

@@ -1,4 +1,5 @@
 "use client";
+import { chainRpcUrls } from "@/components/session/chain";
 import { useState } from "react";
 import { useDisconnect, useWalletClient } from "wagmi";
 import { isClientError } from "@/components/client/errors";
@@ -40,8 +41,10 @@ export function ActivateStep({
     setError(undefined);
     const apiUrl = nodeUrl.get();
     try {
-      const { Client, signerFromWalletClient } = await loadClientModule();
-      const client = await Client.create(signerFromWalletClient(walletClient, address), { apiUrl });
+      const { Client, signerForWallet } = await loadClientModule();
+      // A contract wallet (ERC-1271) is found on its chain when an RPC for it is configured.
+      const signer = await signerForWallet(walletClient, address, { chainRpcUrls });
+      const client = await Client.create(signer, { apiUrl, chainRpcUrls });
       lastAddress.set(client.address);
       await client.close();
       onActivated();

@@ -1,4 +1,5 @@
 "use client";
+import { chainRpcUrls } from "@/components/session/chain";
 import { useEffect, useState } from "react";
 import { useWalletClient } from "wagmi";
 import type { InstallationInfo } from "@/lib/client";
@@ -38,7 +39,9 @@ export function InstallationLimitPanel({
     let cancelled = false;
     const apiUrl = nodeUrl.get();
     loadClientModule()
-      .then(({ installationsForAddress }) => installationsForAddress(address, { apiUrl }))
+      .then(({ installationsForAddress }) =>
+        installationsForAddress(address, { apiUrl, chainRpcUrls }),
+      )
       .then(
         (result) => {
           if (cancelled) return;
@@ -76,10 +79,9 @@ export function InstallationLimitPanel({
     setBusy("revoking");
     setError(undefined);
     try {
-      const { revokeWithWallet, signerFromWalletClient } = await loadClientModule();
-      await revokeWithWallet(signerFromWalletClient(walletClient, address), [...selected], {
-        apiUrl,
-      });
+      const { revokeWithWallet, signerForWallet } = await loadClientModule();
+      const signer = await signerForWallet(walletClient, address, { chainRpcUrls });
+      await revokeWithWallet(signer, [...selected], { apiUrl, chainRpcUrls });
     } catch (err) {
       setError(revokeErrorMessage(err, apiUrl));
       setBusy(undefined);

@@ -39,6 +39,16 @@ export const nodeUrl = {
   set: (url: string | null) => write("local", NODE_URL, url),
 };
 
+/**
+ * This browser's own chain settings, over the build's NEXT_PUBLIC_ values (a person may
+ * prefer their own RPC; the browser suite points them at its local chain). Read at load.
+ */
+export const chainOverrides = {
+  rpcUrls: () => read("local", "messenger:chainRpcUrls"),
+  ensChainId: () => read("local", "messenger:ensChainId"),
+  ensUniversalResolver: () => read("local", "messenger:ensUniversalResolver"),
+};
+
 const READ_RECEIPTS = "messenger:readReceipts";
 
 /** Whether this browser tells others when their messages were read (on unless turned off). */

@@ -1,6 +1,7 @@
 "use client";
 import type { ReactNode } from "react";
 import { shortAddress } from "@/components/format/address";
+import { useEnsName } from "@/components/names/use-ens-name";
 import { backToList } from "@/components/conversations/navigation";
 import { Avatar } from "@/components/ui/avatar";
 import { buttonStyles, focusRing } from "@/components/ui/button-styles";
@@ -88,14 +89,30 @@ export function ThreadHeader({
   /** Buttons at the end of the bar (e.g. mute). */
   actions?: ReactNode;
 }) {
-  const title = name ?? shortAddress(peerAddress);
+  const ensName = useEnsName(peerAddress);
+  const named = !name && ensName !== undefined;
+  const title = name ?? ensName ?? shortAddress(peerAddress);
   return (
     <ThreadHeaderShell
       avatar={<Avatar seed={peerAddress ?? title} size="sm" />}
       title={title}
       titleHint={peerAddress}
-      mono
-      subtitle={encryptedNote}
+      mono={!named}
+      subtitle={
+        named ? (
+          // One line on a phone too: the address stays whole, the note gives way.
+          <>
+            <span className="shrink-0 whitespace-nowrap font-mono">
+              {shortAddress(peerAddress)}
+            </span>
+            <span aria-hidden>·</span>
+            <LockIcon className="h-3 w-3 shrink-0" />
+            <span className="min-w-0 truncate whitespace-nowrap">End-to-end encrypted</span>
+          </>
+        ) : (
+          encryptedNote
+        )
+      }
     >
       {peerAddress && <CopyButton value={peerAddress} label="address" />}
       {actions}

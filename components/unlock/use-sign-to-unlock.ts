@@ -1,4 +1,5 @@
 "use client";
+import { chainRpcUrls } from "@/components/session/chain";
 import { useState } from "react";
 import { loadClientModule } from "@/components/client/load-client";
 import { nodeUrl } from "@/components/session/storage";
@@ -23,7 +24,7 @@ export function useSignToUnlock(address: string | undefined, wallet: RevokeWalle
       const apiUrl = nodeUrl.get();
       const client = await Client.restore(
         address,
-        action === "unlock" ? { apiUrl, unlock: signer } : { apiUrl },
+        action === "unlock" ? { apiUrl, chainRpcUrls, unlock: signer } : { apiUrl, chainRpcUrls },
       );
       try {
         if (action === "enable") await client.enableSignToUnlock(signer);

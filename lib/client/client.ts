@@ -14,6 +14,8 @@ import type { ClientContext } from "./context";
 import { Conversations } from "./conversations/conversations";
 import { ClientError, normalizeAddress } from "./errors";
 import { IdentityResolver } from "./identity-resolver";
+import { chainVerifierFor, checkSignerChain, rpcUrlsOf, verifyOptionsFor } from "./chain";
+import { namesFor, type Names } from "./names/names";
 import { verifiedInboxIds } from "./inbox-lookup";
 import { loadAttachment } from "./messages/attachments";
 import { DeviceSync } from "./devices/device-sync";
@@ -102,6 +104,8 @@ export class Client {
   ): Client {
     const api = new NodeClient(opts.apiUrl, {}, opts.fetch);
     api.setInboxId(identity.inboxId);
+    const chain = chainVerifierFor(opts.chainRpcUrls);
+    const names = namesFor(db, rpcUrlsOf(opts.chainRpcUrls), opts.names);
     const ctx: ClientContext = {
       db,
       api,
@@ -111,7 +115,9 @@ export class Client {
         publicKey: identity.installationPublicKey,
         privateKey: identity.installationPrivateKey,
       },
-      resolver: new IdentityResolver(api),
+      resolver: new IdentityResolver(api, verifyOptionsFor(chain)),
+      ...(chain ? { chain } : {}),
+      names,
       codecs: opts.codecs ?? defaultRegistry(),
       bus: new MessageBus(),
       consent: new ConsentBus(),
@@ -130,10 +136,12 @@ export class Client {
   /** Registers (one signature) or reuses this database's installation, then syncs its key package. */
   static async create(signer: Signer, opts: CreateOptions): Promise<Client> {
     const address = normalizeAddress((await signer.getIdentifier()).identifier);
+    const chain = chainVerifierFor(opts.chainRpcUrls);
+    checkSignerChain(signer, chain);
     const { db, dbName } = openDb(address, opts);
     const api = new NodeClient(opts.apiUrl, {}, opts.fetch);
     await unlockWithWallet(db, address, signer); // only asks when sign to unlock is on
-    const identity = await loadOrRegisterInstallation(db, api, signer);
+    const identity = await loadOrRegisterInstallation(db, api, signer, chain);
     const client = Client.build(db, dbName, identity, opts);
     await ensureKeyPackage(client.ctx);
     await resumeOutbox(client.ctx);
@@ -173,6 +181,11 @@ export class Client {
 
   get inboxId(): string {
     return this.ctx.installation.inboxId;
+  }
+
+  /** ENS names: `nameOf(address)` (forward-verified, cached), `resolve("alice.eth")`. */
+  get names(): Names {
+    return this.ctx.names;
   }
 
   /** Hex of this installation's Ed25519 public key. */

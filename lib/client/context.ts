@@ -8,6 +8,8 @@ import type { MessageBus } from "./message-bus";
 import type { ConsentBus } from "./consent/consent-bus";
 import type { IdentityResolver } from "./identity-resolver";
 import type { Diagnostics } from "./diagnostics";
+import type { ChainVerifier } from "../identity/scw";
+import type { Names } from "./names/names";
 
 /** What every part of one client shares. */
 export interface ClientContext {
@@ -16,6 +18,10 @@ export interface ClientContext {
   installation: InstallationSigner;
   address: string;
   resolver: IdentityResolver;
+  /** Smart-contract wallet checks and block pins (ClientOptions.chainRpcUrls); absent = none. */
+  chain?: ChainVerifier;
+  /** ENS names (disabled without an RPC for the names chain). */
+  names: Names;
   codecs: CodecRegistry;
   bus: MessageBus;
   /** Consent records as this client stores them (Preferences.onConsentChange). */

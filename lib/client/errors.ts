@@ -28,7 +28,15 @@ export type ClientErrorCode =
   /** The wallet's signature did not unlock them (another wallet, or another account). */
   | "unlock_failed"
   /** The wallet signs the same text differently each time: its signature cannot be a key. */
-  | "signer_not_deterministic";
+  | "signer_not_deterministic"
+  /** A smart-contract wallet's signature, and no RPC configured here for its chain. */
+  | "scw_unverifiable"
+  /** The chain's RPC did not answer while checking a smart-contract wallet signature. */
+  | "chain_unreachable"
+  /** A name was typed, and no RPC for the names chain is configured (or it did not answer). */
+  | "names_unavailable"
+  /** The name does not resolve to an address. */
+  | "name_not_found";
 
 /** A client-level failure with a stable code and a sentence a person can act on. */
 export class ClientError extends Error {

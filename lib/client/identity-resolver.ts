@@ -1,6 +1,11 @@
 import { fromHex } from "../crypto/bytes";
 import type { NodeClient } from "../api";
-import { applyIdentityUpdate, holdsInstallation, type AssociationState } from "../identity";
+import {
+  applyIdentityUpdate,
+  holdsInstallation,
+  type AssociationState,
+  type VerifyOptions,
+} from "../identity";
 
 /** The inbox's state right after one log entry. */
 interface Snapshot {
@@ -19,7 +24,11 @@ export class IdentityResolver {
   private readonly history = new Map<string, Snapshot[]>();
   private readonly inflight = new Map<string, Promise<AssociationState | undefined>>();
 
-  constructor(private readonly api: NodeClient) {}
+  /** `verify.scwVerifier`: smart-contract wallet signatures (absent = such logs are refused). */
+  constructor(
+    private readonly api: NodeClient,
+    private readonly verify: Pick<VerifyOptions, "scwVerifier"> = {},
+  ) {}
 
   private newest(inboxId: string): Snapshot | undefined {
     return this.history.get(inboxId)?.at(-1);
@@ -137,7 +146,7 @@ export class IdentityResolver {
     for (const entry of entries) {
       const last = snapshots.at(-1);
       if (!entry.update || (last && entry.sequenceId <= last.sequenceId)) continue;
-      const state = await applyIdentityUpdate(last?.state, entry.update);
+      const state = await applyIdentityUpdate(last?.state, entry.update, this.verify);
       // A concurrent fold of the same entries got there first: keep its snapshot.
       if (snapshots.at(-1) !== last) continue;
       snapshots.push({ sequenceId: entry.sequenceId, state });

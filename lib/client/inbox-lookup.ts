@@ -26,6 +26,9 @@ export async function verifiedInboxIds(
     await resolver.refreshMany([...new Set(out.values())]);
   } catch (err) {
     if (!(err instanceof IdentityError)) throw err;
+    // Not the node's fault: this client cannot check a smart-contract wallet's signature.
+    if (err.code === "scw_unverifiable" || err.code === "chain_unreachable")
+      throw new ClientError(err.code, err.message, err.retryable, err);
     throw new ClientError(
       "node_inconsistent",
       `the network node served an identity log that does not verify (${err.message}); it may be faulty or compromised`,

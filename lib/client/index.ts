@@ -46,6 +46,11 @@ export {
   revokeWithWallet,
   MAX_INSTALLATIONS_PER_INBOX,
   type InstallationInfo,
+  type WalletOnlyOptions,
 } from "./devices/installations";
 export { DeviceSync, type HistorySyncState } from "./devices/device-sync";
+export type { ChainRpcUrlsOption } from "./chain";
+export { signerForWallet } from "./wallet-signer";
+export { Names, type NamesOptions } from "./names/names";
+export { looksLikeName } from "../names/looks-like-name";
 export type { BrowserPushSubscription, PushStatus } from "./push/push-notifications";

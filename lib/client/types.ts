@@ -1,4 +1,6 @@
 import type { ConsentState } from "../storage";
+import type { ChainRpcUrlsOption } from "./chain";
+import type { NamesOptions } from "./names/names";
 
 /** Diagnostics from the receive and commit paths (no content, no keys). */
 export type ReceiveLog = (event: string, detail: Record<string, unknown>) => void;
@@ -45,6 +47,14 @@ export interface ClientOptions {
   };
   /** For crash tests only: awaited at each step of a group commit. */
   testHooks?: ClientTestHooks;
+  /**
+   * JSON-RPC endpoints per chain ("1=https://…,8453=https://…" or a Map): smart-contract
+   * wallet signatures (ERC-1271 / ERC-6492) are verified through them. Absent = identity
+   * logs with such signatures are refused (scw_unverifiable). Public endpoints: no secrets.
+   */
+  chainRpcUrls?: ChainRpcUrlsOption;
+  /** ENS names (client.names, newDm("alice.eth")): through chainRpcUrls' RPC for the names chain. */
+  names?: NamesOptions;
 }
 
 /** The steps of a group commit: stored (not yet sent), sent (not yet merged), merged (welcome not yet sent). */

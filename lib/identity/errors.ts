@@ -14,6 +14,7 @@ export type IdentityErrorCode =
   | "malformed_update"
   | "timestamp_out_of_range"
   | "scw_unverifiable"
+  | "chain_unreachable"
   | "missing_signature"
   | "installation_cannot_add_installation"
   | "multiple_create_inbox";
@@ -21,12 +22,14 @@ export type IdentityErrorCode =
 export class IdentityError extends Error {
   readonly code: IdentityErrorCode;
   readonly rule: string;
-  readonly retryable = false as const;
+  /** Only a chain RPC that did not answer: the same update may verify later. */
+  readonly retryable: boolean;
 
   constructor(code: IdentityErrorCode, rule: string, detail?: string) {
     super(detail ? `${rule} (${detail})` : rule);
     this.name = "IdentityError";
     this.code = code;
     this.rule = rule;
+    this.retryable = code === "chain_unreachable";
   }
 }

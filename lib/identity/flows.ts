@@ -10,14 +10,30 @@ async function signerAddress(signer: Signer): Promise<string> {
   return normalizeAddress(id.identifier, "signer identifier");
 }
 
-function scwInfo(signer: Signer): ScwSignatureInfo | undefined {
+/** Where a new SCW signature learns the chain's current block when its signer names none. */
+export interface ChainHead {
+  blockNumber(chainId: bigint): Promise<bigint>;
+}
+
+/**
+ * The chain and block an SCW signature is verified at (undefined for an EOA). The block is
+ * pinned now (the signer's, else the chain's latest), so every later check of the log —
+ * by the node today, by a peer next year after the wallet changed owners — asks the
+ * wallet as it was when it signed. Without a chain to ask, 0 = "latest" (see README).
+ */
+export async function scwSignatureInfo(
+  signer: Signer,
+  chain?: ChainHead,
+): Promise<ScwSignatureInfo | undefined> {
   if (signer.type !== "SCW") return undefined;
   if (!signer.getChainId)
     throw new IdentityError(
       "malformed_update",
       "a smart-contract wallet signer must report its chain ID",
     );
-  return { chainId: signer.getChainId(), blockNumber: signer.getBlockNumber?.() ?? 0n };
+  const chainId = signer.getChainId();
+  const pinned = signer.getBlockNumber?.();
+  return { chainId, blockNumber: pinned ?? (chain ? await chain.blockNumber(chainId) : 0n) };
 }
 
 function nowNs(): bigint {
@@ -30,6 +46,7 @@ export async function buildCreateInboxUpdate(args: {
   installation: { privateKey: Uint8Array; publicKey: Uint8Array };
   nonce?: bigint;
   nowNs?: bigint;
+  chain?: ChainHead;
 }): Promise<{ inboxId: string; update: IdentityUpdate }> {
   const address = await signerAddress(args.signer);
   const nonce = args.nonce ?? 0n;
@@ -37,7 +54,7 @@ export async function buildCreateInboxUpdate(args: {
   const builder = new IdentityUpdateBuilder(inboxId, args.nowNs ?? nowNs())
     .createInbox(address, nonce)
     .addInstallation(args.installation.publicKey, address);
-  const scw = scwInfo(args.signer);
+  const scw = await scwSignatureInfo(args.signer, args.chain);
   const signature = await args.signer.signMessage(builder.signatureText());
   builder.addWalletSignature(address, signature, scw).addInstallationSignature(args.installation);
   return { inboxId, update: builder.build() };
@@ -52,6 +69,7 @@ export async function buildRevokeInstallationsUpdate(args: {
   inboxId: string;
   installationKeys: Uint8Array[];
   nowNs?: bigint;
+  chain?: ChainHead;
 }): Promise<IdentityUpdate> {
   if (args.installationKeys.length === 0) {
     throw new IdentityError(
@@ -62,7 +80,7 @@ export async function buildRevokeInstallationsUpdate(args: {
   const address = await signerAddress(args.signer);
   const builder = new IdentityUpdateBuilder(args.inboxId, args.nowNs ?? nowNs());
   for (const key of args.installationKeys) builder.revokeInstallation(key, address);
-  const scw = scwInfo(args.signer);
+  const scw = await scwSignatureInfo(args.signer, args.chain);
   const signature = await args.signer.signMessage(builder.signatureText());
   return builder.addWalletSignature(address, signature, scw).build();
 }

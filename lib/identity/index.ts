@@ -17,4 +17,9 @@ export {
   MAX_IDENTITY_UPDATES_PER_INBOX,
 } from "./apply";
 export { IdentityUpdateBuilder, type ScwSignatureInfo } from "./builder";
-export { buildCreateInboxUpdate, buildRevokeInstallationsUpdate } from "./flows";
+export {
+  buildCreateInboxUpdate,
+  buildRevokeInstallationsUpdate,
+  scwSignatureInfo,
+  type ChainHead,
+} from "./flows";

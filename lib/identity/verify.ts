@@ -107,7 +107,11 @@ export function recoverEip191(
   return { address, canonical };
 }
 
-function parseCaip10(accountId: string, field: string): { chainId: bigint; address: string } {
+/** "eip155:<chain>:<address>" -> its parts; malformed_update naming `field` otherwise. */
+export function parseCaip10(
+  accountId: string,
+  field: string,
+): { chainId: bigint; address: string } {
   const m = /^eip155:(\d+):(0x[0-9a-fA-F]{40})$/.exec(accountId);
   if (!m) {
     throw new IdentityError(

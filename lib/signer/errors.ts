@@ -57,7 +57,8 @@ export const ECDSA_SIGNATURE_LENGTH = 65;
 /** Validates a wallet's answer (hex string or bytes) as a 65-byte r||s||v signature. */
 export function checkSignature(
   result: unknown,
-  expectedLength: number | undefined = ECDSA_SIGNATURE_LENGTH,
+  /** null: any length (a smart-contract wallet's signature is what its contract accepts). */
+  expectedLength: number | null = ECDSA_SIGNATURE_LENGTH,
 ): Uint8Array {
   let bytes: Uint8Array;
   if (result instanceof Uint8Array) {
@@ -85,7 +86,7 @@ export function checkSignature(
   }
   if (bytes.length === 0)
     throw new SignerError("empty_signature", "the wallet returned an empty signature");
-  if (expectedLength !== undefined && bytes.length !== expectedLength) {
+  if (expectedLength !== null && bytes.length !== expectedLength) {
     throw new SignerError(
       "malformed_signature",
       `the wallet's signature must be ${expectedLength} bytes (r||s||v), got ${bytes.length}`,

@@ -11,6 +11,8 @@ import {
   type CommitLogChainRow,
   type CommitLogRow,
   SCHEMA_V6,
+  SCHEMA_V7,
+  type NameCacheRow,
   type ConsentRow,
   type LineageRow,
   type CursorRow,
@@ -46,6 +48,8 @@ export class MessengerDb extends Dexie {
   declare commitLog: Table<CommitLogRow, string>;
   declare commitLogChains: Table<CommitLogChainRow, string>;
   declare welcomeLineages: Table<LineageRow, [string, string]>;
+  /** Read and write through names.ts (sealed answers, hashed keys). */
+  declare names: Table<NameCacheRow, string>;
   readonly sealing: Sealer;
 
   constructor(name: string, opts: MessengerDbOptions = {}) {
@@ -64,6 +68,8 @@ export class MessengerDb extends Dexie {
     this.version(5).stores(SCHEMA_V5);
     // v6 adds the welcome lineages of a group id.
     this.version(6).stores(SCHEMA_V6);
+    // v7 adds the ENS name cache; nothing existing changes.
+    this.version(7).stores(SCHEMA_V7);
     this.sealing = new Sealer(this.secrets);
   }
 }

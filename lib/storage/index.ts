@@ -31,7 +31,16 @@ export type {
   ConsentRow,
   LineageRow,
 } from "./schema";
-export { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6 } from "./schema";
+export {
+  SCHEMA_V1,
+  SCHEMA_V2,
+  SCHEMA_V3,
+  SCHEMA_V4,
+  SCHEMA_V5,
+  SCHEMA_V6,
+  SCHEMA_V7,
+} from "./schema";
+export { getCachedName, putCachedName, type CachedName } from "./names";
 export {
   consentKey,
   consentWins,

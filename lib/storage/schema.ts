@@ -370,3 +370,19 @@ export interface LineageRow {
 export const SCHEMA_V6 = {
   welcomeLineages: "[groupId+lineageId], groupId",
 } as const;
+
+/**
+ * A cached name lookup (ENS): `key` is the SHA-256 (hex) of "address:<0x…>" or "name:<name>",
+ * so the table does not list who was looked up; the answer is sealed like every other row.
+ */
+export interface NameCacheRow {
+  key: string;
+  sealed: SealedBlob;
+  /** ms since epoch: after this the answer is asked again. */
+  expiresAt: number;
+}
+
+/** Version 7: the ENS name cache (issue 16 part 3). */
+export const SCHEMA_V7 = {
+  names: "key, expiresAt",
+} as const;

@@ -7,6 +7,7 @@ export const invalidArgument = (msg: string) => new ConnectError(msg, Code.Inval
 export const failedPrecondition = (msg: string) => new ConnectError(msg, Code.FailedPrecondition);
 export const notFound = (msg: string) => new ConnectError(msg, Code.NotFound);
 export const alreadyExists = (msg: string) => new ConnectError(msg, Code.AlreadyExists);
+export const unavailable = (msg: string) => new ConnectError(msg, Code.Unavailable);
 export const resourceExhausted = (msg: string) => new ConnectError(msg, Code.ResourceExhausted);
 
 /** Rules a retry cannot fix without another update first map to FailedPrecondition. */
@@ -15,6 +16,8 @@ export function fromIdentityError(err: IdentityError, prefix: string): ConnectEr
   switch (err.code) {
     case "replayed_signature":
       return alreadyExists(msg);
+    case "chain_unreachable":
+      return unavailable(msg);
     case "too_many_installations":
     case "log_full":
     case "scw_unverifiable":

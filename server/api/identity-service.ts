@@ -21,6 +21,8 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { nowNs } from "../clock";
 import type { Store } from "../store";
 import { alreadyExists, fromIdentityError, invalidArgument } from "./errors";
+import type { ChainVerifier } from "../../lib/identity/scw";
+import { verifySmartContractWalletSignatures } from "../chain/verify-signatures";
 import type { IdentityStates } from "./identity-states";
 import { LIMITS } from "./limits";
 
@@ -39,6 +41,7 @@ function checkCount(n: number, field: string): void {
 export function identityService(
   store: Store,
   states: IdentityStates,
+  scw?: ChainVerifier,
 ): ServiceImpl<typeof IdentityApi> {
   return {
     async publishIdentityUpdate(req) {
@@ -60,6 +63,7 @@ export function identityService(
           next = await applyIdentityUpdate(prev, update, {
             maxInstallations: LIMITS.maxInstallationsPerInbox,
             maxUpdates: LIMITS.maxIdentityUpdatesPerInbox,
+            ...(states.scwVerifier ? { scwVerifier: states.scwVerifier } : {}),
           });
         } catch (err) {
           if (err instanceof IdentityError) throw fromIdentityError(err, "identity_update");
@@ -105,6 +109,8 @@ export function identityService(
       }
       return create(GetIdentityUpdatesResponseSchema, { responses });
     },
+
+    verifySmartContractWalletSignatures: (req) => verifySmartContractWalletSignatures(scw, req),
 
     async getInboxIds(req) {
       checkCount(req.requests.length, "requests");

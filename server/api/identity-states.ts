@@ -2,7 +2,7 @@
 // append-only, so a cached state at sequence S stays valid: only rows after S
 // are applied. A cache entry whose S is not in the log (rolled back) is ignored.
 import { fromBinary } from "@bufbuild/protobuf";
-import { applyIdentityUpdate, type AssociationState } from "../../lib/identity";
+import { applyIdentityUpdate, type AssociationState, type ScwVerifyArgs } from "../../lib/identity";
 import { IdentityUpdateSchema } from "../../lib/proto/identity/associations/association_pb";
 import type { IdentityUpdateRow } from "../store";
 
@@ -10,6 +10,9 @@ const MAX_CACHED = 10_000;
 
 export class IdentityStates {
   private readonly cache = new Map<string, { seq: bigint; state: AssociationState }>();
+
+  /** `scwVerifier`: checks smart-contract wallet signatures (absent = they are refused). */
+  constructor(readonly scwVerifier?: (args: ScwVerifyArgs) => Promise<boolean>) {}
 
   /** The state after all of `rows` (the whole log, in order); undefined for an empty log. */
   async fold(inboxId: string, rows: IdentityUpdateRow[]): Promise<AssociationState | undefined> {
@@ -26,7 +29,9 @@ export class IdentityStates {
       }
     }
     for (const row of rows.slice(start)) {
-      state = await applyIdentityUpdate(state, fromBinary(IdentityUpdateSchema, row.bytes));
+      state = await applyIdentityUpdate(state, fromBinary(IdentityUpdateSchema, row.bytes), {
+        ...(this.scwVerifier ? { scwVerifier: this.scwVerifier } : {}),
+      });
     }
     this.remember(inboxId, last.sequenceId, state!);
     return state;

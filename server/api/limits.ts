@@ -10,6 +10,8 @@ export const LIMITS = {
   maxSendBatch: 100,
   /** Entries per GetInboxIds / GetIdentityUpdates / FetchKeyPackages request. */
   maxLookups: 1000,
+  /** Signatures per VerifySmartContractWalletSignatures request: each is an eth_call the operator pays for. */
+  maxScwChecks: 50,
   maxGroupIdBytes: 255,
   /**
    * One commit log entry (serialized_commit_log_entry). A PlaintextCommitLogEntry is

@@ -44,7 +44,7 @@ export const peerKey = createContextKey<string>("unknown", { description: "clien
 export const INBOX_HEADER = "x-inbox-id";
 const INBOX_RE = /^[0-9a-f]{64}$/;
 
-/** Methods that store something; everything else (streams included) is a read. */
+/** Methods that store something (or cost like it); everything else (streams included) is a read. */
 const WRITES = new Set([
   "SendGroupMessages",
   "SendWelcomeMessages",
@@ -53,6 +53,8 @@ const WRITES = new Set([
   "UploadAttachment",
   "BatchPublishCommitLog",
   "UpdatePushRegistration",
+  // Stores nothing, but each signature is an eth_call on the operator's RPC: the write budget.
+  "VerifySmartContractWalletSignatures",
 ]);
 
 export function isWrite(procedure: string): boolean {

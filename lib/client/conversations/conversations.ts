@@ -238,8 +238,9 @@ export class Conversations {
   }
 
   /** The DM with an address: the existing one, or a new MLS group with every installation of both inboxes. */
-  async newDm(address: string): Promise<Conversation> {
-    const peerAddress = normalizeAddress(address);
+  /** A DM with an address, or an ENS name ("alice.eth") when names are configured. */
+  async newDm(addressOrName: string): Promise<Conversation> {
+    const peerAddress = await this.ctx.names.resolve(addressOrName);
     // An existing DM opens from the local database, with no network (works offline).
     const local = await this.findDmByAddress(peerAddress);
     if (local) return local;

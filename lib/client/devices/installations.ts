@@ -9,6 +9,12 @@ import type { ClientContext } from "../context";
 import { ClientError, normalizeAddress } from "../errors";
 import { syncGroupInstallations } from "../groups/installations";
 import { IdentityResolver } from "../identity-resolver";
+import {
+  chainVerifierFor,
+  checkSignerChain,
+  verifyOptionsFor,
+  type ChainRpcUrlsOption,
+} from "../chain";
 import { verifiedInboxIds } from "../inbox-lookup";
 import type { ReceiveLog } from "../types";
 
@@ -22,6 +28,13 @@ export interface InstallationInfo {
 }
 
 export { MAX_INSTALLATIONS_PER_INBOX };
+
+/** The node to ask, and (for smart-contract wallets) the chains to check signatures on. */
+export interface WalletOnlyOptions {
+  apiUrl: string;
+  fetch?: typeof fetch;
+  chainRpcUrls?: ChainRpcUrlsOption;
+}
 
 function listOf(
   installations: ReadonlyMap<string, { clientTimestampNs?: bigint }>,
@@ -76,6 +89,7 @@ export async function revokeInstallations(
     signer,
     inboxId: ctx.installation.inboxId,
     installationKeys: ids.map((id) => fromHex(id)),
+    ...(ctx.chain ? { chain: ctx.chain } : {}),
   });
   await ctx.api.publishIdentityUpdate(update);
   await ctx.resolver.refresh(ctx.installation.inboxId);
@@ -92,11 +106,11 @@ export async function revokeInstallations(
  */
 export async function installationsForAddress(
   address: string,
-  opts: { apiUrl: string; fetch?: typeof fetch },
+  opts: WalletOnlyOptions,
 ): Promise<{ inboxId: string; installations: InstallationInfo[]; limit: number } | undefined> {
   const api = new NodeClient(opts.apiUrl, {}, opts.fetch);
   const a = normalizeAddress(address);
-  const resolver = new IdentityResolver(api);
+  const resolver = new IdentityResolver(api, verifyOptionsFor(chainVerifierFor(opts.chainRpcUrls)));
   const inboxId = (await verifiedInboxIds(api, resolver, [a])).get(a);
   if (!inboxId) return undefined;
   const state = resolver.cached(inboxId);
@@ -111,8 +125,10 @@ export async function installationsForAddress(
 export async function revokeWithWallet(
   signer: Signer,
   ids: string[],
-  opts: { apiUrl: string; fetch?: typeof fetch },
+  opts: WalletOnlyOptions,
 ): Promise<void> {
+  const chain = chainVerifierFor(opts.chainRpcUrls);
+  checkSignerChain(signer, chain);
   const address = normalizeAddress((await signer.getIdentifier()).identifier);
   const found = await installationsForAddress(address, opts);
   if (!found) throw new ClientError("no_inbox", `${address} has not activated messaging`);
@@ -122,6 +138,7 @@ export async function revokeWithWallet(
       signer,
       inboxId: found.inboxId,
       installationKeys: ids.map((id) => fromHex(id)),
+      ...(chain ? { chain } : {}),
     }),
   );
 }

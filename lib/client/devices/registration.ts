@@ -3,6 +3,7 @@ import { generateEd25519KeyPair } from "../../crypto";
 import {
   buildCreateInboxUpdate,
   IdentityUpdateBuilder,
+  scwSignatureInfo,
   inboxIdFor,
   MAX_INSTALLATIONS_PER_INBOX,
 } from "../../identity";
@@ -17,6 +18,8 @@ import {
 } from "../../storage";
 import { ClientError, normalizeAddress } from "../errors";
 import { IdentityResolver } from "../identity-resolver";
+import { verifyOptionsFor } from "../chain";
+import type { ChainVerifier } from "../../identity/scw";
 import { verifiedInboxIds } from "../inbox-lookup";
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
@@ -31,6 +34,7 @@ export async function loadOrRegisterInstallation(
   db: MessengerDb,
   api: NodeClient,
   signer: Signer,
+  chain?: ChainVerifier,
 ): Promise<Identity> {
   const address = normalizeAddress((await signer.getIdentifier()).identifier);
   const stored = await loadIdentity(db);
@@ -42,7 +46,7 @@ export async function loadOrRegisterInstallation(
   }
   if (stored?.registered) return stored;
 
-  const resolver = new IdentityResolver(api);
+  const resolver = new IdentityResolver(api, verifyOptionsFor(chain));
   const existingInbox = (await verifiedInboxIds(api, resolver, [address])).get(address);
   if (existingInbox) {
     // Full: say so before asking the wallet for a signature the node would refuse.
@@ -73,10 +77,16 @@ export async function loadOrRegisterInstallation(
       keys.publicKey,
       address,
     );
+    const scw = await scwSignatureInfo(signer, chain);
     const signature = await signer.signMessage(builder.signatureText());
-    update = builder.addWalletSignature(address, signature).addInstallationSignature(keys).build();
+    update = builder
+      .addWalletSignature(address, signature, scw)
+      .addInstallationSignature(keys)
+      .build();
   } else {
-    update = (await buildCreateInboxUpdate({ signer, installation: keys })).update;
+    update = (
+      await buildCreateInboxUpdate({ signer, installation: keys, ...(chain ? { chain } : {}) })
+    ).update;
   }
   await api.publishIdentityUpdate(update);
   await setRegistered(db, true);

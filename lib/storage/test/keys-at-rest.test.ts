@@ -40,10 +40,10 @@ async function corruptCode(p: Promise<unknown>): Promise<string | undefined> {
 }
 
 describe("schema", () => {
-  it("opens the latest version (6) with every table and its indexes", async () => {
+  it("opens the latest version (7) with every table and its indexes", async () => {
     const db = openDb();
     await db.open();
-    expect(db.verno).toBe(6);
+    expect(db.verno).toBe(7);
     expect(db.tables.map((t) => t.name).sort()).toEqual(
       [
         "commitLog",
@@ -57,6 +57,7 @@ describe("schema", () => {
         "intents",
         "keyPackages",
         "messages",
+        "names",
         "secrets",
         "welcomeLineages",
       ].sort(),

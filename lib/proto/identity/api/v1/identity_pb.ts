@@ -14,7 +14,112 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file identity/api/v1/identity.proto.
  */
 export const file_identity_api_v1_identity: GenFile = /*@__PURE__*/
-  fileDesc("Ch5pZGVudGl0eS9hcGkvdjEvaWRlbnRpdHkucHJvdG8SFHhtdHAuaWRlbnRpdHkuYXBpLnYxImMKHFB1Ymxpc2hJZGVudGl0eVVwZGF0ZVJlcXVlc3QSQwoPaWRlbnRpdHlfdXBkYXRlGAEgASgLMioueG10cC5pZGVudGl0eS5hc3NvY2lhdGlvbnMuSWRlbnRpdHlVcGRhdGUiHwodUHVibGlzaElkZW50aXR5VXBkYXRlUmVzcG9uc2UimAEKGUdldElkZW50aXR5VXBkYXRlc1JlcXVlc3QSSQoIcmVxdWVzdHMYASADKAsyNy54bXRwLmlkZW50aXR5LmFwaS52MS5HZXRJZGVudGl0eVVwZGF0ZXNSZXF1ZXN0LlJlcXVlc3QaMAoHUmVxdWVzdBIQCghpbmJveF9pZBgBIAEoCRITCgtzZXF1ZW5jZV9pZBgCIAEoBCLhAgoaR2V0SWRlbnRpdHlVcGRhdGVzUmVzcG9uc2USTAoJcmVzcG9uc2VzGAEgAygLMjkueG10cC5pZGVudGl0eS5hcGkudjEuR2V0SWRlbnRpdHlVcGRhdGVzUmVzcG9uc2UuUmVzcG9uc2UagQEKEUlkZW50aXR5VXBkYXRlTG9nEhMKC3NlcXVlbmNlX2lkGAEgASgEEhsKE3NlcnZlcl90aW1lc3RhbXBfbnMYAiABKAQSOgoGdXBkYXRlGAMgASgLMioueG10cC5pZGVudGl0eS5hc3NvY2lhdGlvbnMuSWRlbnRpdHlVcGRhdGUacQoIUmVzcG9uc2USEAoIaW5ib3hfaWQYASABKAkSUwoHdXBkYXRlcxgCIAMoCzJCLnhtdHAuaWRlbnRpdHkuYXBpLnYxLkdldElkZW50aXR5VXBkYXRlc1Jlc3BvbnNlLklkZW50aXR5VXBkYXRlTG9nIrwBChJHZXRJbmJveElkc1JlcXVlc3QSQgoIcmVxdWVzdHMYASADKAsyMC54bXRwLmlkZW50aXR5LmFwaS52MS5HZXRJbmJveElkc1JlcXVlc3QuUmVxdWVzdBpiCgdSZXF1ZXN0EhIKCmlkZW50aWZpZXIYASABKAkSQwoPaWRlbnRpZmllcl9raW5kGAIgASgOMioueG10cC5pZGVudGl0eS5hc3NvY2lhdGlvbnMuSWRlbnRpZmllcktpbmQi5gEKE0dldEluYm94SWRzUmVzcG9uc2USRQoJcmVzcG9uc2VzGAEgAygLMjIueG10cC5pZGVudGl0eS5hcGkudjEuR2V0SW5ib3hJZHNSZXNwb25zZS5SZXNwb25zZRqHAQoIUmVzcG9uc2USEgoKaWRlbnRpZmllchgBIAEoCRIVCghpbmJveF9pZBgCIAEoCUgAiAEBEkMKD2lkZW50aWZpZXJfa2luZBgDIAEoDjIqLnhtdHAuaWRlbnRpdHkuYXNzb2NpYXRpb25zLklkZW50aWZpZXJLaW5kQgsKCV9pbmJveF9pZDLtAgoLSWRlbnRpdHlBcGkSgAEKFVB1Ymxpc2hJZGVudGl0eVVwZGF0ZRIyLnhtdHAuaWRlbnRpdHkuYXBpLnYxLlB1Ymxpc2hJZGVudGl0eVVwZGF0ZVJlcXVlc3QaMy54bXRwLmlkZW50aXR5LmFwaS52MS5QdWJsaXNoSWRlbnRpdHlVcGRhdGVSZXNwb25zZRJ3ChJHZXRJZGVudGl0eVVwZGF0ZXMSLy54bXRwLmlkZW50aXR5LmFwaS52MS5HZXRJZGVudGl0eVVwZGF0ZXNSZXF1ZXN0GjAueG10cC5pZGVudGl0eS5hcGkudjEuR2V0SWRlbnRpdHlVcGRhdGVzUmVzcG9uc2USYgoLR2V0SW5ib3hJZHMSKC54bXRwLmlkZW50aXR5LmFwaS52MS5HZXRJbmJveElkc1JlcXVlc3QaKS54bXRwLmlkZW50aXR5LmFwaS52MS5HZXRJbmJveElkc1Jlc3BvbnNlYgZwcm90bzM", [file_identity_associations_association]);
+  fileDesc("Ch5pZGVudGl0eS9hcGkvdjEvaWRlbnRpdHkucHJvdG8SFHhtdHAuaWRlbnRpdHkuYXBpLnYxIooBCipWZXJpZnlTbWFydENvbnRyYWN0V2FsbGV0U2lnbmF0dXJlc1JlcXVlc3QSXAoKc2lnbmF0dXJlcxgBIAMoCzJILnhtdHAuaWRlbnRpdHkuYXBpLnYxLlZlcmlmeVNtYXJ0Q29udHJhY3RXYWxsZXRTaWduYXR1cmVSZXF1ZXN0U2lnbmF0dXJlIpUBCjJWZXJpZnlTbWFydENvbnRyYWN0V2FsbGV0U2lnbmF0dXJlUmVxdWVzdFNpZ25hdHVyZRISCgphY2NvdW50X2lkGAEgASgJEhkKDGJsb2NrX251bWJlchgCIAEoBEgAiAEBEhEKCXNpZ25hdHVyZRgDIAEoDBIMCgRoYXNoGAQgASgMQg8KDV9ibG9ja19udW1iZXIiiAIKK1ZlcmlmeVNtYXJ0Q29udHJhY3RXYWxsZXRTaWduYXR1cmVzUmVzcG9uc2USZwoJcmVzcG9uc2VzGAEgAygLMlQueG10cC5pZGVudGl0eS5hcGkudjEuVmVyaWZ5U21hcnRDb250cmFjdFdhbGxldFNpZ25hdHVyZXNSZXNwb25zZS5WYWxpZGF0aW9uUmVzcG9uc2UacAoSVmFsaWRhdGlvblJlc3BvbnNlEhAKCGlzX3ZhbGlkGAEgASgIEhkKDGJsb2NrX251bWJlchgCIAEoBEgAiAEBEhIKBWVycm9yGAMgASgJSAGIAQFCDwoNX2Jsb2NrX251bWJlckIICgZfZXJyb3IiYwocUHVibGlzaElkZW50aXR5VXBkYXRlUmVxdWVzdBJDCg9pZGVudGl0eV91cGRhdGUYASABKAsyKi54bXRwLmlkZW50aXR5LmFzc29jaWF0aW9ucy5JZGVudGl0eVVwZGF0ZSIfCh1QdWJsaXNoSWRlbnRpdHlVcGRhdGVSZXNwb25zZSKYAQoZR2V0SWRlbnRpdHlVcGRhdGVzUmVxdWVzdBJJCghyZXF1ZXN0cxgBIAMoCzI3LnhtdHAuaWRlbnRpdHkuYXBpLnYxLkdldElkZW50aXR5VXBkYXRlc1JlcXVlc3QuUmVxdWVzdBowCgdSZXF1ZXN0EhAKCGluYm94X2lkGAEgASgJEhMKC3NlcXVlbmNlX2lkGAIgASgEIuECChpHZXRJZGVudGl0eVVwZGF0ZXNSZXNwb25zZRJMCglyZXNwb25zZXMYASADKAsyOS54bXRwLmlkZW50aXR5LmFwaS52MS5HZXRJZGVudGl0eVVwZGF0ZXNSZXNwb25zZS5SZXNwb25zZRqBAQoRSWRlbnRpdHlVcGRhdGVMb2cSEwoLc2VxdWVuY2VfaWQYASABKAQSGwoTc2VydmVyX3RpbWVzdGFtcF9ucxgCIAEoBBI6CgZ1cGRhdGUYAyABKAsyKi54bXRwLmlkZW50aXR5LmFzc29jaWF0aW9ucy5JZGVudGl0eVVwZGF0ZRpxCghSZXNwb25zZRIQCghpbmJveF9pZBgBIAEoCRJTCgd1cGRhdGVzGAIgAygLMkIueG10cC5pZGVudGl0eS5hcGkudjEuR2V0SWRlbnRpdHlVcGRhdGVzUmVzcG9uc2UuSWRlbnRpdHlVcGRhdGVMb2civAEKEkdldEluYm94SWRzUmVxdWVzdBJCCghyZXF1ZXN0cxgBIAMoCzIwLnhtdHAuaWRlbnRpdHkuYXBpLnYxLkdldEluYm94SWRzUmVxdWVzdC5SZXF1ZXN0GmIKB1JlcXVlc3QSEgoKaWRlbnRpZmllchgBIAEoCRJDCg9pZGVudGlmaWVyX2tpbmQYAiABKA4yKi54bXRwLmlkZW50aXR5LmFzc29jaWF0aW9ucy5JZGVudGlmaWVyS2luZCLmAQoTR2V0SW5ib3hJZHNSZXNwb25zZRJFCglyZXNwb25zZXMYASADKAsyMi54bXRwLmlkZW50aXR5LmFwaS52MS5HZXRJbmJveElkc1Jlc3BvbnNlLlJlc3BvbnNlGocBCghSZXNwb25zZRISCgppZGVudGlmaWVyGAEgASgJEhUKCGluYm94X2lkGAIgASgJSACIAQESQwoPaWRlbnRpZmllcl9raW5kGAMgASgOMioueG10cC5pZGVudGl0eS5hc3NvY2lhdGlvbnMuSWRlbnRpZmllcktpbmRCCwoJX2luYm94X2lkMpoECgtJZGVudGl0eUFwaRKAAQoVUHVibGlzaElkZW50aXR5VXBkYXRlEjIueG10cC5pZGVudGl0eS5hcGkudjEuUHVibGlzaElkZW50aXR5VXBkYXRlUmVxdWVzdBozLnhtdHAuaWRlbnRpdHkuYXBpLnYxLlB1Ymxpc2hJZGVudGl0eVVwZGF0ZVJlc3BvbnNlEncKEkdldElkZW50aXR5VXBkYXRlcxIvLnhtdHAuaWRlbnRpdHkuYXBpLnYxLkdldElkZW50aXR5VXBkYXRlc1JlcXVlc3QaMC54bXRwLmlkZW50aXR5LmFwaS52MS5HZXRJZGVudGl0eVVwZGF0ZXNSZXNwb25zZRJiCgtHZXRJbmJveElkcxIoLnhtdHAuaWRlbnRpdHkuYXBpLnYxLkdldEluYm94SWRzUmVxdWVzdBopLnhtdHAuaWRlbnRpdHkuYXBpLnYxLkdldEluYm94SWRzUmVzcG9uc2USqgEKI1ZlcmlmeVNtYXJ0Q29udHJhY3RXYWxsZXRTaWduYXR1cmVzEkAueG10cC5pZGVudGl0eS5hcGkudjEuVmVyaWZ5U21hcnRDb250cmFjdFdhbGxldFNpZ25hdHVyZXNSZXF1ZXN0GkEueG10cC5pZGVudGl0eS5hcGkudjEuVmVyaWZ5U21hcnRDb250cmFjdFdhbGxldFNpZ25hdHVyZXNSZXNwb25zZWIGcHJvdG8z", [file_identity_associations_association]);
+
+/**
+ * @generated from message xmtp.identity.api.v1.VerifySmartContractWalletSignaturesRequest
+ */
+export type VerifySmartContractWalletSignaturesRequest = Message<"xmtp.identity.api.v1.VerifySmartContractWalletSignaturesRequest"> & {
+  /**
+   * @generated from field: repeated xmtp.identity.api.v1.VerifySmartContractWalletSignatureRequestSignature signatures = 1;
+   */
+  signatures: VerifySmartContractWalletSignatureRequestSignature[];
+};
+
+/**
+ * Describes the message xmtp.identity.api.v1.VerifySmartContractWalletSignaturesRequest.
+ * Use `create(VerifySmartContractWalletSignaturesRequestSchema)` to create a new message.
+ */
+export const VerifySmartContractWalletSignaturesRequestSchema: GenMessage<VerifySmartContractWalletSignaturesRequest> = /*@__PURE__*/
+  messageDesc(file_identity_api_v1_identity, 0);
+
+/**
+ * @generated from message xmtp.identity.api.v1.VerifySmartContractWalletSignatureRequestSignature
+ */
+export type VerifySmartContractWalletSignatureRequestSignature = Message<"xmtp.identity.api.v1.VerifySmartContractWalletSignatureRequestSignature"> & {
+  /**
+   * CAIP-10: "eip155:<chain id>:<address>"
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * The block to verify at; absent = latest.
+   *
+   * @generated from field: optional uint64 block_number = 2;
+   */
+  blockNumber?: bigint | undefined;
+
+  /**
+   * @generated from field: bytes signature = 3;
+   */
+  signature: Uint8Array;
+
+  /**
+   * The 32-byte hash the wallet signed (EIP-191 hash of the signature text).
+   *
+   * @generated from field: bytes hash = 4;
+   */
+  hash: Uint8Array;
+};
+
+/**
+ * Describes the message xmtp.identity.api.v1.VerifySmartContractWalletSignatureRequestSignature.
+ * Use `create(VerifySmartContractWalletSignatureRequestSignatureSchema)` to create a new message.
+ */
+export const VerifySmartContractWalletSignatureRequestSignatureSchema: GenMessage<VerifySmartContractWalletSignatureRequestSignature> = /*@__PURE__*/
+  messageDesc(file_identity_api_v1_identity, 1);
+
+/**
+ * @generated from message xmtp.identity.api.v1.VerifySmartContractWalletSignaturesResponse
+ */
+export type VerifySmartContractWalletSignaturesResponse = Message<"xmtp.identity.api.v1.VerifySmartContractWalletSignaturesResponse"> & {
+  /**
+   * One per request signature, in order.
+   *
+   * @generated from field: repeated xmtp.identity.api.v1.VerifySmartContractWalletSignaturesResponse.ValidationResponse responses = 1;
+   */
+  responses: VerifySmartContractWalletSignaturesResponse_ValidationResponse[];
+};
+
+/**
+ * Describes the message xmtp.identity.api.v1.VerifySmartContractWalletSignaturesResponse.
+ * Use `create(VerifySmartContractWalletSignaturesResponseSchema)` to create a new message.
+ */
+export const VerifySmartContractWalletSignaturesResponseSchema: GenMessage<VerifySmartContractWalletSignaturesResponse> = /*@__PURE__*/
+  messageDesc(file_identity_api_v1_identity, 2);
+
+/**
+ * @generated from message xmtp.identity.api.v1.VerifySmartContractWalletSignaturesResponse.ValidationResponse
+ */
+export type VerifySmartContractWalletSignaturesResponse_ValidationResponse = Message<"xmtp.identity.api.v1.VerifySmartContractWalletSignaturesResponse.ValidationResponse"> & {
+  /**
+   * @generated from field: bool is_valid = 1;
+   */
+  isValid: boolean;
+
+  /**
+   * The block the check ran at (the one asked for, else the chain's latest).
+   *
+   * @generated from field: optional uint64 block_number = 2;
+   */
+  blockNumber?: bigint | undefined;
+
+  /**
+   * Why it could not be checked (no RPC for the chain, RPC down, malformed input).
+   *
+   * @generated from field: optional string error = 3;
+   */
+  error?: string | undefined;
+};
+
+/**
+ * Describes the message xmtp.identity.api.v1.VerifySmartContractWalletSignaturesResponse.ValidationResponse.
+ * Use `create(VerifySmartContractWalletSignaturesResponse_ValidationResponseSchema)` to create a new message.
+ */
+export const VerifySmartContractWalletSignaturesResponse_ValidationResponseSchema: GenMessage<VerifySmartContractWalletSignaturesResponse_ValidationResponse> = /*@__PURE__*/
+  messageDesc(file_identity_api_v1_identity, 2, 0);
 
 /**
  * @generated from message xmtp.identity.api.v1.PublishIdentityUpdateRequest
@@ -31,7 +136,7 @@ export type PublishIdentityUpdateRequest = Message<"xmtp.identity.api.v1.Publish
  * Use `create(PublishIdentityUpdateRequestSchema)` to create a new message.
  */
 export const PublishIdentityUpdateRequestSchema: GenMessage<PublishIdentityUpdateRequest> = /*@__PURE__*/
-  messageDesc(file_identity_api_v1_identity, 0);
+  messageDesc(file_identity_api_v1_identity, 3);
 
 /**
  * @generated from message xmtp.identity.api.v1.PublishIdentityUpdateResponse
@@ -44,7 +149,7 @@ export type PublishIdentityUpdateResponse = Message<"xmtp.identity.api.v1.Publis
  * Use `create(PublishIdentityUpdateResponseSchema)` to create a new message.
  */
 export const PublishIdentityUpdateResponseSchema: GenMessage<PublishIdentityUpdateResponse> = /*@__PURE__*/
-  messageDesc(file_identity_api_v1_identity, 1);
+  messageDesc(file_identity_api_v1_identity, 4);
 
 /**
  * @generated from message xmtp.identity.api.v1.GetIdentityUpdatesRequest
@@ -61,7 +166,7 @@ export type GetIdentityUpdatesRequest = Message<"xmtp.identity.api.v1.GetIdentit
  * Use `create(GetIdentityUpdatesRequestSchema)` to create a new message.
  */
 export const GetIdentityUpdatesRequestSchema: GenMessage<GetIdentityUpdatesRequest> = /*@__PURE__*/
-  messageDesc(file_identity_api_v1_identity, 2);
+  messageDesc(file_identity_api_v1_identity, 5);
 
 /**
  * sequence_id: the last entry the caller already has (0 = none).
@@ -85,7 +190,7 @@ export type GetIdentityUpdatesRequest_Request = Message<"xmtp.identity.api.v1.Ge
  * Use `create(GetIdentityUpdatesRequest_RequestSchema)` to create a new message.
  */
 export const GetIdentityUpdatesRequest_RequestSchema: GenMessage<GetIdentityUpdatesRequest_Request> = /*@__PURE__*/
-  messageDesc(file_identity_api_v1_identity, 2, 0);
+  messageDesc(file_identity_api_v1_identity, 5, 0);
 
 /**
  * @generated from message xmtp.identity.api.v1.GetIdentityUpdatesResponse
@@ -102,7 +207,7 @@ export type GetIdentityUpdatesResponse = Message<"xmtp.identity.api.v1.GetIdenti
  * Use `create(GetIdentityUpdatesResponseSchema)` to create a new message.
  */
 export const GetIdentityUpdatesResponseSchema: GenMessage<GetIdentityUpdatesResponse> = /*@__PURE__*/
-  messageDesc(file_identity_api_v1_identity, 3);
+  messageDesc(file_identity_api_v1_identity, 6);
 
 /**
  * @generated from message xmtp.identity.api.v1.GetIdentityUpdatesResponse.IdentityUpdateLog
@@ -129,7 +234,7 @@ export type GetIdentityUpdatesResponse_IdentityUpdateLog = Message<"xmtp.identit
  * Use `create(GetIdentityUpdatesResponse_IdentityUpdateLogSchema)` to create a new message.
  */
 export const GetIdentityUpdatesResponse_IdentityUpdateLogSchema: GenMessage<GetIdentityUpdatesResponse_IdentityUpdateLog> = /*@__PURE__*/
-  messageDesc(file_identity_api_v1_identity, 3, 0);
+  messageDesc(file_identity_api_v1_identity, 6, 0);
 
 /**
  * @generated from message xmtp.identity.api.v1.GetIdentityUpdatesResponse.Response
@@ -151,7 +256,7 @@ export type GetIdentityUpdatesResponse_Response = Message<"xmtp.identity.api.v1.
  * Use `create(GetIdentityUpdatesResponse_ResponseSchema)` to create a new message.
  */
 export const GetIdentityUpdatesResponse_ResponseSchema: GenMessage<GetIdentityUpdatesResponse_Response> = /*@__PURE__*/
-  messageDesc(file_identity_api_v1_identity, 3, 1);
+  messageDesc(file_identity_api_v1_identity, 6, 1);
 
 /**
  * @generated from message xmtp.identity.api.v1.GetInboxIdsRequest
@@ -168,7 +273,7 @@ export type GetInboxIdsRequest = Message<"xmtp.identity.api.v1.GetInboxIdsReques
  * Use `create(GetInboxIdsRequestSchema)` to create a new message.
  */
 export const GetInboxIdsRequestSchema: GenMessage<GetInboxIdsRequest> = /*@__PURE__*/
-  messageDesc(file_identity_api_v1_identity, 4);
+  messageDesc(file_identity_api_v1_identity, 7);
 
 /**
  * @generated from message xmtp.identity.api.v1.GetInboxIdsRequest.Request
@@ -190,7 +295,7 @@ export type GetInboxIdsRequest_Request = Message<"xmtp.identity.api.v1.GetInboxI
  * Use `create(GetInboxIdsRequest_RequestSchema)` to create a new message.
  */
 export const GetInboxIdsRequest_RequestSchema: GenMessage<GetInboxIdsRequest_Request> = /*@__PURE__*/
-  messageDesc(file_identity_api_v1_identity, 4, 0);
+  messageDesc(file_identity_api_v1_identity, 7, 0);
 
 /**
  * @generated from message xmtp.identity.api.v1.GetInboxIdsResponse
@@ -207,7 +312,7 @@ export type GetInboxIdsResponse = Message<"xmtp.identity.api.v1.GetInboxIdsRespo
  * Use `create(GetInboxIdsResponseSchema)` to create a new message.
  */
 export const GetInboxIdsResponseSchema: GenMessage<GetInboxIdsResponse> = /*@__PURE__*/
-  messageDesc(file_identity_api_v1_identity, 5);
+  messageDesc(file_identity_api_v1_identity, 8);
 
 /**
  * @generated from message xmtp.identity.api.v1.GetInboxIdsResponse.Response
@@ -236,7 +341,7 @@ export type GetInboxIdsResponse_Response = Message<"xmtp.identity.api.v1.GetInbo
  * Use `create(GetInboxIdsResponse_ResponseSchema)` to create a new message.
  */
 export const GetInboxIdsResponse_ResponseSchema: GenMessage<GetInboxIdsResponse_Response> = /*@__PURE__*/
-  messageDesc(file_identity_api_v1_identity, 5, 0);
+  messageDesc(file_identity_api_v1_identity, 8, 0);
 
 /**
  * @generated from service xmtp.identity.api.v1.IdentityApi
@@ -267,6 +372,17 @@ export const IdentityApi: GenService<{
     methodKind: "unary";
     input: typeof GetInboxIdsRequestSchema;
     output: typeof GetInboxIdsResponseSchema;
+  },
+  /**
+   * ERC-1271 / ERC-6492 checks against the chain (the node's CHAIN_RPC_URLS), for
+   * clients without an RPC of their own (XMTP's SDK asks its node this).
+   *
+   * @generated from rpc xmtp.identity.api.v1.IdentityApi.VerifySmartContractWalletSignatures
+   */
+  verifySmartContractWalletSignatures: {
+    methodKind: "unary";
+    input: typeof VerifySmartContractWalletSignaturesRequestSchema;
+    output: typeof VerifySmartContractWalletSignaturesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_identity_api_v1_identity, 0);

@@ -1,0 +1,205 @@
+// A real EVM for tests: ganache in this process, on a loopback port, with the test
+// wallet contracts of OwnerWallet.sol deployed. Nothing here reaches the internet.
+import ganache from "ganache";
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  encodeFunctionData,
+  labelhash,
+  namehash,
+  getContractAddress,
+  http,
+  keccak256,
+  serializeErc6492Signature,
+  toHex,
+  type Address,
+  type Hex,
+  type LocalAccount,
+} from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { fromHex } from "../../lib/crypto/bytes";
+import type { Signer } from "../../lib/signer";
+import artifacts from "./artifacts.json" with { type: "json" };
+
+export interface DevChain {
+  url: string;
+  chainId: bigint;
+  /** Deploys an OwnerWallet owned by `owner` now; returns its address. */
+  deployWallet(owner: Address): Promise<Address>;
+  /** A wallet the factory WOULD deploy for `owner` (ERC-6492): its address and deploy call. */
+  counterfactualWallet(owner: Address, salt?: Hex): Promise<CounterfactualWallet>;
+  /** The owner (a funded local account) hands the wallet to `next`. */
+  setOwner(wallet: Address, owner: LocalAccount, next: Address): Promise<void>;
+  blockNumber(): Promise<bigint>;
+  /** Deploys a minimal ENS (Ens.sol): registry, resolver, Universal Resolver. */
+  deployEns(): Promise<DevEns>;
+  stop(): Promise<void>;
+}
+
+export interface DevEns {
+  /** What viem's getEnsAddress / getEnsName take as `universalResolverAddress`. */
+  universalResolver: Address;
+  /** name -> address (forward record). */
+  setAddress(name: string, address: Address): Promise<void>;
+  /** address -> name (reverse record; true or not: clients check it forward). */
+  setReverse(address: Address, name: string): Promise<void>;
+  /** A text record (e.g. "avatar"). */
+  setText(name: string, key: string, value: string): Promise<void>;
+}
+
+export interface CounterfactualWallet {
+  address: Address;
+  factory: Address;
+  factoryData: Hex;
+}
+
+/**
+ * `port`: a fixed loopback port (0 = any); `deployerKey`: a fixed deployer, so contract
+ * addresses are the same every run (a browser test configures them before the page loads).
+ */
+export async function startDevChain(
+  chainId = 31337,
+  opts: { port?: number; deployerKey?: Hex } = {},
+): Promise<DevChain> {
+  const deployer = privateKeyToAccount(opts.deployerKey ?? generatePrivateKey());
+  const server = ganache.server({
+    logging: { quiet: true },
+    chain: { chainId, hardfork: "shanghai" },
+  });
+  await server.listen(opts.port ?? 0, "127.0.0.1");
+  const address = server.address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  const chain = defineChain({
+    id: chainId,
+    name: "ganache",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [url] } },
+  });
+  const pub = createPublicClient({ chain, transport: http(url) });
+  const fund = (who: Address) =>
+    server.provider.request({
+      method: "evm_setAccountBalance",
+      params: [who, toHex(10n ** 20n)],
+    });
+  const send = async (account: LocalAccount, tx: { to?: Address; data: Hex }) => {
+    await fund(account.address);
+    const wallet = createWalletClient({ account, chain, transport: http(url) });
+    const hash = tx.to
+      ? await wallet.sendTransaction({ to: tx.to, data: tx.data })
+      : await wallet.deployContract({ abi: [], bytecode: tx.data });
+    const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+    if (receipt.status !== "success") throw new Error(`dev chain: transaction ${hash} reverted`);
+    return receipt;
+  };
+  const factoryReceipt = await send(deployer, {
+    data: artifacts.OwnerWalletFactory.bytecode as Hex,
+  });
+  const factory = factoryReceipt.contractAddress!;
+  const factoryAbi = artifacts.OwnerWalletFactory.abi;
+  const deployCall = (owner: Address, salt: Hex) =>
+    encodeFunctionData({ abi: factoryAbi, functionName: "deploy", args: [owner, salt] });
+
+  return {
+    url,
+    chainId: BigInt(chainId),
+    async deployWallet(owner) {
+      const bytecode = (artifacts.OwnerWallet.bytecode +
+        owner.slice(2).toLowerCase().padStart(64, "0")) as Hex;
+      const nonce = await pub.getTransactionCount({ address: deployer.address });
+      await send(deployer, { data: bytecode });
+      return getContractAddress({ from: deployer.address, nonce: BigInt(nonce) });
+    },
+    async counterfactualWallet(owner, salt = keccak256(toHex(generatePrivateKey()))) {
+      const predicted = (await pub.readContract({
+        address: factory,
+        abi: factoryAbi,
+        functionName: "addressOf",
+        args: [owner, salt],
+      })) as Address;
+      return { address: predicted, factory, factoryData: deployCall(owner, salt) };
+    },
+    async setOwner(wallet, owner, next) {
+      await send(owner, {
+        to: wallet,
+        data: encodeFunctionData({
+          abi: artifacts.OwnerWallet.abi,
+          functionName: "setOwner",
+          args: [next],
+        }),
+      });
+    },
+    blockNumber: () => pub.getBlockNumber({ cacheTime: 0 }),
+    async deployEns() {
+      const deploy = async (bytecode: string, arg?: Address) => {
+        const data = (bytecode + (arg ? arg.slice(2).toLowerCase().padStart(64, "0") : "")) as Hex;
+        return (await send(deployer, { data })).contractAddress!;
+      };
+      const registry = await deploy(artifacts.EnsRegistry.bytecode);
+      const resolver = await deploy(artifacts.EnsResolver.bytecode, registry);
+      const universalResolver = await deploy(artifacts.EnsUniversalResolver.bytecode, registry);
+      const call = (to: Address, abi: readonly unknown[], functionName: string, args: unknown[]) =>
+        send(deployer, { to, data: encodeFunctionData({ abi, functionName, args } as never) });
+      // The deployer owns every node it touches (a test fixture, not a registrar).
+      const own = async (name: string) => {
+        const labels = name.split(".");
+        for (let i = labels.length - 1; i >= 0; i--) {
+          const parent = namehash(labels.slice(i + 1).join("."));
+          await call(registry, artifacts.EnsRegistry.abi, "setSubnodeOwner", [
+            parent,
+            labelhash(labels[i]!),
+            deployer.address,
+          ]);
+        }
+        await call(registry, artifacts.EnsRegistry.abi, "setResolver", [namehash(name), resolver]);
+        return namehash(name);
+      };
+      const r = artifacts.EnsResolver.abi;
+      return {
+        universalResolver,
+        async setAddress(name, address) {
+          await call(resolver, r, "setAddr", [await own(name), address]);
+        },
+        async setReverse(address, name) {
+          const node = await own(`${address.slice(2).toLowerCase()}.addr.reverse`);
+          await call(resolver, r, "setName", [node, name]);
+        },
+        async setText(name, key, value) {
+          await call(resolver, r, "setText", [await own(name), key, value]);
+        },
+      };
+    },
+    stop: () => server.close(),
+  };
+}
+
+/**
+ * The Signer a smart-contract wallet app would hand the client: it names the contract
+ * and its chain, and signs by having the owner key personal_sign (what OwnerWallet's
+ * isValidSignature checks) — wrapped in ERC-6492 while the wallet is not deployed yet.
+ */
+export function contractWalletSigner(args: {
+  wallet: Address;
+  owner: LocalAccount;
+  chainId: bigint;
+  counterfactual?: CounterfactualWallet;
+  blockNumber?: bigint;
+}): Signer {
+  return {
+    type: "SCW",
+    getIdentifier: () => ({ identifier: args.wallet.toLowerCase(), identifierKind: "Ethereum" }),
+    getChainId: () => args.chainId,
+    ...(args.blockNumber !== undefined ? { getBlockNumber: () => args.blockNumber } : {}),
+    async signMessage(text) {
+      const signature = await args.owner.signMessage({ message: text });
+      const cf = args.counterfactual;
+      return fromHex(
+        cf
+          ? serializeErc6492Signature({ address: cf.factory, data: cf.factoryData, signature })
+          : signature,
+      );
+    },
+  };
+}
+
+export { generatePrivateKey, privateKeyToAccount };
