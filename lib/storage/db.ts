@@ -32,6 +32,9 @@ export interface MessengerDbOptions {
   IDBKeyRange?: typeof IDBKeyRange;
 }
 
+/** The newest schema version: a database opened by this code ends at it. */
+export const SCHEMA_VERSION = 7;
+
 export class MessengerDb extends Dexie {
   declare secrets: Table<SecretRow, string>;
   declare identity: Table<IdentityRow, string>;
@@ -69,7 +72,7 @@ export class MessengerDb extends Dexie {
     // v6 adds the welcome lineages of a group id.
     this.version(6).stores(SCHEMA_V6);
     // v7 adds the ENS name cache; nothing existing changes.
-    this.version(7).stores(SCHEMA_V7);
+    this.version(SCHEMA_VERSION).stores(SCHEMA_V7);
     this.sealing = new Sealer(this.secrets);
   }
 }

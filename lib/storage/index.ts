@@ -1,7 +1,7 @@
 // Public surface of lib/storage: the per-installation IndexedDB database and its repositories.
 
 export { StorageError, type StorageErrorCode } from "./errors";
-export { MessengerDb, clearAll, type MessengerDbOptions } from "./db";
+export { MessengerDb, SCHEMA_VERSION, clearAll, type MessengerDbOptions } from "./db";
 export { Sealer, forgetUnlockedKeys } from "./sealing";
 export { unlockText, type UnlockStatus } from "./data-key";
 export { historySnapshot, type HistorySnapshot } from "./history";

@@ -1,4 +1,5 @@
 import { Dexie } from "dexie";
+import { SCHEMA_VERSION } from "../db";
 import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { describe, expect, it } from "vitest";
 import {
@@ -60,7 +61,7 @@ describe("schema v1 → v2", () => {
 
     const db = openDb(name);
     await db.open();
-    expect(db.verno).toBe(6);
+    expect(db.verno).toBe(SCHEMA_VERSION);
     const row = await getConversation(db, CONV);
     expect(row).toMatchObject({ peerInboxId: PEER, lastMessagePreview: "hello", unreadCount: 1 });
     const [m] = await messagesPage(db, CONV, { limit: 10 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SCHEMA_VERSION } from "../db";
 import { randomBytes, toHex } from "../../crypto";
 import {
   StorageError,
@@ -43,7 +44,7 @@ describe("schema", () => {
   it("opens the latest version (7) with every table and its indexes", async () => {
     const db = openDb();
     await db.open();
-    expect(db.verno).toBe(7);
+    expect(db.verno).toBe(SCHEMA_VERSION);
     expect(db.tables.map((t) => t.name).sort()).toEqual(
       [
         "commitLog",

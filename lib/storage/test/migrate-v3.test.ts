@@ -2,6 +2,7 @@
 // key, messages/conversations/intents in clear) opens as v3 with every row readable through the
 // API, and nothing of it left readable on disk.
 import { Dexie } from "dexie";
+import { SCHEMA_VERSION } from "../db";
 import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { describe, expect, it } from "vitest";
 import { generateWrappingKey, randomBytes, utf8 } from "../../crypto";
@@ -106,7 +107,7 @@ describe("schema v2 → v3", () => {
 
     const db = openDb(name);
     await db.open();
-    expect(db.verno).toBe(6);
+    expect(db.verno).toBe(SCHEMA_VERSION);
     expect((await loadIdentity(db))!.installationPrivateKey).toEqual(old.installationKey);
     expect((await getGroupState(db, CONV))!.state).toEqual(old.groupState);
     expect((await getKeyPackage(db, "0f0f"))!.privateBytes).toEqual(old.kpPrivate);
