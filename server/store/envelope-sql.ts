@@ -12,7 +12,6 @@
 // NOTIFY is not in here: a notifying transaction serialises every other one's commit
 // in PostgreSQL (notifier.ts sends the wake-ups after commit).
 // Values travel as text arrays (hex for bytes): both drivers pass string arrays alike.
-import type { TopicKey } from "../stream/bus";
 
 export interface EnvelopeColumn {
   name: string;
@@ -22,12 +21,11 @@ export interface EnvelopeColumn {
 export interface EnvelopeSpec<I, R> {
   table: "group_messages" | "welcome_messages";
   topicColumn: "group_id" | "installation_key";
-  /** The bus topic's prefix ("g:" / "w:"), followed by the key in hex. */
+  /** The bus topic's prefix ("g:" / "w:"), followed by the key in hex (groupTopic / welcomeTopic). */
   topicPrefix: string;
   /** Columns besides the topic key, data, created_ns and content_hash. */
   columns: EnvelopeColumn[];
   key: (m: I) => Uint8Array;
-  topic: (key: Uint8Array) => TopicKey;
   values: (m: I) => unknown[];
   toRow: (raw: Record<string, unknown>) => R;
   /** One more column returned per inserted row, an SQL expression over `ins` (e.g. `… AS push`). */

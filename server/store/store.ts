@@ -17,6 +17,7 @@ import {
 import { migrate } from "./migrations";
 import { envelopeInsertSql, type EnvelopeSpec } from "./envelope-sql";
 import { Notifier, unpackPayload } from "./notifier";
+import { Batcher } from "./batcher";
 import { lockTopics, pageSql, type Page } from "./topic-sql";
 import {
   groupRow,
@@ -88,7 +89,6 @@ const GROUP_MESSAGES: EnvelopeSpec<GroupMessageInsert, GroupMessageRow> = {
     { name: "is_commit", type: "boolean" },
   ],
   key: (m) => m.groupId,
-  topic: groupTopic,
   values: (m) => [m.senderHmac, m.shouldPush, m.isCommit ?? false],
   toRow: groupRow,
   // One index probe in the same statement instead of a lookup per message afterwards.
@@ -106,7 +106,6 @@ const WELCOME_MESSAGES: EnvelopeSpec<WelcomeMessageInsert, WelcomeMessageRow> = 
     { name: "welcome_metadata", type: "bytea" },
   ],
   key: (m) => m.installationKey,
-  topic: welcomeTopic,
   values: (m) => [
     m.hpkePublicKey,
     m.wrapperAlgorithm,
@@ -115,6 +114,9 @@ const WELCOME_MESSAGES: EnvelopeSpec<WelcomeMessageInsert, WelcomeMessageRow> = 
   ],
   toRow: welcomeRow,
 };
+
+/** Send statements in flight at once on PostgreSQL (of the pool's 10 connections). */
+const PG_SEND_SLOTS = 2;
 
 const INSERT_SQL = new Map<EnvelopeSpec<never, never>, string>();
 function insertSql<I, R>(spec: EnvelopeSpec<I, R>): string {
@@ -129,6 +131,8 @@ export class Store {
   private readonly channel: string;
   /** Cross-node wake-ups (PostgreSQL); PGlite is one process, its bus is enough. */
   private readonly notifier: Notifier | undefined;
+  private readonly groupSends: Batcher<GroupMessageInsert, GroupMessageRow>;
+  private readonly welcomeSends: Batcher<WelcomeMessageInsert, WelcomeMessageRow>;
 
   private constructor(
     readonly driver: Driver,
@@ -138,6 +142,10 @@ export class Store {
     this.channel = `messenger_events_${schema}`;
     const notify = driver.notify?.bind(driver);
     this.notifier = notify && new Notifier(this.nodeId, (p) => notify(this.channel, p));
+    // PGlite runs one statement at a time anyway; PostgreSQL gets a few at once.
+    const batching = { slots: driver.kind === "pglite" ? 1 : PG_SEND_SLOTS, maxItems: 1000 };
+    this.groupSends = new Batcher((m) => this.insertGroupMessages(m), batching);
+    this.welcomeSends = new Batcher((m) => this.insertWelcomeMessages(m), batching);
   }
 
   static async open(driver: Driver, bus: EventBus, schema = "public"): Promise<Store> {
@@ -346,6 +354,14 @@ export class Store {
     return this.insertEnvelopes(inputs, GROUP_MESSAGES);
   }
 
+  /**
+   * insertGroupMessages for the API: merged with the sends that wait for the database at
+   * the same moment into one statement (batcher.ts). Same result, all-or-nothing per call.
+   */
+  publishGroupMessages(inputs: GroupMessageInsert[]): Promise<GroupMessageRow[]> {
+    return this.groupSends.submit(inputs);
+  }
+
   async queryGroupMessages(groupId: Uint8Array, page: Page): Promise<GroupMessageRow[]> {
     const rows = await this.driver.query(pageSql("group_messages", "group_id", page.direction), [
       groupId,
@@ -402,6 +418,11 @@ export class Store {
     return this.insertEnvelopes(inputs, WELCOME_MESSAGES);
   }
 
+  /** insertWelcomeMessages merged with concurrent sends, like publishGroupMessages. */
+  publishWelcomeMessages(inputs: WelcomeMessageInsert[]): Promise<WelcomeMessageRow[]> {
+    return this.welcomeSends.submit(inputs);
+  }
+
   /**
    * All-or-nothing, under the topics' advisory locks (ids become visible in order).
    * An envelope byte-identical to one already in its topic is not stored again; the
@@ -442,7 +463,7 @@ export class Store {
         );
         const row = spec.toRow(existing[0]!);
         rows.push(row);
-        again.push({ topic: spec.topic(spec.key(m)), id: row.id });
+        again.push({ topic: spec.topicPrefix + keys[i], id: row.id });
         continue;
       }
       const id = toBigInt(hit.id, "id");
@@ -458,7 +479,7 @@ export class Store {
       // The same envelope twice in one batch is one row, one event.
       if (!published.has(id)) {
         published.add(id);
-        events.push({ topic: spec.topic(spec.key(m)), id });
+        events.push({ topic: spec.topicPrefix + keys[i], id });
       }
     }
     this.publish(events);

@@ -1,0 +1,75 @@
+// Group commit in the node: sends that arrive while the database is busy with earlier
+// ones are merged into one statement (one transaction, one commit), so many clients
+// sending one message each cost the database about what one client sending a batch
+// does. At most `slots` statements run at once; whatever waits meanwhile goes together
+// in the next, up to `maxItems`. Each caller gets back exactly the results of its own
+// items, in its order. A merged statement that fails is retried request by request,
+// so one request's failure never becomes another's.
+export interface BatcherOptions {
+  /** Statements in flight at once. */
+  slots: number;
+  /** Items merged into one statement at most (a single request may exceed it alone). */
+  maxItems: number;
+}
+
+interface Waiting<I, R> {
+  items: I[];
+  resolve: (rows: R[]) => void;
+  reject: (err: unknown) => void;
+}
+
+export class Batcher<I, R> {
+  private readonly queue: Waiting<I, R>[] = [];
+  private running = 0;
+
+  constructor(
+    /** Stores items all-or-nothing; returns one result per item, in order. */
+    private readonly run: (items: I[]) => Promise<R[]>,
+    private readonly opts: BatcherOptions,
+  ) {}
+
+  submit(items: I[]): Promise<R[]> {
+    return new Promise<R[]>((resolve, reject) => {
+      this.queue.push({ items, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.opts.slots && this.queue.length > 0) {
+      const batch: Waiting<I, R>[] = [this.queue.shift()!];
+      let n = batch[0]!.items.length;
+      while (this.queue.length > 0 && n + this.queue[0]!.items.length <= this.opts.maxItems) {
+        const next = this.queue.shift()!;
+        n += next.items.length;
+        batch.push(next);
+      }
+      this.running++;
+      void this.execute(batch).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+  }
+
+  private async execute(batch: Waiting<I, R>[]): Promise<void> {
+    if (batch.length === 1) {
+      const [only] = batch;
+      await this.run(only!.items).then(only!.resolve, only!.reject);
+      return;
+    }
+    let rows: R[];
+    try {
+      rows = await this.run(batch.flatMap((w) => w.items));
+    } catch {
+      // Alone, each request succeeds or fails on its own merits.
+      await Promise.all(batch.map((w) => this.run(w.items).then(w.resolve, w.reject)));
+      return;
+    }
+    let at = 0;
+    for (const w of batch) {
+      w.resolve(rows.slice(at, at + w.items.length));
+      at += w.items.length;
+    }
+  }
+}
