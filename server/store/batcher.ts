@@ -5,15 +5,19 @@
 // in the next, up to `maxItems`. Each caller gets back exactly the results of its own
 // items, in its order. A merged statement that fails is retried request by request,
 // so one request's failure never becomes another's.
-export interface BatcherOptions {
+export interface BatcherOptions<I> {
   /** Statements in flight at once. */
   slots: number;
   /** Items merged into one statement at most (a single request may exceed it alone). */
   maxItems: number;
+  /** Bytes merged into one statement at most (idem), so merging never grows a statement past a few requests' worth. */
+  maxBytes: number;
+  bytes: (item: I) => number;
 }
 
 interface Waiting<I, R> {
   items: I[];
+  bytes: number;
   resolve: (rows: R[]) => void;
   reject: (err: unknown) => void;
 }
@@ -25,12 +29,13 @@ export class Batcher<I, R> {
   constructor(
     /** Stores items all-or-nothing; returns one result per item, in order. */
     private readonly run: (items: I[]) => Promise<R[]>,
-    private readonly opts: BatcherOptions,
+    private readonly opts: BatcherOptions<I>,
   ) {}
 
   submit(items: I[]): Promise<R[]> {
+    const bytes = items.reduce((n, i) => n + this.opts.bytes(i), 0);
     return new Promise<R[]>((resolve, reject) => {
-      this.queue.push({ items, resolve, reject });
+      this.queue.push({ items, bytes, resolve, reject });
       this.pump();
     });
   }
@@ -39,9 +44,13 @@ export class Batcher<I, R> {
     while (this.running < this.opts.slots && this.queue.length > 0) {
       const batch: Waiting<I, R>[] = [this.queue.shift()!];
       let n = batch[0]!.items.length;
-      while (this.queue.length > 0 && n + this.queue[0]!.items.length <= this.opts.maxItems) {
+      let bytes = batch[0]!.bytes;
+      const fits = (w: Waiting<I, R>) =>
+        n + w.items.length <= this.opts.maxItems && bytes + w.bytes <= this.opts.maxBytes;
+      while (this.queue.length > 0 && fits(this.queue[0]!)) {
         const next = this.queue.shift()!;
         n += next.items.length;
+        bytes += next.bytes;
         batch.push(next);
       }
       this.running++;

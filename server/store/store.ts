@@ -143,9 +143,20 @@ export class Store {
     const notify = driver.notify?.bind(driver);
     this.notifier = notify && new Notifier(this.nodeId, (p) => notify(this.channel, p));
     // PGlite runs one statement at a time anyway; PostgreSQL gets a few at once.
-    const batching = { slots: driver.kind === "pglite" ? 1 : PG_SEND_SLOTS, maxItems: 1000 };
-    this.groupSends = new Batcher((m) => this.insertGroupMessages(m), batching);
-    this.welcomeSends = new Batcher((m) => this.insertWelcomeMessages(m), batching);
+    const batching = {
+      slots: driver.kind === "pglite" ? 1 : PG_SEND_SLOTS,
+      maxItems: 1000,
+      maxBytes: 8 * 1024 * 1024, // one maximal request's worth
+      bytes: (m: { data: Uint8Array }) => m.data.length,
+    };
+    this.groupSends = new Batcher(
+      (m: GroupMessageInsert[]) => this.insertGroupMessages(m),
+      batching,
+    );
+    this.welcomeSends = new Batcher(
+      (m: WelcomeMessageInsert[]) => this.insertWelcomeMessages(m),
+      batching,
+    );
   }
 
   static async open(driver: Driver, bus: EventBus, schema = "public"): Promise<Store> {
@@ -430,8 +441,9 @@ export class Store {
    *
    * One statement, so one round trip (it was five: BEGIN, lock, INSERT, NOTIFY, COMMIT,
    * plus one INSERT per extra message): envelopeInsertSql locks every topic of the
-   * batch, in a fixed order, before a single id is drawn, inserts in request order and
-   * (PostgreSQL) NOTIFYs once per topic, all inside the statement's own transaction.
+   * batch, in a fixed order, before a single id is drawn, and inserts in request order,
+   * inside the statement's own transaction. Other nodes are told after commit
+   * (notifier.ts): a NOTIFY inside would serialise every send's commit.
    */
   private async insertEnvelopes<I extends { data: Uint8Array }, R extends { id: bigint }>(
     inputs: I[],

@@ -57,13 +57,28 @@ describe.each(storeKinds)("publishing through the batcher on %s", (kind) => {
 });
 
 describe("Batcher", () => {
+  it("merges no more bytes than maxBytes into one statement, unless one request alone is bigger", async () => {
+    const statements: number[][] = [];
+    const run = async (items: number[]) => {
+      statements.push(items);
+      await new Promise((r) => setTimeout(r, 5));
+      return items;
+    };
+    const b = new Batcher(run, { slots: 1, maxItems: 100, maxBytes: 10, bytes: (i) => i });
+    const sizes = [[1], [2], [3], [4], [20], [5]];
+    const results = await Promise.all(sizes.map((items) => b.submit(items)));
+    expect(results).toEqual(sizes); // each caller its own items back
+    // [1] ran alone (the slot was free); 2 + 3 + 4 fit in 10 bytes; 20 is alone over it.
+    expect(statements).toEqual([[1], [2, 3, 4], [20], [5]]);
+  });
+
   it("retries a failed merged statement request by request, so only the bad request fails", async () => {
     const run = async (items: number[]) => {
       await new Promise((r) => setTimeout(r, 5));
       if (items.includes(-1)) throw new Error("bad item");
       return items.map((i) => i * 10);
     };
-    const b = new Batcher(run, { slots: 1, maxItems: 100 });
+    const b = new Batcher(run, { slots: 1, maxItems: 100, maxBytes: 1000, bytes: () => 1 });
     const first = b.submit([1]); // takes the only slot: the next three wait and merge
     const results = await Promise.allSettled([
       first,
