@@ -21,6 +21,7 @@
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { MlsApi } from "../lib/proto/mls/api/v1/mls_pb";
+import { openStore } from "../server/store";
 import { startNode, type StartedNode } from "../server/test/harness";
 import { privateMessage, randomGroupId } from "../server/test/helpers";
 import { dropSchema, freshSchema } from "../server/test/pg-schema";
@@ -73,6 +74,30 @@ async function batched(node: StartedNode): Promise<number> {
   return rate;
 }
 
+/**
+ * The node's database path alone: Store.insertGroupMessages (the statement a send runs)
+ * from one writer per publisher in this process, no HTTP, no rate limit. Msg/s.
+ */
+async function storeOnly(schema: string, loads: { groupId: Uint8Array; data: Uint8Array[] }[]) {
+  const { store } = await openStore({ dataDir: "", databaseUrl: URL, databaseSchema: schema });
+  try {
+    const t0 = performance.now();
+    await Promise.all(
+      loads.map(async (l) => {
+        const g = randomGroupId();
+        for (let i = 0; i < l.data.length; i++) {
+          await store.insertGroupMessages([
+            { groupId: g, data: message(g), senderHmac: new Uint8Array(), shouldPush: true },
+          ]);
+        }
+      }),
+    );
+    return (count(loads) * 1000) / (performance.now() - t0);
+  } finally {
+    await store.close();
+  }
+}
+
 const f = (x: number) => `${Math.round(x).toLocaleString("en")} msg/s`;
 /** The node's CPU per message: robust to other work on the machine, unlike a rate. */
 const perMsg = (cpuMs: number, n: number) => `${Math.round((cpuMs * 1000) / n)} µs CPU/msg`;
@@ -106,6 +131,12 @@ export async function benchPublish(): Promise<string[][]> {
       "ratio node / raw INSERT (goal ≥ 0.5)",
       String(total),
       (single.value / rawRate).toFixed(2),
+    ]);
+    const storeRate = await storeOnly(schema, loads);
+    out.push([
+      `ratio of the node's insert statement alone (Store.insertGroupMessages, ${PUBLISHERS} writers in one process, ${f(storeRate)}) / raw INSERT`,
+      String(total),
+      (storeRate / rawRate).toFixed(2),
     ]);
     const b = await withCpu(node.child.pid, () => batched(node));
     out.push([
