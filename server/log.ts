@@ -7,6 +7,23 @@ export interface Logger {
   error(msg: string, fields?: LogFields): void;
 }
 
+// Lines of one event-loop turn go out in one write: a write to a pipe is a system call,
+// and the node logs a line per RPC (on this VM a pipe write cost ~70 µs of CPU, about a
+// tenth of a send). Warnings and errors go out at once (with what waits before them);
+// whatever waits is written when the process exits.
+let pending: string[] = [];
+let scheduled = false;
+
+function flush(): void {
+  scheduled = false;
+  if (pending.length === 0) return;
+  const out = pending.join("");
+  pending = [];
+  process.stdout.write(out);
+}
+
+process.on("exit", flush);
+
 function write(level: string, msg: string, fields?: LogFields): void {
   const line: Record<string, unknown> = { time: new Date().toISOString(), level, msg };
   if (fields) {
@@ -14,7 +31,12 @@ function write(level: string, msg: string, fields?: LogFields): void {
       if (v !== undefined) line[k] = typeof v === "bigint" ? v.toString() : v;
     }
   }
-  process.stdout.write(JSON.stringify(line) + "\n");
+  pending.push(JSON.stringify(line) + "\n");
+  if (level !== "info") flush();
+  else if (!scheduled) {
+    scheduled = true;
+    setImmediate(flush);
+  }
 }
 
 export const log: Logger = {

@@ -8,6 +8,7 @@ import { fromBinary, type DescMessage } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
+  createContextKey,
   createConnectRouter,
   type ConnectRouter,
   type ConnectRouterOptions,
@@ -30,6 +31,16 @@ export interface ApiHandlerOptions extends ConnectRouterOptions {
 }
 
 const COMPRESSIONS = [compressionGzip, compressionBrotli];
+
+/**
+ * The decoded size of a binary request's message, measured while the body is checked
+ * (-1 for bodies not checked here, e.g. JSON): write-cost.ts charges by it without
+ * encoding the message a second time.
+ */
+export const requestBytesKey = createContextKey<{ bytes: number }>(
+  { bytes: -1 },
+  { description: "decoded request size" },
+);
 
 /** Whole-body formats (Connect unary) vs enveloped ones (Connect streaming, gRPC, gRPC-web). */
 type BodyFormat = "binary" | "enveloped-binary" | "enveloped-json" | "other";
@@ -88,6 +99,7 @@ async function* checkedBody(
   format: Exclude<BodyFormat, "other">,
   header: Headers,
   max: number,
+  measured: { bytes: number },
 ): AsyncGenerator<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -99,7 +111,10 @@ async function* checkedBody(
   const all = Buffer.concat(chunks);
   if (format === "binary") {
     const plain = await decompress(all, header.get("content-encoding"), max);
-    if (plain) parseOrRefuse(schema, plain, "request body");
+    if (plain) {
+      parseOrRefuse(schema, plain, "request body");
+      measured.bytes = plain.length;
+    }
   } else {
     // Every RPC here takes exactly one request message: one frame, flags 0 (or 1 =
     // compressed, when an encoding was named). Connect itself would answer some broken
@@ -120,7 +135,10 @@ async function* checkedBody(
     if (format === "enveloped-binary") {
       const payload = all.subarray(5);
       const plain = flags === 1 ? await decompress(payload, encoding, max) : payload;
-      if (plain) parseOrRefuse(schema, plain, "request message");
+      if (plain) {
+        parseOrRefuse(schema, plain, "request message");
+        measured.bytes = plain.length;
+      }
     }
   }
   yield all;
@@ -139,7 +157,13 @@ export function createApiHandler(options: ApiHandlerOptions): http.RequestListen
       answerUnimplemented(req, res);
       return;
     }
-    const uReq = universalRequestFromNodeRequest(req, res, undefined, options.contextValues(req));
+    const size = { bytes: -1 };
+    const uReq = universalRequestFromNodeRequest(
+      req,
+      res,
+      undefined,
+      options.contextValues(req).set(requestBytesKey, size),
+    );
     const format = bodyFormat(req.headers["content-type"] ?? "");
     const checked =
       format === "other" || req.method !== "POST"
@@ -152,6 +176,7 @@ export function createApiHandler(options: ApiHandlerOptions): http.RequestListen
               format,
               uReq.header,
               options.readMaxBytes,
+              size,
             ),
           };
     uHandler(checked)

@@ -62,14 +62,14 @@ export function mlsService(
     async sendGroupMessages(req) {
       checkBatch(req.messages.length, "messages");
       const inserts = req.messages.map(groupMessageInsert); // validate all before storing any
-      onGroupMessagesStored(await store.insertGroupMessages(inserts));
+      onGroupMessagesStored(await store.publishGroupMessages(inserts));
       return create(EmptySchema, {});
     },
 
     async sendWelcomeMessages(req) {
       checkBatch(req.messages.length, "messages");
       const inserts = req.messages.map(welcomeMessageInsert);
-      await store.insertWelcomeMessages(inserts);
+      await store.publishWelcomeMessages(inserts);
       return create(EmptySchema, {});
     },
 

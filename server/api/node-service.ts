@@ -6,15 +6,37 @@ import {
   NodeApi,
   SubscribeResponseSchema,
   type SubscribeRequest,
+  type SubscribeResponse,
 } from "../../lib/proto/messenger/node/v1/node_pb";
 import { nowNs } from "../clock";
-import { groupTopic, welcomeTopic } from "../store";
+import { groupTopic, welcomeTopic, type GroupMessageRow, type WelcomeMessageRow } from "../store";
 import type { StreamEngine, TopicFilter } from "../stream/engine";
 import { groupMessage, welcomeMessage } from "./convert";
 import { invalidArgument } from "./errors";
 import { LIMITS } from "./limits";
 import type { StreamGuard } from "./stream-guard";
 import { checkGroupId, checkInstallationKey } from "./validate";
+
+type Row = GroupMessageRow | WelcomeMessageRow;
+
+/**
+ * Streams waiting on one topic share the row objects they read (shared-reads.ts), so the
+ * response for a row is built once, not once per subscriber.
+ */
+const responses = new WeakMap<Row, SubscribeResponse>();
+function responseFor(kind: "group" | "welcome", row: Row): SubscribeResponse {
+  let res = responses.get(row);
+  if (!res) {
+    res = create(SubscribeResponseSchema, {
+      event:
+        kind === "group"
+          ? { case: "groupMessage", value: groupMessage(row as GroupMessageRow) }
+          : { case: "welcomeMessage", value: welcomeMessage(row as WelcomeMessageRow) },
+    });
+    responses.set(row, res);
+  }
+  return res;
+}
 
 export function nodeService(
   engine: StreamEngine,
@@ -67,14 +89,8 @@ export function nodeService(
     })) {
       switch (item.kind) {
         case "group":
-          yield create(SubscribeResponseSchema, {
-            event: { case: "groupMessage", value: groupMessage(item.row) },
-          });
-          break;
         case "welcome":
-          yield create(SubscribeResponseSchema, {
-            event: { case: "welcomeMessage", value: welcomeMessage(item.row) },
-          });
+          yield responseFor(item.kind, item.row);
           break;
         case "caught_up":
           yield create(SubscribeResponseSchema, { event: { case: "caughtUp", value: {} } });

@@ -4,6 +4,7 @@
 // decoded size counts, not the wire size: a gzip body of zeros stores its full size.
 import { toBinary } from "@bufbuild/protobuf";
 import type { Interceptor } from "@connectrpc/connect";
+import { requestBytesKey } from "./adapter";
 import { INBOX_HEADER, isWrite, peerKey, type RateLimiter } from "./rate-limit";
 
 /** One write token buys this many bytes (attachments use the same unit). */
@@ -17,7 +18,8 @@ export function writeTokens(bytes: number): number {
 export function writeCostInterceptor(limiter: RateLimiter): Interceptor {
   return (next) => async (req) => {
     if (!req.stream && isWrite(req.method.name)) {
-      const bytes = toBinary(req.method.input, req.message).length;
+      const measured = req.contextValues.get(requestBytesKey).bytes;
+      const bytes = measured >= 0 ? measured : toBinary(req.method.input, req.message).length;
       const extra = writeTokens(bytes) - 1; // the gate took the first
       if (extra > 0) {
         await limiter.check({

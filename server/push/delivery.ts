@@ -56,13 +56,20 @@ export class PushDelivery {
   /** Called after a send stored `rows`; returns at once. */
   onStored(rows: readonly GroupMessageRow[]): void {
     if (this.closed) return;
+    // One lookup per group of the batch, none for a group nobody asked pushes from
+    // (the insert said so: hasPushTopics false).
+    const byGroup = new Map<string, GroupMessageRow[]>();
     for (const row of rows) {
-      if (!row.shouldPush || row.isCommit) continue;
-      const key = `${toHex(row.groupId)}:${row.id}`;
+      if (!row.shouldPush || row.isCommit || row.hasPushTopics === false) continue;
+      const group = toHex(row.groupId);
+      const key = `${group}:${row.id}`;
       if (this.recent.has(key)) continue;
       this.remember(key);
+      byGroup.set(group, [...(byGroup.get(group) ?? []), row]);
+    }
+    for (const groupRows of byGroup.values()) {
       this.running++; // the lookup counts as work until its jobs are queued
-      void this.plan(row)
+      void this.plan(groupRows)
         .catch((err: unknown) => log.warn("push lookup failed", errorFields(err)))
         .finally(() => {
           this.running--;
@@ -91,18 +98,22 @@ export class PushDelivery {
     if (this.recent.size > RECENT_MAX) this.recent.delete(this.recent.values().next().value!);
   }
 
-  private async plan(row: GroupMessageRow): Promise<void> {
-    const targets = await this.store.targets(row.groupId);
-    const payload: PushPayload = { v: 1, group: toHex(row.groupId), id: row.id.toString() };
+  /** Rows of one group: its subscribers are looked up once. */
+  private async plan(rows: GroupMessageRow[]): Promise<void> {
+    const groupId = rows[0]!.groupId;
+    const targets = await this.store.targets(groupId);
     // Web Push "Topic" (RFC 8030 §5.4): a push service keeps only the newest per conversation.
-    const topic = Buffer.from(sha256(row.groupId)).toString("base64url").slice(0, 32);
+    const topic = Buffer.from(sha256(groupId)).toString("base64url").slice(0, 32);
     for (const target of targets) {
       const keys = fromBinary(PushTopicSchema, target.topic).hmacKeys.map((k) => k.key);
-      if (sentUnderOneOf(keys, row.data, row.senderHmac)) {
-        this.stats.skippedOwn++; // the subscriber's own inbox sent it
-        continue;
+      for (const row of rows) {
+        if (sentUnderOneOf(keys, row.data, row.senderHmac)) {
+          this.stats.skippedOwn++; // the subscriber's own inbox sent it
+          continue;
+        }
+        const payload: PushPayload = { v: 1, group: toHex(groupId), id: row.id.toString() };
+        this.enqueue({ target, body: JSON.stringify(payload), topic, attempt: 1 });
       }
-      this.enqueue({ target, body: JSON.stringify(payload), topic, attempt: 1 });
     }
   }
 

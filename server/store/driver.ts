@@ -8,6 +8,11 @@ export interface Sql {
 
 export interface Driver extends Sql {
   readonly kind: "pglite" | "postgres";
+  /**
+   * The same as query, for a statement run very often with the same text (the publish
+   * path): PostgreSQL parses and plans it once per connection, not on every call.
+   */
+  prepared<R extends Row = Row>(text: string, params?: readonly unknown[]): Promise<R[]>;
   /** Runs fn in one transaction; a throw rolls everything back. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   /** Runs fn while holding a session-level advisory lock (migrations). */
@@ -22,6 +27,11 @@ export interface Driver extends Sql {
     onPayload: (payload: string) => void,
     onReconnect: () => void,
   ): Promise<void>;
+  /**
+   * Sends NOTIFYs on `channel` in one statement, outside any insert's transaction and
+   * without waiting for the disk (see notifier.ts). PostgreSQL only, with listen.
+   */
+  notify?(channel: string, payloads: string[]): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -5,12 +5,13 @@
 //   - `locks` takes every topic's advisory lock (sorted, so batches sharing topics
 //     cannot deadlock) and `ins` joins its one-row count, so no id is drawn before all
 //     locks are held; they are released at commit: a topic's ids become visible in id
-//     order and `id > cursor` never skips a row (TOOLCHAIN.md);
+//     order and `id > cursor` never skips a row (TOOLCHAIN.md); one lock per topic per
+//     batch, however many of its messages the batch holds;
 //   - rows are inserted in request order (ORDER BY ord below the insert), so a
-//     topic's ids follow the request;
-//   - NOTIFY (PostgreSQL) is one per topic with its highest id, delivered at commit.
+//     topic's ids follow the request.
+// NOTIFY is not in here: a notifying transaction serialises every other one's commit
+// in PostgreSQL (notifier.ts sends the wake-ups after commit).
 // Values travel as text arrays (hex for bytes): both drivers pass string arrays alike.
-import type { TopicKey } from "../stream/bus";
 
 export interface EnvelopeColumn {
   name: string;
@@ -20,14 +21,15 @@ export interface EnvelopeColumn {
 export interface EnvelopeSpec<I, R> {
   table: "group_messages" | "welcome_messages";
   topicColumn: "group_id" | "installation_key";
-  /** The bus topic's prefix ("g:" / "w:"), followed by the key in hex. */
+  /** The bus topic's prefix ("g:" / "w:"), followed by the key in hex (groupTopic / welcomeTopic). */
   topicPrefix: string;
   /** Columns besides the topic key, data, created_ns and content_hash. */
   columns: EnvelopeColumn[];
   key: (m: I) => Uint8Array;
-  topic: (key: Uint8Array) => TopicKey;
   values: (m: I) => unknown[];
   toRow: (raw: Record<string, unknown>) => R;
+  /** One more column returned per inserted row, an SQL expression over `ins` (e.g. `… AS push`). */
+  returning?: string;
 }
 
 const cast = (c: EnvelopeColumn, ref: string) =>
@@ -35,20 +37,13 @@ const cast = (c: EnvelopeColumn, ref: string) =>
 
 /**
  * Parameters: $1 keys, $2 content hashes, $3 data (hex text[]), then one text[] per
- * column, then created_ns, and with `notify` the channel and the payload prefix
- * ("<node> <topic prefix>"). Returns the inserted rows' id, key and hash (hex);
- * envelopes already stored are absent.
+ * column, then created_ns. Returns the inserted rows' id, key and hash (hex), plus
+ * `returning`; envelopes already stored are absent.
  */
-export function envelopeInsertSql<I, R>(spec: EnvelopeSpec<I, R>, notify: boolean): string {
+export function envelopeInsertSql<I, R>(spec: EnvelopeSpec<I, R>): string {
   const n = spec.columns.length;
   const colRefs = spec.columns.map((_, j) => `c${j}`);
   const createdAt = `$${4 + n}`;
-  const notified = notify
-    ? `,
-notified AS (
-  SELECT count(pg_notify($${5 + n}, $${6 + n} || encode(t.k, 'hex') || ' ' || t.last)) AS n
-  FROM (SELECT ${spec.topicColumn} AS k, max(id) AS last FROM ins GROUP BY ${spec.topicColumn}) t)`
-    : "";
   return `
 WITH input AS MATERIALIZED (
   SELECT u.ord, decode(u.k, 'hex') AS k, decode(u.h, 'hex') AS h, decode(u.d, 'hex') AS d
@@ -64,7 +59,7 @@ ins AS (
   SELECT s.k, ${createdAt}::bigint, s.d, s.h${colRefs.map((r) => `, s.${r}`).join("")}
   FROM (SELECT i.* FROM input i, (SELECT count(*) FROM locks) l ORDER BY i.ord) s
   ON CONFLICT (${spec.topicColumn}, content_hash) DO NOTHING
-  RETURNING id, ${spec.topicColumn}, content_hash)${notified}
-SELECT ins.id, encode(ins.${spec.topicColumn}, 'hex') AS k, encode(ins.content_hash, 'hex') AS h${notify ? ", (SELECT n FROM notified) AS notified" : ""}
+  RETURNING id, ${spec.topicColumn}, content_hash)
+SELECT ins.id, encode(ins.${spec.topicColumn}, 'hex') AS k, encode(ins.content_hash, 'hex') AS h${spec.returning ? `, ${spec.returning}` : ""}
 FROM ins`;
 }

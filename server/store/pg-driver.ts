@@ -1,4 +1,5 @@
 // PostgreSQL through a pg Pool; LISTEN on one dedicated connection that reconnects.
+import { createHash } from "node:crypto";
 import pg from "pg";
 import { prepareParams, type Driver, type Row, type Sql } from "./driver";
 import { errorFields, log } from "../log";
@@ -10,6 +11,17 @@ function wrap(q: pg.Pool | pg.PoolClient): Sql {
       return res.rows as R[];
     },
   };
+}
+
+/** A statement's name for pg's per-connection prepared statements: its text's hash. */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `m_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 export async function openPostgres(url: string, schema: string): Promise<Driver> {
@@ -28,12 +40,34 @@ export async function openPostgres(url: string, schema: string): Promise<Driver>
   const options = `-c search_path=${schema}`;
   const pool = new pg.Pool({ connectionString: url, options, max: 10 });
   pool.on("error", (err) => log.warn("db pool error", errorFields(err)));
+  // Wake-ups only (notifier.ts): their commits need not wait for the disk.
+  const notifyPool = new pg.Pool({
+    connectionString: url,
+    options: `${options} -c synchronous_commit=off`,
+    max: 1,
+  });
+  notifyPool.on("error", (err) => log.warn("db notify connection error", errorFields(err)));
   let closed = false;
   let listener: pg.Client | undefined;
 
   const driver: Driver = {
     kind: "postgres",
     ...wrap(pool),
+    async prepared<R extends Row = Row>(text: string, params?: readonly unknown[]) {
+      const res = await pool.query({
+        name: statementName(text),
+        text,
+        values: prepareParams(params),
+      });
+      return res.rows as R[];
+    },
+    async notify(channel, payloads) {
+      if (payloads.length === 0) return;
+      await notifyPool.query("SELECT count(pg_notify($1, p)) FROM unnest($2::text[]) AS p", [
+        channel,
+        payloads,
+      ]);
+    },
     async transaction(fn) {
       const client = await pool.connect();
       try {
@@ -93,6 +127,7 @@ export async function openPostgres(url: string, schema: string): Promise<Driver>
     async close() {
       closed = true;
       await listener?.end().catch(() => undefined);
+      await notifyPool.end().catch(() => undefined);
       await pool.end();
     },
   };

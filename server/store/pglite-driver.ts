@@ -76,6 +76,7 @@ export async function openPglite(dataDir: string): Promise<Driver> {
   return {
     kind: "pglite",
     query: sql.query,
+    prepared: sql.query, // one in-process connection: PGlite caches nothing per name
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     // One connection, one process: the lock file already excludes everyone else.
     withSessionLock: (_key, fn) => fn(sql),

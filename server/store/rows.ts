@@ -26,6 +26,12 @@ export interface GroupMessageRow {
   senderHmac: Uint8Array;
   shouldPush: boolean;
   isCommit: boolean;
+  /**
+   * Set on rows a send just stored: whether any installation asked for pushes from the
+   * group at that moment (checked in the insert statement, so a send to a group nobody
+   * wants pushes from costs no lookup). Absent on rows read back.
+   */
+  hasPushTopics?: boolean;
 }
 
 export interface WelcomeMessageRow {
@@ -55,6 +61,7 @@ export function groupRow(r: Record<string, unknown>): GroupMessageRow {
     senderHmac: toBytes(r.sender_hmac, "sender_hmac"),
     shouldPush: r.should_push === true,
     isCommit: r.is_commit === true,
+    ...(r.push === undefined ? {} : { hasPushTopics: r.push === true }),
   };
 }
 

@@ -16,6 +16,8 @@ import {
 } from "./commit-log";
 import { migrate } from "./migrations";
 import { envelopeInsertSql, type EnvelopeSpec } from "./envelope-sql";
+import { Notifier, unpackPayload } from "./notifier";
+import { Batcher } from "./batcher";
 import { lockTopics, pageSql, type Page } from "./topic-sql";
 import {
   groupRow,
@@ -77,9 +79,60 @@ const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)
 
 const sha256 = (b: Uint8Array) => new Uint8Array(createHash("sha256").update(b).digest());
 
+const GROUP_MESSAGES: EnvelopeSpec<GroupMessageInsert, GroupMessageRow> = {
+  table: "group_messages",
+  topicColumn: "group_id",
+  topicPrefix: "g:",
+  columns: [
+    { name: "sender_hmac", type: "bytea" },
+    { name: "should_push", type: "boolean" },
+    { name: "is_commit", type: "boolean" },
+  ],
+  key: (m) => m.groupId,
+  values: (m) => [m.senderHmac, m.shouldPush, m.isCommit ?? false],
+  toRow: groupRow,
+  // One index probe in the same statement instead of a lookup per message afterwards.
+  returning: "EXISTS (SELECT 1 FROM push_topics p WHERE p.group_id = ins.group_id) AS push",
+};
+
+const WELCOME_MESSAGES: EnvelopeSpec<WelcomeMessageInsert, WelcomeMessageRow> = {
+  table: "welcome_messages",
+  topicColumn: "installation_key",
+  topicPrefix: "w:",
+  columns: [
+    { name: "hpke_public_key", type: "bytea" },
+    { name: "wrapper_algorithm", type: "integer" },
+    { name: "is_pointer", type: "boolean" },
+    { name: "welcome_metadata", type: "bytea" },
+  ],
+  key: (m) => m.installationKey,
+  values: (m) => [
+    m.hpkePublicKey,
+    m.wrapperAlgorithm,
+    m.isPointer ?? false,
+    m.welcomeMetadata ?? new Uint8Array(),
+  ],
+  toRow: welcomeRow,
+};
+
+/** Send statements in flight at once on PostgreSQL (of the pool's 10 connections). */
+const PG_SEND_SLOTS = 2;
+
+const INSERT_SQL = new Map<EnvelopeSpec<never, never>, string>();
+function insertSql<I, R>(spec: EnvelopeSpec<I, R>): string {
+  const key = spec as unknown as EnvelopeSpec<never, never>;
+  let sql = INSERT_SQL.get(key);
+  if (!sql) INSERT_SQL.set(key, (sql = envelopeInsertSql(spec)));
+  return sql;
+}
+
 export class Store {
   private readonly nodeId = randomUUID().slice(0, 8);
   private readonly channel: string;
+  /** Cross-node wake-ups (PostgreSQL); PGlite is one process, its bus is enough. */
+  private readonly notifier: Notifier | undefined;
+  private readonly groupSends: Batcher<GroupMessageInsert, GroupMessageRow>;
+  private readonly welcomeSends: Batcher<WelcomeMessageInsert, WelcomeMessageRow>;
 
   private constructor(
     readonly driver: Driver,
@@ -87,6 +140,23 @@ export class Store {
     schema: string,
   ) {
     this.channel = `messenger_events_${schema}`;
+    const notify = driver.notify?.bind(driver);
+    this.notifier = notify && new Notifier(this.nodeId, (p) => notify(this.channel, p));
+    // PGlite runs one statement at a time anyway; PostgreSQL gets a few at once.
+    const batching = {
+      slots: driver.kind === "pglite" ? 1 : PG_SEND_SLOTS,
+      maxItems: 1000,
+      maxBytes: 8 * 1024 * 1024, // one maximal request's worth
+      bytes: (m: { data: Uint8Array }) => m.data.length,
+    };
+    this.groupSends = new Batcher(
+      (m: GroupMessageInsert[]) => this.insertGroupMessages(m),
+      batching,
+    );
+    this.welcomeSends = new Batcher(
+      (m: WelcomeMessageInsert[]) => this.insertWelcomeMessages(m),
+      batching,
+    );
   }
 
   static async open(driver: Driver, bus: EventBus, schema = "public"): Promise<Store> {
@@ -133,12 +203,16 @@ export class Store {
   // ---- fan-out -----------------------------------------------------------
 
   private onNotify(payload: string): void {
-    const [origin, topic, id] = payload.split(" ");
-    if (!origin || !topic || !id || origin === this.nodeId) return; // ours went through the bus already
-    try {
-      this.bus.publish({ topic, id: BigInt(id) });
-    } catch (err) {
-      log.warn("bad notification payload", errorFields(err));
+    const lines = unpackPayload(payload, (line) =>
+      log.warn("bad notification payload", { line: line.slice(0, 100) }),
+    );
+    for (const { origin, event } of lines) {
+      if (origin === this.nodeId) continue; // ours went through the bus already
+      try {
+        this.bus.publish(event);
+      } catch (err) {
+        log.warn("bus listener failed", errorFields(err));
+      }
     }
   }
 
@@ -288,20 +362,15 @@ export class Store {
    * stored again; the existing row is returned in its place.
    */
   async insertGroupMessages(inputs: GroupMessageInsert[]): Promise<GroupMessageRow[]> {
-    return this.insertEnvelopes(inputs, {
-      table: "group_messages",
-      topicColumn: "group_id",
-      topicPrefix: "g:",
-      columns: [
-        { name: "sender_hmac", type: "bytea" },
-        { name: "should_push", type: "boolean" },
-        { name: "is_commit", type: "boolean" },
-      ],
-      key: (m) => m.groupId,
-      topic: groupTopic,
-      values: (m) => [m.senderHmac, m.shouldPush, m.isCommit ?? false],
-      toRow: groupRow,
-    });
+    return this.insertEnvelopes(inputs, GROUP_MESSAGES);
+  }
+
+  /**
+   * insertGroupMessages for the API: merged with the sends that wait for the database at
+   * the same moment into one statement (batcher.ts). Same result, all-or-nothing per call.
+   */
+  publishGroupMessages(inputs: GroupMessageInsert[]): Promise<GroupMessageRow[]> {
+    return this.groupSends.submit(inputs);
   }
 
   async queryGroupMessages(groupId: Uint8Array, page: Page): Promise<GroupMessageRow[]> {
@@ -357,26 +426,12 @@ export class Store {
   // ---- welcomes ----------------------------------------------------------
 
   async insertWelcomeMessages(inputs: WelcomeMessageInsert[]): Promise<WelcomeMessageRow[]> {
-    return this.insertEnvelopes(inputs, {
-      table: "welcome_messages",
-      topicColumn: "installation_key",
-      topicPrefix: "w:",
-      columns: [
-        { name: "hpke_public_key", type: "bytea" },
-        { name: "wrapper_algorithm", type: "integer" },
-        { name: "is_pointer", type: "boolean" },
-        { name: "welcome_metadata", type: "bytea" },
-      ],
-      key: (m) => m.installationKey,
-      topic: welcomeTopic,
-      values: (m) => [
-        m.hpkePublicKey,
-        m.wrapperAlgorithm,
-        m.isPointer ?? false,
-        m.welcomeMetadata ?? new Uint8Array(),
-      ],
-      toRow: welcomeRow,
-    });
+    return this.insertEnvelopes(inputs, WELCOME_MESSAGES);
+  }
+
+  /** insertWelcomeMessages merged with concurrent sends, like publishGroupMessages. */
+  publishWelcomeMessages(inputs: WelcomeMessageInsert[]): Promise<WelcomeMessageRow[]> {
+    return this.welcomeSends.submit(inputs);
   }
 
   /**
@@ -386,8 +441,9 @@ export class Store {
    *
    * One statement, so one round trip (it was five: BEGIN, lock, INSERT, NOTIFY, COMMIT,
    * plus one INSERT per extra message): envelopeInsertSql locks every topic of the
-   * batch, in a fixed order, before a single id is drawn, inserts in request order and
-   * (PostgreSQL) NOTIFYs once per topic, all inside the statement's own transaction.
+   * batch, in a fixed order, before a single id is drawn, and inserts in request order,
+   * inside the statement's own transaction. Other nodes are told after commit
+   * (notifier.ts): a NOTIFY inside would serialise every send's commit.
    */
   private async insertEnvelopes<I extends { data: Uint8Array }, R extends { id: bigint }>(
     inputs: I[],
@@ -396,27 +452,18 @@ export class Store {
     const createdNs = nowNs();
     const keys = inputs.map((m) => hex(spec.key(m)));
     const hashes = inputs.map((m) => hex(sha256(m.data)));
+    const values = inputs.map((m) => spec.values(m));
     const columns = spec.columns.map((c, j) =>
-      inputs.map((m) => {
-        const v = spec.values(m)[j];
-        return c.type === "bytea" ? hex(v as Uint8Array) : String(v);
-      }),
+      values.map((v) => (c.type === "bytea" ? hex(v[j] as Uint8Array) : String(v[j]))),
     );
-    const notify = this.driver.kind === "postgres";
-    const inserted = await this.driver.query<{ id: unknown; k: string; h: string }>(
-      envelopeInsertSql(spec, notify),
-      [
-        keys,
-        hashes,
-        inputs.map((m) => hex(m.data)),
-        ...columns,
-        createdNs,
-        ...(notify ? [this.channel, `${this.nodeId} ${spec.topicPrefix}`] : []),
-      ],
+    const inserted = await this.driver.prepared<{ id: unknown; k: string; h: string }>(
+      insertSql(spec),
+      [keys, hashes, inputs.map((m) => hex(m.data)), ...columns, createdNs],
     );
     const byContent = new Map(inserted.map((r) => [`${r.k}/${r.h}`, r]));
     const rows: R[] = [];
     const events: BusEvent[] = [];
+    const again: BusEvent[] = [];
     const published = new Set<bigint>();
     for (const [i, m] of inputs.entries()) {
       const hit = byContent.get(`${keys[i]}/${hashes[i]}`);
@@ -426,25 +473,31 @@ export class Store {
           `SELECT * FROM ${spec.table} WHERE ${spec.topicColumn} = $1 AND content_hash = $2`,
           [spec.key(m), sha256(m.data)],
         );
-        rows.push(spec.toRow(existing[0]!));
+        const row = spec.toRow(existing[0]!);
+        rows.push(row);
+        again.push({ topic: spec.topicPrefix + keys[i], id: row.id });
         continue;
       }
       const id = toBigInt(hit.id, "id");
       const raw: Record<string, unknown> = {
+        ...hit,
         id,
         created_ns: createdNs,
         [spec.topicColumn]: spec.key(m),
         data: m.data,
       };
-      spec.columns.forEach((c, j) => (raw[c.name] = spec.values(m)[j]));
+      spec.columns.forEach((c, j) => (raw[c.name] = values[i]![j]));
       rows.push(spec.toRow(raw));
       // The same envelope twice in one batch is one row, one event.
       if (!published.has(id)) {
         published.add(id);
-        events.push({ topic: spec.topic(spec.key(m)), id });
+        events.push({ topic: spec.topicPrefix + keys[i], id });
       }
     }
     this.publish(events);
+    // Acknowledged only once every node was told. A retry of a send whose node died
+    // between commit and wake-up finds its rows stored: announce them again.
+    await this.notifier?.add([...events, ...again]);
     return rows;
   }
 

@@ -8,10 +8,12 @@
 // filters finds the topics with rows after their cursor, then only those are read,
 // STREAM_PAGE rows at a time. A topic found empty that gets a row afterwards is
 // covered by its bus listener (registered before the check). Every query of every
-// stream goes through one semaphore, so streams cannot crowd out unary requests.
+// stream goes through one semaphore, so streams cannot crowd out unary requests, and
+// streams waiting for the same page of the same topic share one read (shared-reads.ts).
 import type { GroupMessageRow, Store, WelcomeMessageRow } from "../store";
 import type { EventBus, TopicKey } from "./bus";
 import { Semaphore } from "./semaphore";
+import { SharedReads } from "./shared-reads";
 
 export const STREAM_PAGE = 100;
 export const CATCHUP_BATCH = 500;
@@ -40,6 +42,8 @@ export class StreamEngine {
   private readonly stopAll = new Set<() => void>();
   private closed = false;
   private readonly queries: Semaphore;
+  private readonly groupReads = new SharedReads<GroupMessageRow>();
+  private readonly welcomeReads = new SharedReads<WelcomeMessageRow>();
 
   constructor(
     private readonly store: Store,
@@ -90,13 +94,17 @@ export class StreamEngine {
     for (const topic of states.keys()) {
       offs.push(
         this.bus.on(topic, () => {
+          this.invalidate(topic); // before anyone reads for this event
           dirty.add(topic);
           poke();
         }),
       );
+      this.invalidate(topic); // this stream's reads start after its registration
     }
     offs.push(
       this.bus.onResync(() => {
+        this.groupReads.invalidateAll();
+        this.welcomeReads.invalidateAll();
         for (const topic of states.keys()) dirty.add(topic);
         poke();
       }),
@@ -149,12 +157,19 @@ export class StreamEngine {
     }
   }
 
+  private invalidate(topic: TopicKey): void {
+    this.groupReads.invalidate(topic);
+    this.welcomeReads.invalidate(topic);
+  }
+
   /** Everything after state.cursor, in pages; advances the cursor as it yields. */
   private async *drain(state: TopicFilter, done: () => boolean): AsyncGenerator<StreamItem> {
     for (;;) {
       const page = { cursor: state.cursor, limit: STREAM_PAGE, direction: "asc" as const };
       if (state.kind === "g") {
-        const rows = await this.queries.run(() => this.store.queryGroupMessages(state.key, page));
+        const rows = await this.groupReads.read(state.topic, page.cursor, () =>
+          this.queries.run(() => this.store.queryGroupMessages(state.key, page)),
+        );
         for (const row of rows) {
           if (row.id <= state.cursor) continue;
           state.cursor = row.id;
@@ -162,7 +177,9 @@ export class StreamEngine {
         }
         if (rows.length < STREAM_PAGE || done()) return;
       } else {
-        const rows = await this.queries.run(() => this.store.queryWelcomeMessages(state.key, page));
+        const rows = await this.welcomeReads.read(state.topic, page.cursor, () =>
+          this.queries.run(() => this.store.queryWelcomeMessages(state.key, page)),
+        );
         for (const row of rows) {
           if (row.id <= state.cursor) continue;
           state.cursor = row.id;

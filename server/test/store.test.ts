@@ -199,6 +199,29 @@ describe.each(storeKinds)("store on %s", (kind) => {
     expect(seen).toEqual(all); // every row, in order, none skipped or repeated
   });
 
+  it("says on each stored row whether anyone wants pushes from its group, so a send costs no lookup", async () => {
+    const quiet = gid("no-push");
+    const wanted = gid("push");
+    await t.store.driver.query(
+      `INSERT INTO push_subscriptions (installation_key, inbox_id, endpoint, p256dh, auth, last_timestamp_ns, created_ns)
+       VALUES ($1, 'inbox', 'https://push.invalid/x', $2, $2, 1, 1)`,
+      [new Uint8Array(32).fill(9), new Uint8Array(16)],
+    );
+    await t.store.driver.query(
+      "INSERT INTO push_topics (installation_key, group_id, topic) VALUES ($1, $2, $3)",
+      [new Uint8Array(32).fill(9), wanted, new Uint8Array(1)],
+    );
+    const rows = await t.store.insertGroupMessages([msg(quiet, "q"), msg(wanted, "w")]);
+    expect(rows.map((r) => r.hasPushTopics)).toEqual([false, true]);
+    // Rows read back carry no such flag.
+    const [read] = await t.store.queryGroupMessages(wanted, {
+      cursor: 0n,
+      limit: 1,
+      direction: "asc",
+    });
+    expect(read!.hasPushTopics).toBeUndefined();
+  });
+
   it("publishes a bus event per stored row, after commit", async () => {
     const g = gid("bus");
     const events: bigint[] = [];
@@ -236,6 +259,20 @@ if (TEST_DATABASE_URL) {
         direction: "asc",
       });
       expect(read.map((r) => r.id)).toEqual([row!.id]);
+    });
+
+    it("wakes another node for every topic of a 300-group batch (payloads packed under the cap)", async () => {
+      const other = await t.reopen();
+      const groups = Array.from({ length: 300 }, (_, i) => gid(`wide-${i}`));
+      const heard = new Map<string, bigint>();
+      const offs = groups.map((g) => other.bus.on(groupTopic(g), (e) => heard.set(e.topic, e.id)));
+      const rows = await t.store.insertGroupMessages(groups.map((g, i) => msg(g, `m${i}`)));
+      const deadline = Date.now() + 10_000;
+      while (heard.size < groups.length && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      offs.forEach((off) => off());
+      expect(heard.size).toBe(groups.length);
+      for (const [i, g] of groups.entries()) expect(heard.get(groupTopic(g))).toBe(rows[i]!.id);
     });
 
     it("runs migrations once when a second node opens the database", async () => {

@@ -1,0 +1,121 @@
+// What publish.ts and node-throughput.ts share: the node's environment for a bench,
+// the loop of publishers sending one message per SendGroupMessages, the same rows
+// INSERTed straight into PostgreSQL, and the node's CPU time (the machine is shared:
+// CPU per message says more than a rate when other work competes for the cores).
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import pg from "pg";
+import { clients } from "../server/test/helpers";
+
+export const BENCH_DATABASE_URL =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  "postgres://postgres@127.0.0.1:5432/test";
+
+/**
+ * Budgets lifted, and each publisher / subscriber is its own client: it sends its own
+ * address in x-forwarded-for (TRUST_PROXY=1), as clients behind a proxy do, so the
+ * node's per-address rate-limit buckets and stream slots are per client, not one
+ * shared hot row for the whole bench.
+ */
+export const BENCH_NODE_ENV: Record<string, string> = {
+  RATE_LIMIT_READS_PER_MIN: "1000000000",
+  RATE_LIMIT_READ_BURST: "1000000000",
+  RATE_LIMIT_WRITES_PER_MIN: "1000000000",
+  RATE_LIMIT_WRITE_BURST: "1000000000",
+  TRUST_PROXY: "1",
+  HTTP2_CLEARTEXT: "1",
+  // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": profile the node processes.
+  ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+  ...(process.env.BENCH_RATE_LIMIT_STORE
+    ? { RATE_LIMIT_STORE: process.env.BENCH_RATE_LIMIT_STORE }
+    : {}),
+};
+
+/** The address client `i` claims (10.0.0.0/8: 16 million of them). */
+export function clientAddress(i: number): string {
+  return `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+}
+
+export interface PublisherLoad {
+  groupId: Uint8Array;
+  /** Well-framed MLS messages of that group, sent in this order. */
+  data: Uint8Array[];
+}
+
+/** Each publisher its own HTTP/1.1 connection and address; one message per request. Msg/s. */
+export async function sendOneByOne(url: string, loads: PublisherLoad[]): Promise<number> {
+  const t0 = performance.now();
+  await Promise.all(
+    loads.map(async (load, p) => {
+      const api = clients(url);
+      const headers = { "x-forwarded-for": clientAddress(p + 1) };
+      for (const data of load.data) {
+        await api.mls.sendGroupMessages(
+          { messages: [{ version: { case: "v1", value: { data, shouldPush: true } } }] },
+          { headers },
+        );
+      }
+    }),
+  );
+  return (count(loads) * 1000) / (performance.now() - t0);
+}
+
+/** The same rows as autocommit INSERTs into a copy of group_messages, one connection per publisher. Rows/s. */
+export async function insertRaw(url: string, schema: string, loads: PublisherLoad[]) {
+  const pool = new pg.Pool({ connectionString: url, max: loads.length });
+  await pool.query(
+    `CREATE TABLE ${schema}.raw_messages (LIKE ${schema}.group_messages INCLUDING ALL)`,
+  );
+  const t0 = performance.now();
+  await Promise.all(
+    loads.map(async (load) => {
+      const c = await pool.connect();
+      try {
+        for (const data of load.data) {
+          await c.query(
+            `INSERT INTO ${schema}.raw_messages (group_id, created_ns, data, sender_hmac, should_push, content_hash)
+             VALUES ($1, $2, $3, $4, $5, $6)`,
+            [
+              Buffer.from(load.groupId),
+              String(BigInt(Date.now()) * 1_000_000n),
+              Buffer.from(data),
+              Buffer.alloc(0),
+              true,
+              createHash("sha256").update(data).digest(),
+            ],
+          );
+        }
+      } finally {
+        c.release();
+      }
+    }),
+  );
+  const rate = (count(loads) * 1000) / (performance.now() - t0);
+  await pool.end();
+  return rate;
+}
+
+export const count = (loads: PublisherLoad[]) => loads.reduce((n, l) => n + l.data.length, 0);
+
+/** CPU time (user + system, ms) a process has used so far; NaN where /proc is missing. */
+export function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat (11 and 12 after the command name), in clock ticks.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Runs fn and returns its result with the CPU the process `pid` spent meanwhile. */
+export async function withCpu<T>(
+  pid: number | undefined,
+  fn: () => Promise<T>,
+): Promise<{ value: T; cpuMs: number }> {
+  const before = cpuMs(pid);
+  const value = await fn();
+  return { value, cpuMs: cpuMs(pid) - before };
+}

@@ -1,0 +1,84 @@
+// Group commit in the node: sends that arrive while the database is busy with earlier
+// ones are merged into one statement (one transaction, one commit), so many clients
+// sending one message each cost the database about what one client sending a batch
+// does. At most `slots` statements run at once; whatever waits meanwhile goes together
+// in the next, up to `maxItems`. Each caller gets back exactly the results of its own
+// items, in its order. A merged statement that fails is retried request by request,
+// so one request's failure never becomes another's.
+export interface BatcherOptions<I> {
+  /** Statements in flight at once. */
+  slots: number;
+  /** Items merged into one statement at most (a single request may exceed it alone). */
+  maxItems: number;
+  /** Bytes merged into one statement at most (idem), so merging never grows a statement past a few requests' worth. */
+  maxBytes: number;
+  bytes: (item: I) => number;
+}
+
+interface Waiting<I, R> {
+  items: I[];
+  bytes: number;
+  resolve: (rows: R[]) => void;
+  reject: (err: unknown) => void;
+}
+
+export class Batcher<I, R> {
+  private readonly queue: Waiting<I, R>[] = [];
+  private running = 0;
+
+  constructor(
+    /** Stores items all-or-nothing; returns one result per item, in order. */
+    private readonly run: (items: I[]) => Promise<R[]>,
+    private readonly opts: BatcherOptions<I>,
+  ) {}
+
+  submit(items: I[]): Promise<R[]> {
+    const bytes = items.reduce((n, i) => n + this.opts.bytes(i), 0);
+    return new Promise<R[]>((resolve, reject) => {
+      this.queue.push({ items, bytes, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.opts.slots && this.queue.length > 0) {
+      const batch: Waiting<I, R>[] = [this.queue.shift()!];
+      let n = batch[0]!.items.length;
+      let bytes = batch[0]!.bytes;
+      const fits = (w: Waiting<I, R>) =>
+        n + w.items.length <= this.opts.maxItems && bytes + w.bytes <= this.opts.maxBytes;
+      while (this.queue.length > 0 && fits(this.queue[0]!)) {
+        const next = this.queue.shift()!;
+        n += next.items.length;
+        bytes += next.bytes;
+        batch.push(next);
+      }
+      this.running++;
+      void this.execute(batch).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+  }
+
+  private async execute(batch: Waiting<I, R>[]): Promise<void> {
+    if (batch.length === 1) {
+      const [only] = batch;
+      await this.run(only!.items).then(only!.resolve, only!.reject);
+      return;
+    }
+    let rows: R[];
+    try {
+      rows = await this.run(batch.flatMap((w) => w.items));
+    } catch {
+      // Alone, each request succeeds or fails on its own merits.
+      await Promise.all(batch.map((w) => this.run(w.items).then(w.resolve, w.reject)));
+      return;
+    }
+    let at = 0;
+    for (const w of batch) {
+      w.resolve(rows.slice(at, at + w.items.length));
+      at += w.items.length;
+    }
+  }
+}
