@@ -33,6 +33,7 @@ import {
   unlockWithWallet,
 } from "./devices/sign-to-unlock";
 import { MessageBus } from "./message-bus";
+import { Purger } from "./disappearing/purger";
 import { Diagnostics } from "./diagnostics";
 import { ConsentBus } from "./consent/consent-bus";
 import { honourLeaveRequest } from "./groups/leave";
@@ -76,6 +77,7 @@ export class Client {
   readonly push: PushNotifications;
   private readonly engine: StreamEngine;
   private readonly forkWatch: ForkWatch;
+  private readonly purger: Purger;
 
   private constructor(
     private readonly ctx: ClientContext,
@@ -86,6 +88,7 @@ export class Client {
     this.engine = new StreamEngine(ctx, log);
     this.forkWatch = new ForkWatch(ctx, forkRecovery, log);
     ctx.forkWatch = this.forkWatch;
+    this.purger = new Purger(ctx, log);
     this.conversations = new Conversations(ctx, this.engine, log);
     this.preferences = new Preferences(ctx);
     this.deviceSync = new DeviceSync(ctx, this.preferences, () => this.conversations.sync(), log);
@@ -262,6 +265,8 @@ export class Client {
     });
     this.engine.acquire();
     this.forkWatch.start();
+    // What disappeared while the app was closed goes first, then each message on time.
+    void this.purger.start().catch((err) => onError?.("disappearing", err));
     void (async () => {
       for (const [stage, job] of [
         ["key_package", () => ensureKeyPackage(this.ctx)],
@@ -287,6 +292,7 @@ export class Client {
       stopped = true;
       unwatch();
       this.forkWatch.stop();
+      this.purger.stop();
       this.engine.release();
     };
   }
@@ -331,8 +337,17 @@ export class Client {
     return { ...this.forkWatch.stats };
   }
 
+  /**
+   * Deletes the disappearing messages that are due now (startSync keeps doing it on time;
+   * a tab that does not sync only hides them).
+   */
+  purgeExpiredMessages(): Promise<void> {
+    return this.purger.purgeNow();
+  }
+
   /** Stops streams and closes the database. */
   async close(): Promise<void> {
+    this.purger.stop();
     this.forkWatch.stop();
     this.engine.release();
     await this.forkWatch.idle();

@@ -11,6 +11,7 @@ import {
   type CommitLogChainRow,
   type CommitLogRow,
   SCHEMA_V6,
+  SCHEMA_V7,
   type ConsentRow,
   type LineageRow,
   type CursorRow,
@@ -64,6 +65,8 @@ export class MessengerDb extends Dexie {
     this.version(5).stores(SCHEMA_V5);
     // v6 adds the welcome lineages of a group id.
     this.version(6).stores(SCHEMA_V6);
+    // v7 indexes messages by expiry (disappearing messages); no row changes.
+    this.version(7).stores(SCHEMA_V7);
     this.sealing = new Sealer(this.secrets);
   }
 }

@@ -31,7 +31,15 @@ export type {
   ConsentRow,
   LineageRow,
 } from "./schema";
-export { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6 } from "./schema";
+export {
+  SCHEMA_V1,
+  SCHEMA_V2,
+  SCHEMA_V3,
+  SCHEMA_V4,
+  SCHEMA_V5,
+  SCHEMA_V6,
+  SCHEMA_V7,
+} from "./schema";
 export {
   consentKey,
   consentWins,
@@ -97,6 +105,7 @@ export {
   removeMessages,
   setPreviewIfLatest,
 } from "./message-deletion";
+export { isExpired, nextExpiry, purgeExpired, setConversationTimer } from "./expiry";
 export {
   putIntent,
   nextIntents,

@@ -123,6 +123,16 @@ export interface ConversationRow {
    * item 9, lineages.ts): sending waits. Not indexed, so it needs no schema version.
    */
   contested?: { since: number };
+  /**
+   * The disappearing-message timer in force (mirrors the group's metadata, issue 17 item 2),
+   * as 20-digit ns keys: new messages get `expiresAtNs` from it. Absent: off.
+   */
+  disappearing?: { fromNs: string; inNs: string };
+  /** When the message the preview shows disappears (20-digit ns key); absent: never. */
+  lastMessageExpiresAtNs?: string;
+  /** Pinned / archived (issue 17 item 6): value and ns time of the choice, synced between devices. */
+  pinned?: { on: boolean; atNs: string };
+  archived?: { on: boolean; atNs: string };
 }
 
 export interface OutOfSyncRow {
@@ -158,6 +168,11 @@ export interface MessageRow {
    * empty) and this mark is all that is left. Not indexed, so it needs no schema version.
    */
   deleted?: MessageDeletion;
+  /**
+   * Disappearing messages (issue 17 item 2): when this message is purged (20-digit ns key,
+   * its send time + the timer in force when it was stored). Indexed from v7; absent: kept.
+   */
+  expiresAtNs?: string;
 }
 
 export interface MessageDeletion {
@@ -359,4 +374,12 @@ export interface LineageRow {
 /** Version 6: the welcome lineages of a group id. */
 export const SCHEMA_V6 = {
   welcomeLineages: "[groupId+lineageId], groupId",
+} as const;
+
+/**
+ * Version 7 (issue 17): messages are indexed by when they disappear, so the purge and its
+ * next wake-up are one index range (rows without `expiresAtNs` are not in the index).
+ */
+export const SCHEMA_V7 = {
+  messages: "id, [conversationId+sentAtNs+id], status, expiresAtNs",
 } as const;

@@ -18,6 +18,7 @@ import {
 } from "../../content";
 import {
   getMessage,
+  isExpired,
   markConversationRead,
   messagesFrom,
   messagesPage,
@@ -40,6 +41,9 @@ import {
 } from "../messages/content-rules";
 import { requireGroup } from "../groups/state";
 import type { ConversationSummary, DecodedMessage, SyncState } from "../types";
+import { currentTimer, setTimer, type DisappearingTimer } from "../disappearing/settings";
+
+const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 
 /** One conversation (a DM for now), read from the local database. */
 export class Conversation {
@@ -123,7 +127,9 @@ export class Conversation {
       ...(this.row.peerInboxId ? { peerInboxId: this.row.peerInboxId } : {}),
       ...(this.row.peerAddress ? { peerAddress: this.row.peerAddress } : {}),
       ...(this.row.name ? { name: this.row.name } : {}),
-      ...(this.row.lastMessagePreview !== undefined
+      // A preview whose message is due is never shown, even before the purge runs.
+      ...(this.row.lastMessagePreview !== undefined &&
+      !isExpired(this.row.lastMessageExpiresAtNs, nowNs())
         ? { lastMessagePreview: this.row.lastMessagePreview }
         : {}),
       lastActivityNs: BigInt(this.row.lastMessageAtNs),
@@ -132,7 +138,25 @@ export class Conversation {
       consent: this.consentAtRead,
       syncState: this.syncState,
       contested: this.contested,
+      ...(this.row.disappearing ? { disappearInNs: BigInt(this.row.disappearing.inNs) } : {}),
+      pinned: this.row.pinned?.on ?? false,
+      archived: this.row.archived?.on ?? false,
     };
+  }
+
+  /**
+   * Disappearing messages: messages sent from now on vanish `inNs` nanoseconds after they were
+   * sent, for every member (null or 0: off). A metadata commit: in a group, admins by default
+   * (the group's policy "update_message_disappearing", as libxmtp); in a DM, either person.
+   * A timer below 0 or not a number is refused and nothing changes.
+   */
+  setDisappearingMessages(inNs: bigint | number | null): Promise<void> {
+    return setTimer(this.ctx, this.id, inNs);
+  }
+
+  /** The timer of the group's current epoch, or undefined when off. */
+  disappearingMessages(): Promise<DisappearingTimer | undefined> {
+    return currentTimer(this.ctx, this.id);
   }
 
   /** Sends text (or any registered content type); resolves once the node has it. */
@@ -287,7 +311,10 @@ export class Conversation {
       limit: opts.limit ?? 1000,
       ...(opts.beforeNs !== undefined ? { beforeSentAtNs: opts.beforeNs } : {}),
     });
-    return Promise.all(rows.map((r) => decodeRow(this.ctx.codecs, r)));
+    // Due but not purged yet (the app was closed, the purge is a moment away): never shown.
+    const now = nowNs();
+    const live = rows.filter((r) => !isExpired(r.expiresAtNs, now));
+    return Promise.all(live.map((r) => decodeRow(this.ctx.codecs, r)));
   }
 
   markRead(): Promise<void> {

@@ -60,7 +60,7 @@ describe("schema v1 → v2", () => {
 
     const db = openDb(name);
     await db.open();
-    expect(db.verno).toBe(6);
+    expect(db.verno).toBe(7);
     const row = await getConversation(db, CONV);
     expect(row).toMatchObject({ peerInboxId: PEER, lastMessagePreview: "hello", unreadCount: 1 });
     const [m] = await messagesPage(db, CONV, { limit: 10 });

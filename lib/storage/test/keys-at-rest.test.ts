@@ -40,10 +40,10 @@ async function corruptCode(p: Promise<unknown>): Promise<string | undefined> {
 }
 
 describe("schema", () => {
-  it("opens the latest version (6) with every table and its indexes", async () => {
+  it("opens the latest version (7) with every table and its indexes", async () => {
     const db = openDb();
     await db.open();
-    expect(db.verno).toBe(6);
+    expect(db.verno).toBe(7);
     expect(db.tables.map((t) => t.name).sort()).toEqual(
       [
         "commitLog",
@@ -62,6 +62,7 @@ describe("schema", () => {
       ].sort(),
     );
     expect(db.messages.schema.idxByName["[conversationId+sentAtNs+id]"]).toBeDefined();
+    expect(db.messages.schema.idxByName["expiresAtNs"]).toBeDefined(); // v7: disappearing messages
     expect(db.conversations.schema.idxByName["lastMessageAtNs"]).toBeDefined();
     expect(db.intents.schema.idxByName["status"]).toBeDefined();
     expect(db.consent.schema.idxByName["[kind+state]"]).toBeDefined();

@@ -106,7 +106,7 @@ describe("schema v2 → v3", () => {
 
     const db = openDb(name);
     await db.open();
-    expect(db.verno).toBe(6);
+    expect(db.verno).toBe(7);
     expect((await loadIdentity(db))!.installationPrivateKey).toEqual(old.installationKey);
     expect((await getGroupState(db, CONV))!.state).toEqual(old.groupState);
     expect((await getKeyPackage(db, "0f0f"))!.privateBytes).toEqual(old.kpPrivate);
