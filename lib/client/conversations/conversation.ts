@@ -41,7 +41,13 @@ import {
 } from "../messages/content-rules";
 import { requireGroup } from "../groups/state";
 import type { ConversationSummary, DecodedMessage, SyncState } from "../types";
-import { currentTimer, setTimer, type DisappearingTimer } from "../disappearing/settings";
+import {
+  currentTimer,
+  setTimer,
+  timerAbility,
+  type DisappearingTimer,
+} from "../disappearing/settings";
+import type { Ability } from "../groups/abilities";
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 
@@ -157,6 +163,11 @@ export class Conversation {
   /** The timer of the group's current epoch, or undefined when off. */
   disappearingMessages(): Promise<DisappearingTimer | undefined> {
     return currentTimer(this.ctx, this.id);
+  }
+
+  /** Whether this member may change the timer (and if not, who may). */
+  canChangeDisappearingMessages(): Promise<Ability> {
+    return timerAbility(this.ctx, this.id);
   }
 
   /** Sends text (or any registered content type); resolves once the node has it. */

@@ -2,7 +2,9 @@
 // timer is a metadata commit (libxmtp's two attributes, timer.ts): who may make it follows
 // the group's policy for it (admins by default, as libxmtp; either person in a DM), and
 // every member checks that policy on receipt.
+import { allows, hasMutableExtensions, isActive, readGroupContext, roleOf } from "../../mls";
 import { nsFromKey } from "../../storage";
+import type { Ability } from "../groups/abilities";
 import type { ConversationRow } from "../../storage";
 import type { ClientContext } from "../context";
 import { runGroupChange } from "../groups/commit";
@@ -49,4 +51,17 @@ export async function currentTimer(
 export function rowTimer(row: ConversationRow): DisappearingTimer | undefined {
   const t = row.disappearing;
   return t ? { fromNs: nsFromKey(t.fromNs), inNs: nsFromKey(t.inNs) } : undefined;
+}
+
+/** Whether this member may change the timer now, and if not, who may (for the settings view). */
+export async function timerAbility(ctx: ClientContext, conversationId: string): Promise<Ability> {
+  const group = await requireGroup(ctx, conversationId);
+  if (!isActive(group)) return { allowed: false, because: "inactive" };
+  const ext = group.state.groupContext.extensions;
+  if (!hasMutableExtensions(ext)) return { allowed: false, because: "deny" };
+  const c = readGroupContext(ext);
+  const policy = c.permissions.update_message_disappearing;
+  return allows(policy, roleOf(c, ctx.installation.inboxId))
+    ? { allowed: true }
+    : { allowed: false, because: policy };
 }
