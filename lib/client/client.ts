@@ -34,6 +34,7 @@ import {
 } from "./devices/sign-to-unlock";
 import { MessageBus } from "./message-bus";
 import { Purger } from "./disappearing/purger";
+import { keepArchives } from "./organize/archive-keeper";
 import { Diagnostics } from "./diagnostics";
 import { ConsentBus } from "./consent/consent-bus";
 import { honourLeaveRequest } from "./groups/leave";
@@ -95,6 +96,8 @@ export class Client {
     this.push = new PushNotifications(ctx, (prefs) => this.deviceSync.sharePushPrefs(prefs));
     this.deviceSync.onPushPrefs = (prefs) => this.push.merge(prefs);
     ctx.pushSenderHmac = (data) => this.push.senderHmacFor(data);
+    ctx.shareConversationPrefs = (updates) => this.deviceSync.shareConversationPrefs(updates);
+    keepArchives(ctx, log);
   }
 
   private static build(

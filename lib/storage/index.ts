@@ -19,6 +19,8 @@ export type {
   KeyPackageRow,
   GroupRow,
   ConversationRow,
+  ConversationPrefRow,
+  PrefChoice,
   OutOfSyncRow,
   ConversationKind,
   MessageRow,
@@ -148,3 +150,11 @@ export {
   type LineageState,
 } from "./lineages";
 export { loadPushPrefs, savePushPrefs, type PushPrefs } from "./push-prefs";
+export {
+  loadConversationPrefs,
+  mergeConversationPrefs,
+  prefUpdatesOf,
+  type ConversationPrefs,
+  type PrefField,
+  type PrefUpdate,
+} from "./conversation-prefs";

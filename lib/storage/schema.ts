@@ -47,6 +47,23 @@ export interface IdentityRow {
   historyRequestedAt?: number;
   /** Web Push preferences (storage/push-prefs.ts). Not indexed, so it needs no schema version. */
   push?: PushPrefsRow;
+  /**
+   * Pinned and archived conversations (storage/conversation-prefs.ts), by conversation id (a
+   * DM's dm: id, so its duplicate groups share them). Not indexed: no schema version.
+   */
+  conversationPrefs?: Record<string, ConversationPrefRow>;
+}
+
+/** One conversation's list choices, each with the time it was made (last writer wins). */
+export interface ConversationPrefRow {
+  pinned?: PrefChoice;
+  archived?: PrefChoice;
+}
+
+export interface PrefChoice {
+  on: boolean;
+  /** 20-digit ns key of when it was chosen. */
+  atNs: string;
 }
 
 export interface PushPrefsRow {
@@ -130,9 +147,6 @@ export interface ConversationRow {
   disappearing?: { fromNs: string; inNs: string };
   /** When the message the preview shows disappears (20-digit ns key); absent: never. */
   lastMessageExpiresAtNs?: string;
-  /** Pinned / archived (issue 17 item 6): value and ns time of the choice, synced between devices. */
-  pinned?: { on: boolean; atNs: string };
-  archived?: { on: boolean; atNs: string };
 }
 
 export interface OutOfSyncRow {

@@ -23,8 +23,10 @@ import {
   messagesFrom,
   messagesPage,
   type ConsentState,
+  type ConversationPrefRow,
   type ConversationRow,
 } from "../../storage";
+import { setChoice } from "../organize/organize";
 import { effectiveConsent, setConsent } from "../consent/consent";
 import { sendAttachment, type SendAttachmentOptions } from "../messages/attachments";
 import { ClientError } from "../errors";
@@ -58,6 +60,8 @@ export class Conversation {
     protected readonly row: ConversationRow,
     /** Effective consent when this object was read (Conversations fills it in). */
     private readonly consentAtRead: ConsentState = "unknown",
+    /** Pin / archive as of when this object was read. */
+    private readonly prefsAtRead: ConversationPrefRow = {},
   ) {}
 
   get id(): string {
@@ -145,8 +149,8 @@ export class Conversation {
       syncState: this.syncState,
       contested: this.contested,
       ...(this.row.disappearing ? { disappearInNs: BigInt(this.row.disappearing.inNs) } : {}),
-      pinned: this.row.pinned?.on ?? false,
-      archived: this.row.archived?.on ?? false,
+      pinned: this.prefsAtRead.pinned?.on ?? false,
+      archived: this.prefsAtRead.archived?.on ?? false,
     };
   }
 
@@ -163,6 +167,19 @@ export class Conversation {
   /** The timer of the group's current epoch, or undefined when off. */
   disappearingMessages(): Promise<DisappearingTimer | undefined> {
     return currentTimer(this.ctx, this.id);
+  }
+
+  /** Pins this conversation on top of the list (false: unpins), on every device of the inbox. */
+  setPinned(pinned: boolean): Promise<void> {
+    return setChoice(this.ctx, this.row, "pinned", pinned);
+  }
+
+  /**
+   * Moves it to Archived (false: back to the list), on every device of the inbox. A new
+   * message brings it back unless it is muted (organize/archive-keeper.ts).
+   */
+  setArchived(archived: boolean): Promise<void> {
+    return setChoice(this.ctx, this.row, "archived", archived);
   }
 
   /** Whether this member may change the timer (and if not, who may). */

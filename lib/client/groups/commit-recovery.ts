@@ -102,7 +102,10 @@ export async function settleCommitIntent(
           ctx,
           // One HPKE wrap per recipient, to its key package's init key (as libxmtp expects).
           await Promise.all(
-            welcomeTo.map(async (w) => ({ ...w, data: await wrapWelcome(welcome, w.hpkePublicKey) })),
+            welcomeTo.map(async (w) => ({
+              ...w,
+              data: await wrapWelcome(welcome, w.hpkePublicKey),
+            })),
           ),
         );
       await advanceCommitIntent(ctx.db, intentId, { finish: "committed" });
