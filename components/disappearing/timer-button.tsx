@@ -22,16 +22,16 @@ export function TimerButton({
         data-testid="disappearing-timer"
         aria-label={label}
         title={label}
-        className={
-          inNs
-            ? `${buttonStyles.ghost} h-10 shrink-0 gap-1 px-2.5 text-indigo-700 dark:text-indigo-300`
-            : buttonStyles.icon
-        }
+        className={`${buttonStyles.icon} relative ${inNs ? "text-indigo-700 dark:text-indigo-300" : ""}`}
         onClick={() => setOpen(true)}
       >
         <TimerIcon className="h-5 w-5" />
+        {/* A badge, so the bar keeps its width on a phone. */}
         {inNs ? (
-          <span data-testid="disappearing-timer-label" className="text-xs font-semibold">
+          <span
+            data-testid="disappearing-timer-label"
+            className="absolute -right-0.5 bottom-0 rounded-full bg-indigo-600 px-1 text-[0.625rem] leading-4 font-semibold text-white ring-2 ring-white dark:bg-indigo-500 dark:ring-zinc-950"
+          >
             {timerShort(inNs)}
           </span>
         ) : null}

@@ -9,6 +9,7 @@ import { openConversation } from "@/components/conversations/navigation";
 import { GroupHeader } from "@/components/group/group-header";
 import { MuteButton } from "@/components/notifications/mute-button";
 import { TimerButton } from "@/components/disappearing/timer-button";
+import { ConversationMenu } from "@/components/conversations/conversation-menu";
 import { useInboxLabels } from "@/components/group/inbox-labels";
 import { useGroupDetails } from "@/components/group/use-group-details";
 import { Composer } from "./composer";
@@ -163,6 +164,7 @@ export function Thread({ conversationId }: { conversationId: string }) {
     <>
       <TimerButton conversationId={conversationId} inNs={summary?.disappearInNs} />
       <MuteButton conversationId={conversationId} />
+      {summary && <ConversationMenu c={summary} />}
     </>
   );
 

@@ -5,6 +5,7 @@
 import type { MessengerDb } from "./db";
 import { nsKey } from "./keys";
 import type { ConversationRow, StoredConversationRow, StoredMessageRow } from "./schema";
+import { sealConversationFields } from "./sealed-rows";
 
 /** When a message sent at `sentAtNs` disappears under the conversation's timer; undefined: never. */
 export function expiryOf(
@@ -49,26 +50,45 @@ export async function setConversationTimer(
   });
 }
 
+/** What the list says where the last message disappeared (the words are gone from disk). */
+export const DISAPPEARED_PREVIEW = "Messages disappeared";
+
 /**
- * Deletes every message due at `nowNs`. A conversation whose preview showed one of them loses
- * its preview and unread count (what disappeared is not left to read); its place in the list
- * stays. Returns how many messages went and from which conversations.
+ * Deletes every message due at `nowNs`. A conversation whose preview showed one of them gets
+ * DISAPPEARED_PREVIEW instead and no unread count (what disappeared is not left to read); its
+ * place in the list stays. Returns how many messages went and from which conversations.
  */
 export async function purgeExpired(
   db: MessengerDb,
   nowNs: bigint,
 ): Promise<{ deleted: number; conversationIds: string[] }> {
   const due = nsKey(nowNs, "nowNs");
+  const dueRows = () => db.messages.where("expiresAtNs").belowOrEqual(due).toArray();
+  // Sealed before the transaction (WebCrypto would end it), for every conversation concerned.
+  const before = await dueRows();
+  if (before.length === 0) return { deleted: 0, conversationIds: [] };
+  const sealedPreview = new Map(
+    await Promise.all(
+      [...new Set(before.map((r) => r.conversationId))].map(
+        async (id) =>
+          [
+            id,
+            await sealConversationFields(db.sealing.seal, id, {
+              lastMessagePreview: DISAPPEARED_PREVIEW,
+            }),
+          ] as const,
+      ),
+    ),
+  );
   return db.transaction("rw", db.messages, db.conversations, async () => {
-    const rows = await db.messages.where("expiresAtNs").belowOrEqual(due).toArray();
-    if (rows.length === 0) return { deleted: 0, conversationIds: [] };
+    const rows = await dueRows();
     await db.messages.bulkDelete(rows.map((r) => r.id));
     const ids = [...new Set(rows.map((r) => r.conversationId))];
     for (const conv of await db.conversations.bulkGet(ids)) {
       if (!conv?.lastMessageExpiresAtNs || conv.lastMessageExpiresAtNs > due) continue;
-      const { lastMessagePreview: _p, lastMessageSenderInboxId: _s, ...sealed } = conv.sealed;
+      const { lastMessagePreview: _p, lastMessageSenderInboxId: _s, ...kept } = conv.sealed;
       await db.conversations.update(conv.id, {
-        sealed,
+        sealed: { ...kept, ...sealedPreview.get(conv.id) },
         lastMessageExpiresAtNs: undefined,
         unreadCount: 0,
       });

@@ -107,7 +107,13 @@ export {
   removeMessages,
   setPreviewIfLatest,
 } from "./message-deletion";
-export { isExpired, nextExpiry, purgeExpired, setConversationTimer } from "./expiry";
+export {
+  DISAPPEARED_PREVIEW,
+  isExpired,
+  nextExpiry,
+  purgeExpired,
+  setConversationTimer,
+} from "./expiry";
 export {
   putIntent,
   nextIntents,

@@ -76,10 +76,19 @@ describe("disappearing messages", () => {
       await sleep(Number((got.expiresAtNs! - BigInt(Date.now()) * 1_000_000n) / 1_000_000n) + 300);
       // B has not purged yet: the view hides it anyway, and the list shows no preview of it.
       expect(await textsOf(ba)).not.toContain("self-destructing");
-      expect((await b.conversations.getById(ab.id))!.summary().lastMessagePreview).toBeUndefined();
+      const preview = async (c: Client) =>
+        (await c.conversations.getById(ab.id))!.summary().lastMessagePreview;
+      expect(await preview(b)).toBe("Messages disappeared");
       expect(await getMessage(ctxOf(b).db, sent.id)).toBeDefined();
       await b.purgeExpiredMessages();
       expect(await getMessage(ctxOf(b).db, sent.id)).toBeUndefined();
+      expect(await preview(b)).toBe("Messages disappeared"); // and the words are off the disk
+      const sealed = (await ctxOf(b).db.conversations.get(ab.id))!.sealed.lastMessagePreview!;
+      expect(
+        new TextDecoder().decode(
+          await ctxOf(b).db.sealing.open(`conversations:${ab.id}:lastMessagePreview`, sealed),
+        ),
+      ).toBe("Messages disappeared");
       // A's own timer purged it without being asked.
       await expect.poll(() => getMessage(ctxOf(a).db, sent.id), { timeout: 5_000 }).toBeUndefined();
       // Sent before the timer: kept.

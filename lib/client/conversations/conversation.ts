@@ -17,6 +17,7 @@ import {
   type Reply,
 } from "../../content";
 import {
+  DISAPPEARED_PREVIEW,
   getMessage,
   isExpired,
   markConversationRead,
@@ -138,9 +139,12 @@ export class Conversation {
       ...(this.row.peerAddress ? { peerAddress: this.row.peerAddress } : {}),
       ...(this.row.name ? { name: this.row.name } : {}),
       // A preview whose message is due is never shown, even before the purge runs.
-      ...(this.row.lastMessagePreview !== undefined &&
-      !isExpired(this.row.lastMessageExpiresAtNs, nowNs())
-        ? { lastMessagePreview: this.row.lastMessagePreview }
+      ...(this.row.lastMessagePreview !== undefined
+        ? {
+            lastMessagePreview: isExpired(this.row.lastMessageExpiresAtNs, nowNs())
+              ? DISAPPEARED_PREVIEW
+              : this.row.lastMessagePreview,
+          }
         : {}),
       lastActivityNs: BigInt(this.row.lastMessageAtNs),
       createdAtNs: BigInt(this.row.createdAtNs),
