@@ -73,7 +73,8 @@ export function ThreadHeaderShell(p: ShellProps) {
 
 export const encryptedNote = (
   <>
-    <LockIcon className="h-3 w-3" /> End-to-end encrypted
+    <LockIcon className="h-3 w-3 shrink-0" />
+    <span className="min-w-0 truncate">End-to-end encrypted</span>
   </>
 );
 
