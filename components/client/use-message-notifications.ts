@@ -2,7 +2,7 @@
 import { useEffect, type RefObject } from "react";
 import type { Client, DecodedMessage } from "@/lib/client";
 import { shortAddress } from "@/components/format/address";
-import { showMessageNotification } from "@/components/pwa/notify";
+import { closeNotifications, showMessageNotification } from "@/components/pwa/notify";
 
 // Catch-up after a long absence would otherwise ring for every old message.
 const FRESH_MS = 2 * 60_000;
@@ -34,6 +34,10 @@ export function useMessageNotifications(
       )
         return;
       if (Date.now() - Number(m.sentAtNs / 1_000_000n) > FRESH_MS) return;
+      // A disappearing message rings only while it lives, and its notification goes with it.
+      const livesMs =
+        m.expiresAtNs === undefined ? undefined : Number(m.expiresAtNs / 1_000_000n) - Date.now();
+      if (livesMs !== undefined && livesMs <= 0) return;
       void (async () => {
         // Requests wait quietly in their tab; blocked ones never ring.
         if ((await client.preferences.conversationConsent(m.conversationId)) !== "allowed") return;
@@ -47,6 +51,11 @@ export function useMessageNotifications(
           url: `/conversations?c=${encodeURIComponent(m.conversationId)}`,
           tag: m.conversationId,
         });
+        if (livesMs !== undefined)
+          setTimeout(
+            () => void closeNotifications(m.conversationId).catch(() => undefined),
+            livesMs,
+          );
       })().catch(() => undefined);
     });
   }, [client, isLeader, openConversation]);

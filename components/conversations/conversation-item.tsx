@@ -3,8 +3,11 @@ import type { ConversationSummary } from "@/lib/client";
 import { shortAddress } from "@/components/format/address";
 import { nsToDate, relativeTime } from "@/components/format/time";
 import { Avatar } from "@/components/ui/avatar";
+import { buttonStyles } from "@/components/ui/button-styles";
 import { GroupAvatar, groupTitle } from "@/components/group/group-avatar";
 import { useEnsName } from "@/components/names/use-ens-name";
+import { PinIcon } from "@/components/ui/icons";
+import { ConversationMenu } from "./conversation-menu";
 import { conversationHref, openConversation } from "./navigation";
 
 export function conversationName(
@@ -33,7 +36,7 @@ export function ConversationItem({
   const named = c.kind === "dm" && !c.name && ensName !== undefined;
   const when = nsToDate(c.lastActivityNs);
   return (
-    <li>
+    <li className="group relative">
       <a
         href={conversationHref(c.id)}
         data-testid="conversation-item"
@@ -71,12 +74,24 @@ export function ConversationItem({
                 </span>
               )}
             </span>
-            <time
-              dateTime={when.toISOString()}
-              className={`shrink-0 text-xs ${unread ? "font-semibold text-indigo-700 dark:text-indigo-300" : "text-zinc-600 dark:text-zinc-400"}`}
-            >
-              {relativeTime(when, now)}
-            </time>
+            <span className="flex shrink-0 items-center gap-1">
+              {c.pinned && (
+                <span
+                  data-testid="pinned-mark"
+                  title="Pinned"
+                  className="text-zinc-500 dark:text-zinc-400"
+                >
+                  <PinIcon className="h-3.5 w-3.5" />
+                  <span className="sr-only">Pinned</span>
+                </span>
+              )}
+              <time
+                dateTime={when.toISOString()}
+                className={`text-xs ${unread ? "font-semibold text-indigo-700 dark:text-indigo-300" : "text-zinc-600 dark:text-zinc-400"}`}
+              >
+                {relativeTime(when, now)}
+              </time>
+            </span>
           </span>
           <span className="mt-0.5 flex items-center justify-between gap-2">
             <span
@@ -105,6 +120,13 @@ export function ConversationItem({
           </span>
         </span>
       </a>
+      {/* With a mouse, over the row's time; on a touch screen the thread header has the same menu. */}
+      <div className="absolute top-2 right-4 opacity-0 group-hover:opacity-100 focus-within:opacity-100 pointer-coarse:hidden">
+        <ConversationMenu
+          c={c}
+          className={`${buttonStyles.icon} h-8 w-8 bg-zinc-100 shadow-sm dark:bg-zinc-800`}
+        />
+      </div>
     </li>
   );
 }

@@ -1,10 +1,12 @@
 "use client";
-import { useMemo } from "react";
-import type { ConsentState } from "@/lib/client";
+import { useMemo, useState } from "react";
+import type { ConsentState, ConversationSummary } from "@/lib/client";
 import { useClient } from "@/components/client/client-context";
 import { useSummaries } from "@/components/client/use-summaries";
 import { shortAddress } from "@/components/format/address";
 import { CopyButton } from "@/components/ui/copy-button";
+import { focusRing } from "@/components/ui/button-styles";
+import { ArchiveIcon } from "@/components/ui/icons";
 import { ConversationItem } from "./conversation-item";
 import { useNow } from "./use-now";
 
@@ -21,18 +23,40 @@ export function ConversationList({
 }) {
   const { client } = useClient();
   const now = useNow();
-  const all = useSummaries(client);
-  const list = useMemo(
+  const [showArchived, setShowArchived] = useState(false);
+  const summaries = useSummaries(client);
+  const all = useMemo(
     () =>
-      all
+      summaries
         ?.filter((c) => c.consent === consent)
-        .sort((a, b) =>
-          a.lastActivityNs === b.lastActivityNs ? 0 : a.lastActivityNs > b.lastActivityNs ? -1 : 1,
+        // Pinned on top, each part most recent first.
+        .sort(
+          (a, b) =>
+            Number(b.pinned) - Number(a.pinned) ||
+            (a.lastActivityNs === b.lastActivityNs
+              ? 0
+              : a.lastActivityNs > b.lastActivityNs
+                ? -1
+                : 1),
         ),
-    [all, consent],
+    [summaries, consent],
   );
 
-  if (list === undefined) return <ListSkeleton />;
+  if (all === undefined) return <ListSkeleton />;
+  const list = all.filter((c) => !c.archived);
+  const archived = all.filter((c) => c.archived);
+  if (list.length === 0 && archived.length > 0)
+    return (
+      <ul aria-label="Conversations" className="flex-1 space-y-0.5 overflow-y-auto py-2">
+        <ArchivedSection
+          archived={archived}
+          open={showArchived}
+          onToggle={() => setShowArchived(!showArchived)}
+          openId={openId}
+          now={now}
+        />
+      </ul>
+    );
   if (list.length === 0 && consent === "unknown") {
     return (
       <div className="flex flex-1 flex-col items-center justify-center gap-2 px-8 py-12 text-center">
@@ -73,7 +97,66 @@ export function ConversationList({
       {list.map((c) => (
         <ConversationItem key={c.id} c={c} active={c.id === openId} now={now} />
       ))}
+      {archived.length > 0 && (
+        <ArchivedSection
+          archived={archived}
+          open={showArchived}
+          onToggle={() => setShowArchived(!showArchived)}
+          openId={openId}
+          now={now}
+        />
+      )}
     </ul>
+  );
+}
+
+/** "Archived (n)" at the end of the list; its conversations show when it is opened. */
+function ArchivedSection({
+  archived,
+  open,
+  onToggle,
+  openId,
+  now,
+}: {
+  archived: ConversationSummary[];
+  open: boolean;
+  onToggle: () => void;
+  openId: string | null;
+  now: Date;
+}) {
+  const unread = archived.reduce((n, c) => n + c.unreadCount, 0);
+  return (
+    <li>
+      <button
+        type="button"
+        data-testid="archived-toggle"
+        aria-expanded={open}
+        onClick={onToggle}
+        className={`mx-2 mt-2 flex w-[calc(100%-1rem)] items-center gap-3 rounded-xl px-3 py-2.5 text-left text-sm font-medium text-zinc-700 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800/70 ${focusRing}`}
+      >
+        <span className="flex h-11 w-11 shrink-0 items-center justify-center rounded-full bg-zinc-100 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">
+          <ArchiveIcon className="h-5 w-5" />
+        </span>
+        <span className="flex-1">Archived</span>
+        <span className="text-xs text-zinc-500 dark:text-zinc-400">
+          {archived.length}
+          {unread > 0 ? ` · ${unread} unread` : ""}
+        </span>
+        <span
+          aria-hidden
+          className={`text-zinc-400 transition-transform ${open ? "rotate-90" : ""}`}
+        >
+          ›
+        </span>
+      </button>
+      {open && (
+        <ul aria-label="Archived conversations" data-testid="archived-list" className="space-y-0.5">
+          {archived.map((c) => (
+            <ConversationItem key={c.id} c={c} active={c.id === openId} now={now} />
+          ))}
+        </ul>
+      )}
+    </li>
   );
 }
 

@@ -51,6 +51,12 @@ export async function showMessageNotification(n: MessageNotification): Promise<b
   return true;
 }
 
+/** Closes the notifications shown for a conversation (its message disappeared). */
+export async function closeNotifications(tag: string): Promise<void> {
+  const registration = await serviceWorkerRegistration();
+  for (const n of (await registration?.getNotifications({ tag })) ?? []) n.close();
+}
+
 type BadgingNavigator = Navigator & {
   setAppBadge?: (count?: number) => Promise<void>;
   clearAppBadge?: () => Promise<void>;

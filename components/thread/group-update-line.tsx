@@ -1,5 +1,6 @@
 import type { GroupUpdatedContent } from "@/lib/client";
 import type { InboxLabel } from "@/components/group/inbox-labels";
+import { timerSentence } from "@/components/disappearing/timer-copy";
 
 /** What a group_updated:1.0 line carries. */
 export type GroupUpdate = GroupUpdatedContent;
@@ -38,6 +39,8 @@ export function describeGroupUpdate(u: GroupUpdate, name: InboxLabel): string[] 
       out.push(v ? `${who} changed the description` : `${who} removed the description`);
     else if (f.fieldName === "group_image_url_square")
       out.push(v ? `${who} changed the group image` : `${who} removed the group image`);
+    // One line per timer change (its _from_ns companion says nothing a person needs).
+    else if (f.fieldName === "message_disappear_in_ns") out.push(timerSentence(who, f.newValue));
   }
   if (u.addedAdminInboxes?.length) out.push(`${who} made ${list(u.addedAdminInboxes, name)} admin`);
   if (u.removedAdminInboxes?.length)

@@ -37,14 +37,14 @@ export function ThreadHeaderShell(p: ShellProps) {
         >
           {p.title}
         </span>
-        <span className="flex items-center gap-1 text-xs text-zinc-500 dark:text-zinc-400">
+        <span className="flex items-center gap-1 overflow-hidden text-xs whitespace-nowrap text-zinc-500 dark:text-zinc-400">
           {p.subtitle}
         </span>
       </span>
     </>
   );
   return (
-    <header className="flex items-center gap-2 border-b border-zinc-200 bg-white/90 px-2 py-2 backdrop-blur sm:px-4 dark:border-zinc-800 dark:bg-zinc-950/90">
+    <header className="relative z-20 flex items-center gap-0.5 border-b border-zinc-200 bg-white/90 px-2 py-2 backdrop-blur sm:gap-2 sm:px-4 dark:border-zinc-800 dark:bg-zinc-950/90">
       <button
         type="button"
         data-testid="back-to-list"
@@ -74,7 +74,8 @@ export function ThreadHeaderShell(p: ShellProps) {
 
 export const encryptedNote = (
   <>
-    <LockIcon className="h-3 w-3" /> End-to-end encrypted
+    <LockIcon className="h-3 w-3 shrink-0" />
+    <span className="min-w-0 truncate">End-to-end encrypted</span>
   </>
 );
 

@@ -8,6 +8,8 @@ import { ConsentBar } from "@/components/conversations/consent-bar";
 import { openConversation } from "@/components/conversations/navigation";
 import { GroupHeader } from "@/components/group/group-header";
 import { MuteButton } from "@/components/notifications/mute-button";
+import { TimerButton } from "@/components/disappearing/timer-button";
+import { ConversationMenu } from "@/components/conversations/conversation-menu";
 import { useInboxLabels } from "@/components/group/inbox-labels";
 import { useGroupDetails } from "@/components/group/use-group-details";
 import { Composer } from "./composer";
@@ -158,6 +160,14 @@ export function Thread({ conversationId }: { conversationId: string }) {
     [client, conversationId],
   );
 
+  const headerActions = (
+    <>
+      <TimerButton conversationId={conversationId} inNs={summary?.disappearInNs} />
+      <MuteButton conversationId={conversationId} />
+      {summary && <ConversationMenu c={summary} />}
+    </>
+  );
+
   if (summary === null) {
     return (
       <div className="flex flex-1 flex-col items-center justify-center gap-3 p-8 text-center">
@@ -200,13 +210,13 @@ export function Thread({ conversationId }: { conversationId: string }) {
             conversationId={conversationId}
             name={summary?.name}
             details={details ?? undefined}
-            actions={<MuteButton conversationId={conversationId} />}
+            actions={headerActions}
           />
         ) : (
           <ThreadHeader
             peerAddress={summary?.peerAddress}
             name={summary?.name}
-            actions={<MuteButton conversationId={conversationId} />}
+            actions={headerActions}
           />
         )}
         {model === undefined ? (

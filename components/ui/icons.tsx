@@ -159,3 +159,16 @@ export const TrashIcon = ({ className = "h-4 w-4" }: IconProps) => (
     <path d="M3 6h18M8 6V4h8v2M19 6l-1 14H6L5 6" />
   </svg>
 );
+export const PinIcon = ({ className = "h-4 w-4" }: IconProps) => (
+  <svg {...common} className={className}>
+    <path d="M12 17v5" />
+    <path d="M9 10.8a2 2 0 0 1-1.1 1.8l-1.8.9A2 2 0 0 0 5 15.2V17h14v-1.8a2 2 0 0 0-1.1-1.8l-1.8-.9a2 2 0 0 1-1.1-1.8V7h1a2 2 0 0 0 0-4H8a2 2 0 0 0 0 4h1Z" />
+  </svg>
+);
+export const ArchiveIcon = ({ className = "h-4 w-4" }: IconProps) => (
+  <svg {...common} className={className}>
+    <rect x="2" y="3" width="20" height="5" rx="1" />
+    <path d="M4 8v11a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8" />
+    <path d="M10 12h4" />
+  </svg>
+);

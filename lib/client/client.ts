@@ -35,6 +35,8 @@ import {
   unlockWithWallet,
 } from "./devices/sign-to-unlock";
 import { MessageBus } from "./message-bus";
+import { Purger } from "./disappearing/purger";
+import { keepArchives } from "./organize/archive-keeper";
 import { Diagnostics } from "./diagnostics";
 import { ConsentBus } from "./consent/consent-bus";
 import { honourLeaveRequest } from "./groups/leave";
@@ -78,6 +80,7 @@ export class Client {
   readonly push: PushNotifications;
   private readonly engine: StreamEngine;
   private readonly forkWatch: ForkWatch;
+  private readonly purger: Purger;
 
   private constructor(
     private readonly ctx: ClientContext,
@@ -88,12 +91,15 @@ export class Client {
     this.engine = new StreamEngine(ctx, log);
     this.forkWatch = new ForkWatch(ctx, forkRecovery, log);
     ctx.forkWatch = this.forkWatch;
+    this.purger = new Purger(ctx, log);
     this.conversations = new Conversations(ctx, this.engine, log);
     this.preferences = new Preferences(ctx);
     this.deviceSync = new DeviceSync(ctx, this.preferences, () => this.conversations.sync(), log);
     this.push = new PushNotifications(ctx, (prefs) => this.deviceSync.sharePushPrefs(prefs));
     this.deviceSync.onPushPrefs = (prefs) => this.push.merge(prefs);
     ctx.pushSenderHmac = (data) => this.push.senderHmacFor(data);
+    ctx.shareConversationPrefs = (updates) => this.deviceSync.shareConversationPrefs(updates);
+    keepArchives(ctx, log);
   }
 
   private static build(
@@ -275,6 +281,8 @@ export class Client {
     });
     this.engine.acquire();
     this.forkWatch.start();
+    // What disappeared while the app was closed goes first, then each message on time.
+    void this.purger.start().catch((err) => onError?.("disappearing", err));
     void (async () => {
       for (const [stage, job] of [
         ["key_package", () => ensureKeyPackage(this.ctx)],
@@ -300,6 +308,7 @@ export class Client {
       stopped = true;
       unwatch();
       this.forkWatch.stop();
+      this.purger.stop();
       this.engine.release();
     };
   }
@@ -344,8 +353,17 @@ export class Client {
     return { ...this.forkWatch.stats };
   }
 
+  /**
+   * Deletes the disappearing messages that are due now (startSync keeps doing it on time;
+   * a tab that does not sync only hides them).
+   */
+  purgeExpiredMessages(): Promise<void> {
+    return this.purger.purgeNow();
+  }
+
   /** Stops streams and closes the database. */
   async close(): Promise<void> {
+    this.purger.stop();
     this.forkWatch.stop();
     this.engine.release();
     await this.forkWatch.idle();

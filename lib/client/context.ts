@@ -1,7 +1,7 @@
 import type { NodeClient } from "../api";
 import type { CodecRegistry } from "../content";
 import type { InstallationSigner } from "../mls";
-import type { MessengerDb } from "../storage";
+import type { MessengerDb, PrefUpdate } from "../storage";
 import type { GroupHandle } from "../mls";
 import type { ClientTestHooks, ReceiveLog } from "./types";
 import type { MessageBus } from "./message-bus";
@@ -51,6 +51,8 @@ export interface ClientContext {
     forkDetected(groupId: string): void;
     healed(groupId: string): void;
   };
+  /** Pin / archive choices made here: sent to the inbox's other devices (DeviceSync). */
+  shareConversationPrefs?: (updates: PrefUpdate[]) => Promise<void>;
   /** Messages became pending again (the receive path re-queued one): send them (send.ts). */
   resumeOutbox?: () => void;
   /** Set only by tests that crash the client at a named step (see ClientOptions.testHooks). */

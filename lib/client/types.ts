@@ -26,6 +26,8 @@ export interface DecodedMessage {
   shouldPush: boolean;
   /** Deleted for everyone (its content is erased here); byAdmin: by a super admin, not the sender. */
   deleted?: { atNs: bigint; byAdmin: boolean };
+  /** Disappearing messages: when this one is purged (ns); absent: it stays. */
+  expiresAtNs?: bigint;
 }
 
 export interface ClientOptions {
@@ -83,6 +85,11 @@ export interface ConversationSummary {
   syncState: SyncState;
   /** See Conversation.contested: two welcomes for this group disagree; sending waits. */
   contested: boolean;
+  /** The disappearing-message timer in ns (absent: off). */
+  disappearInNs?: bigint;
+  /** Pinned on top of the list / moved to Archived, as chosen on any of the user's devices. */
+  pinned: boolean;
+  archived: boolean;
 }
 
 /** See Conversation.syncState. */

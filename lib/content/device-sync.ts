@@ -38,7 +38,18 @@ export type DeviceSyncContent =
   /** The answer: each group's epoch (decimal) and hex epoch authenticator on this device. */
   | { kind: "lineage_claims"; claims: LineageClaim[] }
   /** Web Push preferences (lib/client/push): the inbox's HMAC root key, the switch, mutes. */
-  | { kind: "push_prefs"; prefs: SyncedPushPrefs };
+  | { kind: "push_prefs"; prefs: SyncedPushPrefs }
+  /** Pinned and archived conversations (lib/client/organize), each choice with its time. */
+  | { kind: "conversation_prefs"; prefs: SyncedConversationPref[] };
+
+export interface SyncedConversationPref {
+  /** Conversation id, or a DM's dm: id (its duplicate groups share the choice). */
+  id: string;
+  field: "pinned" | "archived";
+  on: boolean;
+  /** Decimal ns: last writer wins per conversation and field. */
+  atNs: string;
+}
 
 /** Every value carries its own time (decimal ns): last writer wins per value. */
 export interface SyncedPushPrefs {
@@ -123,6 +134,19 @@ function check(c: DeviceSyncContent): DeviceSyncContent {
       }
       return c;
     }
+    case "conversation_prefs":
+      if (!Array.isArray(c.prefs) || c.prefs.length > 10_000)
+        throw new ContentError("malformed_content", "device_sync: prefs must be a list");
+      for (const p of c.prefs) {
+        str(p?.id, "conversation id", /^(?:dm:[0-9a-f:]+|[0-9a-f]+)$/);
+        str(p.atNs, "pref atNs", /^\d{1,20}$/);
+        if ((p.field !== "pinned" && p.field !== "archived") || typeof p.on !== "boolean")
+          throw new ContentError(
+            "malformed_content",
+            "device_sync: a conversation pref is pinned or archived, true or false",
+          );
+      }
+      return c;
     default:
       throw new ContentError(
         "malformed_content",

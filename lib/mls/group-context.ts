@@ -28,6 +28,7 @@ import {
   MUTABLE_METADATA_EXTENSION_TYPE,
 } from "./constants";
 import { isInboxId } from "./credential";
+import { DISAPPEAR_FIELDS, DISAPPEAR_IN_NS, validateDisappearing } from "./disappearing";
 import { MlsError } from "./errors";
 
 export const METADATA_FIELDS = {
@@ -49,6 +50,7 @@ export type PermissionAction =
   | "update_group_name"
   | "update_description"
   | "update_image_url"
+  | "update_message_disappearing"
   | "add_admin"
   | "remove_admin"
   | "update_permissions";
@@ -61,6 +63,7 @@ export const PERMISSION_ACTIONS: PermissionAction[] = [
   "update_group_name",
   "update_description",
   "update_image_url",
+  "update_message_disappearing",
   "add_admin",
   "remove_admin",
   "update_permissions",
@@ -82,6 +85,7 @@ export function presetPermissions(preset: PermissionPreset): PermissionSet {
       update_group_name: "admin",
       update_description: "admin",
       update_image_url: "admin",
+      update_message_disappearing: "admin",
       add_admin: "super_admin",
       remove_admin: "super_admin",
       update_permissions: "super_admin",
@@ -93,6 +97,8 @@ export function presetPermissions(preset: PermissionPreset): PermissionSet {
     update_group_name: "allow",
     update_description: "allow",
     update_image_url: "allow",
+    // libxmtp's default_policy: the timer is for admins even where everyone renames.
+    update_message_disappearing: "admin",
     add_admin: "super_admin",
     remove_admin: "super_admin",
     update_permissions: "super_admin",
@@ -110,6 +116,7 @@ export function dmPermissions(): PermissionSet {
     update_group_name: "allow",
     update_description: "allow",
     update_image_url: "allow",
+    update_message_disappearing: "allow",
     add_admin: "deny",
     remove_admin: "deny",
     update_permissions: "deny",
@@ -154,6 +161,8 @@ export function validateMutableMetadata(
   }
   for (const id of [...m.admins, ...m.superAdmins])
     if (!isInboxId(id)) throw new MlsError(code, `admin list holds "${id}", not an inbox ID`);
+  // Another app's unparsable timer reads as off (disappearing.ts); only our writes are held to it.
+  if (code === "invalid_argument") validateDisappearing(m.attributes, code);
 }
 
 // --- policy <-> proto ---
@@ -248,6 +257,8 @@ export function mutableExtensions(s: GroupContextState, previous?: Extension[]):
         group_name: dp(p.update_group_name),
         description: dp(p.update_description),
         group_image_url_square: dp(p.update_image_url),
+        // One policy for both fields, as libxmtp writes them.
+        ...Object.fromEntries(DISAPPEAR_FIELDS.map((f) => [f, dp(p.update_message_disappearing)])),
       },
       addAdminPolicy: pp(p.add_admin, "add_admin"),
       removeAdminPolicy: pp(p.remove_admin, "remove_admin"),
@@ -352,6 +363,10 @@ export function readGroupContext(extensions: Extension[]): GroupContextState {
       update_group_name: meta2("group_name"),
       update_description: meta2("description"),
       update_image_url: meta2("group_image_url_square"),
+      // A group without the entry (made before it existed) is admins-only, as libxmtp
+      // evaluates a field with no policy.
+      update_message_disappearing:
+        ps?.updateMetadataPolicy[DISAPPEAR_IN_NS] === undefined ? "admin" : meta2(DISAPPEAR_IN_NS),
       add_admin: fromTable(permToProto, basePolicy<PB>(ps?.addAdminPolicy), "add admin policy"),
       remove_admin: fromTable(
         permToProto,

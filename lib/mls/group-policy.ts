@@ -13,6 +13,7 @@ import {
   PERMISSION_ACTIONS,
 } from "./group-context";
 import { leavesOf, memberOf } from "./state";
+import { DISAPPEAR_FIELDS } from "./disappearing";
 
 export interface CommitChange {
   committerInboxId: string;
@@ -62,6 +63,9 @@ export function actionsOf(c: CommitChange): PermissionAction[] {
   for (const f of Object.keys(METADATA_LIMITS) as MetadataField[]) {
     if (before.metadata.attributes[f] !== after.metadata.attributes[f]) out.add(actionForField(f));
   }
+  for (const f of DISAPPEAR_FIELDS)
+    if (before.metadata.attributes[f] !== after.metadata.attributes[f])
+      out.add("update_message_disappearing");
   const admins = roleListChanges(before.metadata.admins, after.metadata.admins, c);
   if (admins.gained.length > 0) out.add("add_admin");
   if (admins.lost.length > 0) out.add("remove_admin");
@@ -79,7 +83,7 @@ export function commitViolation(c: CommitChange): string | undefined {
     if (!allows(policy, role))
       return `${action} needs ${policy}, and ${committerInboxId} is a ${role}`;
   }
-  const keys = new Set(Object.keys(METADATA_LIMITS));
+  const keys = new Set<string>([...Object.keys(METADATA_LIMITS), ...DISAPPEAR_FIELDS]);
   const attrs = new Set([
     ...Object.keys(before.metadata.attributes),
     ...Object.keys(after.metadata.attributes),

@@ -45,6 +45,13 @@ export {
   type Policy,
   type Role,
 } from "./group-context";
+export {
+  DISAPPEAR_FROM_NS,
+  DISAPPEAR_IN_NS,
+  DISAPPEAR_FIELDS,
+  disappearingOf,
+  type DisappearingSettings,
+} from "./disappearing";
 export { commitViolation, actionsOf, inboxesOf, type CommitChange } from "./group-policy";
 export { MlsError, type MlsErrorCode } from "./errors";
 export {

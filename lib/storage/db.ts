@@ -12,6 +12,7 @@ import {
   type CommitLogRow,
   SCHEMA_V6,
   SCHEMA_V7,
+  SCHEMA_V8,
   type NameCacheRow,
   type ConsentRow,
   type LineageRow,
@@ -33,7 +34,7 @@ export interface MessengerDbOptions {
 }
 
 /** The newest schema version: a database opened by this code ends at it. */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 export class MessengerDb extends Dexie {
   declare secrets: Table<SecretRow, string>;
@@ -72,7 +73,9 @@ export class MessengerDb extends Dexie {
     // v6 adds the welcome lineages of a group id.
     this.version(6).stores(SCHEMA_V6);
     // v7 adds the ENS name cache; nothing existing changes.
-    this.version(SCHEMA_VERSION).stores(SCHEMA_V7);
+    this.version(7).stores(SCHEMA_V7);
+    // v8 indexes messages by expiry (disappearing messages); no row changes.
+    this.version(SCHEMA_VERSION).stores(SCHEMA_V8);
     this.sealing = new Sealer(this.secrets);
   }
 }

@@ -19,6 +19,8 @@ export type {
   KeyPackageRow,
   GroupRow,
   ConversationRow,
+  ConversationPrefRow,
+  PrefChoice,
   OutOfSyncRow,
   ConversationKind,
   MessageRow,
@@ -39,6 +41,7 @@ export {
   SCHEMA_V5,
   SCHEMA_V6,
   SCHEMA_V7,
+  SCHEMA_V8,
 } from "./schema";
 export { getCachedName, putCachedName, type CachedName } from "./names";
 export {
@@ -108,6 +111,13 @@ export {
   setPreviewIfLatest,
 } from "./message-deletion";
 export {
+  DISAPPEARED_PREVIEW,
+  isExpired,
+  nextExpiry,
+  purgeExpired,
+  setConversationTimer,
+} from "./expiry";
+export {
   putIntent,
   nextIntents,
   updateIntent,
@@ -151,3 +161,11 @@ export {
   type LineageState,
 } from "./lineages";
 export { loadPushPrefs, savePushPrefs, type PushPrefs } from "./push-prefs";
+export {
+  loadConversationPrefs,
+  mergeConversationPrefs,
+  prefUpdatesOf,
+  type ConversationPrefs,
+  type PrefField,
+  type PrefUpdate,
+} from "./conversation-prefs";

@@ -7,6 +7,7 @@ import { StorageError } from "./errors";
 import { conversationKeyRange, hexId, nsKey, ownBytes } from "./keys";
 import type { MessageRow, MessageStatus, StoredMessageRow } from "./schema";
 import { openMessage, sealConversationFields, sealMessage } from "./sealed-rows";
+import { expiryOf, movedExpiry } from "./expiry";
 
 export interface MessageInput {
   id: string; // message ID hex
@@ -26,6 +27,8 @@ export interface AddMessageOptions {
   preview?: string;
   /** Stored for the thread, but neither unread nor the conversation's latest activity. */
   silent?: boolean;
+  /** Never disappears, whatever the conversation's timer (a line about the group itself). */
+  permanent?: boolean;
 }
 
 const STATUSES: readonly MessageStatus[] = ["pending", "published", "failed"];
@@ -74,6 +77,10 @@ export async function addMessage(
     let inserted = false;
     let effective = row;
     if (!existing) {
+      // The timer in force when the message is stored (receive runs in node order, so every
+      // member reads the same one), counted from its send time.
+      const expiresAtNs = opts.permanent ? undefined : expiryOf(conv, row.sentAtNs);
+      if (expiresAtNs) row.expiresAtNs = expiresAtNs;
       await db.messages.add(row);
       inserted = true;
     } else if (existing.status !== "published" && row.status === "published") {
@@ -82,6 +89,7 @@ export async function addMessage(
         status: "published",
         sentAtNs: row.sentAtNs,
         ...(row.nodeId ? { nodeId: row.nodeId } : {}),
+        ...movedExpiry(existing, row.sentAtNs),
       };
       await db.messages.put(effective);
     } else {
@@ -92,6 +100,8 @@ export async function addMessage(
     if (effective.sentAtNs >= conv.lastMessageAtNs) {
       patch.lastMessageAtNs = effective.sentAtNs;
       patch.sealed = { ...conv.sealed, ...last };
+      // undefined removes the field (Dexie): the preview of a kept message never expires.
+      patch.lastMessageExpiresAtNs = effective.expiresAtNs;
     }
     if (inserted && opts.incoming) patch.unreadCount = conv.unreadCount + 1;
     if (Object.keys(patch).length) await db.conversations.update(conv.id, patch);
@@ -171,7 +181,14 @@ export async function setMessageStatus(
   const patch: Partial<StoredMessageRow> = { status };
   if (extra.nodeId !== undefined) patch.nodeId = extra.nodeId.toString();
   if (extra.sentAtNs !== undefined) patch.sentAtNs = nsKey(extra.sentAtNs, "sentAtNs");
-  const n = await db.messages.update(hexId(id, "message id"), patch);
+  const n = await db.messages
+    .where(":id")
+    .equals(hexId(id, "message id"))
+    .modify((row) => {
+      // The node's time replaces ours: the message lives as long, counted from it.
+      if (patch.sentAtNs !== undefined) Object.assign(row, movedExpiry(row, patch.sentAtNs));
+      Object.assign(row, patch);
+    });
   if (n === 0) throw new StorageError("not_found", `message ${id} does not exist`);
 }
 

@@ -47,6 +47,23 @@ export interface IdentityRow {
   historyRequestedAt?: number;
   /** Web Push preferences (storage/push-prefs.ts). Not indexed, so it needs no schema version. */
   push?: PushPrefsRow;
+  /**
+   * Pinned and archived conversations (storage/conversation-prefs.ts), by conversation id (a
+   * DM's dm: id, so its duplicate groups share them). Not indexed: no schema version.
+   */
+  conversationPrefs?: Record<string, ConversationPrefRow>;
+}
+
+/** One conversation's list choices, each with the time it was made (last writer wins). */
+export interface ConversationPrefRow {
+  pinned?: PrefChoice;
+  archived?: PrefChoice;
+}
+
+export interface PrefChoice {
+  on: boolean;
+  /** 20-digit ns key of when it was chosen. */
+  atNs: string;
 }
 
 export interface PushPrefsRow {
@@ -123,6 +140,13 @@ export interface ConversationRow {
    * item 9, lineages.ts): sending waits. Not indexed, so it needs no schema version.
    */
   contested?: { since: number };
+  /**
+   * The disappearing-message timer in force (mirrors the group's metadata, issue 17 item 2),
+   * as 20-digit ns keys: new messages get `expiresAtNs` from it. Absent: off.
+   */
+  disappearing?: { fromNs: string; inNs: string };
+  /** When the message the preview shows disappears (20-digit ns key); absent: never. */
+  lastMessageExpiresAtNs?: string;
 }
 
 export interface OutOfSyncRow {
@@ -158,6 +182,11 @@ export interface MessageRow {
    * empty) and this mark is all that is left. Not indexed, so it needs no schema version.
    */
   deleted?: MessageDeletion;
+  /**
+   * Disappearing messages (issue 17 item 2): when this message is purged (20-digit ns key,
+   * its send time + the timer in force when it was stored). Indexed from v7; absent: kept.
+   */
+  expiresAtNs?: string;
 }
 
 export interface MessageDeletion {
@@ -385,4 +414,12 @@ export interface NameCacheRow {
 /** Version 7: the ENS name cache (issue 16 part 3). */
 export const SCHEMA_V7 = {
   names: "key, expiresAt",
+} as const;
+
+/**
+ * Version 8 (issue 17): messages are indexed by when they disappear, so the purge and its
+ * next wake-up are one index range (rows without `expiresAtNs` are not in the index).
+ */
+export const SCHEMA_V8 = {
+  messages: "id, [conversationId+sentAtNs+id], status, expiresAtNs",
 } as const;

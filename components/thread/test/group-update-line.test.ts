@@ -52,4 +52,23 @@ describe("group update lines", () => {
   it("a change it cannot describe produces no line", () => {
     expect(describeGroupUpdate(base, name)).toEqual([]);
   });
+
+  it("a timer change reads as a sentence with its duration, once per change", () => {
+    const timer = (newValue: string) => ({
+      ...base,
+      metadataFieldChanges: [
+        { fieldName: "message_disappear_from_ns", oldValue: "0", newValue: "1700000000000000000" },
+        { fieldName: "message_disappear_in_ns", oldValue: "0", newValue },
+      ],
+    });
+    expect(describeGroupUpdate(timer("3600000000000"), name)).toEqual([
+      "0xbbbb…bbbb set messages to disappear after 1 hour",
+    ]);
+    expect(describeGroupUpdate({ ...timer("300000000000"), initiatedByInboxId: A }, name)).toEqual([
+      "You set messages to disappear after 5 minutes",
+    ]);
+    expect(describeGroupUpdate(timer("0"), name)).toEqual([
+      "0xbbbb…bbbb turned off disappearing messages",
+    ]);
+  });
 });

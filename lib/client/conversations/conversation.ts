@@ -17,12 +17,16 @@ import {
   type Reply,
 } from "../../content";
 import {
+  DISAPPEARED_PREVIEW,
   getMessage,
+  isExpired,
   markConversationRead,
   messagesFrom,
   type ConsentState,
+  type ConversationPrefRow,
   type ConversationRow,
 } from "../../storage";
+import { setChoice } from "../organize/organize";
 import { effectiveConsent, setConsent } from "../consent/consent";
 import { sendAttachment, type SendAttachmentOptions } from "../messages/attachments";
 import { ClientError } from "../errors";
@@ -40,6 +44,15 @@ import {
 } from "../messages/content-rules";
 import { requireGroup } from "../groups/state";
 import type { ConversationSummary, DecodedMessage, SyncState } from "../types";
+import {
+  currentTimer,
+  setTimer,
+  timerAbility,
+  type DisappearingTimer,
+} from "../disappearing/settings";
+import type { Ability } from "../groups/abilities";
+
+const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 
 /** One conversation (a DM for now), read from the local database. */
 export class Conversation {
@@ -48,6 +61,8 @@ export class Conversation {
     protected readonly row: ConversationRow,
     /** Effective consent when this object was read (Conversations fills it in). */
     private readonly consentAtRead: ConsentState = "unknown",
+    /** Pin / archive as of when this object was read. */
+    private readonly prefsAtRead: ConversationPrefRow = {},
   ) {}
 
   get id(): string {
@@ -123,8 +138,13 @@ export class Conversation {
       ...(this.row.peerInboxId ? { peerInboxId: this.row.peerInboxId } : {}),
       ...(this.row.peerAddress ? { peerAddress: this.row.peerAddress } : {}),
       ...(this.row.name ? { name: this.row.name } : {}),
+      // A preview whose message is due is never shown, even before the purge runs.
       ...(this.row.lastMessagePreview !== undefined
-        ? { lastMessagePreview: this.row.lastMessagePreview }
+        ? {
+            lastMessagePreview: isExpired(this.row.lastMessageExpiresAtNs, nowNs())
+              ? DISAPPEARED_PREVIEW
+              : this.row.lastMessagePreview,
+          }
         : {}),
       lastActivityNs: BigInt(this.row.lastMessageAtNs),
       createdAtNs: BigInt(this.row.createdAtNs),
@@ -132,7 +152,43 @@ export class Conversation {
       consent: this.consentAtRead,
       syncState: this.syncState,
       contested: this.contested,
+      ...(this.row.disappearing ? { disappearInNs: BigInt(this.row.disappearing.inNs) } : {}),
+      pinned: this.prefsAtRead.pinned?.on ?? false,
+      archived: this.prefsAtRead.archived?.on ?? false,
     };
+  }
+
+  /**
+   * Disappearing messages: messages sent from now on vanish `inNs` nanoseconds after they were
+   * sent, for every member (null or 0: off). A metadata commit: in a group, admins by default
+   * (the group's policy "update_message_disappearing", as libxmtp); in a DM, either person.
+   * A timer below 0 or not a number is refused and nothing changes.
+   */
+  setDisappearingMessages(inNs: bigint | number | null): Promise<void> {
+    return setTimer(this.ctx, this.id, inNs);
+  }
+
+  /** The timer of the group's current epoch, or undefined when off. */
+  disappearingMessages(): Promise<DisappearingTimer | undefined> {
+    return currentTimer(this.ctx, this.id);
+  }
+
+  /** Pins this conversation on top of the list (false: unpins), on every device of the inbox. */
+  setPinned(pinned: boolean): Promise<void> {
+    return setChoice(this.ctx, this.row, "pinned", pinned);
+  }
+
+  /**
+   * Moves it to Archived (false: back to the list), on every device of the inbox. A new
+   * message brings it back unless it is muted (organize/archive-keeper.ts).
+   */
+  setArchived(archived: boolean): Promise<void> {
+    return setChoice(this.ctx, this.row, "archived", archived);
+  }
+
+  /** Whether this member may change the timer (and if not, who may). */
+  canChangeDisappearingMessages(): Promise<Ability> {
+    return timerAbility(this.ctx, this.id);
   }
 
   /** Sends text (or any registered content type); resolves once the node has it. */

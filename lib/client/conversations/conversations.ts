@@ -23,6 +23,8 @@ import {
   groupVersionOf,
   groupTopic,
   listConversations,
+  loadConversationPrefs,
+  type ConversationPrefRow,
   upsertConversation,
   welcomeTopic,
   type ConsentState,
@@ -36,6 +38,7 @@ import {
 } from "../consent/consent";
 import type { ClientContext } from "../context";
 import { Conversation } from "./conversation";
+import { prefsOf } from "../organize/organize";
 import { Group } from "../groups/group";
 import { runGroupChange } from "../groups/commit";
 import { publishOwnCommit } from "../groups/publish-commit";
@@ -81,10 +84,11 @@ export class Conversations {
       shown.push(row);
     }
     const consent = await effectiveConsents(this.ctx, shown, all);
+    const prefs = await loadConversationPrefs(this.ctx.db);
     const out: Conversation[] = [];
     for (const row of shown) {
       const state = consent.get(row.id) ?? "unknown";
-      if (!wanted || wanted.includes(state)) out.push(this.wrap(row, state));
+      if (!wanted || wanted.includes(state)) out.push(this.wrap(row, state, prefsOf(prefs, row)));
     }
     return out;
   }
@@ -119,7 +123,9 @@ export class Conversations {
 
   async getById(id: string): Promise<Conversation | undefined> {
     const row = await getConversation(this.ctx.db, id);
-    return row && this.wrap(row, await effectiveConsent(this.ctx, row));
+    if (!row) return undefined;
+    const consent = await effectiveConsent(this.ctx, row);
+    return this.wrap(row, consent, prefsOf(await loadConversationPrefs(this.ctx.db), row));
   }
 
   /**
@@ -147,15 +153,20 @@ export class Conversations {
   /** A group by id (undefined for a DM or an unknown id). */
   async getGroup(id: string): Promise<Group | undefined> {
     const row = await getConversation(this.ctx.db, id);
-    return row?.kind === "group"
-      ? new Group(this.ctx, row, this.log, await effectiveConsent(this.ctx, row))
-      : undefined;
+    if (row?.kind !== "group") return undefined;
+    const consent = await effectiveConsent(this.ctx, row);
+    const prefs = prefsOf(await loadConversationPrefs(this.ctx.db), row);
+    return new Group(this.ctx, row, this.log, consent, prefs);
   }
 
-  private wrap(row: ConversationRow, consent: ConsentState): Conversation {
+  private wrap(
+    row: ConversationRow,
+    consent: ConsentState,
+    prefs: ConversationPrefRow = {},
+  ): Conversation {
     return row.kind === "group"
-      ? new Group(this.ctx, row, this.log, consent)
-      : new Conversation(this.ctx, row, consent);
+      ? new Group(this.ctx, row, this.log, consent, prefs)
+      : new Conversation(this.ctx, row, consent, prefs);
   }
 
   /**

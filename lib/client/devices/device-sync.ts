@@ -18,8 +18,12 @@ import {
   contestedConversationIds,
   getConversation,
   listConversations,
+  loadConversationPrefs,
+  mergeConversationPrefs,
+  prefUpdatesOf,
   upsertConversation,
   type ConsentRecord,
+  type PrefUpdate,
 } from "../../storage";
 import type { ClientContext } from "../context";
 import { ClientError } from "../errors";
@@ -142,6 +146,15 @@ export class DeviceSync {
     return groupId;
   }
 
+  /** Sends pin / archive choices made here to the inbox's other devices. */
+  async shareConversationPrefs(updates: PrefUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    await this.broadcast({
+      kind: "conversation_prefs",
+      prefs: updates.map((u) => ({ id: u.key, field: u.field, on: u.on, atNs: u.atNs.toString() })),
+    });
+  }
+
   /** Sends this device's push preferences to the inbox's other devices. */
   async sharePushPrefs(prefs: SyncedPushPrefs): Promise<void> {
     await this.broadcast({ kind: "push_prefs", prefs });
@@ -254,6 +267,13 @@ export class DeviceSync {
       case "push_prefs":
         await this.onPushPrefs?.(c.prefs);
         return;
+      case "conversation_prefs":
+        // Merged, never sent back: the other devices got the same message.
+        await mergeConversationPrefs(
+          this.ctx.db,
+          c.prefs.map((p) => ({ key: p.id, field: p.field, on: p.on, atNs: BigInt(p.atNs) })),
+        );
+        return;
     }
   }
 
@@ -329,6 +349,8 @@ export class DeviceSync {
       size: sealed.size,
     });
     this.log?.("history_sent", { requestId, bytes: sealed.size });
+    // The new device's list is arranged as on this one (pins and archives are not history).
+    await this.shareConversationPrefs(prefUpdatesOf(await loadConversationPrefs(this.ctx.db)));
   }
 }
 

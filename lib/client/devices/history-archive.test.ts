@@ -15,6 +15,7 @@ import {
   listConsentRecords,
   mergeConsentRecords,
   setConsentRecords,
+  setConversationTimer,
   upsertConversation,
   type ConsentRecord,
   type MessageInput,
@@ -199,6 +200,35 @@ describe("export → seal → open → import", () => {
       openArchive(await sealBytes(utf8(JSON.stringify({ ...archive, messages: bad }))), SELF),
     );
     expect(err.message).toContain("must be empty for a deleted message");
+  });
+
+  it("a disappearing message keeps its expiry on the new device (it vanishes there on time too)", async () => {
+    const source = await sourceDb();
+    await setConversationTimer(source, DM, { fromNs: 1n, inNs: 500n });
+    const doomed = message("dm-doomed", DM, 4_000n); // the newest: the list's preview
+
+    await addMessage(source, doomed, { preview: "doomed" });
+    const archive = await openArchive(await sealArchive(await exportArchive(source, SELF)), SELF);
+    const target = openDb();
+    await importArchive(target, archive, lwwInto(target).apply);
+    expect((await getMessage(target, doomed.id))!.expiresAtNs).toBe("00000000000000004500");
+    expect((await getConversation(target, DM))!.lastMessageExpiresAtNs).toBe(
+      "00000000000000004500",
+    );
+    const err = await historyError(
+      openArchive(
+        await sealBytes(
+          utf8(
+            JSON.stringify({
+              ...archive,
+              messages: archive.messages.map((m) => ({ ...m, expiresAtNs: "soon" })),
+            }),
+          ),
+        ),
+        SELF,
+      ),
+    );
+    expect(err.message).toContain("expiresAtNs");
   });
 
   it("recreates conversations, messages (byte-exact) and consent on a fresh database", async () => {

@@ -96,7 +96,12 @@ function show(v: unknown): string {
 /** Descriptive fields an importer may fill in where its own row lacks them. */
 const DESCRIPTIVE = ["peerInboxId", "peerAddress", "dmId", "name"] as const;
 /** They describe the message at lastMessageAtNs, so they travel with it. */
-const ACTIVITY = ["lastMessagePreview", "lastMessageSenderInboxId"] as const;
+const ACTIVITY = [
+  "lastMessagePreview",
+  "lastMessageSenderInboxId",
+  // A disappearing last message: the new device hides and replaces its preview on time too.
+  "lastMessageExpiresAtNs",
+] as const;
 type OptionalField = (typeof DESCRIPTIVE)[number] | (typeof ACTIVITY)[number];
 
 function archivedConversation(row: ListedRow): ArchivedConversation {
@@ -121,6 +126,8 @@ function archivedMessage(m: MessageRow): ArchivedMessage {
     status: "published",
   };
   if (m.nodeId !== undefined) out.nodeId = m.nodeId;
+  // A disappearing message disappears on the new device at the same moment.
+  if (m.expiresAtNs !== undefined) out.expiresAtNs = m.expiresAtNs;
   // Deleted for everyone: the new device shows the same "deleted" place, never the content.
   if (m.deleted) out.deleted = { atNs: m.deleted.atNs, byAdmin: m.deleted.byAdmin };
   return out;
@@ -271,6 +278,7 @@ const FIELD_CHECKS: Record<OptionalField, Check> = {
   name: ANY,
   lastMessagePreview: ANY,
   lastMessageSenderInboxId: HEX,
+  lastMessageExpiresAtNs: NS,
 };
 
 type Obj = Record<string, unknown>;
@@ -325,6 +333,7 @@ function messageOf(v: unknown, path: string): ArchivedMessage {
     status: oneOf(o, "status", path, ["published"] as const),
   };
   if (o.nodeId !== undefined) out.nodeId = text(o, "nodeId", path, DECIMAL);
+  if (o.expiresAtNs !== undefined) out.expiresAtNs = text(o, "expiresAtNs", path, NS);
   if (o.deleted !== undefined) {
     const d = object(o.deleted, `${path}.deleted`);
     if (typeof d.byAdmin !== "boolean") fail(`${path}.deleted.byAdmin must be true or false`);

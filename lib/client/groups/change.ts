@@ -11,6 +11,7 @@ import { planAddNewInstallations, planRemoveRevoked } from "./installations-plan
 import { planAdd, planContext, planRemove, planTidy } from "./plans";
 import { planReadd } from "../forks/readd";
 import { planCommitLogSigner } from "../forks/log-signer-plan";
+import { planDisappearing } from "../disappearing/timer";
 
 export type GroupChange =
   | { op: "add"; inboxes: string[]; ownInstallations?: boolean }
@@ -19,6 +20,8 @@ export type GroupChange =
   | { op: "set_attribute"; field: string; value: string }
   | { op: "add_admin" | "remove_admin" | "add_super_admin" | "remove_super_admin"; inboxId: string }
   | { op: "set_permission"; action: PermissionAction; policy: Policy }
+  /** Disappearing messages: libxmtp's two attributes, decimal ns ("0" and "0": off). */
+  | { op: "set_disappearing"; fromNs: string; inNs: string }
   | { op: "remove_revoked_installations" }
   | { op: "add_new_installations" }
   /** Fork recovery: remove and re-add one installation (forks/readd.ts). */
@@ -76,6 +79,8 @@ export function plannerOf(ctx: ClientContext, change: GroupChange): Planner {
       return planContext((c) => {
         c.permissions[change.action] = change.policy;
       });
+    case "set_disappearing":
+      return planDisappearing(change.fromNs, change.inNs);
     case "remove_revoked_installations":
       return planRemoveRevoked(ctx);
     case "add_new_installations":
@@ -103,6 +108,7 @@ export function isGroupChange(x: unknown): x is GroupChange {
       "add_super_admin",
       "remove_super_admin",
       "set_permission",
+      "set_disappearing",
       "remove_revoked_installations",
       "add_new_installations",
       "readd",

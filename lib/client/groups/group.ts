@@ -18,7 +18,7 @@ import {
 } from "../../mls";
 import { toHex } from "../../crypto";
 import { ContentTypeLeaveRequest } from "../../content";
-import type { ConsentState, ConversationRow } from "../../storage";
+import type { ConsentState, ConversationPrefRow, ConversationRow } from "../../storage";
 import type { ClientContext } from "../context";
 import { Conversation } from "../conversations/conversation";
 import { abilitiesOf, type Ability, type GroupAbility } from "./abilities";
@@ -67,8 +67,9 @@ export class Group extends Conversation {
     row: ConversationRow,
     private readonly log?: ReceiveLog,
     consent?: ConsentState,
+    prefs?: ConversationPrefRow,
   ) {
-    super(ctx, row, consent);
+    super(ctx, row, consent, prefs);
   }
 
   private async context(): Promise<GroupContextState> {

@@ -10,6 +10,7 @@ import {
   type GroupUpdatedContent,
 } from "../../content";
 import {
+  DISAPPEAR_FIELDS,
   groupMembers,
   groupMetadata,
   hasMutableExtensions,
@@ -17,6 +18,7 @@ import {
   METADATA_LIMITS,
   MlsError,
   readGroupContext,
+  type GroupContextState,
   type GroupHandle,
   type Processed,
 } from "../../mls";
@@ -92,11 +94,12 @@ export function groupUpdateOf(
   initiatedByInboxId: string,
 ): GroupUpdatedContent | undefined {
   if (!hasMutableExtensions(after.state.groupContext.extensions)) return undefined;
-  // A DM's thread has no system lines: its members are its two people for good (DMs carry
-  // the mutable extensions since libxmtp checks them, not to announce their changes).
-  if (groupMetadata(after).conversationType === "dm") return undefined;
   const b = readGroupContext(before.state.groupContext.extensions);
   const a = readGroupContext(after.state.groupContext.extensions);
+  // A DM's thread has no membership lines: its members are its two people for good (DMs
+  // carry the mutable extensions since libxmtp checks them). Its timer changes are news.
+  if (groupMetadata(after).conversationType === "dm")
+    return timerUpdateOf(b, a, initiatedByInboxId);
   // Each tree's inboxes read once: linear in the group's size (this runs on every commit).
   const inboxesBefore = inboxesOf(before.state.ratchetTree);
   const inboxesAfter = inboxesOf(after.state.ratchetTree);
@@ -106,7 +109,7 @@ export function groupUpdateOf(
     removedInboxes: [...inboxesBefore].filter((x) => !inboxesAfter.has(x)),
     metadataFieldChanges: [],
   };
-  for (const field of Object.keys(METADATA_LIMITS)) {
+  for (const field of [...Object.keys(METADATA_LIMITS), ...DISAPPEAR_FIELDS]) {
     const oldValue = b.metadata.attributes[field];
     const newValue = a.metadata.attributes[field];
     if (oldValue === newValue) continue;
@@ -139,6 +142,32 @@ export function groupUpdateOf(
       Object.keys(roleChanges).filter((k) => k in content).length ===
     0;
   return empty ? undefined : content;
+}
+
+/** A DM's line when its timer changed (the same metadata_field_changes libxmtp writes). */
+function timerUpdateOf(
+  b: GroupContextState,
+  a: GroupContextState,
+  initiatedByInboxId: string,
+): GroupUpdatedContent | undefined {
+  const changes = DISAPPEAR_FIELDS.filter(
+    (f) => b.metadata.attributes[f] !== a.metadata.attributes[f],
+  ).map((fieldName) => ({
+    fieldName,
+    ...(b.metadata.attributes[fieldName] !== undefined
+      ? { oldValue: b.metadata.attributes[fieldName] }
+      : {}),
+    ...(a.metadata.attributes[fieldName] !== undefined
+      ? { newValue: a.metadata.attributes[fieldName] }
+      : {}),
+  }));
+  if (changes.length === 0) return undefined;
+  return {
+    initiatedByInboxId,
+    addedInboxes: [],
+    removedInboxes: [],
+    metadataFieldChanges: changes,
+  };
 }
 
 const LEAVE_REQUEST = contentTypeToString(ContentTypeLeaveRequest);
@@ -177,16 +206,20 @@ export async function recordGroupUpdate(
       ...groupNameOf(processed.group),
     });
   const id = toHex(sha256(concatBytes(env.groupId, utf8(`\tgroup_updated\t${env.id}`))));
-  const { inserted } = await addMessage(ctx.db, {
-    id,
-    conversationId,
-    senderInboxId: processed.committerInboxId,
-    sentAtNs: env.createdNs,
-    contentType: "xmtp.org/group_updated:1.0",
-    encodedContent: encodeEncodedContent(ctx.codecs.encode(ContentTypeGroupUpdated, content)),
-    status: "published",
-    nodeId: env.id,
-  });
+  const { inserted } = await addMessage(
+    ctx.db,
+    {
+      id,
+      conversationId,
+      senderInboxId: processed.committerInboxId,
+      sentAtNs: env.createdNs,
+      contentType: "xmtp.org/group_updated:1.0",
+      encodedContent: encodeEncodedContent(ctx.codecs.encode(ContentTypeGroupUpdated, content)),
+      status: "published",
+      nodeId: env.id,
+    },
+    { permanent: true },
+  ); // a line about the conversation itself outlives the timer
   if (inserted) {
     const row = await getMessage(ctx.db, id);
     if (row) ctx.bus.emit(await decodeRow(ctx.codecs, row));

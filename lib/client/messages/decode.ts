@@ -12,6 +12,7 @@ export async function decodeRow(codecs: CodecRegistry, row: MessageRow): Promise
     sentAtNs: nsFromKey(row.sentAtNs),
     contentType: row.contentType,
     status: row.status,
+    ...(row.expiresAtNs ? { expiresAtNs: nsFromKey(row.expiresAtNs) } : {}),
   };
   // Deleted for everyone: nothing of the content is left to decode.
   if (row.deleted)

@@ -1,7 +1,7 @@
 // A page of a conversation's history, newest last, decoded. Reads the messages table only, so
 // a Dexie live query around it re-runs when that thread's messages change, not on every
 // conversation-row write (previews, unread counts) as it would through the conversation.
-import { messagesPage } from "../../storage";
+import { isExpired, messagesPage } from "../../storage";
 import type { ClientContext } from "../context";
 import type { DecodedMessage } from "../types";
 import { decodeRow } from "./decode";
@@ -15,5 +15,8 @@ export async function messagesOf(
     limit: opts.limit ?? 1000,
     ...(opts.beforeNs !== undefined ? { beforeSentAtNs: opts.beforeNs } : {}),
   });
-  return Promise.all(rows.map((r) => decodeRow(ctx.codecs, r)));
+  // Due but not purged yet (the app was closed, the purge is a moment away): never shown.
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const live = rows.filter((r) => !isExpired(r.expiresAtNs, now));
+  return Promise.all(live.map((r) => decodeRow(ctx.codecs, r)));
 }

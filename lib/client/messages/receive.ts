@@ -18,6 +18,7 @@ import {
 } from "../../mls";
 import { checkAgainstIdentityLogs, recordGroupUpdate } from "../groups/updates";
 import { checkDmMembership } from "../groups/dm-rules";
+import { noteTimer } from "../disappearing/timer";
 import { leavesUsBehind } from "./commit-failure";
 import { recordAppliedCommit } from "../forks/local-log";
 import { failUndelivered } from "./undelivered";
@@ -306,6 +307,8 @@ async function decryptAndStore(
   }
   await saveGroup(ctx, processed.group);
   if (processed.kind === "commit") {
+    // Messages after this commit in node order take the timer it leaves (every member alike).
+    await noteTimer(ctx, processed.group);
     await recordGroupUpdate(ctx, group, processed, env);
     // The epoch reached, for the commit log (fork detection; published off this path).
     await recordAppliedCommit(ctx, group, processed.group, env.id, log, processed.own);

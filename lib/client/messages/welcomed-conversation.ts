@@ -7,6 +7,7 @@ import type { ClientContext } from "../context";
 import { applyConsent } from "../consent/consent";
 import { groupNameOf } from "../groups/updates";
 import { invitedByOurselves } from "./welcome-rules";
+import { noteTimer } from "../disappearing/timer";
 
 export async function storeWelcomedConversation(
   ctx: ClientContext,
@@ -29,6 +30,8 @@ export async function storeWelcomedConversation(
       ? { peerInboxId: peer, dmId: dmIdFor(self, peer), ...(peerAddress ? { peerAddress } : {}) }
       : {}),
   });
+  // Joined with a timer already set: our first message disappears like everyone's.
+  await noteTimer(ctx, group);
   // Someone else's invitation stays "unknown" (a request), whatever creator the metadata
   // claims. One another installation of this inbox made is allowed, stamped 0 so any real
   // record (say, a synced block) still wins.

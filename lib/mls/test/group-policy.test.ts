@@ -91,3 +91,33 @@ describe("role lists in the group policy", () => {
     expect(change(A, before, perms, all, all)).toBeUndefined();
   });
 });
+
+describe("the disappearing-message timer in the group policy", () => {
+  const all = [A, X, Y];
+  const before = ctx(all, [X], [A]);
+  const withTimer = (inNs: string) => {
+    const c = ctx(all, [X], [A]);
+    c.metadata.attributes = {
+      ...c.metadata.attributes,
+      message_disappear_from_ns: "1",
+      message_disappear_in_ns: inNs,
+    };
+    return c;
+  };
+
+  it("aMemberCannotSetTheTimerUnderTheDefaultPolicyAnAdminCan", () => {
+    expect(change(Y, before, withTimer("3600000000000"), all, all)).toMatch(
+      /update_message_disappearing needs admin, and y+ is a member/,
+    );
+    expect(change(X, before, withTimer("3600000000000"), all, all)).toBeUndefined();
+    expect(change(A, withTimer("5"), withTimer("0"), all, all)).toBeUndefined();
+  });
+
+  it("aGroupThatAllowsEveryoneLetsAMemberSetIt", () => {
+    const open = (c: GroupContextState) => {
+      c.permissions = { ...c.permissions, update_message_disappearing: "allow" };
+      return c;
+    };
+    expect(change(Y, open(ctx(all, [X], [A])), open(withTimer("300")), all, all)).toBeUndefined();
+  });
+});

@@ -96,4 +96,23 @@ describe("permissions extension bytes", () => {
     expect(Object.keys(permissionsOf(stricter).updateMetadataPolicy).sort()).toContain("app_data");
     expect(readGroupContext(stricter).permissions.update_group_name).toBe("admin");
   });
+
+  it("disappearingTimerPolicyIsLibxmtpsTwoMetadataEntries", () => {
+    // libxmtp's default_policy: both fields METADATA_BASE_POLICY_ALLOW_IF_ADMIN (3); a DM's
+    // dm_map: ALLOW (1).
+    const ps = permissionsOf(mutableExtensions(context()));
+    expect(base(ps.updateMetadataPolicy["message_disappear_from_ns"])).toBe(3);
+    expect(base(ps.updateMetadataPolicy["message_disappear_in_ns"])).toBe(3);
+    const dm = permissionsOf(mutableExtensions(context(dmPermissions())));
+    expect(base(dm.updateMetadataPolicy["message_disappear_in_ns"])).toBe(1);
+    // A group made before the entry existed reads as libxmtp evaluates a field with no
+    // policy: admins only.
+    const exts = mutableExtensions(context(dmPermissions()));
+    const perms = exts.find((e) => e.extensionType === GROUP_PERMISSIONS_EXTENSION_TYPE)!;
+    const proto = fromBinary(GroupMutablePermissionsV1Schema, perms.extensionData);
+    delete proto.policies!.updateMetadataPolicy["message_disappear_from_ns"];
+    delete proto.policies!.updateMetadataPolicy["message_disappear_in_ns"];
+    perms.extensionData = toBinary(GroupMutablePermissionsV1Schema, proto);
+    expect(readGroupContext(exts).permissions.update_message_disappearing).toBe("admin");
+  });
 });

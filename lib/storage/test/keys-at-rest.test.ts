@@ -64,6 +64,7 @@ describe("schema", () => {
       ].sort(),
     );
     expect(db.messages.schema.idxByName["[conversationId+sentAtNs+id]"]).toBeDefined();
+    expect(db.messages.schema.idxByName["expiresAtNs"]).toBeDefined(); // v8: disappearing messages
     expect(db.conversations.schema.idxByName["lastMessageAtNs"]).toBeDefined();
     expect(db.intents.schema.idxByName["status"]).toBeDefined();
     expect(db.consent.schema.idxByName["[kind+state]"]).toBeDefined();
