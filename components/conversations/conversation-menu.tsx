@@ -1,11 +1,11 @@
 "use client";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import type { ConversationSummary } from "@/lib/client";
 import { useClient } from "@/components/client/client-context";
-import { buttonStyles, focusRing } from "@/components/ui/button-styles";
+import { menuItem } from "@/components/ui/menu-item";
+import { useDismiss } from "@/components/ui/use-dismiss";
+import { buttonStyles } from "@/components/ui/button-styles";
 import { ArchiveIcon, MoreIcon, PinIcon } from "@/components/ui/icons";
-
-const item = `flex w-full items-center gap-2 rounded-lg px-3 py-2 text-left text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800 ${focusRing}`;
 
 /**
  * "⋯" for one conversation: Pin / Unpin and Archive / Unarchive. The choice is the user's,
@@ -21,19 +21,8 @@ export function ConversationMenu({
   const { client } = useClient();
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const away = (e: PointerEvent) => {
-      if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false);
-    };
-    const esc = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
-    document.addEventListener("pointerdown", away);
-    document.addEventListener("keydown", esc);
-    return () => {
-      document.removeEventListener("pointerdown", away);
-      document.removeEventListener("keydown", esc);
-    };
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
+  useDismiss(ref, open, close);
   const act =
     (
       f: (
@@ -71,7 +60,7 @@ export function ConversationMenu({
             role="menuitem"
             data-testid={c.pinned ? "unpin-conversation" : "pin-conversation"}
             onClick={act((x) => x.setPinned(!c.pinned))}
-            className={item}
+            className={menuItem}
           >
             <PinIcon /> {c.pinned ? "Unpin" : "Pin to top"}
           </button>
@@ -80,7 +69,7 @@ export function ConversationMenu({
             role="menuitem"
             data-testid={c.archived ? "unarchive-conversation" : "archive-conversation"}
             onClick={act((x) => x.setArchived(!c.archived))}
-            className={item}
+            className={menuItem}
           >
             <ArchiveIcon /> {c.archived ? "Unarchive" : "Archive"}
           </button>

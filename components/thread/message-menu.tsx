@@ -1,9 +1,9 @@
 "use client";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useRef, useState } from "react";
+import { menuItem } from "@/components/ui/menu-item";
+import { useDismiss } from "@/components/ui/use-dismiss";
 import { focusRing } from "@/components/ui/button-styles";
 import { MoreIcon, PencilIcon, TrashIcon } from "@/components/ui/icons";
-
-const item = `flex w-full items-center gap-2 rounded-lg px-3 py-2 text-left text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800 ${focusRing}`;
 
 /** "⋯" beside a bubble: Edit (own text) and Delete (own, or anyone's for a super admin). */
 export function MessageMenu({
@@ -18,19 +18,8 @@ export function MessageMenu({
 }) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const away = (e: PointerEvent) => {
-      if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false);
-    };
-    const esc = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
-    document.addEventListener("pointerdown", away);
-    document.addEventListener("keydown", esc);
-    return () => {
-      document.removeEventListener("pointerdown", away);
-      document.removeEventListener("keydown", esc);
-    };
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
+  useDismiss(ref, open, close);
   if (!onEdit && !onDelete) return null;
   const pick = (f: () => void) => () => {
     setOpen(false);
@@ -61,7 +50,7 @@ export function MessageMenu({
               role="menuitem"
               data-testid="edit-message"
               onClick={pick(onEdit)}
-              className={item}
+              className={menuItem}
             >
               <PencilIcon /> Edit
             </button>
@@ -72,7 +61,7 @@ export function MessageMenu({
               role="menuitem"
               data-testid="delete-message"
               onClick={pick(onDelete)}
-              className={`${item} text-red-700 dark:text-red-400`}
+              className={`${menuItem} text-red-700 dark:text-red-400`}
             >
               <TrashIcon /> Delete
             </button>

@@ -1,7 +1,8 @@
 "use client";
 import dynamic from "next/dynamic";
-import { useEffect, useLayoutEffect, useRef, type RefObject } from "react";
+import { useLayoutEffect, useRef, type RefObject } from "react";
 import { focusRing } from "@/components/ui/button-styles";
+import { useDismiss } from "@/components/ui/use-dismiss";
 import { QUICK_REACTIONS } from "@/components/content/emoji-data";
 import { Spinner } from "@/components/ui/spinner";
 
@@ -51,18 +52,7 @@ export function ReactionPicker({
     resize.observe(el);
     return () => resize.disconnect();
   }, [anchor, full]);
-  useEffect(() => {
-    const away = (e: PointerEvent) => {
-      if (ref.current && !ref.current.contains(e.target as Node)) onClose();
-    };
-    const esc = (e: KeyboardEvent) => e.key === "Escape" && onClose();
-    document.addEventListener("pointerdown", away);
-    document.addEventListener("keydown", esc);
-    return () => {
-      document.removeEventListener("pointerdown", away);
-      document.removeEventListener("keydown", esc);
-    };
-  }, [onClose]);
+  useDismiss(ref, true, onClose);
   return (
     <div
       ref={ref}
