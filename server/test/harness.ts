@@ -17,6 +17,11 @@ export interface StartedNode {
   schema?: string;
   /** Every stdout line so far (JSON log lines). */
   logs: string[];
+  /**
+   * The first log line matching, waiting up to `ms` for it: info lines are written once per
+   * event-loop turn (server/log.ts), so one may arrive a moment after the response.
+   */
+  logLine(match: (line: string) => boolean, ms?: number): Promise<string | undefined>;
   child: ChildProcess;
   /** SIGTERM, wait for exit, remove the temp DATA_DIR it created. */
   stop(): Promise<void>;
@@ -116,6 +121,14 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<StartedNod
     dataDir,
     schema: opts.databaseUrl ? env.DATABASE_SCHEMA : undefined,
     logs,
+    async logLine(match, ms = 2_000) {
+      const until = Date.now() + ms;
+      for (;;) {
+        const line = logs.find(match);
+        if (line || Date.now() > until) return line;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     child,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

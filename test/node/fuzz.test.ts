@@ -117,6 +117,19 @@ async function validRequests(): Promise<Map<string, unknown>> {
     ["BatchPublishCommitLog", { requests: [signedPublish(groupId, newCommitLogKey())] }],
     ["BatchQueryCommitLog", { requests: [{ groupId, pagingInfo: { limit: 10 } }] }],
     ["GetNewestGroupMessage", { groupIds: [groupId], includeContent: true }],
+    [
+      "VerifySmartContractWalletSignatures",
+      {
+        signatures: [
+          {
+            accountId: `eip155:1:${wallet.address}`,
+            blockNumber: 1n,
+            signature: new Uint8Array(65),
+            hash: new Uint8Array(32),
+          },
+        ],
+      },
+    ],
   ]);
 }
 

@@ -59,7 +59,7 @@ describe("attachments over HTTP (filesystem store)", () => {
     expect(got.headers.get("content-length")).toBe("50000");
     expect(got.headers.get("etag")).toBe(`"${digest}"`);
     expect(fs.readFileSync(path.join(attachmentsDir(), digest)).equals(bytes)).toBe(true);
-    const line = node.logs.find((l) => l.includes('"attachment stored"') && l.includes(digest));
+    const line = await node.logLine((l) => l.includes('"attachment stored"') && l.includes(digest));
     expect(line).toMatch(/"size":50000,"created":true,"store":"fs"/);
   });
 

@@ -114,7 +114,9 @@ describe.runIf(TEST_DATABASE_URL)("two node processes on one PostgreSQL", () => 
     expect(res.status).toBe(201);
     const { digest } = (await res.json()) as { digest: string };
     expect(digest).toBe(sha256hex(bytes));
-    expect(a.logs.some((l) => l.includes('"store":"postgres"') && l.includes(digest))).toBe(true);
+    expect(
+      await a.logLine((l) => l.includes('"store":"postgres"') && l.includes(digest)),
+    ).toBeDefined();
 
     const got = await fetch(`${b.url}/attachments/${digest}`);
     expect(got.status).toBe(200);
