@@ -48,6 +48,7 @@ import { loadOrRegisterInstallation } from "./devices/registration";
 import { resumeOutbox, retryFailed } from "./messages/send";
 import { StreamEngine } from "./messages/stream";
 import { ForkWatch, type ForkStats } from "./forks/fork-watch";
+import { search, SearchIndex, type SearchGroup, type SearchOptions } from "./search";
 import type { ClientOptions, ConnectionState, DecodedMessage } from "./types";
 
 type CreateOptions = ClientOptions & { log?: ReceiveLog; codecs?: CodecRegistry };
@@ -81,6 +82,7 @@ export class Client {
   private readonly engine: StreamEngine;
   private readonly forkWatch: ForkWatch;
   private readonly purger: Purger;
+  private readonly searchIndex: SearchIndex;
 
   private constructor(
     private readonly ctx: ClientContext,
@@ -92,6 +94,7 @@ export class Client {
     this.forkWatch = new ForkWatch(ctx, forkRecovery, log);
     ctx.forkWatch = this.forkWatch;
     this.purger = new Purger(ctx, log);
+    this.searchIndex = new SearchIndex(ctx);
     this.conversations = new Conversations(ctx, this.engine, log);
     this.preferences = new Preferences(ctx);
     this.deviceSync = new DeviceSync(ctx, this.preferences, () => this.conversations.sync(), log);
@@ -361,8 +364,19 @@ export class Client {
     return this.purger.purgeNow();
   }
 
+  /**
+   * Searches this device's history (offline too): messages whose words contain `query`, case
+   * and accents ignored, grouped by conversation, newest first. The first search opens the
+   * stored messages into memory; new, edited and deleted messages keep it current. An empty
+   * query finds nothing; one over 200 characters is refused (invalid_argument).
+   */
+  search(query: string, opts?: SearchOptions): Promise<SearchGroup[]> {
+    return search(this.searchIndex, this.conversations, query, opts);
+  }
+
   /** Stops streams and closes the database. */
   async close(): Promise<void> {
+    this.searchIndex.close();
     this.purger.stop();
     this.forkWatch.stop();
     this.engine.release();
