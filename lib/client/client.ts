@@ -100,6 +100,8 @@ export class Client {
     this.deviceSync = new DeviceSync(ctx, this.preferences, () => this.conversations.sync(), log);
     this.push = new PushNotifications(ctx, (prefs) => this.deviceSync.sharePushPrefs(prefs));
     this.deviceSync.onPushPrefs = (prefs) => this.push.merge(prefs);
+    // Imported history reaches the store without the bus: the next search builds afresh.
+    this.deviceSync.onHistoryStateChange((s) => s.phase === "done" && this.searchIndex.close());
     ctx.pushSenderHmac = (data) => this.push.senderHmacFor(data);
     ctx.shareConversationPrefs = (updates) => this.deviceSync.shareConversationPrefs(updates);
     keepArchives(ctx, log);

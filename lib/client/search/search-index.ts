@@ -54,7 +54,7 @@ export class SearchIndex {
     return this.entries.size;
   }
 
-  /** Forgets every text (the client is closing). */
+  /** Forgets every text (the client is closing, or history was imported): the next search rebuilds. */
   close(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
