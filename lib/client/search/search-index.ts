@@ -26,6 +26,8 @@ export class SearchIndex {
   private building: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
   private queued: DecodedMessage[] | undefined;
+  /** Bumped by close(): a build still running when the index was dropped adds nothing. */
+  private generation = 0;
 
   constructor(private readonly ctx: ClientContext) {}
 
@@ -61,6 +63,7 @@ export class SearchIndex {
     this.entries.clear();
     this.building = undefined;
     this.queued = undefined;
+    this.generation++;
   }
 
   private async build(): Promise<void> {
@@ -73,8 +76,10 @@ export class SearchIndex {
       unsubscribe();
       if (this.ctx.onOwnStored === hear) delete this.ctx.onOwnStored;
     };
+    const generation = this.generation;
     const rows = await allMessages(this.ctx.db);
     const decoded = await Promise.all(rows.map((r) => decodeRow(this.ctx.codecs, r)));
+    if (generation !== this.generation) return;
     // Oldest first, so each edit lands on its target and the newest edit wins.
     decoded.sort((a, b) => (a.sentAtNs === b.sentAtNs ? 0 : a.sentAtNs < b.sentAtNs ? -1 : 1));
     for (const m of decoded) this.apply(m);
