@@ -10,7 +10,9 @@ import { ListPane } from "./list-pane";
 
 /** `/conversations`: list beside thread on desktop; list OR thread on a phone. */
 export function MessengerShell() {
-  const openId = useSearchParams().get("c");
+  const params = useSearchParams();
+  const openId = params.get("c");
+  const focusId = params.get("m") ?? undefined;
   const { revoked } = useClient();
   const [keepReading, setKeepReading] = useState(false);
   // Revoked: the notice comes first and the rest waits (inert) until the person chooses.
@@ -27,7 +29,11 @@ export function MessengerShell() {
           <ListPane openId={openId} />
         </aside>
         <main className={`${openId ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col`}>
-          {openId ? <Thread key={openId} conversationId={openId} /> : <NoThread />}
+          {openId ? (
+            <Thread key={openId} conversationId={openId} focusMessageId={focusId} />
+          ) : (
+            <NoThread />
+          )}
         </main>
       </div>
     </div>

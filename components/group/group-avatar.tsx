@@ -8,7 +8,7 @@ export function GroupAvatar({
 }: {
   id: string;
   name?: string;
-  size?: "sm" | "md" | "lg";
+  size?: "xs" | "sm" | "md" | "lg";
 }) {
   const words = (name ?? "").trim().split(/\s+/).filter(Boolean);
   const initials = words

@@ -15,7 +15,7 @@ export interface ThreadActions {
   /** Asks to confirm, then deletes for everyone. */
   askDelete(m: DecodedMessage): void;
   /** Scrolls to a message and flashes it (a reply's quote was clicked). */
-  jumpTo(messageId: string): void;
+  jumpTo(messageId: string, smooth?: boolean): void;
   name: InboxLabel;
 }
 

@@ -30,9 +30,17 @@ import { useUploads } from "./use-uploads";
 import { ThreadHeader } from "./thread-header";
 import { useMarkRead } from "./use-mark-read";
 import { useThreadMessages } from "./use-thread-messages";
+import { useFocusMessage } from "./use-focus-message";
 
 /** One conversation: header, live history, composer. */
-export function Thread({ conversationId }: { conversationId: string }) {
+export function Thread({
+  conversationId,
+  focusMessageId,
+}: {
+  conversationId: string;
+  /** A message to scroll to and highlight (a search result), paged in if older. */
+  focusMessageId?: string | undefined;
+}) {
   const { client, setOpenConversation, revoked } = useClient();
   const summary = useLiveQuery(
     async () => (await client.conversations.getById(conversationId))?.summary() ?? null,
@@ -95,10 +103,14 @@ export function Thread({ conversationId }: { conversationId: string }) {
           .then((c) => c?.react(messageId, emoji, action))
           .catch(() => undefined); // stored as failed: the outbox retries it
       },
-      jumpTo: (messageId) => {
-        const el = document.querySelector<HTMLElement>(`[data-message-id="${messageId}"]`);
+      jumpTo: (messageId, smooth = true) => {
+        const el = document.querySelector<HTMLElement>(
+          `[data-testid="message"][data-message-id="${messageId}"]`,
+        );
         if (!el) return;
-        el.scrollIntoView({ behavior: "smooth", block: "center" });
+        el.scrollIntoView({ behavior: smooth ? "smooth" : "auto", block: "center" });
+        el.dataset.focused = "true";
+        setTimeout(() => delete el.dataset.focused, 2000);
         el.animate(
           [{ backgroundColor: "rgb(99 102 241 / 0.18)" }, { backgroundColor: "transparent" }],
           { duration: 1600 },
@@ -107,6 +119,8 @@ export function Thread({ conversationId }: { conversationId: string }) {
     }),
     [client, conversationId, name, superAdmin],
   );
+
+  useFocusMessage(conversationId, focusMessageId, messages, hasMore, loadOlder, actions.jumpTo);
 
   const confirmDelete = useCallback(async () => {
     const c = await client.conversations.getById(conversationId);

@@ -17,12 +17,20 @@ export function useThreadMessages(client: Client, conversationId: string) {
   const [olderDone, setOlderDone] = useState(false);
 
   // The messages table only: conversation-row writes (previews, unread) do not re-run it.
-  const live = useLiveQuery(
-    () => client.conversations.messagesOf(conversationId, { limit }),
+  // Each answer carries the limit it was read with: right after the window grows, the previous
+  // answer (still shown) must not look like the end of the history.
+  const answer = useLiveQuery(
+    async () => ({
+      rows: await client.conversations.messagesOf(conversationId, { limit }),
+      limit,
+    }),
     [client, conversationId, limit],
   );
+  const live = answer?.rows;
 
-  const hasMore = live !== undefined && (limit < LIVE_MAX ? live.length >= limit : !olderDone);
+  const hasMore =
+    answer !== undefined &&
+    (answer.limit < LIVE_MAX ? answer.rows.length >= answer.limit : !olderDone);
 
   const loadOlder = useCallback(async () => {
     if (!live || !hasMore) return;

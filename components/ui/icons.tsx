@@ -172,3 +172,9 @@ export const ArchiveIcon = ({ className = "h-4 w-4" }: IconProps) => (
     <path d="M10 12h4" />
   </svg>
 );
+export const SearchIcon = ({ className = "h-4 w-4" }: IconProps) => (
+  <svg {...common} className={className}>
+    <circle cx="11" cy="11" r="7" />
+    <path d="m20 20-3.5-3.5" />
+  </svg>
+);

@@ -48,6 +48,7 @@ import { loadOrRegisterInstallation } from "./devices/registration";
 import { resumeOutbox, retryFailed } from "./messages/send";
 import { StreamEngine } from "./messages/stream";
 import { ForkWatch, type ForkStats } from "./forks/fork-watch";
+import { search, SearchIndex, type SearchGroup, type SearchOptions } from "./search";
 import type { ClientOptions, ConnectionState, DecodedMessage } from "./types";
 
 type CreateOptions = ClientOptions & { log?: ReceiveLog; codecs?: CodecRegistry };
@@ -81,6 +82,7 @@ export class Client {
   private readonly engine: StreamEngine;
   private readonly forkWatch: ForkWatch;
   private readonly purger: Purger;
+  private readonly searchIndex: SearchIndex;
 
   private constructor(
     private readonly ctx: ClientContext,
@@ -92,11 +94,14 @@ export class Client {
     this.forkWatch = new ForkWatch(ctx, forkRecovery, log);
     ctx.forkWatch = this.forkWatch;
     this.purger = new Purger(ctx, log);
+    this.searchIndex = new SearchIndex(ctx);
     this.conversations = new Conversations(ctx, this.engine, log);
     this.preferences = new Preferences(ctx);
     this.deviceSync = new DeviceSync(ctx, this.preferences, () => this.conversations.sync(), log);
     this.push = new PushNotifications(ctx, (prefs) => this.deviceSync.sharePushPrefs(prefs));
     this.deviceSync.onPushPrefs = (prefs) => this.push.merge(prefs);
+    // Imported history reaches the store without the bus: the next search builds afresh.
+    this.deviceSync.onHistoryStateChange((s) => s.phase === "done" && this.searchIndex.close());
     ctx.pushSenderHmac = (data) => this.push.senderHmacFor(data);
     ctx.shareConversationPrefs = (updates) => this.deviceSync.shareConversationPrefs(updates);
     keepArchives(ctx, log);
@@ -361,8 +366,19 @@ export class Client {
     return this.purger.purgeNow();
   }
 
+  /**
+   * Searches this device's history (offline too): messages whose words contain `query`, case
+   * and accents ignored, grouped by conversation, newest first. The first search opens the
+   * stored messages into memory; new, edited and deleted messages keep it current. An empty
+   * query finds nothing; one over 200 characters is refused (invalid_argument).
+   */
+  search(query: string, opts?: SearchOptions): Promise<SearchGroup[]> {
+    return search(this.searchIndex, this.conversations, query, opts);
+  }
+
   /** Stops streams and closes the database. */
   async close(): Promise<void> {
+    this.searchIndex.close();
     this.purger.stop();
     this.forkWatch.stop();
     this.engine.release();

@@ -5,6 +5,7 @@ import type { MessengerDb, PrefUpdate } from "../storage";
 import type { GroupHandle } from "../mls";
 import type { ClientTestHooks, ReceiveLog } from "./types";
 import type { MessageBus } from "./message-bus";
+import type { DecodedMessage } from "./types";
 import type { ConsentBus } from "./consent/consent-bus";
 import type { IdentityResolver } from "./identity-resolver";
 import type { Diagnostics } from "./diagnostics";
@@ -24,6 +25,11 @@ export interface ClientContext {
   names: Names;
   codecs: CodecRegistry;
   bus: MessageBus;
+  /**
+   * A message this client just stored to send (still pending): the bus reports it only once
+   * the node echoes it back, so the search index hears of own sends, edits, deletes here.
+   */
+  onOwnStored?: (m: DecodedMessage) => void;
   /** Consent records as this client stores them (Preferences.onConsentChange). */
   consent: ConsentBus;
   /** Lock names are scoped to this database so two clients in one process never share them. */

@@ -12,6 +12,13 @@ export type { Ability, GroupAbility } from "./groups/abilities";
 export { MAX_ATTEMPTS as MAX_COMMIT_ATTEMPTS } from "./groups/commit";
 export type { PermissionAction, PermissionPreset, PermissionSet, Policy, Role } from "../mls";
 export { ClientError, type ClientErrorCode } from "./errors";
+export {
+  MAX_QUERY_LENGTH,
+  type SearchGroup,
+  type SearchHit,
+  type SearchOptions,
+  type Snippet,
+} from "./search";
 export type { DisappearingTimer } from "./disappearing/settings";
 export type {
   ClientOptions,

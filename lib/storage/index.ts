@@ -96,6 +96,7 @@ export {
   addMessage,
   getMessage,
   messagesPage,
+  allMessages,
   hasRecentMessageOfType,
   setMessageStatus,
   messagesWithStatus,

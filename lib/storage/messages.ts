@@ -217,3 +217,9 @@ export async function hasRecentMessageOfType(
   }
   return false;
 }
+
+/** Every stored message, opened (building the in-memory search index: nothing plain is on disk). */
+export async function allMessages(db: MessengerDb): Promise<MessageRow[]> {
+  const rows = await db.messages.toArray();
+  return Promise.all(rows.map(open(db)));
+}

@@ -63,6 +63,7 @@ describe("history and consent between devices of one inbox", () => {
     await a2.deviceSync.ensureGroup();
     const states: string[] = [];
     a2.deviceSync.onHistoryStateChange((s) => states.push(s.phase));
+    expect(await a2.search("two")).toEqual([]); // its search index, built before the import
     const counts = await whileSyncing(
       [a1, a2],
       a2.deviceSync.requestHistory({ timeoutMs: 30_000 }),
@@ -73,6 +74,8 @@ describe("history and consent between devices of one inbox", () => {
     expect(states).toEqual(["requesting", "waiting", "downloading", "importing", "done"]);
     const dm = await a2.conversations.getById(dmId);
     expect(await texts(dm)).toEqual(["one", "two"]);
+    // The imported history is searchable: the index is built again after the import.
+    expect((await a2.search("two")).map((g) => g.conversationId)).toEqual([dmId]);
     expect(dm!.summary().consent).toBe("allowed");
     expect((await a2.preferences.deniedInboxes()).map((d) => d.inboxId)).toEqual([carol.inboxId]);
     // The SYNC group is not a conversation.

@@ -63,6 +63,7 @@ export async function sendContent(
       : { preview: previewOf(content, codec?.fallback(content)) },
   );
   const row = (await getMessage(ctx.db, id))!;
+  if (ctx.onOwnStored) ctx.onOwnStored(await decodeRow(ctx.codecs, row));
   // Sending is choosing to talk: the conversation becomes allowed (receipts aside).
   await allowOnSend(ctx, conversationId, type);
   const conv = await getConversation(ctx.db, conversationId);
