@@ -53,7 +53,9 @@ export async function startBrowser(
     });
     child.once("exit", () => reject(new Error(`Chromium exited: ${err}`)));
   });
-  const browser: Browser = await chromium.connectOverCDP(ws);
+  // Connected, Playwright still waits for the browser's first targets: on 2 loaded cores (the
+  // suite's other workers) that took over 30 s once (Playwright's default).
+  const browser: Browser = await chromium.connectOverCDP(ws, { timeout: 90_000 });
   const context = browser.contexts()[0]!;
   const page = await context.newPage();
   const origin = new URL(pageUrl).origin;
