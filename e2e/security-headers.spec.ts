@@ -1,5 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
 import { OTHER_NODE_PORT } from "./support/browser";
+
+/** The local chain ens-names.spec starts (the config allows it, like the second node). */
+const CHAIN_PORT = OTHER_NODE_PORT + 1;
 import { guardNetwork } from "./support/network-guard";
 import { shoot } from "./support/screenshots";
 
@@ -48,8 +51,13 @@ test("every app response carries the CSP and the other security headers", async 
     for (const s of scripts.slice(1)) expect(s).toMatch(/^'sha256-[A-Za-z0-9+/]{43}='$/);
     expect(scripts).not.toContain("'unsafe-inline'");
     expect(scripts).not.toContain("'unsafe-eval'");
-    // No NEXT_PUBLIC_NODE_URL in this run; CSP_CONNECT_SRC allows the config's second node.
-    expect(csp.get("connect-src")).toEqual(["'self'", `http://127.0.0.1:${OTHER_NODE_PORT}`]);
+    // No NEXT_PUBLIC_NODE_URL in this run; CSP_CONNECT_SRC allows the config's second node
+    // and local chain, nothing else.
+    expect(csp.get("connect-src")).toEqual([
+      "'self'",
+      `http://127.0.0.1:${OTHER_NODE_PORT}`,
+      `http://127.0.0.1:${CHAIN_PORT}`,
+    ]);
     expect(csp.get("img-src")).toEqual(["'self'", "data:", "blob:"]);
     expect(csp.get("frame-ancestors")).toEqual(["'none'"]);
     expect(csp.get("object-src")).toEqual(["'none'"]);
