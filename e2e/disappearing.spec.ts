@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { onboard, twoPeople, type Person } from "./support/person";
+import { acceptedDm, twoPeople, type Person } from "./support/person";
 import { shootBoth } from "./support/screenshots";
 
 // Issue 17 item 2 in two browsers: A turns on disappearing messages in a DM; both headers
@@ -16,13 +16,7 @@ twoPeople((pa, pb) => ([a, b] = [pa, pb]));
 
 test("A sets the timer: both headers show it, both threads say who set it", async () => {
   test.setTimeout(180_000);
-  await onboard(b);
-  await onboard(a);
-  await a.app.startDm(b.wallet.address);
-  await expect(await a.app.send(HELLO)).toHaveAttribute("data-status", "published", {
-    timeout: 20_000,
-  });
-  await b.app.acceptRequest(HELLO);
+  await acceptedDm(a, b, HELLO);
   await b.app.items.first().click();
 
   await a.page.getByTestId("disappearing-timer").click();

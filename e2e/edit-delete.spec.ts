@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { onboard, twoPeople, type Person } from "./support/person";
+import { acceptedDm, twoPeople, type Person } from "./support/person";
 import { shootBoth } from "./support/screenshots";
 
 // Issue 17 items 1 and 7 in two browsers: A edits a message and B sees the new words, the
@@ -19,13 +19,7 @@ twoPeople((pa, pb) => ([a, b] = [pa, pb]));
 
 test("A edits; B sees the new words in place, the edited mark and the history", async () => {
   test.setTimeout(180_000);
-  await onboard(b);
-  await onboard(a);
-  await a.app.startDm(b.wallet.address);
-  await expect(await a.app.send(HELLO)).toHaveAttribute("data-status", "published", {
-    timeout: 20_000,
-  });
-  await b.app.acceptRequest(HELLO);
+  await acceptedDm(a, b, HELLO);
   await b.app.items.first().click();
 
   const mine = await a.app.send(V1);

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { GroupPages } from "./pages/group";
 import { BASE_URL } from "./support/browser";
-import { onboard, twoPeople, type Person } from "./support/person";
+import { acceptedDm, twoPeople, type Person } from "./support/person";
 import { shootBoth } from "./support/screenshots";
 
 // Issue 17 item 6: B pins one conversation and archives another from the list; the pinned
@@ -20,13 +20,7 @@ const row = (p: Person, text: string) => p.app.items.filter({ hasText: text });
 
 test("pinned on top, archived under Archived, a new message unarchives", async () => {
   test.setTimeout(240_000);
-  await onboard(b);
-  await onboard(a);
-  await a.app.startDm(b.wallet.address);
-  await expect(await a.app.send(DM_TEXT)).toHaveAttribute("data-status", "published", {
-    timeout: 20_000,
-  });
-  await b.app.acceptRequest(DM_TEXT);
+  await acceptedDm(a, b, DM_TEXT);
 
   // A second conversation for B: A writes from a group.
   await new GroupPages(a.page).create(`Trip ${stamp}`, [b.wallet.address]);

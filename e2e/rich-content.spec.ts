@@ -4,7 +4,7 @@ import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { Client, signerFromLocalAccount } from "../lib/client";
 import { noisePng, tinyPdf } from "./support/files";
-import { onboard, twoPeople, type Person } from "./support/person";
+import { acceptedDm, twoPeople, type Person } from "./support/person";
 import { shootBoth } from "./support/screenshots";
 
 // A sends an image (~2 MB: encrypted, uploaded, sent by URL) and a small PDF (inline);
@@ -24,12 +24,7 @@ twoPeople((pa, pb) => ([a, b] = [pa, pb]), { b: { acceptDownloads: true } });
 test("an image goes remote, a PDF inline; B previews one and downloads the other byte for byte", async () => {
   test.setTimeout(180_000);
   expect(IMAGE.length).toBeGreaterThan(2_000_000);
-  await onboard(b);
-  await onboard(a);
-  await a.app.startDm(b.wallet.address);
-  const hello = await a.app.send(HELLO);
-  await expect(hello).toHaveAttribute("data-status", "published", { timeout: 20_000 });
-  await b.app.acceptRequest(HELLO); // A is new to B
+  await acceptedDm(a, b, HELLO);
 
   await a.page.getByTestId("attach-input").setInputFiles([
     { name: "trip.png", mimeType: "image/png", buffer: IMAGE },

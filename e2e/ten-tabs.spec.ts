@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { onboard, twoPeople, type Person } from "./support/person";
+import { acceptedDm, twoPeople, type Person } from "./support/person";
 
 // Issue 14: ten tabs of the app in one browser profile (one person), plain HTTP/1.1 to the
 // node (six connections per origin at most). One tab, the leader, holds the streams; the
@@ -16,11 +16,7 @@ twoPeople((x, y) => {
 
 test("ten tabs of one person all show a message live, and keep doing so when the leader closes", async () => {
   test.setTimeout(240_000);
-  await onboard(b);
-  await onboard(a);
-  await a.app.startDm(b.wallet.address);
-  await a.app.send(`hello ${stamp}`);
-  await b.app.acceptRequest(`hello ${stamp}`);
+  await acceptedDm(a, b, `hello ${stamp}`);
   const url = b.page.url(); // the thread, open
 
   const tabs = [b.page];

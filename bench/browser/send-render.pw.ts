@@ -6,7 +6,7 @@
 // the sender's own bubble (local echo) and its "published" status.
 import { test } from "@playwright/test";
 import type { Page } from "@playwright/test";
-import { newPerson, onboard, type Person } from "../../e2e/support/person";
+import { acceptedDm, newPerson, type Person } from "../../e2e/support/person";
 import { runHeader, rowsTable } from "../alone";
 import { summary } from "../stats";
 
@@ -82,11 +82,7 @@ test("send -> rendered in the peer's tab, DM, two Chromium profiles", async ({ b
   const a: Person = await newPerson(browser);
   const b: Person = await newPerson(browser);
   for (const p of [a, b]) await p.context.addInitScript(countTransactions);
-  await onboard(b);
-  await onboard(a);
-  await a.app.startDm(b.wallet.address);
-  await a.app.send("hello");
-  await b.app.acceptRequest("hello");
+  await acceptedDm(a, b, "hello");
   await b.page.getByTestId("conversation-item").first().click();
   await instrument(a.page);
   await instrument(b.page);

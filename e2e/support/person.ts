@@ -34,6 +34,20 @@ export async function onboard(p: Person): Promise<void> {
   await p.app.waitReady();
 }
 
+/**
+ * The start of most two-person stories: B, then A, onboard; A opens a DM with B and says
+ * `hello` (published); B accepts the request (A is new to B) and is in its thread.
+ */
+export async function acceptedDm(a: Person, b: Person, hello: string): Promise<void> {
+  await onboard(b);
+  await onboard(a);
+  await a.app.startDm(b.wallet.address);
+  await expect(await a.app.send(hello)).toHaveAttribute("data-status", "published", {
+    timeout: 20_000,
+  });
+  await b.app.acceptRequest(hello);
+}
+
 /** 0x1234…abcd as the app shows addresses. */
 export const shortAddress = (address: string) =>
   `${address.toLowerCase().slice(0, 6)}…${address.toLowerCase().slice(-4)}`;
