@@ -24,13 +24,22 @@ function storeOf(client: Client): Store {
   store = {
     subscribe(onChange) {
       listeners.add(onChange);
-      subscription ??= liveQuery(() => client.conversations.summaries()).subscribe({
-        next: (next) => {
-          value = next;
-          for (const l of listeners) l();
-        },
-        error: () => undefined, // the next write runs it again
-      });
+      const start = () => {
+        subscription = liveQuery(() => client.conversations.summaries()).subscribe({
+          next: (next) => {
+            value = next;
+            for (const l of listeners) l();
+          },
+          // An error ends a live query: start a new one shortly (the last list stays shown).
+          error: () => {
+            subscription = undefined;
+            setTimeout(() => {
+              if (listeners.size > 0 && !subscription) start();
+            }, 1_000);
+          },
+        });
+      };
+      if (!subscription) start();
       return () => {
         listeners.delete(onChange);
         if (listeners.size === 0) {
