@@ -1,7 +1,7 @@
 "use client";
 import { useLiveQuery } from "dexie-react-hooks";
-import { useCallback, useEffect, useMemo, useState } from "react";
-import type { DecodedMessage } from "@/lib/client";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { Conversation, DecodedMessage } from "@/lib/client";
 import { useClient } from "@/components/client/client-context";
 import { isClientError } from "@/components/client/errors";
 import { ConsentBar } from "@/components/conversations/consent-bar";
@@ -42,8 +42,19 @@ export function Thread({
   focusMessageId?: string | undefined;
 }) {
   const { client, setOpenConversation, revoked } = useClient();
-  const summary = useLiveQuery(
-    async () => (await client.conversations.getById(conversationId))?.summary() ?? null,
+  // The live query's Conversation is kept for actions: a send need not read the row, its
+  // consent and its preferences again first (four IndexedDB transactions before the send).
+  const latest = useRef<Conversation | undefined>(undefined);
+  const summary = useLiveQuery(async () => {
+    const c = await client.conversations.getById(conversationId);
+    latest.current = c;
+    return c?.summary() ?? null;
+  }, [client, conversationId]);
+  const conversation = useCallback(
+    async () =>
+      latest.current?.id === conversationId
+        ? latest.current
+        : client.conversations.getById(conversationId),
     [client, conversationId],
   );
   const { messages, hasMore, loadOlder } = useThreadMessages(client, conversationId);
@@ -98,8 +109,7 @@ export function Thread({
       },
       askDelete: setDeleting,
       react: (messageId, emoji, action) => {
-        void client.conversations
-          .getById(conversationId)
+        void conversation()
           .then((c) => c?.react(messageId, emoji, action))
           .catch(() => undefined); // stored as failed: the outbox retries it
       },
@@ -117,20 +127,20 @@ export function Thread({
         );
       },
     }),
-    [client, conversationId, name, superAdmin],
+    [client, conversation, name, superAdmin],
   );
 
   useFocusMessage(conversationId, focusMessageId, messages, hasMore, loadOlder, actions.jumpTo);
 
   const confirmDelete = useCallback(async () => {
-    const c = await client.conversations.getById(conversationId);
+    const c = await conversation();
     if (!c || !deleting) return;
     if (editing?.id === deleting.id) setEditing(undefined);
     await c.deleteMessage(deleting.id).catch((err: unknown) => {
       // Erased here and stored: the outbox sends the delete when the node is back.
       if (!isClientError(err, "send_failed")) throw err;
     });
-  }, [client, conversationId, deleting, editing]);
+  }, [conversation, deleting, editing]);
 
   useEffect(() => {
     setOpenConversation(conversationId);
@@ -142,7 +152,7 @@ export function Thread({
   // Rejects only when the text was not stored (a stored one shows as failed with Retry).
   const send = useCallback(
     async (text: string) => {
-      const c = await client.conversations.getById(conversationId);
+      const c = await conversation();
       if (!c) throw new Error("conversation not found");
       const target = replyingTo;
       const edit = editing;
@@ -161,7 +171,7 @@ export function Thread({
         }
       });
     },
-    [client, conversationId, replyingTo, editing],
+    [conversation, replyingTo, editing],
   );
 
   const retry = useCallback(

@@ -99,6 +99,7 @@ export {
   allMessages,
   hasRecentMessageOfType,
   setMessageStatus,
+  markPublished,
   messagesWithStatus,
   importMessages,
   type MessageInput,

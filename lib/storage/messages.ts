@@ -116,6 +116,35 @@ export async function getMessage(db: MessengerDb, id: string): Promise<MessageRo
   return row && open(db)(row);
 }
 
+/**
+ * A send's last write, once the node took the message: its intent (when still to publish)
+ * and its row marked published in ONE transaction, the row returned opened. Three separate
+ * writes here each re-ran the thread's and the list's live queries on the sender's path.
+ */
+export async function markPublished(
+  db: MessengerDb,
+  id: string,
+  intent?: { id: number; attempts: number },
+): Promise<MessageRow | undefined> {
+  const key = hexId(id, "message id");
+  const stored = await db.transaction("rw", db.messages, db.intents, async () => {
+    if (intent) {
+      const n = await db.intents.update(intent.id, {
+        status: "published",
+        attempts: intent.attempts,
+      });
+      if (n === 0) throw new StorageError("not_found", `intent ${intent.id} does not exist`);
+    }
+    const row = await db.messages.get(key);
+    if (row && row.status !== "published") {
+      row.status = "published";
+      await db.messages.put(row);
+    }
+    return row;
+  });
+  return stored && open(db)(stored);
+}
+
 /** Messages in a status (the outbox's pending and failed ones), any conversation. */
 export async function messagesWithStatus(
   db: MessengerDb,

@@ -13,7 +13,6 @@ import {
   consentKey,
   consentWins,
   conversationsByDmId,
-  getConversation,
   getConsentRecords,
   listConsentRecords,
   mergeConsentRecords,
@@ -133,13 +132,10 @@ export function sendingImpliesConsent(type: ContentTypeId): boolean {
  */
 export async function allowOnSend(
   ctx: ClientContext,
-  conversationId: string,
+  row: ConversationRow | undefined,
   type: ContentTypeId,
 ): Promise<void> {
   if (!sendingImpliesConsent(type)) return;
-  const row = await getConversation(ctx.db, conversationId);
   if (!row || (await effectiveConsent(ctx, row)) === "allowed") return;
-  await setConsent(ctx, [
-    { entity: { kind: "conversation", id: conversationId }, state: "allowed" },
-  ]);
+  await setConsent(ctx, [{ entity: { kind: "conversation", id: row.id }, state: "allowed" }]);
 }

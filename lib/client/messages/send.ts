@@ -16,6 +16,7 @@ import {
   getConversation,
   getMessage,
   intentForMessage,
+  markPublished,
   nextIntents,
   nsFromKey,
   messagesWithStatus,
@@ -64,21 +65,38 @@ export async function sendContent(
   );
   const row = (await getMessage(ctx.db, id))!;
   if (ctx.onOwnStored) ctx.onOwnStored(await decodeRow(ctx.codecs, row));
-  // Sending is choosing to talk: the conversation becomes allowed (receipts aside).
-  await allowOnSend(ctx, conversationId, type);
   const conv = await getConversation(ctx.db, conversationId);
+  // Sending is choosing to talk: the conversation becomes allowed (receipts aside). Beside
+  // the send, not in front of it (three reads); a failure still fails the call, after it.
+  const allowed = allowOnSend(ctx, conv, type).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   // Out of sync: the message waits, stored as pending, until recovery (resumeOutbox sends it).
   // Contested (two welcomes, groups/lineages.ts): it waits too, never sealed for a group
   // that may be a former member's fake; it goes out to the lineage that wins.
-  if (conv?.outOfSync || conv?.contested) return decodeRow(ctx.codecs, row);
+  if (conv?.outOfSync || conv?.contested) {
+    await rethrow(allowed);
+    return decodeRow(ctx.codecs, row);
+  }
   // A commit a crash interrupted is finished first: the message is sealed in the epoch
   // the group really is in (next send tries again when the node is unreachable).
   await finishGroupCommits(ctx, conversationId).catch(() => undefined);
   // New devices of the members join (revoked ones leave) before this message is sealed;
   // checked at most every few seconds (a send must not wait on every member's log).
   await syncGroupInstallationsIfDue(ctx, conversationId).catch(() => undefined); // next send tries again
-  await encryptForSending(ctx, row, codec?.shouldPush(content) ?? true);
-  return publishMessage(ctx, id);
+  try {
+    await encryptForSending(ctx, row, codec?.shouldPush(content) ?? true);
+    return await publishMessage(ctx, id);
+  } finally {
+    await rethrow(allowed);
+  }
+}
+
+/** Throws what a side task settled with, if it failed. */
+async function rethrow(settled: Promise<unknown>): Promise<void> {
+  const err = await settled;
+  if (err !== undefined) throw err;
 }
 
 /** Encrypts a stored message and keeps the ciphertext as an intent (to_publish). */
@@ -133,14 +151,12 @@ export async function publishMessage(ctx: ClientContext, id: string): Promise<De
         ...(senderHmac ? { senderHmac } : {}),
       },
     ]);
-    if (intent.status === "to_publish") {
-      await updateIntent(ctx.db, intent.id!, {
-        status: "published",
-        attempts: intent.attempts + 1,
-      });
-    }
-    const row = await getMessage(ctx.db, id);
-    if (row && row.status !== "published") await setMessageStatus(ctx.db, id, "published");
+    const row = await markPublished(
+      ctx.db,
+      id,
+      intent.status === "to_publish" ? { id: intent.id!, attempts: intent.attempts + 1 } : undefined,
+    );
+    if (row) return decodeRow(ctx.codecs, row);
   } catch (err) {
     await updateIntent(ctx.db, intent.id!, {
       attempts: intent.attempts + 1,
