@@ -6,6 +6,11 @@ export {
   MAX_PAGE_SIZE,
   type GroupMessageInput,
   type WelcomeInput,
+  type WelcomeV1Input,
+  type WelcomePointerInput,
+  type ReceivedWelcome,
+  isWelcomePointer,
+  welcomeInputBytes,
   type PageOptions,
 } from "./node-client";
 export {

@@ -10,6 +10,7 @@ import {
   WelcomeMessageInputSchema,
   type GroupMessage_V1,
   type WelcomeMessage_V1,
+  type WelcomeMessage_WelcomePointer,
 } from "../proto/mls/api/v1/mls_pb";
 import { NodeApi, type GetNodeInfoResponse } from "../proto/messenger/node/v1/node_pb";
 import { PushApi } from "../proto/messenger/push/v1/push_pb";
@@ -35,15 +36,50 @@ export interface GroupMessageInput {
   senderHmac?: Uint8Array;
 }
 
-export interface WelcomeInput {
+export type WelcomeInput = WelcomeV1Input | WelcomePointerInput;
+
+export interface WelcomeV1Input {
   installationKey: Uint8Array;
   data: Uint8Array;
   hpkePublicKey?: Uint8Array;
   /** libxmtp's welcome_metadata (field 7), sealed in data's HPKE context; empty if none. */
   welcomeMetadata?: Uint8Array;
-  /** How data is wrapped to hpkePublicKey; CURVE25519 when a key is given without it. */
+  /**
+   * How data is wrapped to hpkePublicKey; CURVE25519 when a key is given without it.
+   * "symmetric": a welcome pointer's pointee, sealed with the pointers' key (no HPKE key).
+   */
+  wrapper?: "curve25519" | "xwing" | "symmetric";
+}
+
+/** One installation's welcome pointer (lib/mls/welcome-pointer.ts), HPKE-wrapped to hpkePublicKey. */
+export interface WelcomePointerInput {
+  kind: "pointer";
+  installationKey: Uint8Array;
+  welcomePointer: Uint8Array;
+  hpkePublicKey: Uint8Array;
   wrapper?: "curve25519" | "xwing";
 }
+
+/** A welcome as the node serves it: the welcome itself, or a pointer to one. */
+export type ReceivedWelcome = WelcomeMessage_V1 | WelcomeMessage_WelcomePointer;
+
+export function isWelcomePointer(w: ReceivedWelcome): w is WelcomeMessage_WelcomePointer {
+  return w.$typeName === "xmtp.mls.api.v1.WelcomeMessage.WelcomePointer";
+}
+
+/** The bytes a welcome puts on the wire, for batching under the node's request limit. */
+export function welcomeInputBytes(w: WelcomeInput): number {
+  return "kind" in w ? w.welcomePointer.length + w.hpkePublicKey.length : w.data.length;
+}
+
+const wrapperAlgorithmOf = (w: WelcomeInput): WelcomeWrapperAlgorithm =>
+  "kind" in w || w.hpkePublicKey?.length
+    ? w.wrapper === "xwing"
+      ? WelcomeWrapperAlgorithm.XWING_MLKEM_768_DRAFT_6
+      : WelcomeWrapperAlgorithm.CURVE25519
+    : w.wrapper === "symmetric"
+      ? WelcomeWrapperAlgorithm.SYMMETRIC_KEY
+      : WelcomeWrapperAlgorithm.UNSPECIFIED;
 
 export interface PageOptions {
   cursor?: bigint;
@@ -175,21 +211,29 @@ export class NodeClient {
   async sendWelcomeMessages(welcomes: WelcomeInput[]): Promise<void> {
     const inputs = welcomes.map((w) =>
       create(WelcomeMessageInputSchema, {
-        version: {
-          case: "v1",
-          value: {
-            installationKey: w.installationKey,
-            data: w.data,
-            hpkePublicKey: w.hpkePublicKey ?? new Uint8Array(),
-            // data is HPKE-wrapped to hpkePublicKey (lib/mls/welcome-wrap.ts)
-            wrapperAlgorithm: !w.hpkePublicKey?.length
-              ? WelcomeWrapperAlgorithm.UNSPECIFIED
-              : w.wrapper === "xwing"
-                ? WelcomeWrapperAlgorithm.XWING_MLKEM_768_DRAFT_6
-                : WelcomeWrapperAlgorithm.CURVE25519,
-            welcomeMetadata: w.welcomeMetadata ?? new Uint8Array(),
-          },
-        },
+        version:
+          "kind" in w
+            ? {
+                case: "welcomePointer",
+                value: {
+                  installationKey: w.installationKey,
+                  welcomePointer: w.welcomePointer,
+                  hpkePublicKey: w.hpkePublicKey,
+                  // WelcomePointerWrapperAlgorithm shares WelcomeWrapperAlgorithm's numbers.
+                  wrapperAlgorithm: wrapperAlgorithmOf(w) as number,
+                },
+              }
+            : {
+                case: "v1",
+                value: {
+                  installationKey: w.installationKey,
+                  data: w.data,
+                  hpkePublicKey: w.hpkePublicKey ?? new Uint8Array(),
+                  // data is HPKE-wrapped to hpkePublicKey (lib/mls/welcome-wrap.ts)
+                  wrapperAlgorithm: wrapperAlgorithmOf(w),
+                  welcomeMetadata: w.welcomeMetadata ?? new Uint8Array(),
+                },
+              },
       }),
     );
     await withRetry(
@@ -214,13 +258,15 @@ export class NodeClient {
   async queryWelcomeMessages(
     installationKey: Uint8Array,
     page: PageOptions = {},
-  ): Promise<WelcomeMessage_V1[]> {
+  ): Promise<ReceivedWelcome[]> {
     const res = await withRetry(
       "QueryWelcomeMessages",
       () => this.mls.queryWelcomeMessages({ installationKey, pagingInfo: pagingInfo(page) }),
       this.retry,
     );
-    return res.messages.flatMap((m) => (m.version.case === "v1" ? [m.version.value] : []));
+    return res.messages.flatMap((m) =>
+      m.version.case === "v1" || m.version.case === "welcomePointer" ? [m.version.value] : [],
+    );
   }
 
   /** Appends entries to their groups' commit logs (all or none). */

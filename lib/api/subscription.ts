@@ -1,16 +1,16 @@
 import { toHex } from "../crypto/bytes";
-import type { GroupMessage_V1, WelcomeMessage_V1 } from "../proto/mls/api/v1/mls_pb";
+import type { GroupMessage_V1 } from "../proto/mls/api/v1/mls_pb";
 import type { SubscribeResponse } from "../proto/messenger/node/v1/node_pb";
 import { AsyncQueue } from "./async-queue";
 import { backoffDelay, sleep } from "./backoff";
 import { ApiError } from "./errors";
-import type { NodeClient } from "./node-client";
+import type { NodeClient, ReceivedWelcome } from "./node-client";
 
 export type Topic = { kind: "group"; id: Uint8Array } | { kind: "welcome"; id: Uint8Array };
 
 export type StreamEvent =
   | { kind: "group"; message: GroupMessage_V1 }
-  | { kind: "welcome"; message: WelcomeMessage_V1 }
+  | { kind: "welcome"; message: ReceivedWelcome }
   | { kind: "caught_up" }
   | { kind: "disconnected"; error: ApiError; retryInMs: number };
 
@@ -201,8 +201,9 @@ export class ResumableSubscription implements AsyncIterable<StreamEvent> {
         return;
       }
       case "welcomeMessage": {
-        if (event.value.version.case !== "v1") return;
-        const m = event.value.version.value;
+        const version = event.value.version;
+        if (version.case !== "v1" && version.case !== "welcomePointer") return;
+        const m = version.value;
         const f = this.filters.get(topicKey({ kind: "welcome", id: m.installationKey }));
         if (!f || m.id <= f.cursor) return;
         f.cursor = m.id;

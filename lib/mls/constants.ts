@@ -34,6 +34,8 @@ export const GROUP_MEMBERSHIP_EXTENSION_TYPE = 0xff01;
 export const GROUP_PERMISSIONS_EXTENSION_TYPE = 0xff02;
 /** Key package extension: WelcomeWrapperEncryption, the key a welcome should be wrapped to. */
 export const WELCOME_WRAPPER_ENCRYPTION_EXTENSION_TYPE = 0xff03;
+/** Key package extension: WelcomePointeeEncryptionAeadTypesExtension, "send me welcome pointers". */
+export const WELCOME_POINTEE_AEAD_TYPES_EXTENSION_TYPE = 0xff04;
 /** Default maximum number of inboxes in a group. */
 export const MAX_GROUP_SIZE = 1000;
 export const MUTABLE_EXTENSION_TYPES: number[] = [

@@ -29,7 +29,7 @@ import {
   parseKeyPackage,
   type ParsedKeyPackage,
 } from "./wire";
-import { decodeKeyPackagePrivate, leafCapabilities } from "./keyPackage";
+import { decodeKeyPackagePrivate, leafCapabilities, welcomeKeyOf } from "./keyPackage";
 import { inboxAllowed, metadataExtension, readMetadata, type GroupMetadata } from "./metadata";
 import { checkSigner, type InstallationSigner } from "./signer";
 import {
@@ -45,7 +45,12 @@ import {
 } from "./state";
 import { cipherSuite } from "./suite";
 import { checkLifetime } from "./lifetime";
-import { asWrappedWelcome, unwrapWelcomeWithMetadata, type WelcomeMetadata } from "./welcome-wrap";
+import {
+  asWrappedWelcome,
+  unwrapWelcomeWithMetadata,
+  type WelcomeMetadata,
+  type WelcomeWrapper,
+} from "./welcome-wrap";
 import type { PendingCommit } from "./pending";
 
 const GROUP_ID_LENGTH = 16;
@@ -232,9 +237,14 @@ async function commit(
 }
 
 export interface JoinArgs {
+  /** HPKE-wrapped welcome data, or a bare MLSMessage (a pointee already opened). */
   welcome: Uint8Array;
   /** libxmtp's welcome_metadata (field 7) sealed beside a wrapped welcome; may be empty. */
   welcomeMetadata?: Uint8Array;
+  /** The wrapper the node names (wrapper_algorithm): which private key opens `welcome`. */
+  wrapper?: WelcomeWrapper;
+  /** The metadata of a bare welcome, opened with it (welcome-pointer.ts openPointee). */
+  openedMetadata?: WelcomeMetadata;
   keyPackagePrivate: Uint8Array;
   keyPackageBytes: Uint8Array;
   signer: InstallationSigner;
@@ -258,12 +268,14 @@ export async function joinWelcome(
   // XMTP wraps every welcome in HPKE to the key package's init key (welcome-wrap.ts); a
   // bare MLSMessage is what our clients sent before, still accepted.
   let welcomeBytes = args.welcome;
-  let welcomeMetadata: WelcomeMetadata | undefined;
-  if (asWrappedWelcome(args.welcome)) {
+  let welcomeMetadata = args.openedMetadata;
+  const wrapper = args.wrapper ?? "curve25519";
+  if (asWrappedWelcome(args.welcome, wrapper)) {
     const opened = await unwrapWelcomeWithMetadata(
       args.welcome,
       args.welcomeMetadata ?? new Uint8Array(0),
-      privateKeys.initPrivateKey,
+      welcomeKeyOf(privateKeys, wrapper),
+      wrapper,
     );
     welcomeBytes = opened.welcome;
     welcomeMetadata = opened.metadata;

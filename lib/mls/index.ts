@@ -77,6 +77,15 @@ export {
   type WelcomeWrapper,
 } from "./welcome-wrap";
 export { welcomeRecipientOf, type WelcomeRecipient } from "./welcome-recipient";
+export {
+  WELCOME_POINTER_THRESHOLD,
+  acceptsWelcomePointers,
+  openPointee,
+  openWelcomePointer,
+  pointWelcome,
+  wrapWelcomePointer,
+  type PointedWelcome,
+} from "./welcome-pointer";
 export { type GroupMetadata, type ConversationKind } from "./metadata";
 export {
   type GroupHandle,

@@ -11,15 +11,23 @@ import {
 } from "../proto/mls/message_contents/wrapper_encryption_pb";
 import { WELCOME_WRAPPER_ENCRYPTION_EXTENSION_TYPE } from "./constants";
 import { XWING_PUBLIC_KEY_LENGTH, type WelcomeWrapper } from "./welcome-wrap";
+import { acceptsWelcomePointers } from "./welcome-pointer";
 
 export interface WelcomeRecipient {
   /** The key the welcome is sealed to; the node files it as hpke_public_key. */
   hpkePublicKey: Uint8Array;
   /** Absent: CURVE25519 (the init key). */
   wrapper?: WelcomeWrapper;
+  /** It reads welcome pointers (0xff04): above two such recipients, they get one each. */
+  pointers?: true;
 }
 
 export function welcomeRecipientOf(keyPackage: KeyPackage): WelcomeRecipient {
+  const key = welcomeKeyOf(keyPackage);
+  return acceptsWelcomePointers(keyPackage) ? { ...key, pointers: true } : key;
+}
+
+function welcomeKeyOf(keyPackage: KeyPackage): WelcomeRecipient {
   const ext = keyPackage.extensions.find(
     (e) => e.extensionType === WELCOME_WRAPPER_ENCRYPTION_EXTENSION_TYPE,
   );

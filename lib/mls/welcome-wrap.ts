@@ -7,7 +7,8 @@
 // welcome ("TrailingData"), so ours are wrapped too. `welcome_metadata` (field 7) is the
 // same HPKE context's second message: WelcomeMetadata{message_cursor}. A key package asking
 // (extension 0xff03, welcome-recipient.ts) gets the post-quantum X-Wing wrapper instead,
-// sealed to its X-Wing key; ours do not ask, so welcomes to us stay CURVE25519.
+// sealed to its X-Wing key; ours ask too (keyPackage.ts), so welcomes between our users are
+// post-quantum as well. A welcome pointer (welcome-pointer.ts) is wrapped the same way.
 
 import { CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from "@hpke/core";
 import { fromBinary, toBinary, create } from "@bufbuild/protobuf";
@@ -68,6 +69,19 @@ async function makeSuite(wrapper: WelcomeWrapper): Promise<CipherSuite> {
 }
 
 const buf = (b: Uint8Array): ArrayBuffer => b.slice().buffer;
+
+/**
+ * A fresh X-Wing key pair for a key package's 0xff03 extension: the 1216-byte public key
+ * and the 32-byte seed that is its private key (draft-06).
+ */
+export async function newXWingKeyPair(): Promise<{ publicKey: Uint8Array; privateKey: Uint8Array }> {
+  const { kem } = await hpke("xwing");
+  const pair = await kem.generateKeyPair();
+  return {
+    publicKey: new Uint8Array(await kem.serializePublicKey(pair.publicKey)),
+    privateKey: new Uint8Array(await kem.serializePrivateKey(pair.privateKey)),
+  };
+}
 
 /** libxmtp's WelcomeMetadata (xmtp.mls.api.v1): the node id of the commit that added the member. */
 export interface WelcomeMetadata {
@@ -152,7 +166,7 @@ export async function unwrapWelcomeWithMetadata(
   } catch (err) {
     throw new MlsError(
       "invalid_welcome",
-      "wrapped welcome does not open with this key package's init key",
+      `wrapped welcome does not open with this key package's ${wrapper === "xwing" ? "X-Wing" : "init"} key`,
       { cause: err },
     );
   }

@@ -13,6 +13,7 @@ import type {
   IntentRow,
   IntentStatus,
   StoredIntentRow,
+  WelcomeRecipientRow,
 } from "./schema";
 import { openIntent } from "./sealed-rows";
 
@@ -30,12 +31,7 @@ export interface CommitIntentInput {
   authenticator: string;
   change: unknown;
   welcome?: Uint8Array;
-  welcomeTo?: {
-    installationKey: Uint8Array;
-    hpkePublicKey: Uint8Array;
-    /** Absent: CURVE25519 to the init key (lib/mls/welcome-recipient.ts). */
-    wrapper?: "curve25519" | "xwing";
-  }[];
+  welcomeTo?: WelcomeRecipientRow[];
 }
 
 /** Stores the commit and what finishing it needs, in one row (one write: all or nothing). */
@@ -55,6 +51,7 @@ export async function putCommitIntent(db: MessengerDb, i: CommitIntentInput): Pr
       installationKey: ownBytes(w.installationKey),
       hpkePublicKey: ownBytes(w.hpkePublicKey),
       ...(w.wrapper ? { wrapper: w.wrapper } : {}),
+      ...(w.pointers ? { pointers: true as const } : {}),
     }));
   const row: StoredIntentRow = {
     conversationId: groupId,

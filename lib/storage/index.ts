@@ -28,6 +28,7 @@ export type {
   MessageStatus,
   IntentRow,
   IntentKind,
+  WelcomeRecipientRow,
   IntentStatus,
   CursorRow,
   ConsentRow,

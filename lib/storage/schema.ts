@@ -237,6 +237,16 @@ export interface IntentRow {
  * commit leads to (sealed) until it is merged or discarded, the welcome and its recipients
  * until they are sent, and the change itself so a lost commit can be planned again.
  */
+/** Who a commit's welcome goes to, and how (lib/mls/welcome-recipient.ts). */
+export interface WelcomeRecipientRow {
+  installationKey: Uint8Array;
+  hpkePublicKey: Uint8Array;
+  /** Absent: CURVE25519 to the init key. */
+  wrapper?: "curve25519" | "xwing";
+  /** It reads welcome pointers (lib/mls/welcome-pointer.ts). */
+  pointers?: true;
+}
+
 export interface CommitIntentState {
   /** Epoch the commit was made in (decimal). */
   fromEpoch: string;
@@ -247,12 +257,7 @@ export interface CommitIntentState {
   /** The change as data (lib/client/groups/change.ts). */
   change: unknown;
   welcome?: Uint8Array;
-  welcomeTo?: {
-    installationKey: Uint8Array;
-    hpkePublicKey: Uint8Array;
-    /** Absent: CURVE25519 to the init key (lib/mls/welcome-recipient.ts). */
-    wrapper?: "curve25519" | "xwing";
-  }[];
+  welcomeTo?: WelcomeRecipientRow[];
   /** Where it stands: "prepared" (maybe published), "merged" (welcomes not yet sent), "lost" (to plan again). */
   phase: "prepared" | "merged" | "lost";
 }

@@ -5,8 +5,15 @@
 // the node never got published again (the same bytes: the node stores an identical
 // envelope once), a lost change handed back to be planned again.
 import { fromHex } from "../../crypto";
-import { wrapWelcomeWithMetadata, type PendingCommit } from "../../mls";
-import type { WelcomeInput } from "../../api";
+import {
+  WELCOME_POINTER_THRESHOLD,
+  pointWelcome,
+  wrapWelcomePointer,
+  wrapWelcomeWithMetadata,
+  type PendingCommit,
+  type WelcomeMetadata,
+} from "../../mls";
+import { welcomeInputBytes, type WelcomeInput } from "../../api";
 import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import {
   advanceCommitIntent,
@@ -46,14 +53,15 @@ async function sendWelcomes(ctx: ClientContext, welcomes: WelcomeInput[]): Promi
   let batch: typeof welcomes = [];
   let size = 0;
   for (const w of welcomes) {
+    const bytes = welcomeInputBytes(w);
     // Also at most the node's 100 messages per request (small groups have small welcomes).
-    if (batch.length > 0 && (size + w.data.length > WELCOME_BATCH_BYTES || batch.length === 100)) {
+    if (batch.length > 0 && (size + bytes > WELCOME_BATCH_BYTES || batch.length === 100)) {
       batches.push(batch);
       batch = [];
       size = 0;
     }
     batch.push(w);
-    size += w.data.length;
+    size += bytes;
   }
   if (batch.length > 0) batches.push(batch);
   // Each welcome is its own topic (one installation), so the order between batches is free.
@@ -64,6 +72,52 @@ async function sendWelcomes(ctx: ClientContext, welcomes: WelcomeInput[]): Promi
   await Promise.all(
     Array.from({ length: Math.min(WELCOME_BATCHES_IN_FLIGHT, batches.length) }, worker),
   );
+}
+
+/**
+ * What a commit's welcome becomes on the wire, as libxmtp sends it: above two recipients
+ * that read welcome pointers, the welcome is stored once (the pointee) and they each get a
+ * small pointer; everyone else gets the welcome itself. Each is HPKE-wrapped to the key its
+ * key package names (X-Wing when it asks).
+ */
+async function welcomeInputs(
+  welcome: Uint8Array,
+  to: NonNullable<CommitIntent["commit"]["welcomeTo"]>,
+  metadata: WelcomeMetadata | undefined,
+): Promise<{ pointee?: WelcomeInput; inputs: WelcomeInput[] }> {
+  const pointed =
+    to.filter((w) => w.pointers).length > WELCOME_POINTER_THRESHOLD
+      ? pointWelcome(welcome, metadata)
+      : undefined;
+  const inputs = await Promise.all(
+    to.map(async (w): Promise<WelcomeInput> => {
+      const wrapper = w.wrapper ?? "curve25519";
+      if (pointed && w.pointers)
+        return {
+          kind: "pointer",
+          installationKey: w.installationKey,
+          welcomePointer: await wrapWelcomePointer(pointed.pointer, w.hpkePublicKey, wrapper),
+          hpkePublicKey: w.hpkePublicKey,
+          wrapper,
+        };
+      return {
+        installationKey: w.installationKey,
+        hpkePublicKey: w.hpkePublicKey,
+        wrapper,
+        ...(await wrapWelcomeWithMetadata(welcome, w.hpkePublicKey, metadata, wrapper)),
+      };
+    }),
+  );
+  if (!pointed) return { inputs };
+  return {
+    pointee: {
+      installationKey: pointed.destination,
+      data: pointed.data,
+      welcomeMetadata: pointed.welcomeMetadata,
+      wrapper: "symmetric",
+    },
+    inputs,
+  };
 }
 
 export type CommitOutcome = "won" | "lost" | "unseen";
@@ -99,22 +153,13 @@ export async function settleCommitIntent(
     if (fate === "merged") {
       await ctx.testHooks?.commitStep?.("after_merge");
       const { welcome, welcomeTo } = intent.commit;
-      if (welcome && welcomeTo?.length)
-        await sendWelcomes(
-          ctx,
-          // One HPKE wrap per recipient, to its key package's init key (as libxmtp expects).
-          await Promise.all(
-            welcomeTo.map(async (w) => ({
-              ...w,
-              ...(await wrapWelcomeWithMetadata(
-                welcome,
-                w.hpkePublicKey,
-                commitId === undefined ? undefined : { messageCursor: commitId },
-                w.wrapper,
-              )),
-            })),
-          ),
-        );
+      if (welcome && welcomeTo?.length) {
+        const metadata = commitId === undefined ? undefined : { messageCursor: commitId };
+        const { pointee, inputs } = await welcomeInputs(welcome, welcomeTo, metadata);
+        // The pointee first: a pointer must not reach its reader before what it points to.
+        if (pointee) await ctx.api.sendWelcomeMessages([pointee]);
+        await sendWelcomes(ctx, inputs);
+      }
       await advanceCommitIntent(ctx.db, intentId, { finish: "committed" });
       return "won";
     }

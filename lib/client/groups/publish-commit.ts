@@ -8,7 +8,12 @@ import {
   type GroupHandle,
   type PendingCommit,
 } from "../../mls";
-import { advanceCommitIntent, putCommitIntent, type IntentKind } from "../../storage";
+import {
+  advanceCommitIntent,
+  putCommitIntent,
+  type IntentKind,
+  type WelcomeRecipientRow,
+} from "../../storage";
 import type { ClientContext } from "../context";
 import { ClientError } from "../errors";
 import { isTransient } from "../messages/receive";
@@ -25,12 +30,7 @@ export interface OwnCommit {
   commit: Uint8Array;
   pending: PendingCommit;
   welcome?: Uint8Array;
-  welcomeTo?: {
-    installationKey: Uint8Array;
-    hpkePublicKey: Uint8Array;
-    /** Absent: CURVE25519 to the init key (lib/mls/welcome-recipient.ts). */
-    wrapper?: "curve25519" | "xwing";
-  }[];
+  welcomeTo?: WelcomeRecipientRow[];
   attempt: number;
 }
 

@@ -3,7 +3,7 @@
 // key package that opened it spent.
 import { toHex } from "../../crypto";
 import { joinWelcome, type GroupHandle, type Member } from "../../mls";
-import type { WelcomeMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
+import type { ReceivedWelcome } from "../../api";
 import {
   getConversation,
   getCursor,
@@ -24,6 +24,7 @@ import { isTransient, replayTopicLocked } from "./receive";
 import { checkWelcomedGroup } from "./welcome-rules";
 import { startAfterAddCommit } from "./welcome-cursor";
 import { storeWelcomedConversation } from "./welcomed-conversation";
+import { deliveredBytes, welcomeToOpen } from "./welcome-pointee";
 
 interface Joined {
   group: GroupHandle;
@@ -36,15 +37,14 @@ interface Joined {
 /** Tries every stored key package, newest first (an adder may have fetched one just before a rotation). */
 async function open(
   ctx: ClientContext,
-  env: WelcomeMessage_V1,
+  env: ReceivedWelcome,
 ): Promise<{ joined?: Joined; error?: unknown; transient?: unknown }> {
   let error: unknown;
   let transient: unknown;
   for (const kp of await listKeyPackages(ctx.db)) {
     try {
       const { group, addedBy, welcomeMetadata } = await joinWelcome({
-        welcome: env.data,
-        welcomeMetadata: env.welcomeMetadata,
+        ...(await welcomeToOpen(ctx, env, kp)),
         keyPackagePrivate: kp.privateBytes,
         keyPackageBytes: kp.publicBytes,
         signer: ctx.installation,
@@ -84,14 +84,14 @@ async function spend(ctx: ClientContext, used: StoredKeyPackage, log?: ReceiveLo
 async function keepNew(
   ctx: ClientContext,
   joined: Joined,
-  env: WelcomeMessage_V1,
+  env: ReceivedWelcome,
   log?: ReceiveLog,
 ): Promise<void> {
   const { group, addedBy } = joined;
   const groupId = toHex(group.groupId);
   await withGroupLock(ctx, groupId, async () => {
     await saveGroup(ctx, group);
-    await recordFirstLineage(ctx, group, addedBy, env.data);
+    await recordFirstLineage(ctx, group, addedBy, deliveredBytes(env));
     await startAfterAddCommit(ctx, group, groupId, joined.addCommitId, log);
   });
   await storeWelcomedConversation(ctx, group, addedBy.inboxId, env.createdNs);
@@ -121,7 +121,7 @@ export async function considerWelcomeForKnownGroup(
 /** Joins the group a welcome invites this installation to; returns its id (hex) when new. */
 export async function applyWelcome(
   ctx: ClientContext,
-  env: WelcomeMessage_V1,
+  env: ReceivedWelcome,
   log?: ReceiveLog,
 ): Promise<string | undefined> {
   return withLock(`${ctx.lockPrefix}:welcomes`, async () => {
@@ -141,7 +141,7 @@ export async function applyWelcome(
         // A conversation imported from history has its row but no MLS state until this welcome.
         await withGroupLock(ctx, groupId, async () => {
           await saveGroup(ctx, joined.group);
-          await recordFirstLineage(ctx, joined.group, joined.addedBy, env.data);
+          await recordFirstLineage(ctx, joined.group, joined.addedBy, deliveredBytes(env));
         });
         newGroupId = groupId;
       } else if ((readd = await acceptReaddWelcome(ctx, joined.group, log)) === "accepted") {
@@ -153,7 +153,7 @@ export async function applyWelcome(
         // "waiting" too: kept as a candidate, which a stuck state adopts only once the log
         // vouches for it (lineages.ts); the fork watch tries it again after each log read.
         // The first welcome for an id no longer wins by arriving first (issue 11 item 9).
-        const outcome = await considerWelcomeForKnownGroup(ctx, joined, env.data, log);
+        const outcome = await considerWelcomeForKnownGroup(ctx, joined, deliveredBytes(env), log);
         if (outcome.kind === "adopted") newGroupId = groupId;
         opened = outcome.kind !== "duplicate";
       }

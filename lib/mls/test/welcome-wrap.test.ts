@@ -146,7 +146,14 @@ describe("welcome wrapping (libxmtp's CURVE25519 welcome wrapper)", () => {
     const pair = await xwing.generateKeyPair();
     const pub = new Uint8Array(await xwing.serializePublicKey(pair.publicKey));
     const seed = new Uint8Array(await xwing.serializePrivateKey(pair.privateKey));
-    const { keyPackage } = parseKeyPackage(bobKp.keyPackageBytes);
+    const parsed = parseKeyPackage(bobKp.keyPackageBytes).keyPackage;
+    // A key package that asks for nothing (ours before 0xff03/0xff04, or another client's).
+    const keyPackage = {
+      ...parsed,
+      extensions: parsed.extensions.filter(
+        (e) => e.extensionType !== 0xff03 && e.extensionType !== 0xff04,
+      ),
+    };
     const ask = (algorithm: WelcomeWrapperAlgorithm, pubKey: Uint8Array) => ({
       ...keyPackage,
       extensions: [
