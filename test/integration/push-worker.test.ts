@@ -8,7 +8,7 @@
 import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Client, type BrowserPushSubscription, type Conversation } from "../../lib/client";
-import { noticeForPush, type PushWorkerEnv } from "../../lib/client/push/worker";
+import { noticeForPush, resubscribe, type PushWorkerEnv } from "../../lib/client/push/worker";
 import { groupTopic, getCursor, MessengerDb } from "../../lib/storage";
 import { startNode, type StartedNode } from "../../server/test/harness";
 import { PushServiceStandIn } from "../../server/test/push-service-stand-in";
@@ -35,11 +35,13 @@ describe("the push worker reads a pushed message as the app would", () => {
     Client.restore(bobWallet.address, { apiUrl: node.url, indexedDB, IDBKeyRange });
 
   /** Alice sends; the node's push to Bob's subscription is returned as the worker gets it. */
+  let bobsEndpoint = "bob";
+  let firstEndpoint = "";
   async function pushFor(send: () => Promise<unknown>): Promise<unknown> {
-    const before = standIn.to("bob").length;
+    const before = standIn.to(bobsEndpoint).length;
     await send();
-    await standIn.waitFor(() => standIn.to("bob").length > before);
-    return standIn.to("bob")[before]!.payload;
+    await standIn.waitFor(() => standIn.to(bobsEndpoint).length > before);
+    return standIn.to(bobsEndpoint)[before]!.payload;
   }
 
   /** Bob's stored state for a conversation, read straight from his database. */
@@ -79,6 +81,7 @@ describe("the push worker reads a pushed message as the app would", () => {
     const bob = await Client.create(bobWallet.signer, opts);
     vapid = await bob.push.vapidPublicKey();
     const s = standIn.subscription("bob");
+    firstEndpoint = s.endpoint;
     const sub: BrowserPushSubscription = {
       endpoint: s.endpoint,
       keys: { p256dh: b64(s.p256dh), auth: b64(s.auth) },
@@ -161,6 +164,39 @@ describe("the push worker reads a pushed message as the app would", () => {
       title: "Hike, Saturday",
       body: `${short(aliceWallet.address)}: bring water`,
     });
+  }, 120_000);
+
+  it("aRotatedSubscriptionIsRegisteredByTheWorker_andPushesGoToTheNewOne", async () => {
+    const dm = (await alice.conversations.list()).find((c) => c.kind === "dm")!;
+    const old = firstEndpoint;
+    const fresh = standIn.subscription("bob-rotated");
+    const asked: string[] = [];
+    const count = await resubscribe(
+      old,
+      async (key) => {
+        asked.push(key);
+        return {
+          endpoint: fresh.endpoint,
+          keys: { p256dh: b64(fresh.p256dh), auth: b64(fresh.auth) },
+        };
+      },
+      worker,
+    );
+    expect(count).toBe(1);
+    expect(asked).toEqual([vapid]); // subscribed under the node's own VAPID key
+    const before = standIn.to("bob").length;
+    await dm.send("to the new subscription");
+    await standIn.waitFor(() => standIn.to("bob-rotated").length === 1);
+    expect(standIn.to("bob")).toHaveLength(before);
+    bobsEndpoint = "bob-rotated";
+    // An endpoint this installation never registered is not its to replace.
+    expect(
+      await resubscribe(
+        "https://elsewhere.invalid/x",
+        async () => ({ endpoint: "", keys: { p256dh: "", auth: "" } }),
+        worker,
+      ),
+    ).toBe(0);
   }, 120_000);
 
   it("withSignToUnlockOnTheWorkerCannotOpenTheStore_andShowsTheGenericNotice", async () => {
