@@ -1,4 +1,5 @@
-/* Messenger service worker — plain JS, no build step.
+/* Messenger service worker — plain JS, no build step; the protocol code it needs for pushes
+ * comes from public/sw-push.js (built from lib/ by scripts/build-push-worker.mjs).
  * Install: precache the app shell (the HTML of the four routes, every /_next/static
  * asset those pages reference, the manifest and the icons) in a cache named by a
  * hash of that list. Fetch: API paths untouched; /_next/static cache-first;
@@ -216,36 +217,104 @@ self.addEventListener("notificationclick", (event) => {
 });
 
 /* Web Push (README "Notifications (Web Push)"). The node sends no content, only where a
- * message arrived: {v: 1, group: hex group id, id}. This worker cannot open the
- * end-to-end encrypted message (the MLS state is sealed in IndexedDB and the protocol
- * code lives in the page), so it shows a generic "New message" that opens the thread.
- * An open window receives the message through its own stream and replaces this
- * notification (same tag: the conversation id) with the sender and a preview; a visible
- * window shows the message itself, so the worker stays quiet. */
-function pushTarget(data) {
-  try {
-    const p = data?.json();
-    if (p && p.v === 1 && typeof p.group === "string" && /^[0-9a-f]{2,510}$/.test(p.group))
-      return { group: p.group, url: `/conversations?c=${p.group}` };
-  } catch {
-    // Not JSON from our node: still say something arrived.
-  }
-  return { group: "", url: "/conversations" };
+ * message arrived: {v: 1, group: hex group id, id}. With no window of the app open, the
+ * library's push entry (public/sw-push.js, built from lib/client/push/worker.ts) opens this
+ * installation's sealed store, fetches the envelope from the node, decrypts AND stores it
+ * exactly as the page's receive path would (under the group's Web Lock), and the notification
+ * shows the sender and a preview. When it cannot (sign to unlock on, a commit comes first, the
+ * node unreachable, anything else) the notification is a generic "New message". An open window
+ * reads the message through its own stream and replaces this notification (same tag: the
+ * conversation id) with the sender and a preview; a focused window shows the message itself,
+ * so the worker stays quiet. */
+const PUSH_BUNDLE = "/sw-push.js" + self.location.search;
+
+/** The push entry. importScripts works after install only for scripts first imported while
+ * installing, so the install step imports it once; a push then loads it from that copy. */
+function pushLibrary() {
+  if (!self.messengerPush) importScripts(PUSH_BUNDLE);
+  return self.messengerPush;
 }
 
+const pushEnv = {
+  databaseNames: async () => (await indexedDB.databases()).map((d) => d.name ?? ""),
+};
+
+function pushData(data) {
+  try {
+    return data?.json();
+  } catch {
+    return undefined; // not JSON from our node: still say something arrived
+  }
+}
+
+function genericNotice(p) {
+  const group =
+    p && p.v === 1 && typeof p.group === "string" && /^[0-9a-f]{2,510}$/.test(p.group)
+      ? p.group
+      : "";
+  return {
+    title: "New message",
+    body: "Open the app to read it.",
+    tag: group || "messenger-push",
+    url: group ? `/conversations?c=${group}` : "/conversations",
+  };
+}
+
+async function readLocally(payload) {
+  try {
+    return await pushLibrary().noticeForPush(payload, pushEnv);
+  } catch {
+    return genericNotice(payload); // no bundle (dev) or it failed to load
+  }
+}
+
+self.addEventListener("install", () => {
+  try {
+    pushLibrary();
+  } catch {
+    // Dev server or a failed fetch: pushes stay generic, the app shell still installs.
+  }
+});
+
 self.addEventListener("push", (event) => {
-  const target = pushTarget(event.data);
+  const payload = pushData(event.data);
   event.waitUntil(
     (async () => {
       const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
       if (windows.some((w) => w.visibilityState === "visible" && w.focused)) return;
-      await self.registration.showNotification("New message", {
-        body: "Open the app to read it.",
-        tag: target.group || "messenger-push",
-        data: { url: target.url },
+      // An open page owns reading (its stream is the one reader): it replaces this notice.
+      const notice = windows.length > 0 ? genericNotice(payload) : await readLocally(payload);
+      await self.registration.showNotification(notice.title, {
+        body: notice.body,
+        tag: notice.tag,
+        data: { url: notice.url },
         icon: "/icons/icon-192.png",
         badge: "/icons/icon-192.png",
       });
     })(),
+  );
+});
+
+/* The browser rotated the subscription: register the new one with the node, signed by the
+ * installation key as the page does (the key is in the sealed store; sign to unlock on → it
+ * cannot, and the switch must be turned off and on again in the app). */
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil(
+    (async () => {
+      const old = event.oldSubscription;
+      await pushLibrary().resubscribe(
+        old?.endpoint,
+        async (vapidPublicKey) => {
+          const sub =
+            event.newSubscription ??
+            (await self.registration.pushManager.subscribe({
+              userVisibleOnly: true,
+              applicationServerKey: vapidPublicKey,
+            }));
+          return sub.toJSON();
+        },
+        pushEnv,
+      );
+    })().catch(() => undefined),
   );
 });

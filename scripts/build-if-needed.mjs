@@ -5,6 +5,13 @@ import { sourceHash } from "./source-hash.mjs";
 
 /** Runs `next build` unless .next holds a build of exactly these sources. */
 export function buildIfNeeded(root) {
+  // The service worker's push bundle (public/sw-push.js) first: it is built from lib/, and
+  // the hash below covers public/. Same sources, same bytes, so the hash stays stable.
+  const worker = spawnSync(process.execPath, [join(root, "scripts", "build-push-worker.mjs")], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  if (worker.status !== 0) process.exit(worker.status ?? 1);
   const stamp = join(root, ".next", "source-hash");
   const hash = sourceHash(root);
   if (

@@ -6,6 +6,7 @@ import type { Signer } from "../signer";
 import {
   getHistoryRequestedAt,
   loadIdentity,
+  loadPushWorkerSettings,
   MessengerDb,
   setHistoryRequestedAt,
   type Identity,
@@ -43,6 +44,8 @@ import { honourLeaveRequest } from "./groups/leave";
 import { recoverCommits } from "./groups/commit";
 import { Preferences } from "./consent/preferences";
 import { PushNotifications } from "./push/push-notifications";
+import { readPushedMessage } from "./push/pushed-message";
+import { genericNotice, noticeOf, type PushNotice } from "./push/push-notice";
 import type { ReceiveLog } from "./types";
 import { loadOrRegisterInstallation } from "./devices/registration";
 import { resumeOutbox, retryFailed } from "./messages/send";
@@ -116,7 +119,8 @@ export class Client {
     const api = new NodeClient(opts.apiUrl, {}, opts.fetch);
     api.setInboxId(identity.inboxId);
     const chain = chainVerifierFor(opts.chainRpcUrls);
-    const names = namesFor(db, rpcUrlsOf(opts.chainRpcUrls), opts.names);
+    const rpcUrls = rpcUrlsOf(opts.chainRpcUrls);
+    const names = namesFor(db, rpcUrls, opts.names);
     const ctx: ClientContext = {
       db,
       api,
@@ -128,6 +132,7 @@ export class Client {
       },
       resolver: new IdentityResolver(api, verifyOptionsFor(chain)),
       ...(chain ? { chain } : {}),
+      chainRpcUrls: [...rpcUrls].map(([id, url]) => `${id}=${url}`).join(","),
       names,
       codecs: opts.codecs ?? defaultRegistry(),
       bus: new MessageBus(),
@@ -188,6 +193,59 @@ export class Client {
       );
     }
     return Client.build(db, dbName, identity, opts);
+  }
+
+  /**
+   * `restore` for the service worker, which has no localStorage: it reaches the node (and
+   * the chain RPCs) this installation registered its push subscription with. Sign to unlock
+   * on: fails with `store_locked` (the wallet is not there to unlock it).
+   */
+  static async restoreForPush(
+    address: string,
+    opts: Pick<ClientOptions, "dbName" | "indexedDB" | "IDBKeyRange" | "fetch"> & {
+      log?: ReceiveLog;
+    } = {},
+  ): Promise<Client> {
+    const normalized = normalizeAddress(address);
+    const { db } = openDb(normalized, { ...opts, apiUrl: "" });
+    let settings;
+    try {
+      settings = await loadPushWorkerSettings(db);
+    } finally {
+      db.close();
+    }
+    return Client.restore(normalized, {
+      ...opts,
+      apiUrl: settings?.apiUrl ?? "",
+      chainRpcUrls: settings?.chainRpcUrls ?? "",
+    });
+  }
+
+  /**
+   * What the notification for a pushed message says (the service worker's question). When the
+   * message can be read here it is decrypted AND stored exactly as the receive path stores it,
+   * under the group's lock, so the app later shows it without decrypting again; otherwise the
+   * notice is a generic one for that conversation (push/pushed-message.ts says when).
+   */
+  async pushNotice(
+    conversationId: string,
+    nodeId: bigint,
+    opts: { maxCatchUp?: number } = {},
+  ): Promise<PushNotice> {
+    const conversation = await this.conversations.getById(conversationId);
+    if (!conversation || conversation.kind === "sync")
+      return genericNotice(conversationId, "unknown_conversation");
+    // The node never pushes these; if it did, nothing of them is read or shown.
+    if ((await this.preferences.conversationConsent(conversationId)) !== "allowed")
+      return genericNotice(conversationId, "not_allowed");
+    if (await this.push.isMuted(conversationId)) return genericNotice(conversationId, "muted");
+    const read = await readPushedMessage(this.ctx, conversationId, nodeId, {
+      ...opts,
+      ...(this.log ? { log: this.log } : {}),
+    });
+    const sender =
+      read.kind === "message" ? (await this.addressesOf(read.message.senderInboxId))[0] : undefined;
+    return noticeOf(read, conversation.summary(), sender);
   }
 
   get inboxId(): string {

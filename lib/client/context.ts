@@ -21,6 +21,8 @@ export interface ClientContext {
   resolver: IdentityResolver;
   /** Smart-contract wallet checks and block pins (ClientOptions.chainRpcUrls); absent = none. */
   chain?: ChainVerifier;
+  /** The same chain RPC URLs as "chainId=url,…" ("" = none): kept for the push worker. */
+  chainRpcUrls: string;
   /** ENS names (disabled without an RPC for the names chain). */
   names: Names;
   codecs: CodecRegistry;

@@ -163,7 +163,12 @@ export {
   type Lineage,
   type LineageState,
 } from "./lineages";
-export { loadPushPrefs, savePushPrefs, type PushPrefs } from "./push-prefs";
+export {
+  loadPushPrefs,
+  loadPushWorkerSettings,
+  savePushPrefs,
+  type PushPrefs,
+} from "./push-prefs";
 export {
   loadConversationPrefs,
   mergeConversationPrefs,

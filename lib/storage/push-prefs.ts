@@ -6,7 +6,7 @@ import type { MessengerDb } from "./db";
 import { StorageError } from "./errors";
 import { ownBytes } from "./keys";
 import { PUSH_ROOT_KEY_PURPOSE } from "./purposes";
-import type { PushPrefsRow } from "./schema";
+import type { PushPrefsRow, PushWorkerSettings } from "./schema";
 
 export interface PushPrefs {
   rootKey: Uint8Array;
@@ -15,6 +15,7 @@ export interface PushPrefs {
   enabledAtNs: bigint;
   mutes: Map<string, { muted: boolean; atNs: bigint }>;
   endpoint?: string;
+  worker?: PushWorkerSettings;
 }
 
 async function toRow(db: MessengerDb, p: PushPrefs): Promise<PushPrefsRow> {
@@ -27,6 +28,7 @@ async function toRow(db: MessengerDb, p: PushPrefs): Promise<PushPrefsRow> {
       [...p.mutes].map(([k, v]) => [k, { muted: v.muted, atNs: v.atNs.toString() }]),
     ),
     ...(p.endpoint ? { endpoint: p.endpoint } : {}),
+    ...(p.worker ? { worker: p.worker } : {}),
   };
 }
 
@@ -40,6 +42,7 @@ async function fromRow(db: MessengerDb, r: PushPrefsRow): Promise<PushPrefs> {
       Object.entries(r.mutes).map(([k, v]) => [k, { muted: v.muted, atNs: BigInt(v.atNs) }]),
     ),
     ...(r.endpoint ? { endpoint: r.endpoint } : {}),
+    ...(r.worker ? { worker: r.worker } : {}),
   };
 }
 
@@ -72,4 +75,11 @@ export async function savePushPrefs(db: MessengerDb, p: PushPrefs): Promise<void
   const push = await toRow(db, p);
   const n = await db.identity.update("self", { push });
   if (n === 0) throw new StorageError("not_found", "no identity saved in this database");
+}
+
+/** Where the service worker reaches the node (no write: absent when push was never enabled). */
+export async function loadPushWorkerSettings(
+  db: MessengerDb,
+): Promise<PushWorkerSettings | undefined> {
+  return (await db.identity.get("self"))?.push?.worker;
 }

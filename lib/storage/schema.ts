@@ -76,6 +76,18 @@ export interface PushPrefsRow {
   mutes: Record<string, { muted: boolean; atNs: string }>;
   /** This installation's registered push subscription endpoint (absent: none). */
   endpoint?: string;
+  /**
+   * How the service worker reaches the node that pushes (it cannot read the page's
+   * localStorage): the node URL and chain RPC URLs this installation registered with.
+   */
+  worker?: PushWorkerSettings;
+}
+
+export interface PushWorkerSettings {
+  /** The node's base URL ("" = the app's origin). */
+  apiUrl: string;
+  /** "chainId=url,…" for smart-contract wallet checks ("" = none). */
+  chainRpcUrls: string;
 }
 
 export interface KeyPackageRow {

@@ -100,9 +100,44 @@ export class PushNotifications {
       value: { endpoint: subscription.endpoint, p256dh, auth },
     });
     const p = await this.load();
-    await this.save({ ...p, endpoint: subscription.endpoint, enabled: true, enabledAtNs: nowNs() });
+    await this.save({
+      ...p,
+      endpoint: subscription.endpoint,
+      worker: this.workerSettings(),
+      enabled: true,
+      enabledAtNs: nowNs(),
+    });
     await this.syncTopics();
     await this.share();
+  }
+
+  /**
+   * The browser replaced this installation's subscription (the service worker's
+   * `pushsubscriptionchange`): registers the new one in its place, signed by this installation.
+   * Returns false when there is nothing to replace here (notifications off, or `oldEndpoint`
+   * is not the one this installation registered).
+   */
+  async replaceSubscription(
+    oldEndpoint: string | undefined,
+    subscription: BrowserPushSubscription,
+  ): Promise<boolean> {
+    const p = await this.load();
+    if (!p.enabled || !p.endpoint) return false;
+    if (oldEndpoint !== undefined && oldEndpoint !== p.endpoint) return false;
+    const p256dh = b64url(subscription.keys?.p256dh ?? "", "subscription.keys.p256dh");
+    const auth = b64url(subscription.keys?.auth ?? "", "subscription.keys.auth");
+    await this.update({
+      case: "subscribe",
+      value: { endpoint: subscription.endpoint, p256dh, auth },
+    });
+    await this.save({ ...(await this.load()), endpoint: subscription.endpoint });
+    await this.syncTopics();
+    return true;
+  }
+
+  /** What the service worker needs to reach the node as this page does. */
+  private workerSettings(): { apiUrl: string; chainRpcUrls: string } {
+    return { apiUrl: this.ctx.apiUrl, chainRpcUrls: this.ctx.chainRpcUrls };
   }
 
   /** Turns notifications off here and on the inbox's other devices. */
@@ -207,8 +242,12 @@ export class PushNotifications {
   }
 
   private async pushTopics(): Promise<void> {
-    const p = await this.load();
+    let p = await this.load();
     if (!p.enabled || !p.endpoint) return;
+    // The node URL may have changed in Settings since enable(): the worker follows.
+    const worker = this.workerSettings();
+    if (p.worker?.apiUrl !== worker.apiUrl || p.worker.chainRpcUrls !== worker.chainRpcUrls)
+      await this.save((p = { ...p, worker }));
     const rows = (await listConversations(this.ctx.db)).filter(
       (r) => r.kind === "group" || r.kind === "dm",
     );
