@@ -436,7 +436,7 @@ export class Client {
 
   /** Stops streams and closes the database. */
   async close(): Promise<void> {
-    this.searchIndex.close();
+    this.searchIndex.dispose();
     this.purger.stop();
     this.forkWatch.stop();
     this.engine.release();

@@ -3,7 +3,8 @@
 // by what each client stores afterwards (new messages, edits, deletes).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
-import type { Client, Conversation } from "../../lib/client";
+import { IDBKeyRange, indexedDB } from "fake-indexeddb";
+import { Client, type Conversation } from "../../lib/client";
 import type { SearchIndex } from "../../lib/client/search";
 import { createClient, newWallet } from "../support/accounts";
 
@@ -20,12 +21,13 @@ describe("search", () => {
   let ba: Conversation;
   let ac: Conversation;
   let ca: Conversation;
+  const alice = newWallet();
 
   beforeAll(async () => {
     node = await startNode();
     const bob = newWallet();
     const carol = newWallet();
-    a = await createClient(newWallet(), node.url, "search-a");
+    a = await createClient(alice, node.url, "search-a");
     b = await createClient(bob, node.url, "search-b");
     c = await createClient(carol, node.url, "search-c");
     ab = await a.conversations.newDm(bob.address);
@@ -94,6 +96,28 @@ describe("search", () => {
     await a.conversations.sync();
     expect(await idsOf(a, "fresh arrival")).toEqual([m.id]);
     expect(index.ready()).toBe(built);
+  });
+
+  it("a second tab finds what the first tab stored after the second tab's index was built", async () => {
+    // Only the leader tab streams: another tab of the same account learns of new messages
+    // from the store, told which by the tab that stored them.
+    const tab2 = await Client.restore(alice.address, {
+      apiUrl: node.url,
+      dbName: "search-a",
+      indexedDB,
+      IDBKeyRange,
+    });
+    try {
+      expect(await idsOf(tab2, "zebra")).toEqual([]); // builds tab 2's index
+      const sent = await ba.sendText("zebra crossing at noon");
+      await a.conversations.sync(); // tab 1 stores it
+      const deadline = Date.now() + 10_000;
+      while ((await idsOf(tab2, "zebra")).length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(await idsOf(tab2, "zebra")).toEqual([sent.id]);
+    } finally {
+      await tab2.close();
+    }
   });
 
   it("refuses a query over 200 characters, naming the limit", async () => {

@@ -1,7 +1,10 @@
 // The in-memory search index of one Client. Message rows are sealed at rest, so there is no
 // plaintext index on disk: the first search opens every stored message once, and from then
 // on the message bus (every message this client stores, sent or received) keeps it current.
-import { allMessages } from "../../storage";
+// Other tabs of the account store messages too (only the leader tab streams; the service
+// worker stores pushed ones): each announces the ids it stored on a BroadcastChannel, and a
+// tab with an index opens those rows from the store.
+import { allMessages, getMessage } from "../../storage";
 import type { ClientContext } from "../context";
 import { decodeRow } from "../messages/decode";
 import type { DecodedMessage } from "../types";
@@ -29,7 +32,24 @@ export class SearchIndex {
   /** Bumped by close(): a build still running when the index was dropped adds nothing. */
   private generation = 0;
 
-  constructor(private readonly ctx: ClientContext) {}
+  /** Ids this tab stored, announced to the account's other tabs once per microtask. */
+  private announcing: string[] = [];
+  private readonly channel: BroadcastChannel | undefined;
+  private readonly stopAnnouncing: (() => void) | undefined;
+
+  constructor(private readonly ctx: ClientContext) {
+    if (typeof BroadcastChannel === "undefined") return;
+    this.channel = new BroadcastChannel(`messenger:search:${ctx.db.name}`);
+    this.channel.onmessage = (e: MessageEvent) => void this.heard(e.data).catch(() => undefined);
+    this.stopAnnouncing = ctx.bus.subscribe((m) => this.announce(m.id));
+  }
+
+  /** The client is closing: no more announcing or hearing. */
+  dispose(): void {
+    this.close();
+    this.stopAnnouncing?.();
+    this.channel?.close();
+  }
 
   /** Builds the index on first use; later calls return at once. */
   ready(): Promise<void> {
@@ -64,6 +84,28 @@ export class SearchIndex {
     this.building = undefined;
     this.queued = undefined;
     this.generation++;
+  }
+
+  private announce(id: string): void {
+    this.announcing.push(id);
+    if (this.announcing.length > 1) return;
+    queueMicrotask(() => this.channel?.postMessage({ ids: this.announcing.splice(0) }));
+  }
+
+  /** Another tab stored these messages: a built (or building) index takes them from the store. */
+  private async heard(data: unknown): Promise<void> {
+    if (!this.building) return; // no index in this tab: the first search reads the store
+    const ids = (data as { ids?: unknown })?.ids;
+    if (!Array.isArray(ids)) return;
+    const generation = this.generation;
+    for (const id of ids) {
+      if (typeof id !== "string") continue;
+      const row = await getMessage(this.ctx.db, id).catch(() => undefined);
+      if (!row || generation !== this.generation) continue;
+      const m = await decodeRow(this.ctx.codecs, row);
+      if (this.queued) this.queued.push(m);
+      else this.apply(m);
+    }
   }
 
   private async build(): Promise<void> {
