@@ -249,7 +249,7 @@ describe("backup file", () => {
   }, 30_000);
 
   it("bytes added after the last frame: damaged", async () => {
-    expect(await refusedAndUnchanged(new Blob([bytes, new Uint8Array([1, 2, 3])]))).toBe("damaged");
+    expect(await refusedAndUnchanged(new Blob([bytes.slice(), new Uint8Array([1, 2, 3])]))).toBe("damaged");
   }, 30_000);
 
   it("a hostile header asking for 4 GiB is refused before any key derivation", async () => {
@@ -261,7 +261,7 @@ describe("backup file", () => {
   });
 
   it("not a backup at all", async () => {
-    expect(await refusedAndUnchanged(new Blob([utf8("hello, this is a text file")]))).toBe(
+    expect(await refusedAndUnchanged(new Blob([utf8("hello, this is a text file").slice()]))).toBe(
       "not_a_backup",
     );
   });
