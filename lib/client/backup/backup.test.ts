@@ -249,7 +249,9 @@ describe("backup file", () => {
   }, 30_000);
 
   it("bytes added after the last frame: damaged", async () => {
-    expect(await refusedAndUnchanged(new Blob([bytes.slice(), new Uint8Array([1, 2, 3])]))).toBe("damaged");
+    expect(await refusedAndUnchanged(new Blob([bytes.slice(), new Uint8Array([1, 2, 3])]))).toBe(
+      "damaged",
+    );
   }, 30_000);
 
   it("a hostile header asking for 4 GiB is refused before any key derivation", async () => {
