@@ -1,6 +1,8 @@
 "use client";
 import { useId, useMemo, useState } from "react";
-import { passphraseStrength, type BackupProgress, type BackupSummary } from "@/lib/client";
+import type { BackupProgress, BackupSummary } from "@/lib/client";
+// The rule alone, not the lib/client barrel: the client itself loads lazily (load-client.ts).
+import { passphraseStrength } from "@/lib/client/backup/passphrase";
 import { useClient } from "@/components/client/client-context";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { backupFileName, download } from "./download";
