@@ -38,6 +38,8 @@ describe("backup file: restore on a new installation without the first one onlin
     groupId = group.id;
     await group.send("group hello");
     await dm.setPinned(true);
+    await group.setArchived(true);
+    await a1.push.setMuted(groupId, true);
     await a1.preferences.setConsentStates([
       { entity: { kind: "inbox", inboxId: carol.inboxId }, state: "denied" },
     ]);
@@ -63,7 +65,7 @@ describe("backup file: restore on a new installation without the first one onlin
     expect((await b.preferences.deniedInboxes()).length).toBe(0);
   }, 60_000);
 
-  it("restores conversations, messages, the block and the pin; a second restore adds nothing", async () => {
+  it("restores conversations, messages, the block, the pin, the archive and the mute; a second restore adds nothing", async () => {
     const summary = await a2.restoreBackup(file, PASS);
     expect(summary).toMatchObject({ conversations: 2, newConversations: 2 });
     expect(summary.newMessages).toBe(summary.messages);
@@ -72,6 +74,9 @@ describe("backup file: restore on a new installation without the first one onlin
     expect((await a2.preferences.deniedInboxes()).map((d) => d.inboxId)).toEqual([carol.inboxId]);
     const dm = (await a2.conversations.getById(dmId))!;
     expect(dm.summary()).toMatchObject({ consent: "allowed", pinned: true });
+    expect((await a2.conversations.getById(groupId))!.summary()).toMatchObject({ archived: true });
+    expect(await a2.push.isMuted(groupId)).toBe(true);
+    expect(await a2.push.isMuted(dmId)).toBe(false);
     // Searchable at once (the index is rebuilt after a restore).
     expect((await a2.search("hello")).map((g) => g.conversationId)).toEqual([groupId]);
     // Not a member yet: readable, not joined.
