@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { BackIcon } from "@/components/ui/icons";
+import { BackupSection } from "@/components/backup/backup-section";
 import { DevicesSection } from "./devices-section";
 import { IdentitySection } from "./identity-section";
 import { NodeUrlForm } from "./node-url-form";
@@ -31,6 +32,7 @@ export function SettingsView() {
       <main className="mx-auto max-w-2xl space-y-4 px-4 py-6">
         <IdentitySection />
         <DevicesSection />
+        <BackupSection />
         <NodeUrlForm />
         <NotificationsSection />
         <PrivacySection />

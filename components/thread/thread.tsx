@@ -22,6 +22,7 @@ import { snippetOf } from "./message-content";
 import { OfflineNotice } from "./offline-notice";
 import { OutOfSyncNotice } from "./out-of-sync-notice";
 import { ContestedNotice } from "./contested-notice";
+import { NotJoinedNotice } from "./not-joined-notice";
 import { ThreadActionsContext, type ThreadActions } from "./thread-actions";
 import { buildThread, lastSeenId, owesReceipt } from "./thread-model";
 import { UploadTray } from "./upload-tray";
@@ -55,6 +56,11 @@ export function Thread({
       latest.current?.id === conversationId
         ? latest.current
         : client.conversations.getById(conversationId),
+    [client, conversationId],
+  );
+  // No MLS state here yet (restored from a backup): readable, nothing can be sent.
+  const joined = useLiveQuery(
+    () => client.conversations.isJoined(conversationId),
     [client, conversationId],
   );
   const { messages, hasMore, loadOlder } = useThreadMessages(client, conversationId);
@@ -147,7 +153,7 @@ export function Thread({
     return () => setOpenConversation(undefined);
   }, [conversationId, setOpenConversation]);
 
-  const canSend = !revoked && details?.active !== false;
+  const canSend = !revoked && details?.active !== false && joined !== false;
 
   // Rejects only when the text was not stored (a stored one shows as failed with Retry).
   const send = useCallback(
@@ -278,6 +284,8 @@ export function Thread({
           </p>
         ) : summary && !accepted ? (
           <ConsentBar summary={summary} />
+        ) : joined === false ? (
+          <NotJoinedNotice />
         ) : isGroup && details?.active === false ? (
           <p
             data-testid="group-inactive"

@@ -53,6 +53,8 @@ import { StreamEngine } from "./messages/stream";
 import { ForkWatch, type ForkStats } from "./forks/fork-watch";
 import { search, SearchIndex, type SearchGroup, type SearchOptions } from "./search";
 import type { ClientOptions, ConnectionState, DecodedMessage } from "./types";
+import type { BackupProgress, BackupSummary, RestoreSummary } from "./backup/backup";
+import type { KdfParams } from "./backup/backup-header";
 
 type CreateOptions = ClientOptions & { log?: ReceiveLog; codecs?: CodecRegistry };
 type RestoreOptions = CreateOptions & {
@@ -305,6 +307,56 @@ export class Client {
   /** Downloads, verifies (length, SHA-256) and decrypts a remote attachment someone sent. */
   loadAttachment(remote: RemoteAttachment, opts?: { signal?: AbortSignal }): Promise<Attachment> {
     return loadAttachment(this.ctx, remote, opts);
+  }
+
+  /**
+   * The whole local history (conversations, every published message, consent, pins,
+   * archives, mutes) as a file sealed under `passphrase` (argon2id + AES-256-GCM; the rule is
+   * passphraseStrength's). Throws BackupError "weak_passphrase" before reading anything.
+   */
+  async exportBackup(
+    passphrase: string,
+    opts: { onProgress?: (p: BackupProgress) => void; kdf?: KdfParams } = {},
+  ): Promise<{ file: Blob; summary: BackupSummary }> {
+    const { writeBackup } = await import("./backup/backup");
+    return writeBackup(
+      {
+        db: this.ctx.db,
+        inboxId: this.inboxId,
+        mutes: async () => (await this.push.synced()).mutes,
+      },
+      passphrase,
+      opts,
+    );
+  }
+
+  /**
+   * Restores a backup of this inbox made on any of its devices, with no other device online.
+   * The file is checked whole first: a wrong passphrase, a damaged or cut file, or another
+   * inbox's backup throws BackupError and changes nothing. Restoring it again adds nothing.
+   * Conversations this device is not a member of yet are readable; it is added to them when
+   * a member's app next sends there (conversations.isJoined tells).
+   */
+  async restoreBackup(
+    file: Blob,
+    passphrase: string,
+    opts: { onProgress?: (p: BackupProgress) => void } = {},
+  ): Promise<RestoreSummary> {
+    const { restoreBackup } = await import("./backup/backup");
+    const summary = await restoreBackup(
+      {
+        db: this.ctx.db,
+        inboxId: this.inboxId,
+        applyConsent: (records) => this.preferences.applyConsentRecords(records),
+        mergeMutes: (mutes) => this.push.mergeMutes(mutes),
+      },
+      file,
+      passphrase,
+      opts,
+    );
+    // Imported history reaches the store without the bus: the next search builds afresh.
+    if (summary.newMessages > 0) this.searchIndex.close();
+    return summary;
   }
 
   /** Whether sign to unlock is on for this browser's store. */

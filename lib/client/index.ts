@@ -62,3 +62,12 @@ export { signerForWallet } from "./wallet-signer";
 export { Names, type NamesOptions } from "./names/names";
 export { looksLikeName } from "../names/looks-like-name";
 export type { BrowserPushSubscription, PushStatus } from "./push/push-notifications";
+// Light parts only: the backup code itself loads when a backup is made or restored.
+export { BackupError, type BackupErrorCode } from "./backup/backup-error";
+export {
+  MIN_PASSPHRASE_LENGTH,
+  passphraseStrength,
+  type PassphraseLevel,
+  type PassphraseStrength,
+} from "./backup/passphrase";
+export type { BackupProgress, BackupSummary, RestoreSummary } from "./backup/backup";

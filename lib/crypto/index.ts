@@ -3,3 +3,4 @@ export * from "./hash";
 export * from "./random";
 export * from "./aead";
 export * from "./ed25519";
+export * from "./kdf";

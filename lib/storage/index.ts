@@ -4,7 +4,12 @@ export { StorageError, type StorageErrorCode } from "./errors";
 export { MessengerDb, SCHEMA_VERSION, clearAll, type MessengerDbOptions } from "./db";
 export { Sealer, forgetUnlockedKeys } from "./sealing";
 export { unlockText, type UnlockStatus } from "./data-key";
-export { historySnapshot, type HistorySnapshot } from "./history";
+export {
+  historySnapshot,
+  publishedMessagesAfter,
+  type HistorySnapshot,
+  type MessageCursor,
+} from "./history";
 export { nsKey, nsFromKey, hexId, dmIdFor, conversationKeyRange, NS_KEY_DIGITS } from "./keys";
 export type {
   SealedBlob,

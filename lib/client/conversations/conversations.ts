@@ -150,6 +150,15 @@ export class Conversations {
     return (await groupVersionOf(this.ctx.db, id)) ?? null;
   }
 
+  /**
+   * Whether this installation holds the conversation's MLS state. A conversation restored
+   * from a backup (or handed over by history sync) before a member's app added this device
+   * is readable but not joined: nothing can be sent there yet.
+   */
+  async isJoined(id: string): Promise<boolean> {
+    return (await groupVersionOf(this.ctx.db, id)) !== undefined;
+  }
+
   /** A group by id (undefined for a DM or an unknown id). */
   async getGroup(id: string): Promise<Group | undefined> {
     const row = await getConversation(this.ctx.db, id);

@@ -40,7 +40,8 @@ export type ArchivedMessage = Omit<MessageRow, "encodedContent" | "status"> & {
   status: "published";
 };
 export type ArchivedConsent = ConsentRow;
-type ListedRow = ConversationRow & { kind: "dm" | "group" };
+/** A conversation an archive carries (the devices' own sync group never is). */
+export type ListedRow = ConversationRow & { kind: "dm" | "group" };
 
 export interface HistoryArchive {
   version: 1;
@@ -104,7 +105,7 @@ const ACTIVITY = [
 ] as const;
 type OptionalField = (typeof DESCRIPTIVE)[number] | (typeof ACTIVITY)[number];
 
-function archivedConversation(row: ListedRow): ArchivedConversation {
+export function archivedConversation(row: ListedRow): ArchivedConversation {
   const out: ArchivedConversation = {
     id: row.id,
     kind: row.kind,
@@ -115,7 +116,7 @@ function archivedConversation(row: ListedRow): ArchivedConversation {
   return out;
 }
 
-function archivedMessage(m: MessageRow): ArchivedMessage {
+export function archivedMessage(m: MessageRow): ArchivedMessage {
   const out: ArchivedMessage = {
     id: m.id,
     conversationId: m.conversationId,

@@ -194,6 +194,20 @@ export class PushNotifications {
     await this.broadcast(await this.synced()).catch(() => undefined); // no SYNC group yet: later
   }
 
+  /** Mutes from a backup file: each newer choice wins, as from another device. */
+  async mergeMutes(mutes: { id: string; muted: boolean; atNs: string }[]): Promise<void> {
+    const p = await this.load();
+    const next = new Map(p.mutes);
+    for (const m of mutes) {
+      const mine = next.get(m.id);
+      if (!mine || BigInt(m.atNs) > mine.atNs)
+        next.set(m.id, { muted: m.muted, atNs: BigInt(m.atNs) });
+    }
+    await this.save({ ...p, mutes: next });
+    await this.syncTopics();
+    await this.share();
+  }
+
   /**
    * Merges another device's preferences: the earliest root key (so all devices converge on
    * one), the newest switch and each newest mute. Re-registers what changed.
