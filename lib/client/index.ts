@@ -45,6 +45,7 @@ export type {
   EditMessageContent,
   Reaction,
   ReactionAction,
+  MultiRemoteAttachment,
   ReadReceipt,
   RemoteAttachment,
   Reply,
