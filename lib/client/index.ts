@@ -38,7 +38,7 @@ export {
   type Signer,
 } from "../signer";
 export { MAX_ATTACHMENT_BYTES, type SendAttachmentOptions } from "./messages/attachments";
-export { MAX_FILES_PER_MESSAGE } from "./messages/multi-attachments";
+export { MAX_FILES_PER_MESSAGE } from "./messages/file-limits";
 export type {
   GroupUpdatedContent,
   Attachment,

@@ -16,10 +16,9 @@ import {
   uploadEncrypted,
   type SendAttachmentOptions,
 } from "./attachments";
+import { MAX_FILES_PER_MESSAGE } from "./file-limits";
 import { sendContent } from "./send";
 
-/** What one message may carry; XMTP sets none, this keeps the grid and the upload sane. */
-export const MAX_FILES_PER_MESSAGE = 10;
 
 export async function sendAttachments(
   ctx: ClientContext,
