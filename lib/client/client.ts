@@ -38,6 +38,7 @@ import { MessageBus } from "./message-bus";
 import { Purger } from "./disappearing/purger";
 import { keepArchives } from "./organize/archive-keeper";
 import { Diagnostics } from "./diagnostics";
+import { Broadcasts } from "./broadcast";
 import { ConsentBus } from "./consent/consent-bus";
 import { honourLeaveRequest } from "./groups/leave";
 import { recoverCommits } from "./groups/commit";
@@ -79,6 +80,8 @@ export class Client {
   readonly deviceSync: DeviceSync;
   /** Web Push: the node subscription, per-conversation mutes and the switch (synced). */
   readonly push: PushNotifications;
+  /** One message to many people, each in their own DM (paced, with a report). */
+  readonly broadcasts: Broadcasts;
   private readonly engine: StreamEngine;
   private readonly forkWatch: ForkWatch;
   private readonly purger: Purger;
@@ -97,6 +100,7 @@ export class Client {
     this.searchIndex = new SearchIndex(ctx);
     this.conversations = new Conversations(ctx, this.engine, log);
     this.preferences = new Preferences(ctx);
+    this.broadcasts = new Broadcasts(ctx, this.conversations);
     this.deviceSync = new DeviceSync(ctx, this.preferences, () => this.conversations.sync(), log);
     this.push = new PushNotifications(ctx, (prefs) => this.deviceSync.sharePushPrefs(prefs));
     this.deviceSync.onPushPrefs = (prefs) => this.push.merge(prefs);

@@ -356,7 +356,7 @@ export class Conversation {
   }
 }
 
-function textTypeOf(text: string): ContentTypeId {
+export function textTypeOf(text: string): ContentTypeId {
   return looksLikeMarkdown(text) ? ContentTypeMarkdown : ContentTypeText;
 }
 
