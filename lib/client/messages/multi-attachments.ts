@@ -19,7 +19,6 @@ import {
 import { MAX_FILES_PER_MESSAGE } from "./file-limits";
 import { sendContent } from "./send";
 
-
 export async function sendAttachments(
   ctx: ClientContext,
   conversationId: string,
