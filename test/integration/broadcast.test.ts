@@ -133,6 +133,34 @@ describe("broadcast", () => {
     expect(await grumpy.conversations.unreadTotal()).toBe(0);
   });
 
+  it("with the node down each recipient fails with its reason; Retry failed sends each once", async () => {
+    const OUTAGE = `Sent during an outage ${Date.now()}`;
+    const port = new URL(node.url).port;
+    await node.stop();
+    // Friend and colleague have a DM: the text is stored, then its publish fails.
+    const job = sender.broadcasts.start(
+      [wallets.friend!.address, colleague.inboxId].join("\n"),
+      { text: OUTAGE },
+      { intervalMs: 0 },
+    );
+    const failed = await job.run();
+    expect(failed).toMatchObject({ total: 2, sent: 0, failed: 2, running: false });
+    for (const e of failed.entries) expect(e.reason).toMatch(/\S/);
+
+    node = await startNode({ dataDir, env: { PORT: port } });
+    const report = await job.retryFailed();
+    expect(report).toMatchObject({ total: 2, sent: 2, failed: 0 });
+    for (const person of [friend, colleague]) {
+      await person.conversations.sync();
+      const dm = (await person.conversations.list()).find((c) => c.kind === "dm")!;
+      const copies = (await dm.messages()).filter((m) => m.content === OUTAGE);
+      expect(copies).toHaveLength(1);
+    }
+    // The sender's own thread holds one copy too: the stored message was republished.
+    const mine = await sender.conversations.findDmByAddress(wallets.friend!.address);
+    expect((await mine!.messages()).filter((m) => m.content === OUTAGE)).toHaveLength(1);
+  }, 180_000);
+
   it("retrying the failed ones never sends twice to those who got it", async () => {
     const job = sender.broadcasts.latest()!;
     await job.retryFailed(); // nothing failed: a no-op that must not resend
