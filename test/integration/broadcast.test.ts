@@ -7,7 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
-import { parseRecipients, type BroadcastProgress, type Client } from "../../lib/client";
+import {
+  parseRecipients,
+  type BroadcastProgress,
+  type Client,
+  type MultiRemoteAttachment,
+} from "../../lib/client";
 import { createClient, newWallet, type TestWallet } from "../support/accounts";
 
 const TEXT = `Team dinner moved to Friday ${Date.now()}`;
@@ -164,13 +169,22 @@ describe("broadcast", () => {
   it("retrying the failed ones never sends twice to those who got it", async () => {
     const job = sender.broadcasts.latest()!;
     await job.retryFailed(); // nothing failed: a no-op that must not resend
-    const again = sender.broadcasts.start(wallets.friend!.address, { text: "second note" });
-    await again.run();
+    // A second broadcast with text and two files: uploaded once, one message for the files.
+    const files = [
+      { filename: "menu.txt", mimeType: "text/plain", data: new TextEncoder().encode("soup") },
+      { filename: "map.txt", mimeType: "text/plain", data: new TextEncoder().encode("left") },
+    ];
+    const again = sender.broadcasts.start(wallets.friend!.address, { text: "second note", files });
+    expect(await again.run()).toMatchObject({ sent: 1, failed: 0 });
     await friend.conversations.sync();
     const fdm = await friend.conversations.findDmByAddress(wallets.sender!.address);
-    const contents = (await fdm!.messages()).map((m) => m.content);
+    const messages = await fdm!.messages();
+    const contents = messages.map((m) => m.content);
     expect(contents.filter((c) => c === TEXT)).toHaveLength(1);
-    expect(contents.at(-1)).toBe("second note");
+    expect(contents.at(-2)).toBe("second note");
+    const multi = messages.at(-1)!.content as MultiRemoteAttachment;
+    const opened = await Promise.all(multi.attachments.map((r) => friend.loadAttachment(r)));
+    expect(opened.map((f) => new TextDecoder().decode(f.data))).toEqual(["soup", "left"]);
     // One DM per person: the second broadcast used the same one.
     expect((await friend.conversations.list()).filter((c) => c.kind === "dm")).toHaveLength(1);
   });
