@@ -26,10 +26,13 @@ test("an image goes remote, a PDF inline; B previews one and downloads the other
   expect(IMAGE.length).toBeGreaterThan(2_000_000);
   await acceptedDm(a, b, HELLO);
 
-  await a.page.getByTestId("attach-input").setInputFiles([
-    { name: "trip.png", mimeType: "image/png", buffer: IMAGE },
-    { name: "itinerary.pdf", mimeType: "application/pdf", buffer: PDF },
-  ]);
+  // One at a time: files picked together go as one message (multi-attachments.spec).
+  await a.page
+    .getByTestId("attach-input")
+    .setInputFiles([{ name: "trip.png", mimeType: "image/png", buffer: IMAGE }]);
+  await a.page
+    .getByTestId("attach-input")
+    .setInputFiles([{ name: "itinerary.pdf", mimeType: "application/pdf", buffer: PDF }]);
   // Both arrive in A's own thread, published: the image decrypted back from the node.
   const mine = a.page.getByTestId("message").filter({ has: a.page.getByTestId("attachment") });
   await expect(mine).toHaveCount(2, { timeout: 60_000 });

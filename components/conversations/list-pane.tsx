@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { ComposeIcon, SettingsIcon, UsersIcon } from "@/components/ui/icons";
+import { BroadcastBanner } from "@/components/broadcast/broadcast-banner";
 import { NewGroupDialog } from "@/components/group/new-group-dialog";
 import { useClient } from "@/components/client/client-context";
 import { SearchField } from "@/components/search/search-field";
@@ -58,6 +59,7 @@ export function ListPane({ openId }: { openId: string | null }) {
           <ComposeIcon />
         </button>
       </header>
+      <BroadcastBanner />
       <SearchField value={query} onChange={setQuery} />
       {query.trim() ? (
         <SearchResults state={found} myInboxId={client.inboxId} />

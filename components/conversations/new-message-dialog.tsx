@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useId, useState } from "react";
 import { useClient } from "@/components/client/client-context";
 import { isClientError } from "@/components/client/errors";
@@ -90,6 +91,16 @@ function NewMessageForm({ onDone }: { onDone: () => void }) {
           {error}
         </p>
       )}
+      <p className="mt-4 text-sm text-zinc-600 dark:text-zinc-400">
+        Same message to many people?{" "}
+        <Link
+          href="/broadcast"
+          data-testid="open-broadcast"
+          className="font-medium text-indigo-700 underline dark:text-indigo-300"
+        >
+          Broadcast
+        </Link>
+      </p>
       <div className="mt-6 flex justify-end gap-2">
         <button type="button" className={buttonStyles.ghost} onClick={onDone}>
           Cancel

@@ -14,6 +14,11 @@ const PREVIEWABLE = /^image\/(png|jpe?g|gif|webp|avif)$/i;
 
 const loaded = createAttachmentCache();
 
+/** A remote file is shown as a picture when its name says so (its type is inside the ciphertext). */
+export function looksLikeImageName(filename: string | undefined): boolean {
+  return /\.(png|jpe?g|gif|webp|avif)$/i.test(filename ?? "");
+}
+
 /**
  * Points elements at a blob: URL of the bytes, made and revoked with the element's life
  * (set through refs: the URL is an external resource, not React state).
@@ -31,7 +36,16 @@ function useBlobUrl(a: Attachment, type: string) {
 }
 
 /** A file someone sent: an image preview, or a chip with name, size and Download. */
-export function AttachmentView({ attachment: a, mine }: { attachment: Attachment; mine: boolean }) {
+export function AttachmentView({
+  attachment: a,
+  mine,
+  thumb = false,
+}: {
+  attachment: Attachment;
+  mine: boolean;
+  /** A square tile in a grid of several files, not the full-width picture. */
+  thumb?: boolean;
+}) {
   const preview = PREVIEWABLE.test(a.mimeType);
   // Files that are not previewed download as opaque bytes, whatever type they claim.
   const { img, link } = useBlobUrl(a, preview ? a.mimeType : "application/octet-stream");
@@ -50,7 +64,11 @@ export function AttachmentView({ attachment: a, mine }: { attachment: Attachment
         <img
           ref={img}
           alt={name}
-          className="max-h-72 max-w-full rounded-xl object-contain"
+          className={
+            thumb
+              ? "aspect-square w-full rounded-lg object-cover"
+              : "max-h-72 max-w-full rounded-xl object-contain"
+          }
           data-testid="attachment-image"
         />
       </a>
@@ -117,12 +135,15 @@ function FileChip({
 export function RemoteAttachmentView({
   remote,
   mine,
+  thumb = false,
 }: {
   remote: RemoteAttachment;
   mine: boolean;
+  /** A square tile in a grid of several files (see AttachmentView). */
+  thumb?: boolean;
 }) {
   const { client } = useClient();
-  const looksLikeImage = /\.(png|jpe?g|gif|webp|avif)$/i.test(remote.filename ?? "");
+  const looksLikeImage = looksLikeImageName(remote.filename);
   // Fetching reveals the reader to the host the sender chose: only for accepted
   // conversations (and one's own messages); otherwise on an explicit tap.
   const allowed = useRemoteImagesAutoLoad();
@@ -160,7 +181,8 @@ export function RemoteAttachmentView({
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once per attachment, or on accept
   }, [remote.contentDigest, autoLoad]);
 
-  if (state.kind === "ready") return <AttachmentView attachment={state.a} mine={mine} />;
+  if (state.kind === "ready")
+    return <AttachmentView attachment={state.a} mine={mine} thumb={thumb} />;
   if (state.kind === "error")
     return (
       <div data-testid="attachment-error" role="alert" className="flex items-start gap-2 text-sm">
@@ -177,7 +199,7 @@ export function RemoteAttachmentView({
     return (
       <div
         data-testid="remote-image-held"
-        className="flex w-56 max-w-full flex-col items-start gap-2 rounded-xl bg-black/5 p-3 text-sm dark:bg-white/5"
+        className={`flex ${thumb ? "w-full" : "w-56"} max-w-full flex-col items-start gap-2 rounded-xl bg-black/5 p-3 text-sm dark:bg-white/5`}
       >
         <span className="min-w-0 break-words">
           <span className="font-medium">{remote.filename}</span>
@@ -202,7 +224,7 @@ export function RemoteAttachmentView({
     return (
       <div
         data-testid="attachment-loading"
-        className="flex h-40 w-56 items-center justify-center rounded-xl bg-black/5 dark:bg-white/5"
+        className={`flex ${thumb ? "aspect-square w-full" : "h-40 w-56"} items-center justify-center rounded-xl bg-black/5 dark:bg-white/5`}
       >
         <Spinner />
         <span className="sr-only">Decrypting image</span>

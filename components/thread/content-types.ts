@@ -9,6 +9,7 @@ export const CT = {
   readReceipt: "xmtp.org/readReceipt:1.0",
   attachment: "xmtp.org/attachment:1.0",
   remoteAttachment: "xmtp.org/remoteStaticAttachment:1.0",
+  multiRemoteAttachment: "xmtp.org/multiRemoteStaticAttachment:1.0",
   groupUpdated: "xmtp.org/group_updated:1.0",
   leaveRequest: "xmtp.org/leave_request:1.0",
   deleteMessage: "xmtp.org/deleteMessage:1.0",

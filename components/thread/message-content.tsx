@@ -1,9 +1,16 @@
 "use client";
-import type { Attachment, DecodedMessage, RemoteAttachment, Reply } from "@/lib/client";
+import type {
+  Attachment,
+  DecodedMessage,
+  MultiRemoteAttachment,
+  RemoteAttachment,
+  Reply,
+} from "@/lib/client";
 import { linkify } from "@/components/format/linkify";
 import { AttachmentView, RemoteAttachmentView } from "./attachment-view";
 import { CT } from "./content-types";
 import { MarkdownText } from "./markdown-text";
+import { MultiAttachmentView } from "./multi-attachment-view";
 
 type Props = {
   m: DecodedMessage;
@@ -33,6 +40,10 @@ export function MessageContent({ m, mine, linkClass }: Props) {
       return <AttachmentView attachment={m.content as Attachment} mine={mine} />;
     case CT.remoteAttachment:
       return <RemoteAttachmentView remote={m.content as RemoteAttachment} mine={mine} />;
+    case CT.multiRemoteAttachment:
+      if (m.content)
+        return <MultiAttachmentView multi={m.content as MultiRemoteAttachment} mine={mine} />;
+      break;
   }
   return <em className="opacity-80">{m.fallback ?? "This message can't be shown here."}</em>;
 }
@@ -45,5 +56,9 @@ export function snippetOf(m: DecodedMessage): string {
   if (m.contentType === CT.reply && typeof c?.content === "string") return c.content;
   if (m.contentType === CT.attachment || m.contentType === CT.remoteAttachment)
     return `📎 ${c?.filename || "Attachment"}`;
+  if (m.contentType === CT.multiRemoteAttachment) {
+    const n = (m.content as MultiRemoteAttachment | undefined)?.attachments.length ?? 0;
+    return `📎 ${n} files`;
+  }
   return m.fallback ?? "Message";
 }

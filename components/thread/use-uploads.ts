@@ -1,6 +1,7 @@
 "use client";
 import { useCallback, useRef, useState } from "react";
-import type { Client } from "@/lib/client";
+import type { Attachment, Client } from "@/lib/client";
+import { MAX_FILES_PER_MESSAGE } from "@/lib/client/messages/file-limits";
 import { isClientError } from "@/components/client/errors";
 
 export interface Upload {
@@ -10,12 +11,26 @@ export interface Upload {
   /** 0..1 while going out; 1 once the message is stored. */
   progress: number;
   error?: string;
-  /** Kept so a failed file can be tried again without picking it anew. */
-  file: File;
+  /** Kept so failed files can be tried again without picking them anew. */
+  files: File[];
+}
+
+/** Files picked together go as one message, ten at most per message. */
+function batches(files: File[]): File[][] {
+  const out: File[][] = [];
+  for (let i = 0; i < files.length; i += MAX_FILES_PER_MESSAGE)
+    out.push(files.slice(i, i + MAX_FILES_PER_MESSAGE));
+  return out;
+}
+
+async function read(file: File): Promise<Attachment> {
+  const data = new Uint8Array(await file.arrayBuffer());
+  return { filename: file.name, mimeType: file.type || "application/octet-stream", data };
 }
 
 /**
- * Files on their way into the conversation: read, sent (inline or encrypted + uploaded),
+ * Files on their way into the conversation: read, sent (one file inline or encrypted +
+ * uploaded; several picked together as one message, each encrypted + uploaded),
  * with progress and cancel. A failure stays in the tray with Retry — nothing picked is lost.
  */
 export function useUploads(client: Client, conversationId: string) {
@@ -28,20 +43,17 @@ export function useUploads(client: Client, conversationId: string) {
   const drop = (id: number) => setUploads((list) => list.filter((u) => u.id !== id));
 
   const run = useCallback(
-    async (id: number, file: File) => {
+    async (id: number, files: File[]) => {
       const controller = new AbortController();
       controllers.current.set(id, controller);
       try {
         const c = await client.conversations.getById(conversationId);
         if (!c) throw new Error("conversation not found");
-        const data = new Uint8Array(await file.arrayBuffer());
-        await c.sendAttachment(
-          { filename: file.name, mimeType: file.type || "application/octet-stream", data },
-          {
-            signal: controller.signal,
-            onProgress: (sent, total) => patch(id, { progress: total ? sent / total : 0 }),
-          },
-        );
+        // Several files picked together: ONE message (multiRemoteStaticAttachment:1.0).
+        await c.sendAttachments(await Promise.all(files.map(read)), {
+          signal: controller.signal,
+          onProgress: (sent, total) => patch(id, { progress: total ? sent / total : 0 }),
+        });
         drop(id);
       } catch (err) {
         if (isClientError(err, "canceled")) drop(id);
@@ -50,7 +62,11 @@ export function useUploads(client: Client, conversationId: string) {
         else
           patch(id, {
             progress: 0,
-            error: isClientError(err) ? err.message : "couldn't send this file",
+            error: isClientError(err)
+              ? err.message
+              : files.length > 1
+                ? "couldn't send these files"
+                : "couldn't send this file",
           });
       } finally {
         controllers.current.delete(id);
@@ -61,13 +77,15 @@ export function useUploads(client: Client, conversationId: string) {
 
   const start = useCallback(
     (files: Iterable<File>) => {
-      for (const file of files) {
+      for (const batch of batches([...files])) {
         const id = nextId.current++;
-        setUploads((list) => [
-          ...list,
-          { id, name: file.name, size: file.size, progress: 0, file },
-        ]);
-        void run(id, file);
+        const name =
+          batch.length === 1
+            ? batch[0]!.name
+            : `${batch.length} files: ${batch.map((f) => f.name).join(", ")}`;
+        const size = batch.reduce((n, f) => n + f.size, 0);
+        setUploads((list) => [...list, { id, name, size, progress: 0, files: batch }]);
+        void run(id, batch);
       }
     },
     [run],
@@ -80,7 +98,7 @@ export function useUploads(client: Client, conversationId: string) {
   };
   const retry = (u: Upload) => {
     patch(u.id, { error: undefined, progress: 0 });
-    void run(u.id, u.file);
+    void run(u.id, u.files);
   };
 
   return { uploads, start, cancel, retry };

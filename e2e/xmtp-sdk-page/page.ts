@@ -12,6 +12,7 @@ import {
   ReactionSchema,
   type ClientOptions,
   type EnrichedReply,
+  type MultiRemoteAttachment,
   type Reaction,
   type RemoteAttachment,
   type Signer,
@@ -284,6 +285,66 @@ const sdk = {
       filename: file.filename,
       mimeType: file.mimeType,
     };
+  },
+
+  /**
+   * Several files in one message as an XMTP app sends them: each encrypted by the SDK with its
+   * own key, uploaded to our node's store, then one multiRemoteStaticAttachment:1.0.
+   */
+  async sendMultiRemoteAttachment(
+    conversationId: string,
+    nodeUrl: string,
+    files: { seed: number; length: number; filename: string }[],
+  ) {
+    const attachments: RemoteAttachment[] = [];
+    for (const f of files) {
+      const encrypted = await encryptAttachment({
+        filename: f.filename,
+        mimeType: "application/octet-stream",
+        content: seededBytes(f.seed, f.length),
+      });
+      const res = await fetch(`${nodeUrl}/attachments`, {
+        method: "POST",
+        headers: { "content-type": "application/octet-stream" },
+        body: encrypted.payload as BodyInit,
+      });
+      if (!res.ok) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
+      const { url } = (await res.json()) as { url: string };
+      attachments.push({
+        url,
+        contentDigest: encrypted.contentDigest,
+        secret: encrypted.secret,
+        salt: encrypted.salt,
+        nonce: encrypted.nonce,
+        scheme: "https://",
+        contentLength: encrypted.contentLength,
+        filename: f.filename,
+      });
+    }
+    return (await conversation(conversationId)).sendMultiRemoteAttachment({ attachments });
+  },
+
+  /** The SDK's reading of a multi remote attachment: each file downloaded and decrypted. */
+  async openMultiRemoteAttachment(conversationId: string, messageId: string) {
+    const conv = await conversation(conversationId);
+    await conv.sync();
+    const m = (await conv.messages()).find((x) => x.id === messageId);
+    if (!m || m.contentType.typeId !== "multiRemoteStaticAttachment")
+      throw new Error(`no multi remote attachment ${messageId} (${m?.contentType.typeId})`);
+    const multi = m.content as MultiRemoteAttachment;
+    const out = [];
+    for (const remote of multi.attachments) {
+      const res = await fetch(remote.url);
+      if (!res.ok) throw new Error(`download failed: ${res.status}`);
+      const file = await decryptAttachment(new Uint8Array(await res.arrayBuffer()), remote);
+      out.push({
+        sha256: await sha256Hex(file.content),
+        length: file.content.length,
+        filename: file.filename,
+        mimeType: file.mimeType,
+      });
+    }
+    return { fallback: m.fallback, files: out };
   },
 
   async addMembers(conversationId: string, inboxIds: string[]) {

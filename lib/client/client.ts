@@ -39,6 +39,7 @@ import { MessageBus } from "./message-bus";
 import { Purger } from "./disappearing/purger";
 import { keepArchives } from "./organize/archive-keeper";
 import { Diagnostics } from "./diagnostics";
+import { Broadcasts } from "./broadcast";
 import { ConsentBus } from "./consent/consent-bus";
 import { honourLeaveRequest } from "./groups/leave";
 import { recoverCommits } from "./groups/commit";
@@ -84,6 +85,8 @@ export class Client {
   readonly deviceSync: DeviceSync;
   /** Web Push: the node subscription, per-conversation mutes and the switch (synced). */
   readonly push: PushNotifications;
+  /** One message to many people, each in their own DM (paced, with a report). */
+  readonly broadcasts: Broadcasts;
   private readonly engine: StreamEngine;
   private readonly forkWatch: ForkWatch;
   private readonly purger: Purger;
@@ -102,6 +105,7 @@ export class Client {
     this.searchIndex = new SearchIndex(ctx);
     this.conversations = new Conversations(ctx, this.engine, log);
     this.preferences = new Preferences(ctx);
+    this.broadcasts = new Broadcasts(ctx, this.conversations);
     this.deviceSync = new DeviceSync(ctx, this.preferences, () => this.conversations.sync(), log);
     this.push = new PushNotifications(ctx, (prefs) => this.deviceSync.sharePushPrefs(prefs));
     this.deviceSync.onPushPrefs = (prefs) => this.push.merge(prefs);

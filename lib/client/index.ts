@@ -38,6 +38,22 @@ export {
   type Signer,
 } from "../signer";
 export { MAX_ATTACHMENT_BYTES, type SendAttachmentOptions } from "./messages/attachments";
+export { MAX_FILES_PER_MESSAGE } from "./messages/file-limits";
+export {
+  BroadcastJob,
+  Broadcasts,
+  MAX_BROADCAST_RECIPIENTS,
+  parseRecipients,
+  skipText,
+  type BroadcastEntry,
+  type BroadcastMessage,
+  type BroadcastProgress,
+  type BroadcastStatus,
+  type ParsedRecipients,
+  type Recipient,
+  type RecipientProblem,
+  type SkipReason,
+} from "./broadcast";
 export type {
   GroupUpdatedContent,
   Attachment,
@@ -45,6 +61,7 @@ export type {
   EditMessageContent,
   Reaction,
   ReactionAction,
+  MultiRemoteAttachment,
   ReadReceipt,
   RemoteAttachment,
   Reply,

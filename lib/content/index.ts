@@ -70,6 +70,11 @@ export {
   type RemoteAttachment,
 } from "./remote-attachment";
 export {
+  ContentTypeMultiRemoteAttachment,
+  multiRemoteAttachmentCodec,
+  type MultiRemoteAttachment,
+} from "./multi-remote-attachment";
+export {
   decryptRemoteAttachment,
   encryptAttachment,
   loadRemoteAttachment,

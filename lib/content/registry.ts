@@ -19,6 +19,7 @@ import { decodeEncodedContent, type EncodedContent } from "./encoded-content";
 import { ContentError } from "./errors";
 import { reactionCodec, reactionV2Codec } from "./reaction";
 import { readReceiptCodec } from "./read-receipt";
+import { multiRemoteAttachmentCodec } from "./multi-remote-attachment";
 import { remoteAttachmentCodec } from "./remote-attachment";
 import { replyCodec } from "./reply";
 import { markdownCodec, textCodec } from "./text";
@@ -116,6 +117,7 @@ export function defaultRegistry(): CodecRegistry {
     .register(readReceiptCodec)
     .register(attachmentCodec)
     .register(remoteAttachmentCodec)
+    .register(multiRemoteAttachmentCodec)
     .register(deviceSyncCodec)
     .register(deleteMessageCodec)
     .register(editMessageCodec);

@@ -73,11 +73,12 @@ export function checkRemoteAttachmentUrl(url: string, allowInsecure = false): UR
   );
 }
 
-function checkDigest(digest: unknown): string {
-  const d = checkString(digest, "contentDigest", WHERE);
+/** 64 hex digits; `where` names the content type (and item) in the error. */
+export function checkContentDigest(digest: unknown, where: string = WHERE): string {
+  const d = checkString(digest, "contentDigest", where);
   if (!DIGEST_RE.test(d)) {
     throw malformed(
-      `${WHERE}: contentDigest must be 64 hex digits (SHA-256), got ${JSON.stringify(d.slice(0, 80))}`,
+      `${where}: contentDigest must be 64 hex digits (SHA-256), got ${JSON.stringify(d.slice(0, 80))}`,
     );
   }
   return d;
@@ -88,9 +89,9 @@ function keyHex(value: unknown, name: string, bytes: number): string {
   return toHex(value);
 }
 
-function checkContentLength(n: unknown): number {
+export function checkContentLength(n: unknown, where: string = WHERE): number {
   if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) {
-    throw malformed(`${WHERE}: contentLength must be a non-negative integer, got ${String(n)}`);
+    throw malformed(`${where}: contentLength must be a non-negative integer, got ${String(n)}`);
   }
   return n;
 }
@@ -102,7 +103,7 @@ export const remoteAttachmentCodec: ContentCodec<RemoteAttachment> = {
     // Sending: https, or http to localhost for local development.
     checkRemoteAttachmentUrl(url, true);
     const parameters: Record<string, string> = {
-      contentDigest: checkDigest(r.contentDigest),
+      contentDigest: checkContentDigest(r.contentDigest),
       salt: keyHex(r.salt, "salt", REMOTE_ATTACHMENT_SALT_BYTES),
       nonce: keyHex(r.nonce, "nonce", REMOTE_ATTACHMENT_NONCE_BYTES),
       secret: keyHex(r.secret, "secret", REMOTE_ATTACHMENT_SECRET_BYTES),
@@ -124,7 +125,7 @@ export const remoteAttachmentCodec: ContentCodec<RemoteAttachment> = {
     const p = (name: string) => requiredParam(encoded, name, WHERE);
     const out: RemoteAttachment = {
       url,
-      contentDigest: checkDigest(p("contentDigest")),
+      contentDigest: checkContentDigest(p("contentDigest")),
       salt: hexBytes(p("salt"), "salt", WHERE, REMOTE_ATTACHMENT_SALT_BYTES),
       nonce: hexBytes(p("nonce"), "nonce", WHERE, REMOTE_ATTACHMENT_NONCE_BYTES),
       secret: hexBytes(p("secret"), "secret", WHERE, REMOTE_ATTACHMENT_SECRET_BYTES),

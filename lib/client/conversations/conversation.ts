@@ -29,6 +29,7 @@ import {
 import { setChoice } from "../organize/organize";
 import { effectiveConsent, setConsent } from "../consent/consent";
 import { sendAttachment, type SendAttachmentOptions } from "../messages/attachments";
+import { sendAttachments } from "../messages/multi-attachments";
 import { ClientError } from "../errors";
 import type { ClientContext } from "../context";
 import { decodeRow } from "../messages/decode";
@@ -325,6 +326,14 @@ export class Conversation {
     return sendAttachment(this.ctx, this.id, file, opts);
   }
 
+  /**
+   * Several files in ONE message (multiRemoteStaticAttachment:1.0): each encrypted with its
+   * own key and uploaded; a single file goes as sendAttachment sends it.
+   */
+  sendAttachments(files: Attachment[], opts?: SendAttachmentOptions): Promise<DecodedMessage> {
+    return sendAttachments(this.ctx, this.id, files, opts);
+  }
+
   private async reference(
     messageId: string,
   ): Promise<{ reference: string; referenceInboxId?: string }> {
@@ -347,7 +356,7 @@ export class Conversation {
   }
 }
 
-function textTypeOf(text: string): ContentTypeId {
+export function textTypeOf(text: string): ContentTypeId {
   return looksLikeMarkdown(text) ? ContentTypeMarkdown : ContentTypeText;
 }
 

@@ -29,12 +29,8 @@ export interface SendAttachmentOptions {
   signal?: AbortSignal;
 }
 
-export async function sendAttachment(
-  ctx: ClientContext,
-  conversationId: string,
-  file: Attachment,
-  opts: SendAttachmentOptions = {},
-): Promise<DecodedMessage> {
+/** Refuses an empty file or one over the limit, naming it. */
+export function checkAttachmentFile(file: Attachment): void {
   if (file.data.length === 0)
     throw new ClientError("invalid_argument", `${file.filename ?? "the file"} is empty (0 bytes)`);
   if (file.data.length > MAX_ATTACHMENT_BYTES)
@@ -42,8 +38,14 @@ export async function sendAttachment(
       "invalid_argument",
       `${file.filename ?? "the file"} is ${file.data.length} bytes; the most one message can carry is ${MAX_ATTACHMENT_BYTES}`,
     );
-  if (attachmentFitsInline(file))
-    return sendContent(ctx, conversationId, ContentTypeAttachment, file);
+}
+
+/** Encrypts one file, uploads the ciphertext to the node, and says where it is and its key. */
+export async function uploadEncrypted(
+  ctx: ClientContext,
+  file: Attachment,
+  opts: SendAttachmentOptions,
+): Promise<RemoteAttachment> {
   const encrypted = await encryptAttachment(file);
   let uploaded;
   try {
@@ -63,7 +65,19 @@ export async function sendAttachment(
       err,
     );
   }
-  const remote = remoteAttachmentFor(encrypted, uploaded.url, file.filename);
+  return remoteAttachmentFor(encrypted, uploaded.url, file.filename);
+}
+
+export async function sendAttachment(
+  ctx: ClientContext,
+  conversationId: string,
+  file: Attachment,
+  opts: SendAttachmentOptions = {},
+): Promise<DecodedMessage> {
+  checkAttachmentFile(file);
+  if (attachmentFitsInline(file))
+    return sendContent(ctx, conversationId, ContentTypeAttachment, file);
+  const remote = await uploadEncrypted(ctx, file, opts);
   return sendContent(ctx, conversationId, ContentTypeRemoteAttachment, remote);
 }
 

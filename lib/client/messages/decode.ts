@@ -57,10 +57,21 @@ function previewText(content: unknown): string | undefined {
   const c = content as { content?: unknown; mimeType?: unknown; url?: unknown; filename?: unknown };
   if (!c || typeof c !== "object") return undefined;
   if ("reference" in c && "contentType" in c) return previewText(c.content); // a reply
+  const several = (c as { attachments?: unknown }).attachments;
+  if (Array.isArray(several)) return filesPreview(several as { filename?: unknown }[]);
   if (typeof c.mimeType === "string" || typeof c.url === "string") {
     const kind =
       typeof c.mimeType === "string" && c.mimeType.startsWith("image/") ? "Photo" : "File";
     return typeof c.filename === "string" && c.filename ? `📎 ${c.filename}` : `📎 ${kind}`;
   }
   return undefined;
+}
+
+/** Several files in one message: "📎 3 files: a.png, b.pdf, c.txt". */
+function filesPreview(files: { filename?: unknown }[]): string {
+  const names = files
+    .map((f) => (typeof f?.filename === "string" ? f.filename : ""))
+    .filter((n) => n !== "");
+  const count = `📎 ${files.length} files`;
+  return names.length ? `${count}: ${names.join(", ")}` : count;
 }

@@ -42,6 +42,8 @@ export async function sendContent(
   conversationId: string,
   type: ContentTypeId,
   content: unknown,
+  /** Told the new message's id once it is stored, before publishing (which may fail). */
+  onStored?: (id: string) => void,
 ): Promise<DecodedMessage> {
   const codec = ctx.codecs.codecFor(type);
   const encoded = encodeEncodedContent(ctx.codecs.encode(type, content));
@@ -64,6 +66,7 @@ export async function sendContent(
       : { preview: previewOf(content, codec?.fallback(content)) },
   );
   const row = (await getMessage(ctx.db, id))!;
+  onStored?.(id);
   if (ctx.onOwnStored) ctx.onOwnStored(await decodeRow(ctx.codecs, row));
   const conv = await getConversation(ctx.db, conversationId);
   // Sending is choosing to talk: the conversation becomes allowed (receipts aside). Beside
