@@ -62,3 +62,13 @@ export { signerForWallet } from "./wallet-signer";
 export { Names, type NamesOptions } from "./names/names";
 export { looksLikeName } from "../names/looks-like-name";
 export type { BrowserPushSubscription, PushStatus } from "./push/push-notifications";
+export {
+  Invites,
+  REFUSAL_TEXT,
+  type CreateInviteOptions,
+  type InvitePreview,
+  type JoinStatus,
+} from "./invites/invites";
+export type { InviteLink } from "./invites/records";
+export type { Invite } from "./invites/token";
+export type { JoinRefusal } from "../content";

@@ -7,6 +7,7 @@ import { deviceSyncCodec } from "./device-sync";
 import { editMessageCodec } from "./edit-message";
 import { groupUpdatedCodec } from "./group-updated";
 import { leaveRequestCodec } from "./leave-request";
+import { joinReplyCodec, joinRequestCodec } from "./invite-messages";
 import type { CodecLookup, ContentCodec } from "./codec";
 import {
   codecKey,
@@ -118,7 +119,9 @@ export function defaultRegistry(): CodecRegistry {
     .register(remoteAttachmentCodec)
     .register(deviceSyncCodec)
     .register(deleteMessageCodec)
-    .register(editMessageCodec);
+    .register(editMessageCodec)
+    .register(joinRequestCodec)
+    .register(joinReplyCodec);
 }
 
 let shared: CodecRegistry | undefined;

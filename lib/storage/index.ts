@@ -20,6 +20,8 @@ export type {
   GroupRow,
   ConversationRow,
   ConversationPrefRow,
+  InviteRow,
+  JoinRow,
   PrefChoice,
   OutOfSyncRow,
   ConversationKind,
@@ -170,3 +172,4 @@ export {
   type PrefField,
   type PrefUpdate,
 } from "./conversation-prefs";
+export { loadInvites, mergeInvites, loadJoins, saveJoin, type InviteUpdate } from "./invites";
