@@ -38,10 +38,11 @@ export async function judgeJoinRequest(
   }
   if (invite.inviterInboxId !== self)
     return { kind: "refuse", inviteId: invite.inviteId, why: "invalid" };
-  // Signed by a device this inbox holds today: a revoked device's links die with it.
+  // Signed by a device this inbox holds today: a revoked device's links die with it, and a
+  // valid signature by someone else's device naming us is a forgery.
   const own = await ctx.resolver.latest(self);
   if (!own?.installations.includes(invite.inviterInstallation))
-    return { kind: "refuse", inviteId: invite.inviteId, why: "revoked" };
+    return { kind: "refuse", inviteId: invite.inviteId, why: "invalid" };
   const row = (await loadInvites(ctx.db))[invite.inviteId];
   // Made on another device that has not shared it yet: that device answers.
   if (!row) return { kind: "ignore", why: "unknown_invite" };
