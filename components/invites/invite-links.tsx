@@ -185,7 +185,7 @@ function LinkRow({
         <button
           type="button"
           data-testid="revoke-invite"
-          className={`${buttonStyles.ghost} px-2 py-1 text-xs text-red-700 dark:text-red-400`}
+          className={`${buttonStyles.ghost} px-2 py-1 text-xs`}
           disabled={busy}
           onClick={onRevoke}
         >

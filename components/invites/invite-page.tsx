@@ -4,7 +4,11 @@ import { ClientProvider } from "@/components/client/client-provider";
 import { pendingInvite } from "@/components/session/storage";
 import { JoinInvite } from "./join-invite";
 
-const noSubscription = () => () => undefined;
+/** Another link pasted into this tab changes only the #: no page load, so listen for it. */
+const onHashChange = (notify: () => void) => {
+  window.addEventListener("hashchange", notify);
+  return () => window.removeEventListener("hashchange", notify);
+};
 
 /**
  * Keeps the invite (this tab's session storage) before the signed-in app may send a new
@@ -13,7 +17,7 @@ const noSubscription = () => () => undefined;
 export function InvitePage() {
   // null on the server: the # exists only in the browser.
   const token = useSyncExternalStore(
-    noSubscription,
+    onHashChange,
     () => window.location.hash.slice(1),
     () => null,
   );
@@ -21,7 +25,7 @@ export function InvitePage() {
   if (token) pendingInvite.set(token); // idempotent: safe to repeat on each render
   return (
     <ClientProvider>
-      <JoinInvite />
+      <JoinInvite key={token} />
     </ClientProvider>
   );
 }
