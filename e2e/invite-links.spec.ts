@@ -42,6 +42,10 @@ test("A makes a one-use invite link from group info", async () => {
   for (const p of [c, a]) await onboard(p);
   await a.group.create(NAME, [c.wallet.address]);
   await a.group.openInfo();
+  await expect(a.page.getByTestId("group-invites")).toBeEnabled();
+  await shootBoth(a.page, "group-info-invite", async () => {
+    await a.page.getByTestId("group-invites").scrollIntoViewIfNeeded();
+  });
   await a.page.getByTestId("group-invites").click();
   await a.page.getByTestId("invite-max-uses").selectOption({ label: "1 person" });
   await a.page.getByTestId("invite-include-name").check();
@@ -87,6 +91,14 @@ test("B opens the link before having an account, asks to join, waits, and is add
   await expect(b.page.getByTestId("conversation-title")).toHaveText(NAME, { timeout: 30_000 });
   await expect(a.page.getByTestId("invite-uses")).toHaveCount(0, { timeout: 30_000 }); // used up
   expect(seen.filter((u) => u.includes(url.hash.slice(1)))).toEqual([]);
+
+  // A's side: B's request came as a DM; the thread shows it as a line.
+  await a.page.keyboard.press("Escape");
+  await a.app.openRequest("I'd like to join your group");
+  await expect(a.page.getByTestId("invite-line")).toHaveText(
+    `${shortAddress(b.wallet.address)} asked to join your group with an invite link`,
+  );
+  await shootBoth(a.page, "invite-request-line");
 });
 
 test("D finds the link used up and is told so", async () => {

@@ -90,8 +90,8 @@ export const joinRequestCodec: ContentCodec<JoinRequestContent> = {
   }),
   decode: (e) =>
     checkRequest(parseJson(e.content, "join_request") as unknown as JoinRequestContent),
-  fallback: () =>
-    "Asked to join your group with an invite link. Open Messenger to let them in automatically.",
+  // First person, so it reads right in the sender's own list as well as in the inviter's app.
+  fallback: () => "I'd like to join your group with your invite link.",
   shouldPush: () => false,
 };
 

@@ -15,7 +15,7 @@ describe("join_request / join_reply", () => {
     const req = { invite: "Cr4BChB2AzPn7PZ_-x" };
     expect(joinRequestCodec.decode(joinRequestCodec.encode(req))).toEqual(req);
     const encoded = defaultRegistry().encode(joinRequestCodec.contentType, req);
-    expect(encoded.fallback).toMatch(/asked to join your group with an invite link/i);
+    expect(encoded.fallback).toBe("I'd like to join your group with your invite link.");
     const reply = { inviteId: "ab".repeat(16), refused: "used_up" as const };
     expect(joinReplyCodec.decode(joinReplyCodec.encode(reply))).toEqual(reply);
     expect(joinReplyCodec.shouldPush(reply)).toBe(false);
