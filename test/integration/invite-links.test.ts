@@ -228,6 +228,25 @@ describe("invite links", () => {
     expect(await memberIds()).not.toContain(hank.inboxId);
   }, 120_000);
 
+  it("a request posted in a group instead of a DM is ignored (the answer would be public)", async () => {
+    const link = await a1.invites.create(group.id);
+    const bg = (await b.conversations.getGroup(group.id))!;
+    await bg.send({ invite: link.token }, JoinRequestType);
+    await until("alice's device ignored it", async () =>
+      logs["inv-a1"]!.some(
+        (l) => l.event === "join_request_ignored" && l.detail.why === "not_in_a_dm",
+      ),
+    );
+    expect((await a1.invites.list(group.id)).find((l) => l.inviteId === link.inviteId)?.uses).toBe(
+      0,
+    );
+    expect(
+      logs["inv-a1"]!.filter(
+        (l) => l.event === "join_request_refused" && l.detail.from === b.inboxId,
+      ),
+    ).toEqual([]);
+  }, 60_000);
+
   it("a blocked person's request is ignored: no answer, nobody added", async () => {
     const link = await a1.invites.create(group.id);
     const ivan = await joiner("inv-ivan");

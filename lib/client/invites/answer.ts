@@ -5,7 +5,13 @@
 // same request is harmless: the second add finds the person in and changes nothing, and a
 // use is counted per inbox, not per request. A blocked sender gets no answer at all.
 import { ContentTypeJoinReply, type JoinRefusal, type JoinRequestContent } from "../../content";
-import { getConsentRecords, loadInvites, mergeInvites, type InviteRow } from "../../storage";
+import {
+  getConsentRecords,
+  getConversation,
+  loadInvites,
+  mergeInvites,
+  type InviteRow,
+} from "../../storage";
 import type { ClientContext } from "../context";
 import type { Conversations } from "../conversations/conversations";
 import { sendContent } from "../messages/send";
@@ -28,6 +34,9 @@ export async function judgeJoinRequest(
 ): Promise<Verdict> {
   const self = ctx.installation.inboxId;
   const requester = m.senderInboxId;
+  // Asked privately: a request posted in a group would put the answer in front of everyone.
+  if ((await getConversation(ctx.db, m.conversationId))?.kind !== "dm")
+    return { kind: "ignore", why: "not_in_a_dm" };
   const [block] = await getConsentRecords(ctx.db, [{ kind: "inbox", inboxId: requester }]);
   if (block?.state === "denied") return { kind: "ignore", why: "blocked" };
   let invite: Invite;
