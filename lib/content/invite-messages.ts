@@ -92,7 +92,9 @@ export const joinRequestCodec: ContentCodec<JoinRequestContent> = {
     checkRequest(parseJson(e.content, "join_request") as unknown as JoinRequestContent),
   // First person, so it reads right in the sender's own list as well as in the inviter's app.
   fallback: () => "I'd like to join your group with your invite link.",
-  shouldPush: () => false,
+  // A new message to the inviter (listed, counted, pushed): a push wakes them to open the
+  // app, whose device then adds the person; with the app closed nobody is added.
+  shouldPush: () => true,
 };
 
 export const joinReplyCodec: ContentCodec<JoinReplyContent> = {

@@ -18,6 +18,8 @@ describe("join_request / join_reply", () => {
     expect(encoded.fallback).toBe("I'd like to join your group with your invite link.");
     const reply = { inviteId: "ab".repeat(16), refused: "used_up" as const };
     expect(joinReplyCodec.decode(joinReplyCodec.encode(reply))).toEqual(reply);
+    // The request is news for the inviter (listed, pushed); the automatic refusal is not.
+    expect(joinRequestCodec.shouldPush(req)).toBe(true);
     expect(joinReplyCodec.shouldPush(reply)).toBe(false);
   });
 
