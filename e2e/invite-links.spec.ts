@@ -114,6 +114,10 @@ test("D finds the link used up and is told so", async () => {
 });
 
 test("A revokes a link; a tampered link is refused on sight", async () => {
+  await a.page.getByTestId("tab-inbox").click();
+  await a.app.items.filter({ hasText: NAME }).click();
+  await a.group.openInfo();
+  await a.page.getByTestId("group-invites").click();
   await a.page.getByTestId("create-invite").click();
   await expect(a.page.getByTestId("invite-row")).toHaveCount(1, { timeout: 20_000 });
   await a.page.getByTestId("revoke-invite").click();
