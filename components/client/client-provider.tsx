@@ -3,7 +3,7 @@ import { chainRpcUrls, namesOptions } from "@/components/session/chain";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { Client } from "@/lib/client";
-import { lastAddress, nodeUrl } from "@/components/session/storage";
+import { lastAddress, nodeUrl, pendingInvite } from "@/components/session/storage";
 import { ClientContext, type ClientContextValue } from "./client-context";
 import { isClientError } from "./errors";
 import { loadClientModule } from "./load-client";
@@ -71,6 +71,12 @@ export function ClientProvider({ children }: { children: ReactNode }) {
 }
 
 function SignedIn({ client, children }: { client: Client; children: ReactNode }) {
+  // An invite opened before signing in: back to it now that the app is open.
+  useEffect(() => {
+    const token = pendingInvite.get();
+    if (token && window.location.pathname !== "/invite")
+      window.location.replace(`/invite#${token}`);
+  }, []);
   const isLeader = useLeaderSync(client);
   const connection = useConnection(client, isLeader);
   const revoked = useRevoked(client, connection);

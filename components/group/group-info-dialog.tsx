@@ -14,14 +14,16 @@ import { GroupPermissions } from "./group-permissions";
 import { MemberPicker } from "./member-picker";
 import { whyNot, whyNotTo } from "./permission-copy";
 import { useGroupAction, type GroupAction } from "./use-group-action";
+import { InviteLinks } from "@/components/invites/invite-links";
 
-type View = "main" | "edit" | "add" | "permissions" | "leave";
+type View = "main" | "edit" | "add" | "permissions" | "leave" | "invites";
 const TITLES: Record<View, string> = {
   main: "Group info",
   edit: "Edit group",
   add: "Add members",
   permissions: "Permissions",
   leave: "Leave group?",
+  invites: "Invite link",
 };
 
 /** The group's info, members and roles, permissions, and leaving — one dialog, several views. */
@@ -73,6 +75,7 @@ export function GroupInfoDialog({
       )}
       {view === "add" && <AddMembers details={details} action={action} onDone={() => go("main")} />}
       {view === "permissions" && <GroupPermissions details={details} action={action} />}
+      {view === "invites" && <InviteLinks groupId={conversationId} details={details} />}
       {view === "leave" && (
         <LeaveView
           details={details}
@@ -134,6 +137,11 @@ function MainView({
       ? `A group holds at most ${d.maxMembers} members.`
       : undefined);
   const leaveBlocked = leaveAsked ? undefined : whyNot(d.can.leave, "leave");
+  // The link adds people in its maker's name: only admins who may add make them.
+  const inviteBlocked =
+    d.myRole === "member"
+      ? "Only the group's admins can make invite links."
+      : whyNot(d.can.add_member, "add_member");
   return (
     <div>
       {!d.active && (
@@ -195,6 +203,26 @@ function MainView({
         )}
         <GroupMembers details={d} action={action} />
       </Section>
+      {d.active && (
+        <Section title="Invite link">
+          <button
+            type="button"
+            data-testid="group-invites"
+            className={`mt-1 flex w-full items-center justify-between rounded-lg py-1.5 text-left text-sm text-zinc-700 hover:text-zinc-950 disabled:cursor-not-allowed disabled:opacity-60 dark:text-zinc-300 dark:hover:text-white ${focusRing}`}
+            disabled={inviteBlocked !== undefined}
+            aria-describedby={inviteBlocked ? "invite-blocked" : undefined}
+            onClick={() => go("invites")}
+          >
+            <span>Share a link that lets people ask to join</span>
+            <BackIcon className="h-4 w-4 rotate-180" />
+          </button>
+          {inviteBlocked && (
+            <p id="invite-blocked" className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
+              {inviteBlocked}
+            </p>
+          )}
+        </Section>
+      )}
       <Section title="Permissions">
         <button
           type="button"

@@ -57,6 +57,15 @@ export const readReceiptsPref = {
   set: (on: boolean) => write("local", READ_RECEIPTS, on ? null : "off"),
 };
 
+/**
+ * An invite link opened before this browser was signed in: kept for this tab until the
+ * signed-in app can show it (the redirect through onboarding drops the URL's #).
+ */
+export const pendingInvite = {
+  get: () => read("session", "messenger:pendingInvite"),
+  set: (token: string | null) => write("session", "messenger:pendingInvite", token),
+};
+
 export const drafts = {
   get: (conversationId: string) => read("session", DRAFT + conversationId) ?? "",
   set: (conversationId: string, text: string) =>

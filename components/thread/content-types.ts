@@ -14,4 +14,6 @@ export const CT = {
   leaveRequest: "xmtp.org/leave_request:1.0",
   deleteMessage: "xmtp.org/deleteMessage:1.0",
   editMessage: "xmtp.org/editMessage:1.0",
+  joinRequest: "messenger.app/join_request:1.0",
+  joinReply: "messenger.app/join_reply:1.0",
 } as const;

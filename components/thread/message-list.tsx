@@ -7,6 +7,7 @@ import { Spinner } from "@/components/ui/spinner";
 import type { InboxLabel } from "@/components/group/inbox-labels";
 import { DaySeparator } from "./day-separator";
 import { GroupUpdateLine, isGroupUpdate } from "./group-update-line";
+import { InviteLine, isInviteMessage } from "./invite-line";
 import type { ThreadModel } from "./thread-model";
 import { MessageBubble } from "./message-bubble";
 
@@ -131,6 +132,8 @@ export function MessageList({
                   {newDay && <DaySeparator label={day} />}
                   {m.contentType === GROUP_UPDATED && isGroupUpdate(m.content) ? (
                     <GroupUpdateLine update={m.content} name={name} />
+                  ) : isInviteMessage(m) ? (
+                    <InviteLine m={m} name={name} />
                   ) : (
                     <MessageBubble
                       m={m}

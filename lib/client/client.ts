@@ -20,6 +20,7 @@ import { namesFor, type Names } from "./names/names";
 import { verifiedInboxIds } from "./inbox-lookup";
 import { loadAttachment } from "./messages/attachments";
 import { DeviceSync } from "./devices/device-sync";
+import { Invites } from "./invites/invites";
 import {
   installationsOf,
   isRevoked,
@@ -87,6 +88,8 @@ export class Client {
   readonly push: PushNotifications;
   /** One message to many people, each in their own DM (paced, with a report). */
   readonly broadcasts: Broadcasts;
+  /** Invite links for groups: make, list, revoke; open one and ask to join. */
+  readonly invites: Invites;
   private readonly engine: StreamEngine;
   private readonly forkWatch: ForkWatch;
   private readonly purger: Purger;
@@ -109,6 +112,14 @@ export class Client {
     this.deviceSync = new DeviceSync(ctx, this.preferences, () => this.conversations.sync(), log);
     this.push = new PushNotifications(ctx, (prefs) => this.deviceSync.sharePushPrefs(prefs));
     this.deviceSync.onPushPrefs = (prefs) => this.push.merge(prefs);
+    this.invites = new Invites(
+      ctx,
+      this.conversations,
+      (invites) => this.deviceSync.shareInvites(invites),
+      log,
+    );
+    this.deviceSync.onInvites = (invites) => this.invites.merge(invites);
+    this.deviceSync.inviteSnapshot = () => this.invites.snapshot();
     // Imported history reaches the store without the bus: the next search builds afresh.
     this.deviceSync.onHistoryStateChange((s) => s.phase === "done" && this.searchIndex.close());
     ctx.pushSenderHmac = (data) => this.push.senderHmacFor(data);

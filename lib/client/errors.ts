@@ -36,7 +36,11 @@ export type ClientErrorCode =
   /** A name was typed, and no RPC for the names chain is configured (or it did not answer). */
   | "names_unavailable"
   /** The name does not resolve to an address. */
-  | "name_not_found";
+  | "name_not_found"
+  /** An invite link that is not well formed, or not signed by the inviter's device it names. */
+  | "invalid_invite"
+  /** An invite link past its expiry. */
+  | "invite_expired";
 
 /** A client-level failure with a stable code and a sentence a person can act on. */
 export class ClientError extends Error {

@@ -88,3 +88,13 @@ export {
   type PassphraseStrength,
 } from "./backup/passphrase";
 export type { BackupProgress, BackupSummary, RestoreSummary } from "./backup/backup";
+export {
+  Invites,
+  REFUSAL_TEXT,
+  type CreateInviteOptions,
+  type InvitePreview,
+  type JoinStatus,
+} from "./invites/invites";
+export type { InviteLink } from "./invites/records";
+export type { Invite } from "./invites/token";
+export type { JoinRefusal } from "../content";

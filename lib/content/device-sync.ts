@@ -40,7 +40,18 @@ export type DeviceSyncContent =
   /** Web Push preferences (lib/client/push): the inbox's HMAC root key, the switch, mutes. */
   | { kind: "push_prefs"; prefs: SyncedPushPrefs }
   /** Pinned and archived conversations (lib/client/organize), each choice with its time. */
-  | { kind: "conversation_prefs"; prefs: SyncedConversationPref[] };
+  | { kind: "conversation_prefs"; prefs: SyncedConversationPref[] }
+  /** Invite links this inbox made (lib/client/invites): revocations and uses only grow. */
+  | { kind: "invites"; invites: SyncedInvite[] };
+
+export interface SyncedInvite {
+  /** The signed link token (base64url): the invite's fixed terms. */
+  token: string;
+  /** Decimal ns; absent: not revoked. */
+  revokedAtNs?: string;
+  /** Inboxes added through it, each with when (decimal ns). */
+  usedBy: { inboxId: string; atNs: string }[];
+}
 
 export interface SyncedConversationPref {
   /** Conversation id, or a DM's dm: id (its duplicate groups share the choice). */
@@ -145,6 +156,20 @@ function check(c: DeviceSyncContent): DeviceSyncContent {
             "malformed_content",
             "device_sync: a conversation pref is pinned or archived, true or false",
           );
+      }
+      return c;
+    case "invites":
+      if (!Array.isArray(c.invites) || c.invites.length > 10_000)
+        throw new ContentError("malformed_content", "device_sync: invites must be a list");
+      for (const i of c.invites) {
+        str(i?.token, "invite token", /^[A-Za-z0-9_-]{1,2048}$/);
+        if (i.revokedAtNs !== undefined) str(i.revokedAtNs, "invite revokedAtNs", /^\d{1,20}$/);
+        if (!Array.isArray(i.usedBy) || i.usedBy.length > 10_000)
+          throw new ContentError("malformed_content", "device_sync: invite usedBy must be a list");
+        for (const u of i.usedBy) {
+          str(u?.inboxId, "invite user inbox", /^[0-9a-f]{64}$/);
+          str(u.atNs, "invite use atNs", /^\d{1,20}$/);
+        }
       }
       return c;
     default:

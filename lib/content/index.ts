@@ -89,6 +89,7 @@ export {
   type DeviceSyncContent,
   type LineageClaim,
   type SyncedConsentRecord,
+  type SyncedInvite,
   type SyncedPushPrefs,
 } from "./device-sync";
 export {
@@ -98,3 +99,13 @@ export {
 } from "./delete-message";
 export { ContentTypeEditMessage, editMessageCodec, type EditMessageContent } from "./edit-message";
 export { looksLikeMarkdown } from "./markdown-detect";
+export {
+  ContentTypeJoinRequest,
+  ContentTypeJoinReply,
+  JOIN_REFUSALS,
+  joinRequestCodec,
+  joinReplyCodec,
+  type JoinRefusal,
+  type JoinReplyContent,
+  type JoinRequestContent,
+} from "./invite-messages";

@@ -7,6 +7,7 @@ import { deviceSyncCodec } from "./device-sync";
 import { editMessageCodec } from "./edit-message";
 import { groupUpdatedCodec } from "./group-updated";
 import { leaveRequestCodec } from "./leave-request";
+import { joinReplyCodec, joinRequestCodec } from "./invite-messages";
 import type { CodecLookup, ContentCodec } from "./codec";
 import {
   codecKey,
@@ -120,7 +121,9 @@ export function defaultRegistry(): CodecRegistry {
     .register(multiRemoteAttachmentCodec)
     .register(deviceSyncCodec)
     .register(deleteMessageCodec)
-    .register(editMessageCodec);
+    .register(editMessageCodec)
+    .register(joinRequestCodec)
+    .register(joinReplyCodec);
 }
 
 let shared: CodecRegistry | undefined;

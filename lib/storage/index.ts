@@ -25,6 +25,8 @@ export type {
   GroupRow,
   ConversationRow,
   ConversationPrefRow,
+  InviteRow,
+  JoinRow,
   PrefChoice,
   OutOfSyncRow,
   ConversationKind,
@@ -182,3 +184,4 @@ export {
   type PrefField,
   type PrefUpdate,
 } from "./conversation-prefs";
+export { loadInvites, mergeInvites, loadJoins, saveJoin, type InviteUpdate } from "./invites";

@@ -52,6 +52,37 @@ export interface IdentityRow {
    * DM's dm: id, so its duplicate groups share them). Not indexed: no schema version.
    */
   conversationPrefs?: Record<string, ConversationPrefRow>;
+  /** Invite links this inbox made (storage/invites.ts), by invite id. Not indexed. */
+  invites?: Record<string, InviteRow>;
+  /** Invites this installation asked to join with, by invite id. Not indexed. */
+  joins?: Record<string, JoinRow>;
+}
+
+/**
+ * An invite link made by one of this inbox's devices. The token holds its fixed terms;
+ * revocation and uses grow only (earliest time kept), so devices merge them in any order.
+ */
+export interface InviteRow {
+  token: string;
+  inviteId: string;
+  groupId: string;
+  createdAtNs: string;
+  expiresAtNs: string;
+  maxUses: number;
+  revokedAtNs?: string;
+  /** Inboxes added through it, with when (each counts one use, however often it asked). */
+  usedBy: Record<string, string>;
+}
+
+/** A join request this installation sent: waiting until the group arrives, or refused. */
+export interface JoinRow {
+  token: string;
+  inviteId: string;
+  groupId: string;
+  inviterInboxId: string;
+  requestedAtNs: string;
+  /** The inviter's device answered no (a JoinRefusal code). */
+  refused?: string;
 }
 
 /** One conversation's list choices, each with the time it was made (last writer wins). */

@@ -5,6 +5,7 @@
 // even where the DM was allowed earlier; allowing the DM again afterwards wins again.
 import {
   ContentTypeDeviceSync,
+  ContentTypeJoinReply,
   ContentTypeLeaveRequest,
   ContentTypeReadReceipt,
   type ContentTypeId,
@@ -119,9 +120,17 @@ export async function effectiveConsents(
   return out;
 }
 
-/** Receipts and leave requests are not the user choosing to talk; everything else sent is. */
+/**
+ * Receipts, leave requests and an invite's automatic refusal are not the user choosing to
+ * talk; everything else sent is.
+ */
 export function sendingImpliesConsent(type: ContentTypeId): boolean {
-  return ![ContentTypeReadReceipt, ContentTypeLeaveRequest, ContentTypeDeviceSync].some(
+  return ![
+    ContentTypeReadReceipt,
+    ContentTypeLeaveRequest,
+    ContentTypeDeviceSync,
+    ContentTypeJoinReply,
+  ].some(
     (t) => t.authorityId === type.authorityId && t.typeId === type.typeId,
   );
 }

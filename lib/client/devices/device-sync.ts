@@ -11,6 +11,7 @@ import {
   type DeviceSyncContent,
   type LineageClaim,
   type SyncedConsentRecord,
+  type SyncedInvite,
   type SyncedPushPrefs,
 } from "../../content";
 import { createGroup, epochAuthenticator, isActive } from "../../mls";
@@ -72,6 +73,10 @@ export class DeviceSync {
   private readonly answered = new Set<string>();
   /** Told when another device shares its push preferences (lib/client/push). */
   onPushPrefs?: (prefs: SyncedPushPrefs) => Promise<void>;
+  /** Told when another device shares its invite links (lib/client/invites). */
+  onInvites?: (invites: SyncedInvite[]) => Promise<void>;
+  /** Every invite link this device knows, for a new device of the inbox. */
+  inviteSnapshot?: () => Promise<SyncedInvite[]>;
   /** Consent records that came from another device: not sent back. */
   private readonly fromPeers = new Set<string>();
 
@@ -153,6 +158,11 @@ export class DeviceSync {
       kind: "conversation_prefs",
       prefs: updates.map((u) => ({ id: u.key, field: u.field, on: u.on, atNs: u.atNs.toString() })),
     });
+  }
+
+  /** Sends invite links made, revoked or used here to the inbox's other devices. */
+  async shareInvites(invites: SyncedInvite[]): Promise<void> {
+    if (invites.length > 0) await this.broadcast({ kind: "invites", invites });
   }
 
   /** Sends this device's push preferences to the inbox's other devices. */
@@ -274,6 +284,9 @@ export class DeviceSync {
           c.prefs.map((p) => ({ key: p.id, field: p.field, on: p.on, atNs: BigInt(p.atNs) })),
         );
         return;
+      case "invites":
+        await this.onInvites?.(c.invites);
+        return;
     }
   }
 
@@ -351,6 +364,7 @@ export class DeviceSync {
     this.log?.("history_sent", { requestId, bytes: sealed.size });
     // The new device's list is arranged as on this one (pins and archives are not history).
     await this.shareConversationPrefs(prefUpdatesOf(await loadConversationPrefs(this.ctx.db)));
+    if (this.inviteSnapshot) await this.shareInvites(await this.inviteSnapshot());
   }
 }
 

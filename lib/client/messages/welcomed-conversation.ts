@@ -2,7 +2,7 @@
 // kind, name and DM peer from the group itself; consent by the authenticated adder.
 import { toHex } from "../../crypto";
 import { groupMetadata, type GroupHandle } from "../../mls";
-import { dmIdFor, upsertConversation } from "../../storage";
+import { dmIdFor, loadJoins, upsertConversation } from "../../storage";
 import type { ClientContext } from "../context";
 import { applyConsent } from "../consent/consent";
 import { groupNameOf } from "../groups/updates";
@@ -38,5 +38,19 @@ export async function storeWelcomedConversation(
   if (invitedByOurselves({ inboxId: adderInboxId }, self) && meta.conversationType !== "sync")
     await applyConsent(ctx, [
       { entity: { kind: "conversation", id: groupId }, state: "allowed", consentedAtNs: 0n },
+    ]);
+  // A group this installation asked to join with an invite link, added by that invite's
+  // maker: the person chose it, so it is not a request.
+  else if (
+    Object.values(await loadJoins(ctx.db)).some(
+      (j) => j.groupId === groupId && j.inviterInboxId === adderInboxId,
+    )
+  )
+    await applyConsent(ctx, [
+      {
+        entity: { kind: "conversation", id: groupId },
+        state: "allowed",
+        consentedAtNs: BigInt(Date.now()) * 1_000_000n,
+      },
     ]);
 }
