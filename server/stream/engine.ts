@@ -27,11 +27,10 @@ export interface TopicFilter {
   cursor: bigint;
 }
 
-export type StreamItem =
-  | { kind: "group"; row: GroupMessageRow }
-  | { kind: "welcome"; row: WelcomeMessageRow }
-  | { kind: "caught_up" }
-  | { kind: "keepalive" };
+type GroupItem = { kind: "group"; row: GroupMessageRow };
+type WelcomeItem = { kind: "welcome"; row: WelcomeMessageRow };
+
+export type StreamItem = GroupItem | WelcomeItem | { kind: "caught_up" } | { kind: "keepalive" };
 
 export interface StreamOptions {
   caughtUp: boolean;
@@ -42,8 +41,8 @@ export class StreamEngine {
   private readonly stopAll = new Set<() => void>();
   private closed = false;
   private readonly queries: Semaphore;
-  private readonly groupReads = new SharedReads<GroupMessageRow>();
-  private readonly welcomeReads = new SharedReads<WelcomeMessageRow>();
+  private readonly groupReads = new SharedReads<GroupItem>();
+  private readonly welcomeReads = new SharedReads<WelcomeItem>();
 
   constructor(
     private readonly store: Store,
@@ -177,30 +176,32 @@ export class StreamEngine {
   /**
    * The next page after state.cursor, advancing the cursor past it; `full` = a whole page
    * came back, so there may be more. A plain async function, not a generator the stream
-   * delegates to: one generator layer less per delivered message.
+   * delegates to: one generator layer less per delivered message. The items are built once
+   * per shared read and handed to every stream that shares it (read-only): a message to
+   * 1,000 streams allocates no item, array or page per stream.
    */
-  private async nextPage(state: TopicFilter): Promise<{ items: StreamItem[]; full: boolean }> {
+  private async nextPage(
+    state: TopicFilter,
+  ): Promise<{ items: readonly StreamItem[]; full: boolean }> {
     const page = { cursor: state.cursor, limit: STREAM_PAGE, direction: "asc" as const };
-    const items: StreamItem[] = [];
-    if (state.kind === "g") {
-      const rows = await this.groupReads.read(state.topic, page.cursor, () =>
-        this.queries.run(() => this.store.queryGroupMessages(state.key, page)),
-      );
-      for (const row of rows) {
-        if (row.id <= state.cursor) continue;
-        state.cursor = row.id;
-        items.push({ kind: "group", row });
-      }
-      return { items, full: rows.length >= STREAM_PAGE };
-    }
-    const rows = await this.welcomeReads.read(state.topic, page.cursor, () =>
-      this.queries.run(() => this.store.queryWelcomeMessages(state.key, page)),
-    );
-    for (const row of rows) {
-      if (row.id <= state.cursor) continue;
-      state.cursor = row.id;
-      items.push({ kind: "welcome", row });
-    }
-    return { items, full: rows.length >= STREAM_PAGE };
+    const items: readonly (GroupItem | WelcomeItem)[] =
+      state.kind === "g"
+        ? await this.groupReads.read(state.topic, page.cursor, async () =>
+            (await this.queries.run(() => this.store.queryGroupMessages(state.key, page))).map(
+              (row): GroupItem => ({ kind: "group", row }),
+            ),
+          )
+        : await this.welcomeReads.read(state.topic, page.cursor, async () =>
+            (await this.queries.run(() => this.store.queryWelcomeMessages(state.key, page))).map(
+              (row): WelcomeItem => ({ kind: "welcome", row }),
+            ),
+          );
+    // Rows come in ascending id order; any at or below the cursor were sent already.
+    let from = 0;
+    while (from < items.length && items[from]!.row.id <= state.cursor) from++;
+    const mine = from === 0 ? items : items.slice(from);
+    const last = mine.at(-1);
+    if (last) state.cursor = last.row.id;
+    return { items: mine, full: items.length >= STREAM_PAGE };
   }
 }
