@@ -62,6 +62,7 @@ export class DirectWriter {
         const buffered = this.sink.writableLength;
         done();
         if (this.closed) return;
+        this.closed = true; // nothing more is written to what is being cut
         this.onStall(buffered);
         this.sink.destroy(
           new Error(
