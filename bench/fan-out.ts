@@ -5,15 +5,26 @@
 // (latency, not queueing); each sample = send start → arrival on one stream. Prints the
 // node's RSS with every stream open and at the end, and its CPU per delivery.
 // Streams ride h2c sessions, PER_SESSION each (a browser or proxy multiplexes them);
-// BENCH_HTTP1=1 opens one HTTP/1.1 connection per stream instead.
+// BENCH_HTTP1=1 opens one HTTP/1.1 connection per stream instead. BENCH_RECEIVER=raw reads
+// each stream with a bare node:http2 request that splits frames and decodes each message
+// (what any client must do) without Connect's client-side async-iterable layers, so the
+// receivers, which share the cores with the node here, cost less than the node itself.
 // Sizes: BENCH_SUBSCRIBERS (default 1,000; BENCH_FULL=1 → 10,000), BENCH_FANOUT_MESSAGES
 // (20), BENCH_GAP_MS (250). PostgreSQL: BENCH_DATABASE_URL / TEST_DATABASE_URL;
 // BENCH_PGLITE=1 runs the node on its embedded store.
 import fs from "node:fs";
+import http2 from "node:http2";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { toHex } from "../lib/crypto";
-import { NodeApi } from "../lib/proto/messenger/node/v1/node_pb";
+import {
+  NodeApi,
+  SubscribeRequestSchema,
+  SubscribeResponseSchema,
+  type SubscribeRequest,
+  type SubscribeResponse,
+} from "../lib/proto/messenger/node/v1/node_pb";
 import { startNode } from "../server/test/harness";
 import { clients, privateMessage, randomGroupId } from "../server/test/helpers";
 import { runsAlone, runHeader } from "./alone";
@@ -26,6 +37,41 @@ const MESSAGES = Number(process.env.BENCH_FANOUT_MESSAGES ?? 20);
 const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 250);
 const PER_SESSION = Number(process.env.BENCH_STREAMS_PER_SESSION ?? 100);
 const HTTP1 = process.env.BENCH_HTTP1 === "1";
+const RAW = process.env.BENCH_RECEIVER === "raw";
+
+/** Subscribe over a bare HTTP/2 stream (Connect protocol, binary): each response message in turn. */
+async function* rawSubscribe(
+  session: http2.ClientHttp2Session,
+  req: SubscribeRequest,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): AsyncGenerator<SubscribeResponse> {
+  const stream = session.request({
+    ":method": "POST",
+    ":path": "/messenger.node.v1.NodeApi/Subscribe",
+    "content-type": "application/connect+proto",
+    ...headers,
+  });
+  signal.addEventListener("abort", () => stream.close(http2.constants.NGHTTP2_CANCEL));
+  const body = toBinary(SubscribeRequestSchema, req);
+  const head = Buffer.alloc(5);
+  head.writeUInt32BE(body.length, 1);
+  stream.end(Buffer.concat([head, body]));
+  let buf: Buffer = Buffer.alloc(0);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+      while (buf.length >= 5 && buf.length >= 5 + buf.readUInt32BE(1)) {
+        const len = buf.readUInt32BE(1);
+        if (buf[0]! & 2) return; // end-stream message
+        yield fromBinary(SubscribeResponseSchema, buf.subarray(5, 5 + len));
+        buf = buf.subarray(5 + len);
+      }
+    }
+  } finally {
+    stream.close(http2.constants.NGHTTP2_CANCEL);
+  }
+}
 
 /** Resident memory of a process in MiB (VmRSS), NaN where /proc is missing. */
 function rssMiB(pid: number | undefined): number {
@@ -55,6 +101,7 @@ export async function benchFanOut(subscribers = SUBSCRIBERS): Promise<FanOutResu
     env: BENCH_NODE_ENV,
   });
   const sessions: Http2SessionManager[] = [];
+  const rawSessions: http2.ClientHttp2Session[] = [];
   const ac = new AbortController();
   try {
     const groupId = randomGroupId();
@@ -62,6 +109,11 @@ export async function benchFanOut(subscribers = SUBSCRIBERS): Promise<FanOutResu
     const latencies: number[] = [];
     let caughtUp = 0;
     let finished = 0;
+    const subscribe = (i: number, req: SubscribeRequest, headers: Record<string, string>) => {
+      if (!RAW) return apiFor(i).subscribe(req, { signal: ac.signal, headers });
+      if (i % PER_SESSION === 0) rawSessions.push(http2.connect(node.url));
+      return rawSubscribe(rawSessions.at(-1)!, req, headers, ac.signal);
+    };
     const apiFor = (i: number) => {
       if (HTTP1) return clients(node.url).node;
       if (i % PER_SESSION === 0) sessions.push(new Http2SessionManager(node.url));
@@ -75,14 +127,14 @@ export async function benchFanOut(subscribers = SUBSCRIBERS): Promise<FanOutResu
     };
     const allDone = new Promise<void>((resolve) => {
       for (let s = 0; s < subscribers; s++) {
-        const api = apiFor(s);
+        const req = create(SubscribeRequestSchema, {
+          filters: [{ topic: { case: "groupId", value: groupId }, idCursor: 0n }],
+        });
+        const events = subscribe(s, req, { "x-forwarded-for": clientAddress(s + 1) });
         void (async () => {
           let got = 0;
           try {
-            for await (const ev of api.subscribe(
-              { filters: [{ topic: { case: "groupId", value: groupId }, idCursor: 0n }] },
-              { signal: ac.signal, headers: { "x-forwarded-for": clientAddress(s + 1) } },
-            )) {
+            for await (const ev of events) {
               if (ev.event.case === "caughtUp") caughtUp++;
               if (ev.event.case !== "groupMessage") continue;
               const m = ev.event.value.version.value!;
@@ -135,6 +187,7 @@ export async function benchFanOut(subscribers = SUBSCRIBERS): Promise<FanOutResu
   } finally {
     ac.abort();
     for (const s of sessions) s.abort();
+    for (const s of rawSessions) s.destroy();
     await node.stop();
   }
 }
@@ -148,7 +201,7 @@ if (runsAlone(import.meta.url)) {
   const r = await benchFanOut();
   console.log(runHeader());
   console.log(
-    `${HTTP1 ? "HTTP/1.1, one connection per stream" : `h2c, ${PER_SESSION} streams per session`}, ${MESSAGES} messages ${GAP_MS} ms apart`,
+    `${HTTP1 ? "HTTP/1.1, one connection per stream" : `h2c, ${PER_SESSION} streams per session`}, ${RAW ? "bare HTTP/2 receivers" : "Connect client receivers"}, ${MESSAGES} messages ${GAP_MS} ms apart`,
   );
   console.log(fanOutLine(r));
   process.exit(0);

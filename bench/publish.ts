@@ -14,7 +14,8 @@
 // Sizes: BENCH_SINGLE (default 2,000), BENCH_BATCHED (default 20,000); BENCH_FULL=1
 // = 20,000 / 200,000. PostgreSQL: BENCH_DATABASE_URL / TEST_DATABASE_URL (default
 // postgres://postgres@127.0.0.1:5432/test), a throwaway schema.
-// BENCH_NODE_OPTIONS is passed to the node processes (e.g. --cpu-prof).
+// BENCH_NODE_ARGS are flags for the node processes (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof";
+// Node refuses --cpu-prof in NODE_OPTIONS, which BENCH_NODE_OPTIONS sets).
 // BENCH_RATE_LIMIT_STORE=memory picks in-process rate-limit buckets (default: the
 // node's default with DATABASE_URL, shared buckets in PostgreSQL: one more round trip
 // per call).

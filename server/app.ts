@@ -194,6 +194,10 @@ export async function createMessageNode(
   const connect = createApiHandler({
     routes,
     readMaxBytes: LIMITS.maxRequestBytes,
+    sendBuffer: {
+      maxBufferedBytes: config.streams.sendBufferBytes,
+      stallMs: config.streams.stallSeconds * 1000,
+    },
     interceptors: [logInterceptor, writeCostInterceptor(limiter)],
     requestGate: rateLimitGate(limiter),
     contextValues: (req) =>

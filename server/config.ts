@@ -111,6 +111,10 @@ export interface StreamLimitsConfig {
   maxPerClient: number;
   /** Stream queries (catch-up pages and live reads) in flight at once, all streams together. */
   queryConcurrency: number;
+  /** Bytes one stream's response may hold for a slow reader before it stops reading rows. */
+  sendBufferBytes: number;
+  /** Seconds a stream may stay over that before it is cut (the client resumes from its cursor). */
+  stallSeconds: number;
 }
 
 export { ConfigError } from "./config-error";
@@ -272,6 +276,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
       maxFilters: intFrom(env, "STREAM_MAX_FILTERS", 5000, 1, 100_000),
       maxPerClient: intFrom(env, "STREAM_MAX_PER_CLIENT", 8, 1, 10_000),
       queryConcurrency: intFrom(env, "STREAM_QUERY_CONCURRENCY", 4, 1, 256),
+      sendBufferBytes: intFrom(env, "STREAM_SEND_BUFFER_BYTES", 1024 * 1024, 16 * 1024, 2 ** 30),
+      stallSeconds: intFrom(env, "STREAM_STALL_SECONDS", 30, 1, 3600),
     },
     trustProxy: hopsFrom(env, "TRUST_PROXY"),
     shutdownGraceMs: intFrom(env, "SHUTDOWN_GRACE_MS", 5000, 0, 600_000),

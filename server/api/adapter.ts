@@ -22,12 +22,16 @@ import {
 } from "@connectrpc/connect-node";
 import type http from "node:http";
 import { log, errorFields } from "../log";
+import type { SendBufferLimits } from "../stream/direct-writer";
+import { directSinkKey } from "../stream/fast-path";
 import { answerUnimplemented } from "./unimplemented";
 
 export interface ApiHandlerOptions extends ConnectRouterOptions {
   routes: (router: ConnectRouter) => void;
   readMaxBytes: number;
   contextValues: (req: http.IncomingMessage) => ContextValues;
+  /** What one stream's response may hold for a slow reader (stream/direct-writer.ts). */
+  sendBuffer: SendBufferLimits;
 }
 
 const COMPRESSIONS = [compressionGzip, compressionBrotli];
@@ -158,13 +162,13 @@ export function createApiHandler(options: ApiHandlerOptions): http.RequestListen
       return;
     }
     const size = { bytes: -1 };
-    const uReq = universalRequestFromNodeRequest(
-      req,
-      res,
-      undefined,
-      options.contextValues(req).set(requestBytesKey, size),
-    );
     const format = bodyFormat(req.headers["content-type"] ?? "");
+    const values = options.contextValues(req).set(requestBytesKey, size);
+    // Binary-framed streams may have their messages written below Connect (fast-path.ts).
+    if (format === "enveloped-binary" && uHandler.method.methodKind === "server_streaming") {
+      values.set(directSinkKey, { res, limits: options.sendBuffer });
+    }
+    const uReq = universalRequestFromNodeRequest(req, res, undefined, values);
     const checked =
       format === "other" || req.method !== "POST"
         ? uReq

@@ -8,12 +8,22 @@ import { MlsError, parseKeyPackage } from "../../lib/mls";
 import {
   FetchKeyPackagesResponseSchema,
   GetNewestGroupMessageResponseSchema,
+  GroupMessageSchema,
   MlsApi,
   QueryGroupMessagesResponseSchema,
   QueryWelcomeMessagesResponseSchema,
+  WelcomeMessageSchema,
 } from "../../lib/proto/mls/api/v1/mls_pb";
-import { groupTopic, welcomeTopic, type GroupMessageRow, type Store } from "../store";
-import type { StreamEngine, TopicFilter } from "../stream/engine";
+import {
+  groupTopic,
+  welcomeTopic,
+  type GroupMessageRow,
+  type Store,
+  type WelcomeMessageRow,
+} from "../store";
+import type { StreamEngine, StreamItem, TopicFilter } from "../stream/engine";
+import { fastStream } from "../stream/fast-path";
+import { FrameCache, frameOf } from "../stream/frames";
 import { commitLogService } from "./commit-log-service";
 import { groupMessage, welcomeMessage } from "./convert";
 import { failedPrecondition, fromMlsError, invalidArgument } from "./errors";
@@ -28,6 +38,22 @@ import {
   groupMessageInsert,
   welcomeMessageInsert,
 } from "./validate";
+
+// XMTP's streams: one frame per row for all their subscribers (stream/frames.ts).
+const groupFrames = new FrameCache((row: GroupMessageRow) =>
+  frameOf(GroupMessageSchema, groupMessage(row)),
+);
+const welcomeFrames = new FrameCache((row: WelcomeMessageRow) =>
+  frameOf(WelcomeMessageSchema, welcomeMessage(row)),
+);
+const groupOutput = {
+  message: (item: StreamItem) => (item.kind === "group" ? groupMessage(item.row) : undefined),
+  frame: (item: StreamItem) => (item.kind === "group" ? groupFrames.get(item.row) : undefined),
+};
+const welcomeOutput = {
+  message: (item: StreamItem) => (item.kind === "welcome" ? welcomeMessage(item.row) : undefined),
+  frame: (item: StreamItem) => (item.kind === "welcome" ? welcomeFrames.get(item.row) : undefined),
+};
 
 /** A key package may start at most this far ahead, so a skewed clock cannot wedge later uploads. */
 const MAX_NOT_BEFORE_AHEAD_S = 86_400n;
@@ -193,12 +219,8 @@ export function mlsService(
           checkGroupId(f.groupId, `filters[${i}].group_id`);
           return { kind: "g", key: f.groupId, topic: groupTopic(f.groupId), cursor: f.idCursor };
         });
-        for await (const item of engine.stream(filters, ctx.signal, {
-          caughtUp: false,
-          keepalive: false,
-        })) {
-          if (item.kind === "group") yield groupMessage(item.row);
-        }
+        const items = engine.stream(filters, ctx.signal, { caughtUp: false, keepalive: false });
+        yield* fastStream(ctx, items, groupOutput);
       } finally {
         release();
       }
@@ -216,12 +238,8 @@ export function mlsService(
             cursor: f.idCursor,
           };
         });
-        for await (const item of engine.stream(filters, ctx.signal, {
-          caughtUp: false,
-          keepalive: false,
-        })) {
-          if (item.kind === "welcome") yield welcomeMessage(item.row);
-        }
+        const items = engine.stream(filters, ctx.signal, { caughtUp: false, keepalive: false });
+        yield* fastStream(ctx, items, welcomeOutput);
       } finally {
         release();
       }

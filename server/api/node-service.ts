@@ -10,7 +10,9 @@ import {
 } from "../../lib/proto/messenger/node/v1/node_pb";
 import { nowNs } from "../clock";
 import { groupTopic, welcomeTopic, type GroupMessageRow, type WelcomeMessageRow } from "../store";
-import type { StreamEngine, TopicFilter } from "../stream/engine";
+import type { StreamEngine, StreamItem, TopicFilter } from "../stream/engine";
+import { fastStream } from "../stream/fast-path";
+import { FrameCache, frameOf } from "../stream/frames";
 import { groupMessage, welcomeMessage } from "./convert";
 import { invalidArgument } from "./errors";
 import { LIMITS } from "./limits";
@@ -21,7 +23,7 @@ type Row = GroupMessageRow | WelcomeMessageRow;
 
 /**
  * Streams waiting on one topic share the row objects they read (shared-reads.ts), so the
- * response for a row is built once, not once per subscriber.
+ * response for a row is built and encoded once, not once per subscriber.
  */
 const responses = new WeakMap<Row, SubscribeResponse>();
 function responseFor(kind: "group" | "welcome", row: Row): SubscribeResponse {
@@ -37,6 +39,42 @@ function responseFor(kind: "group" | "welcome", row: Row): SubscribeResponse {
   }
   return res;
 }
+const groupFrames = new FrameCache<GroupMessageRow>((row) =>
+  frameOf(SubscribeResponseSchema, responseFor("group", row)),
+);
+const welcomeFrames = new FrameCache<WelcomeMessageRow>((row) =>
+  frameOf(SubscribeResponseSchema, responseFor("welcome", row)),
+);
+const CAUGHT_UP = create(SubscribeResponseSchema, { event: { case: "caughtUp", value: {} } });
+const KEEPALIVE = create(SubscribeResponseSchema, { event: { case: "keepalive", value: {} } });
+const CAUGHT_UP_FRAME = frameOf(SubscribeResponseSchema, CAUGHT_UP);
+const KEEPALIVE_FRAME = frameOf(SubscribeResponseSchema, KEEPALIVE);
+
+const subscribeOutput = {
+  message(item: StreamItem): SubscribeResponse {
+    switch (item.kind) {
+      case "group":
+      case "welcome":
+        return responseFor(item.kind, item.row);
+      case "caught_up":
+        return CAUGHT_UP;
+      case "keepalive":
+        return KEEPALIVE;
+    }
+  },
+  frame(item: StreamItem): Uint8Array {
+    switch (item.kind) {
+      case "group":
+        return groupFrames.get(item.row);
+      case "welcome":
+        return welcomeFrames.get(item.row);
+      case "caught_up":
+        return CAUGHT_UP_FRAME;
+      case "keepalive":
+        return KEEPALIVE_FRAME;
+    }
+  },
+};
 
 export function nodeService(
   engine: StreamEngine,
@@ -50,7 +88,7 @@ export function nodeService(
       }
       const release = await guard.admit(ctx, req.filters.length);
       try {
-        yield* events(req.filters, ctx.signal);
+        yield* fastStream(ctx, events(req.filters, ctx.signal), subscribeOutput);
       } finally {
         release();
       }
@@ -70,7 +108,7 @@ export function nodeService(
     },
   };
 
-  async function* events(reqFilters: SubscribeRequest["filters"], signal: AbortSignal) {
+  function events(reqFilters: SubscribeRequest["filters"], signal: AbortSignal) {
     const filters: TopicFilter[] = reqFilters.map((f, i) => {
       const t = f.topic;
       if (t.case === "groupId") {
@@ -83,22 +121,6 @@ export function nodeService(
       }
       throw invalidArgument(`filters[${i}] has no topic: set group_id or installation_key`);
     });
-    for await (const item of engine.stream(filters, signal, {
-      caughtUp: true,
-      keepalive: true,
-    })) {
-      switch (item.kind) {
-        case "group":
-        case "welcome":
-          yield responseFor(item.kind, item.row);
-          break;
-        case "caught_up":
-          yield create(SubscribeResponseSchema, { event: { case: "caughtUp", value: {} } });
-          break;
-        case "keepalive":
-          yield create(SubscribeResponseSchema, { event: { case: "keepalive", value: {} } });
-          break;
-      }
-    }
+    return engine.stream(filters, signal, { caughtUp: true, keepalive: true });
   }
 }

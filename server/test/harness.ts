@@ -66,7 +66,10 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<StartedNod
   }
   // The node itself, not the tsx CLI: the CLI runs the script in a child process, so a
   // SIGKILL to it would orphan the real node (still listening) instead of crashing it.
-  const child = spawn(process.execPath, ["--import", "tsx", "server/node-main.ts"], {
+  // BENCH_NODE_ARGS: flags for the node processes that NODE_OPTIONS refuses (e.g.
+  // "--cpu-prof --cpu-prof-dir=/tmp/prof": Node will not take --cpu-prof from NODE_OPTIONS).
+  const extraArgs = process.env.BENCH_NODE_ARGS?.trim().split(/\s+/).filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extraArgs, "--import", "tsx", "server/node-main.ts"], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
