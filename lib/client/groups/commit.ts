@@ -42,12 +42,33 @@ function inboxesAfter(group: GroupHandle, plan: PlannedChange): Set<string> {
   return out;
 }
 
+/**
+ * Inboxes added by one commit at most. Each carries a key package of ~1.8 KB (1,216 bytes of
+ * it the X-Wing key welcomes are wrapped to), and a commit must stay under the node's 1 MiB
+ * message limit: a group of 1,000 is made in four commits, not one of 1.7 MB.
+ */
+export const MAX_INBOXES_ADDED_PER_COMMIT = 250;
+
 export async function runGroupChange(
   ctx: ClientContext,
   groupId: string,
   change: GroupChange,
   log?: ReceiveLog,
 ): Promise<void> {
+  if (change.op === "add" && change.inboxes.length > MAX_INBOXES_ADDED_PER_COMMIT) {
+    const { inboxes, ...rest } = change;
+    for (let i = 0; i < inboxes.length; i += MAX_INBOXES_ADDED_PER_COMMIT) {
+      const chunk = inboxes.slice(i, i + MAX_INBOXES_ADDED_PER_COMMIT);
+      // The creator's own other installations join with the first chunk only.
+      await runGroupChange(
+        ctx,
+        groupId,
+        i === 0 ? { ...rest, inboxes: chunk } : { op: "add", inboxes: chunk },
+        log,
+      );
+    }
+    return;
+  }
   // A commit left over from a crash is finished first (a lost one made again): this
   // change builds on their outcome.
   await finishGroupCommits(ctx, groupId, log);
