@@ -1,5 +1,5 @@
 // Backup export + restore of 10,000 messages (issue 17 item 9): the store of
-// cold-open-fixture.ts (sealed text messages), exported through client.exportBackup (argon2id
+// cold-open-fixture.ts (sealed text messages), exported through client.backups.export (argon2id
 // with the app's parameters, then every message paged, framed, gzipped, sealed), restored into
 // an empty database of the same inbox, then restored again (nothing new). Heap is sampled
 // during each phase. `npx tsx bench/backup.ts [messages] [conversations]`. Node 24 on
@@ -37,7 +37,7 @@ export async function benchBackup(messages = 10_000, conversations = 20) {
   const from = await Client.restore(address, { ...opts, dbName: source });
   let kdfMs = 0;
   const t0 = performance.now();
-  const { file, summary } = await from.exportBackup(PASS, {
+  const { file, summary } = await from.backups.export(PASS, {
     onProgress: (p) => {
       sample();
       if (p.phase !== "key" && kdfMs === 0) kdfMs = performance.now() - t0;
@@ -50,10 +50,10 @@ export async function benchBackup(messages = 10_000, conversations = 20) {
 
   const to = await Client.restore(address, { ...opts, dbName: await emptyTwin(source) });
   const t1 = performance.now();
-  const restored = await to.restoreBackup(file, PASS, { onProgress: sample });
+  const restored = await to.backups.restore(file, PASS, { onProgress: sample });
   const restoreMs = performance.now() - t1;
   const t2 = performance.now();
-  const again = await to.restoreBackup(file, PASS);
+  const again = await to.backups.restore(file, PASS);
   const againMs = performance.now() - t2;
   await to.close();
   if (restored.newMessages !== messages || again.newMessages !== 0)

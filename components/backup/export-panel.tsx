@@ -30,7 +30,7 @@ export function ExportPanel() {
   const run = async () => {
     setState({ step: "working", progress: "starting" });
     try {
-      const { file, summary } = await client.exportBackup(pass, {
+      const { file, summary } = await client.backups.export(pass, {
         onProgress: (progress) => setState({ step: "working", progress }),
       });
       const name = backupFileName();

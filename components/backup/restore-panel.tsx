@@ -25,7 +25,7 @@ export function RestorePanel() {
     if (!file) return;
     setState({ step: "working", progress: "starting" });
     try {
-      const summary = await client.restoreBackup(file, pass, {
+      const summary = await client.backups.restore(file, pass, {
         onProgress: (progress) => setState({ step: "working", progress }),
       });
       setPass("");

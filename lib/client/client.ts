@@ -55,8 +55,7 @@ import { StreamEngine } from "./messages/stream";
 import { ForkWatch, type ForkStats } from "./forks/fork-watch";
 import { search, SearchIndex, type SearchGroup, type SearchOptions } from "./search";
 import type { ClientOptions, ConnectionState, DecodedMessage } from "./types";
-import type { BackupProgress, BackupSummary, RestoreSummary } from "./backup/backup";
-import type { KdfParams } from "./backup/backup-header";
+import { Backups } from "./backup/backups";
 
 type CreateOptions = ClientOptions & { log?: ReceiveLog; codecs?: CodecRegistry };
 type RestoreOptions = CreateOptions & {
@@ -90,6 +89,8 @@ export class Client {
   readonly broadcasts: Broadcasts;
   /** Invite links for groups: make, list, revoke; open one and ask to join. */
   readonly invites: Invites;
+  /** The whole local history to a passphrase-sealed file and back (backups.export / restore). */
+  readonly backups: Backups;
   private readonly engine: StreamEngine;
   private readonly forkWatch: ForkWatch;
   private readonly purger: Purger;
@@ -119,6 +120,12 @@ export class Client {
       log,
     );
     this.deviceSync.onInvites = (invites) => this.invites.merge(invites);
+    this.backups = new Backups(ctx, {
+      mutes: async () => (await this.push.synced()).mutes,
+      mergeMutes: (mutes) => this.push.mergeMutes(mutes),
+      applyConsent: (records) => this.preferences.applyConsentRecords(records),
+      historyImported: () => this.searchIndex.close(),
+    });
     this.deviceSync.inviteSnapshot = () => this.invites.snapshot();
     // Imported history reaches the store without the bus: the next search builds afresh.
     this.deviceSync.onHistoryStateChange((s) => s.phase === "done" && this.searchIndex.close());
@@ -322,56 +329,6 @@ export class Client {
   /** Downloads, verifies (length, SHA-256) and decrypts a remote attachment someone sent. */
   loadAttachment(remote: RemoteAttachment, opts?: { signal?: AbortSignal }): Promise<Attachment> {
     return loadAttachment(this.ctx, remote, opts);
-  }
-
-  /**
-   * The whole local history (conversations, every published message, consent, pins,
-   * archives, mutes) as a file sealed under `passphrase` (argon2id + AES-256-GCM; the rule is
-   * passphraseStrength's). Throws BackupError "weak_passphrase" before reading anything.
-   */
-  async exportBackup(
-    passphrase: string,
-    opts: { onProgress?: (p: BackupProgress) => void; kdf?: KdfParams } = {},
-  ): Promise<{ file: Blob; summary: BackupSummary }> {
-    const { writeBackup } = await import("./backup/backup");
-    return writeBackup(
-      {
-        db: this.ctx.db,
-        inboxId: this.inboxId,
-        mutes: async () => (await this.push.synced()).mutes,
-      },
-      passphrase,
-      opts,
-    );
-  }
-
-  /**
-   * Restores a backup of this inbox made on any of its devices, with no other device online.
-   * The file is checked whole first: a wrong passphrase, a damaged or cut file, or another
-   * inbox's backup throws BackupError and changes nothing. Restoring it again adds nothing.
-   * Conversations this device is not a member of yet are readable; it is added to them when
-   * a member's app next sends there (conversations.isJoined tells).
-   */
-  async restoreBackup(
-    file: Blob,
-    passphrase: string,
-    opts: { onProgress?: (p: BackupProgress) => void } = {},
-  ): Promise<RestoreSummary> {
-    const { restoreBackup } = await import("./backup/backup");
-    const summary = await restoreBackup(
-      {
-        db: this.ctx.db,
-        inboxId: this.inboxId,
-        applyConsent: (records) => this.preferences.applyConsentRecords(records),
-        mergeMutes: (mutes) => this.push.mergeMutes(mutes),
-      },
-      file,
-      passphrase,
-      opts,
-    );
-    // Imported history reaches the store without the bus: the next search builds afresh.
-    if (summary.newMessages > 0) this.searchIndex.close();
-    return summary;
   }
 
   /** Whether sign to unlock is on for this browser's store. */

@@ -43,7 +43,7 @@ describe("backup file: restore on a new installation without the first one onlin
     await a1.preferences.setConsentStates([
       { entity: { kind: "inbox", inboxId: carol.inboxId }, state: "denied" },
     ]);
-    ({ file } = await a1.exportBackup(PASS));
+    ({ file } = await a1.backups.export(PASS));
     // The first device is gone: nobody of Alice's can answer a history request.
     await a1.close();
     a1 = undefined;
@@ -56,17 +56,17 @@ describe("backup file: restore on a new installation without the first one onlin
   });
 
   it("a wrong passphrase and another inbox's backup are refused and change nothing", async () => {
-    await expect(a2.restoreBackup(file, "granite owl sings 8 times")).rejects.toMatchObject({
+    await expect(a2.backups.restore(file, "granite owl sings 8 times")).rejects.toMatchObject({
       code: "wrong_passphrase",
     });
-    await expect(b.restoreBackup(file, PASS)).rejects.toBeInstanceOf(BackupError);
-    await expect(b.restoreBackup(file, PASS)).rejects.toMatchObject({ code: "wrong_inbox" });
+    await expect(b.backups.restore(file, PASS)).rejects.toBeInstanceOf(BackupError);
+    await expect(b.backups.restore(file, PASS)).rejects.toMatchObject({ code: "wrong_inbox" });
     expect(await a2.conversations.list()).toEqual([]);
     expect((await b.preferences.deniedInboxes()).length).toBe(0);
   }, 60_000);
 
   it("restores conversations, messages, the block, the pin, the archive and the mute; a second restore adds nothing", async () => {
-    const summary = await a2.restoreBackup(file, PASS);
+    const summary = await a2.backups.restore(file, PASS);
     expect(summary).toMatchObject({ conversations: 2, newConversations: 2 });
     expect(summary.newMessages).toBe(summary.messages);
     expect(await texts(await a2.conversations.getById(dmId))).toEqual(["one", "two, from Bob"]);
@@ -82,7 +82,7 @@ describe("backup file: restore on a new installation without the first one onlin
     // Not a member yet: readable, not joined.
     expect(await a2.conversations.isJoined(dmId)).toBe(false);
 
-    const again = await a2.restoreBackup(file, PASS);
+    const again = await a2.backups.restore(file, PASS);
     expect(again).toMatchObject({ newConversations: 0, newMessages: 0 });
     expect(await texts(await a2.conversations.getById(dmId))).toEqual(["one", "two, from Bob"]);
   }, 60_000);
