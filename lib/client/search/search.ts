@@ -63,17 +63,22 @@ export async function search(
   if (folded === "") return [];
   await index.ready();
   const hits = index.find(folded, limit, BigInt(Date.now()) * 1_000_000n);
+  // Every conversation shown is read at once: one after the other, in Chromium, 20 of them
+  // were ~80 IndexedDB transactions end to end (the common query's whole cost there).
+  const ids = [...new Set(hits.map((h) => h.conversationId))];
+  const read = await Promise.all(ids.map((id) => conversations.getById(id)));
   const groups = new Map<string, SearchGroup | null>();
+  for (const [i, id] of ids.entries()) {
+    const summary = read[i]?.summary();
+    groups.set(
+      id,
+      summary && summary.kind !== "sync" && summary.consent !== "denied"
+        ? { conversationId: id, conversation: summary, messages: [] }
+        : null,
+    );
+  }
   for (const hit of hits) {
-    let group = groups.get(hit.conversationId);
-    if (group === undefined) {
-      const summary = (await conversations.getById(hit.conversationId))?.summary();
-      group =
-        summary && summary.kind !== "sync" && summary.consent !== "denied"
-          ? { conversationId: hit.conversationId, conversation: summary, messages: [] }
-          : null;
-      groups.set(hit.conversationId, group);
-    }
+    const group = groups.get(hit.conversationId);
     const snippet = snippetOf(hit.text, folded);
     if (group && snippet)
       group.messages.push({
