@@ -34,9 +34,12 @@ afterAll(async () => {
   await node?.stop();
 });
 
+/** As a plain Uint8Array: a response over 1 KiB comes gzipped, and gunzip hands out Buffers. */
 const fetchOne = async (key: Uint8Array) =>
-  (await api.mls.fetchKeyPackages({ installationKeys: [key] })).keyPackages[0]!
-    .keyPackageTlsSerialized;
+  new Uint8Array(
+    (await api.mls.fetchKeyPackages({ installationKeys: [key] })).keyPackages[0]!
+      .keyPackageTlsSerialized,
+  );
 
 describe("CORS for XMTP's SDK", () => {
   it("lets a browser on another origin send the headers libxmtp adds and read grpc-status", async () => {
