@@ -13,6 +13,7 @@ import {
   addInstallationUpdate,
   clients,
   expectConnectError,
+  fetchKeyPackage,
   newInstallation,
   newWallet,
   privateMessage,
@@ -34,12 +35,7 @@ afterAll(async () => {
   await node?.stop();
 });
 
-/** As a plain Uint8Array: a response over 1 KiB comes gzipped, and gunzip hands out Buffers. */
-const fetchOne = async (key: Uint8Array) =>
-  new Uint8Array(
-    (await api.mls.fetchKeyPackages({ installationKeys: [key] })).keyPackages[0]!
-      .keyPackageTlsSerialized,
-  );
+const fetchOne = (key: Uint8Array) => fetchKeyPackage(api, key);
 
 describe("CORS for XMTP's SDK", () => {
   it("lets a browser on another origin send the headers libxmtp adds and read grpc-status", async () => {

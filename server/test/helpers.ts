@@ -135,6 +135,15 @@ export function privateMessage(
 
 export const utf8 = (s: string) => new TextEncoder().encode(s);
 
+/**
+ * The key package the node serves for one installation (empty when none), as a plain
+ * Uint8Array: a response over 1 KiB comes gzipped, and gunzip hands out Buffers.
+ */
+export async function fetchKeyPackage(api: Clients, installationKey: Uint8Array) {
+  const res = await api.mls.fetchKeyPackages({ installationKeys: [installationKey] });
+  return new Uint8Array(res.keyPackages[0]!.keyPackageTlsSerialized);
+}
+
 export function randomGroupId(): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(16));
 }

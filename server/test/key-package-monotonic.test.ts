@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { createKeyPackage } from "../../lib/mls";
 import { startNode, type StartedNode } from "./harness";
 import {
+  fetchKeyPackage,
   clients,
   expectConnectError,
   newInstallation,
@@ -48,9 +49,7 @@ const upload = (bytes: Uint8Array) =>
     isInboxIdCredential: true,
   });
 
-const stored = async (key: Uint8Array) =>
-  (await api.mls.fetchKeyPackages({ installationKeys: [key] })).keyPackages[0]!
-    .keyPackageTlsSerialized;
+const stored = (key: Uint8Array) => fetchKeyPackage(api, key);
 
 describe("key package uploads are monotonic", () => {
   it("replayedOlderKeyPackageIsRefused: an older key package cannot replace the current one; a re-upload of the current one is idempotent; a newer one replaces it", async () => {
