@@ -6,6 +6,7 @@ import { passphraseStrength } from "@/lib/client/backup/passphrase";
 import { useClient } from "@/components/client/client-context";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { backupFileName, download } from "./download";
+import { PanelStart } from "./panel-start";
 import { PassphraseField } from "./passphrase-field";
 import { ProgressLine } from "./progress-line";
 import { StrengthMeter } from "./strength-meter";
@@ -45,25 +46,17 @@ export function ExportPanel() {
 
   if (state.step === "closed" || state.step === "done")
     return (
-      <div className="flex flex-col gap-3 sm:flex-row sm:items-center">
-        <p
-          role="status"
-          data-testid="backup-done"
-          className="flex-1 text-sm text-zinc-600 dark:text-zinc-400"
-        >
-          {state.step === "done"
+      <PanelStart
+        text={
+          state.step === "done"
             ? `Saved ${state.name}: ${count(state.summary.conversations, "conversation")}, ${count(state.summary.messages, "message")}. Keep the passphrase: without it the file can't be opened.`
-            : "Save every conversation and message of this browser to a file sealed with a passphrase."}
-        </p>
-        <button
-          type="button"
-          data-testid="backup-start"
-          className={buttonStyles.secondary}
-          onClick={() => setState({ step: "form" })}
-        >
-          Back up history
-        </button>
-      </div>
+            : "Save every conversation and message of this browser to a file sealed with a passphrase."
+        }
+        textTestId="backup-done"
+        label="Back up history"
+        buttonTestId="backup-start"
+        onStart={() => setState({ step: "form" })}
+      />
     );
 
   const working = state.step === "working";

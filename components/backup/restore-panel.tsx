@@ -4,6 +4,7 @@ import type { BackupProgress, RestoreSummary } from "@/lib/client";
 import { useClient } from "@/components/client/client-context";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { count } from "./export-panel";
+import { PanelStart } from "./panel-start";
 import { PassphraseField } from "./passphrase-field";
 import { ProgressLine } from "./progress-line";
 
@@ -38,25 +39,17 @@ export function RestorePanel() {
 
   if (state.step === "closed" || state.step === "done")
     return (
-      <div className="flex flex-col gap-3 sm:flex-row sm:items-center">
-        <p
-          role="status"
-          data-testid="restore-summary"
-          className="flex-1 text-sm text-zinc-600 dark:text-zinc-400"
-        >
-          {state.step === "done"
+      <PanelStart
+        text={
+          state.step === "done"
             ? summaryText(state.summary)
-            : "Bring back history from a backup file, with no other device needed."}
-        </p>
-        <button
-          type="button"
-          data-testid="restore-start"
-          className={buttonStyles.secondary}
-          onClick={() => setState({ step: "form" })}
-        >
-          Restore from backup
-        </button>
-      </div>
+            : "Bring back history from a backup file, with no other device needed."
+        }
+        textTestId="restore-summary"
+        label="Restore from backup"
+        buttonTestId="restore-start"
+        onStart={() => setState({ step: "form" })}
+      />
     );
 
   const working = state.step === "working";

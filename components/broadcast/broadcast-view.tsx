@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import { SubPage } from "@/components/ui/sub-page";
 import { useId, useMemo, useState } from "react";
 import type { Attachment, BroadcastEntry, BroadcastProgress } from "@/lib/client";
 import { parseRecipients } from "@/lib/client/broadcast/recipients";
@@ -7,7 +7,6 @@ import { MAX_FILES_PER_MESSAGE } from "@/lib/client/messages/file-limits";
 import { useClient } from "@/components/client/client-context";
 import { isClientError } from "@/components/client/errors";
 import { buttonStyles, focusRing } from "@/components/ui/button-styles";
-import { BackIcon } from "@/components/ui/icons";
 import { Spinner } from "@/components/ui/spinner";
 import { useBroadcastProgress, useLatestBroadcast } from "./use-broadcast";
 
@@ -20,32 +19,17 @@ export function BroadcastView() {
   const progress = useBroadcastProgress(job);
   const [composing, setComposing] = useState(!job);
   return (
-    <div className="min-h-dvh bg-zinc-50 dark:bg-zinc-950">
-      <header className="sticky top-0 z-10 border-b border-zinc-200 bg-white/90 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/90">
-        <div className="mx-auto flex max-w-2xl items-center gap-2 px-2 py-2 sm:px-4">
-          <Link
-            href="/conversations"
-            aria-label="Back to messages"
-            title="Back to messages"
-            className={buttonStyles.icon}
-          >
-            <BackIcon className="h-6 w-6" />
-          </Link>
-          <h1 className="text-lg font-semibold">Broadcast</h1>
-        </div>
-      </header>
-      <main className="mx-auto max-w-2xl px-4 py-6">
-        {composing || !progress ? (
-          <BroadcastForm onStarted={() => setComposing(false)} />
-        ) : (
-          <BroadcastReport
-            p={progress}
-            onRetry={() => void job?.retryFailed()}
-            onNew={() => setComposing(true)}
-          />
-        )}
-      </main>
-    </div>
+    <SubPage title="Broadcast" back={{ href: "/conversations", label: "Back to messages" }}>
+      {composing || !progress ? (
+        <BroadcastForm onStarted={() => setComposing(false)} />
+      ) : (
+        <BroadcastReport
+          p={progress}
+          onRetry={() => void job?.retryFailed()}
+          onNew={() => setComposing(true)}
+        />
+      )}
+    </SubPage>
   );
 }
 
