@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
 import type { Attachment, Client, Conversation, MultiRemoteAttachment } from "../../lib/client";
-import { createClient, newWallet } from "../support/accounts";
+import { helloDm } from "../support/accounts";
 
 const file = (filename: string, mimeType: string, bytes: number): Attachment => ({
   filename,
@@ -33,13 +33,7 @@ describe("several files in one message", () => {
 
   beforeAll(async () => {
     node = await startNode();
-    const bob = newWallet();
-    a = await createClient(newWallet(), node.url, "multi-a");
-    b = await createClient(bob, node.url, "multi-b");
-    ab = await a.conversations.newDm(bob.address);
-    await ab.send("hello");
-    await b.conversations.sync();
-    ba = (await b.conversations.getById(ab.id))!;
+    ({ a, b, ab, ba } = await helloDm(node.url, "multi"));
   }, 120_000);
 
   afterAll(async () => {

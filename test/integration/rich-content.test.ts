@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
 import type { Attachment, Client, Conversation, RemoteAttachment } from "../../lib/client";
-import { createClient, newWallet } from "../support/accounts";
+import { helloDm } from "../support/accounts";
 
 describe("rich content between two wallets", () => {
   let node: StartedNode;
@@ -17,13 +17,7 @@ describe("rich content between two wallets", () => {
 
   beforeAll(async () => {
     node = await startNode();
-    const bob = newWallet();
-    a = await createClient(newWallet(), node.url, "rich-a");
-    b = await createClient(bob, node.url, "rich-b");
-    ab = await a.conversations.newDm(bob.address);
-    await ab.send("hello");
-    await b.conversations.sync();
-    ba = (await b.conversations.getById(ab.id))!;
+    ({ a, b, ab, ba } = await helloDm(node.url, "rich"));
   }, 120_000);
 
   afterAll(async () => {

@@ -1,6 +1,11 @@
 import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { Client, signerFromLocalAccount, type Signer } from "../../lib/client";
+import {
+  Client,
+  signerFromLocalAccount,
+  type Conversation,
+  type Signer,
+} from "../../lib/client";
 
 /** A real local wallet (viem account) that counts the signatures it is asked for. */
 export interface TestWallet {
@@ -47,4 +52,19 @@ export async function take<T>(
     out.push(next.value);
   }
   return out;
+}
+
+/**
+ * Two people in a DM that both hold: A starts it with "hello", B has synced it.
+ * `ab` is A's side, `ba` is B's.
+ */
+export async function helloDm(url: string, prefix: string) {
+  const bob = newWallet();
+  const a = await createClient(newWallet(), url, `${prefix}-a`);
+  const b = await createClient(bob, url, `${prefix}-b`);
+  const ab: Conversation = await a.conversations.newDm(bob.address);
+  await ab.send("hello");
+  await b.conversations.sync();
+  const ba: Conversation = (await b.conversations.getById(ab.id))!;
+  return { a, b, ab, ba };
 }
