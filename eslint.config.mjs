@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import next from "eslint-config-next";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", ".next/**", ".data/**", "lib/proto/**", "next-env.d.ts", "public/sw.js"] },
+  { ignores: ["node_modules/**", ".next/**", ".data/**", "lib/proto/**", "next-env.d.ts", "public/sw.js", "public/sw-push.js"] }, // sw-push.js: built by scripts/build-push-worker.mjs
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...next,
