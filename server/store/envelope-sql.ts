@@ -36,9 +36,6 @@ export interface EnvelopeSpec<I, R> {
   returning?: string;
 }
 
-const cast = (c: EnvelopeColumn, ref: string) =>
-  c.type === "bytea" ? `decode(${ref}, 'hex')` : `${ref}::${c.type}`;
-
 /** Values laid end to end, with each one's 1-based start and length as comma-separated lists. */
 export interface PackedBytes {
   blob: Uint8Array;
@@ -61,19 +58,20 @@ export function packBytes(values: readonly Uint8Array[]): PackedBytes {
 }
 
 /** The parameters for envelopeInsertSql, in its order. */
-export function envelopeInsertParams(
-  spec: EnvelopeSpec<never, never>,
-  keys: Uint8Array[],
+export function envelopeInsertParams<I extends { data: Uint8Array }, R>(
+  spec: EnvelopeSpec<I, R>,
+  inputs: I[],
+  /** The inputs' 32-byte content hashes, end to end. */
   hashes: Uint8Array,
-  data: Uint8Array[],
+  /** spec.values of each input. */
   values: unknown[][],
   createdNs: bigint,
 ): unknown[] {
   const out: unknown[] = [];
   const bytes = (p: PackedBytes) => out.push(p.blob, p.starts, p.lengths);
-  bytes(packBytes(keys));
+  bytes(packBytes(inputs.map(spec.key)));
   out.push(hashes);
-  bytes(packBytes(data));
+  bytes(packBytes(inputs.map((m) => m.data)));
   spec.columns.forEach((c, j) => {
     if (c.type === "bytea") bytes(packBytes(values.map((v) => v[j] as Uint8Array)));
     else out.push(values.map((v) => String(v[j])));

@@ -450,22 +450,14 @@ export class Store {
     spec: EnvelopeSpec<I, R>,
   ): Promise<R[]> {
     const createdNs = nowNs();
-    const keyBytes = inputs.map((m) => spec.key(m));
     const hashBytes = Buffer.allocUnsafe(32 * inputs.length);
     inputs.forEach((m, i) => hashBytes.set(sha256(m.data), 32 * i));
-    const keys = keyBytes.map(hex);
+    const keys = inputs.map((m) => hex(spec.key(m)));
     const hashes = inputs.map((_, i) => hashBytes.toString("hex", 32 * i, 32 * i + 32));
     const values = inputs.map((m) => spec.values(m));
     const inserted = await this.driver.prepared<{ id: unknown; k: string; h: string }>(
       insertSql(spec),
-      envelopeInsertParams(
-        spec as unknown as EnvelopeSpec<never, never>,
-        keyBytes,
-        hashBytes,
-        inputs.map((m) => m.data),
-        values,
-        createdNs,
-      ),
+      envelopeInsertParams(spec, inputs, hashBytes, values, createdNs),
     );
     const byContent = new Map(inserted.map((r) => [`${r.k}/${r.h}`, r]));
     const rows: R[] = [];
