@@ -219,8 +219,8 @@ export function mlsService(
           checkGroupId(f.groupId, `filters[${i}].group_id`);
           return { kind: "g", key: f.groupId, topic: groupTopic(f.groupId), cursor: f.idCursor };
         });
-        const items = engine.stream(filters, ctx.signal, { caughtUp: false, keepalive: false });
-        yield* fastStream(ctx, items, groupOutput);
+        const opts = { caughtUp: false, keepalive: false };
+        yield* fastStream(ctx, (d) => engine.stream(filters, ctx.signal, opts, d), groupOutput);
       } finally {
         release();
       }
@@ -238,8 +238,8 @@ export function mlsService(
             cursor: f.idCursor,
           };
         });
-        const items = engine.stream(filters, ctx.signal, { caughtUp: false, keepalive: false });
-        yield* fastStream(ctx, items, welcomeOutput);
+        const opts = { caughtUp: false, keepalive: false };
+        yield* fastStream(ctx, (d) => engine.stream(filters, ctx.signal, opts, d), welcomeOutput);
       } finally {
         release();
       }

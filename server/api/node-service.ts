@@ -10,7 +10,7 @@ import {
 } from "../../lib/proto/messenger/node/v1/node_pb";
 import { nowNs } from "../clock";
 import { groupTopic, welcomeTopic, type GroupMessageRow, type WelcomeMessageRow } from "../store";
-import type { StreamEngine, StreamItem, TopicFilter } from "../stream/engine";
+import type { DirectDelivery, StreamEngine, StreamItem, TopicFilter } from "../stream/engine";
 import { fastStream } from "../stream/fast-path";
 import { FrameCache, frameOf } from "../stream/frames";
 import { groupMessage, welcomeMessage } from "./convert";
@@ -88,7 +88,7 @@ export function nodeService(
       }
       const release = await guard.admit(ctx, req.filters.length);
       try {
-        yield* fastStream(ctx, events(req.filters, ctx.signal), subscribeOutput);
+        yield* fastStream(ctx, (d) => events(req.filters, ctx.signal, d), subscribeOutput);
       } finally {
         release();
       }
@@ -108,7 +108,11 @@ export function nodeService(
     },
   };
 
-  function events(reqFilters: SubscribeRequest["filters"], signal: AbortSignal) {
+  function events(
+    reqFilters: SubscribeRequest["filters"],
+    signal: AbortSignal,
+    direct: DirectDelivery,
+  ) {
     const filters: TopicFilter[] = reqFilters.map((f, i) => {
       const t = f.topic;
       if (t.case === "groupId") {
@@ -121,6 +125,6 @@ export function nodeService(
       }
       throw invalidArgument(`filters[${i}] has no topic: set group_id or installation_key`);
     });
-    return engine.stream(filters, signal, { caughtUp: true, keepalive: true });
+    return engine.stream(filters, signal, { caughtUp: true, keepalive: true }, direct);
   }
 }

@@ -15,7 +15,7 @@ import {
   type CommitLogRow,
 } from "./commit-log";
 import { migrate } from "./migrations";
-import { envelopeInsertSql, type EnvelopeSpec } from "./envelope-sql";
+import { envelopeInsertParams, envelopeInsertSql, type EnvelopeSpec } from "./envelope-sql";
 import { Notifier, unpackPayload } from "./notifier";
 import { Batcher } from "./batcher";
 import { lockTopics, pageSql, type Page } from "./topic-sql";
@@ -450,15 +450,14 @@ export class Store {
     spec: EnvelopeSpec<I, R>,
   ): Promise<R[]> {
     const createdNs = nowNs();
+    const hashBytes = Buffer.allocUnsafe(32 * inputs.length);
+    inputs.forEach((m, i) => hashBytes.set(sha256(m.data), 32 * i));
     const keys = inputs.map((m) => hex(spec.key(m)));
-    const hashes = inputs.map((m) => hex(sha256(m.data)));
+    const hashes = inputs.map((_, i) => hashBytes.toString("hex", 32 * i, 32 * i + 32));
     const values = inputs.map((m) => spec.values(m));
-    const columns = spec.columns.map((c, j) =>
-      values.map((v) => (c.type === "bytea" ? hex(v[j] as Uint8Array) : String(v[j]))),
-    );
     const inserted = await this.driver.prepared<{ id: unknown; k: string; h: string }>(
       insertSql(spec),
-      [keys, hashes, inputs.map((m) => hex(m.data)), ...columns, createdNs],
+      envelopeInsertParams(spec, inputs, hashBytes, values, createdNs),
     );
     const byContent = new Map(inserted.map((r) => [`${r.k}/${r.h}`, r]));
     const rows: R[] = [];

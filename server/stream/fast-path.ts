@@ -6,7 +6,8 @@
 // FIRST message through Connect as usual (Connect writes the response headers with it,
 // and pulls the next message only once that write completed), then writes every later
 // message's frame (frames.ts, built once per row for all streams) straight into the
-// HTTP response. Connect still owns everything else: request parsing, headers, errors
+// HTTP response; once the stream is live, the engine writes them itself (DirectDelivery).
+// Connect still owns everything else: request parsing, headers, errors
 // (before or during the stream), the end-of-stream message / trailers, cancellation.
 //
 // Only binary framing goes direct (connect+proto, grpc, grpc-web): one frame's bytes are
@@ -15,6 +16,7 @@
 import { createContextKey, type HandlerContext } from "@connectrpc/connect";
 import { log } from "../log";
 import { DirectWriter, type FrameSink, type SendBufferLimits } from "./direct-writer";
+import type { DirectDelivery, StreamItem } from "./engine";
 
 export interface DirectSink {
   res: FrameSink;
@@ -33,15 +35,30 @@ export interface StreamOutput<T, M> {
   frame(item: T): Uint8Array | undefined;
 }
 
-/** Streams `items` as responses: the first through Connect, the rest direct when allowed. */
-export async function* fastStream<T, M>(
+/**
+ * Streams the items `open` returns as responses: the first through Connect, the rest
+ * direct when allowed. `open` gets the stream's DirectDelivery, through which the engine
+ * writes live rows for this stream itself, without waking its generator (engine.ts).
+ */
+export async function* fastStream<M>(
   ctx: HandlerContext,
-  items: AsyncIterable<T>,
-  out: StreamOutput<T, M>,
+  open: (direct: DirectDelivery) => AsyncIterable<StreamItem>,
+  out: StreamOutput<StreamItem, M>,
 ): AsyncGenerator<M> {
   const direct = ctx.values.get(directSinkKey);
   let writer: DirectWriter | undefined;
-  for await (const item of items) {
+  const delivery: DirectDelivery = {
+    ready: () => writer !== undefined,
+    write(items) {
+      for (let i = 0; i < items.length; i++) {
+        const bytes = out.frame(items[i]!);
+        const room = bytes && writer!.write(bytes);
+        if (room) return { written: i + 1, room };
+      }
+      return { written: items.length };
+    },
+  };
+  for await (const item of open(delivery)) {
     if (writer) {
       const bytes = out.frame(item);
       if (!bytes) continue;

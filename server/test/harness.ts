@@ -18,8 +18,8 @@ export interface StartedNode {
   /** Every stdout line so far (JSON log lines). */
   logs: string[];
   /**
-   * The first log line matching, waiting up to `ms` for it: info lines are written once per
-   * event-loop turn (server/log.ts), so one may arrive a moment after the response.
+   * The first log line matching, waiting up to `ms` for it: info lines are written together
+   * every 20 ms at most (server/log.ts), so one may arrive a moment after the response.
    */
   logLine(match: (line: string) => boolean, ms?: number): Promise<string | undefined>;
   child: ChildProcess;

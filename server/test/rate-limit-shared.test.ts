@@ -116,3 +116,54 @@ describe.runIf(TEST_DATABASE_URL).each(["postgres", "redis"] as const)("%s bucke
     expect(err?.metadata.get("retry-after")).toBe("30");
   });
 });
+
+describe.runIf(TEST_DATABASE_URL)("postgres buckets, calls merged into few statements", () => {
+  const schema = freshSchema();
+  let db: Driver;
+  let l: PostgresRateLimiter;
+  let statements = 0;
+
+  beforeAll(async () => {
+    const real = await openPostgres(TEST_DATABASE_URL!, schema);
+    // The real driver, counting the statements that reach PostgreSQL.
+    db = {
+      ...real,
+      query: (text, params) => (statements++, real.query(text, params)),
+      prepared: (text, params) => (statements++, real.prepared(text, params)),
+    };
+    l = await PostgresRateLimiter.open(config, db);
+  });
+  afterAll(async () => {
+    l?.close();
+    await db?.close();
+    await dropSchema(TEST_DATABASE_URL!, schema);
+  });
+
+  it("charges 240 concurrent calls of 20 clients exactly, in a few statements, refunds included", async () => {
+    const peers = Array.from({ length: 20 }, (_, i) => `198.51.100.${i}-${Date.now()}`);
+    // Each address: 12 calls over 3 inbox ids (4 each, under the inbox burst of 5), so
+    // the address total (2 × 5) refuses exactly 2, whose inbox buckets paid and are refunded.
+    const calls = peers.flatMap((p) =>
+      Array.from({ length: 12 }, (_, i) => read(p, inboxOf(i % 3))),
+    );
+    statements = 0;
+    const out = await Promise.allSettled(calls.map((c) => l.check(c)));
+    const took = statements;
+    for (const p of peers) {
+      const mine = out.filter((_, i) => calls[i]!.peer === p);
+      expect(mine.filter((o) => o.status === "fulfilled")).toHaveLength(10);
+      const left = await db.query<{ tokens: number }>(
+        "SELECT tokens FROM rate_buckets WHERE key LIKE $1",
+        [`r|${p}|%`],
+      );
+      // 3 inbox buckets of 5 paid 10 calls between them: the 2 refused were refunded (without
+      // refunds 3 would be left); the rest is what refilled meanwhile (0.1 token/s each).
+      const sum = left.reduce((n, r) => n + Number(r.tokens), 0);
+      expect(sum).toBeGreaterThanOrEqual(15 - 10);
+      expect(sum).toBeLessThan(15 - 10 + 1);
+    }
+    // One statement per call would be 240 (plus refunds); merged, each address's 12
+    // calls share its bucket, so they need at least 12 rounds, a few more as calls trickle in.
+    expect(took).toBeLessThan(80);
+  });
+});

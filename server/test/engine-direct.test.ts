@@ -1,0 +1,157 @@
+// Live delivery without waking each stream (engine.ts, DirectDelivery): a row for a
+// group with many parked streams is read once and written for all of them in one loop,
+// and the mix of direct writes and the streams' own generators never loses, repeats or
+// reorders a row, also when responses are full (room promises) or not ready yet.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { groupTopic, type GroupMessageRow } from "../store";
+import { StreamEngine, type DirectDelivery, type StreamItem } from "../stream/engine";
+import { openTestStore, type TestStore } from "./stores";
+
+const enc = new TextEncoder();
+let t: TestStore;
+beforeAll(async () => {
+  t = await openTestStore("pglite");
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
+
+const send = (g: Uint8Array, text: string) =>
+  t.store.insertGroupMessages([
+    { groupId: g, data: enc.encode(text), senderHmac: new Uint8Array(), shouldPush: false },
+  ]);
+
+interface Sub {
+  /** Every row id this stream's response got, in order, whichever path wrote it. */
+  ids: bigint[];
+  /** Of those, how many came through the stream's own generator after it caught up. */
+  viaGenerator: number;
+  /** Writes attempted while the response had said it was full. */
+  overfilled: number;
+}
+
+/**
+ * `n` streams on group `g`, each with a response that records what is written to it.
+ * `full(i, k)`: the k-th direct write of stream i leaves its response full for a few ms.
+ * `readyAfterFirst`: direct writes allowed only once a row went through the generator
+ * (as fast-path.ts does: Connect sends the first message).
+ */
+function subscribers(
+  engine: StreamEngine,
+  g: Uint8Array,
+  n: number,
+  want: number,
+  opts: { full?: (i: number, k: number) => boolean; readyAfterFirst?: boolean } = {},
+) {
+  const ac = new AbortController();
+  let caughtUp = 0;
+  const subs: Sub[] = Array.from({ length: n }, () => ({
+    ids: [],
+    viaGenerator: 0,
+    overfilled: 0,
+  }));
+  const done = Promise.all(
+    subs.map(async (sub, i) => {
+      let waiting: Promise<void> | undefined;
+      let writes = 0;
+      let live = false;
+      const direct: DirectDelivery = {
+        ready: () => !opts.readyAfterFirst || sub.ids.length > 0,
+        write(items: readonly StreamItem[]) {
+          if (waiting) sub.overfilled++;
+          for (const item of items) if (item.kind === "group") sub.ids.push(item.row.id);
+          if (opts.full?.(i, writes++)) {
+            const room = new Promise<void>((r) => setTimeout(r, 1 + (i % 5)));
+            waiting = room.then(() => (waiting = undefined));
+            return { written: items.length, room: waiting };
+          }
+          return { written: items.length };
+        },
+      };
+      for await (const item of engine.stream(
+        [{ kind: "g", key: g, topic: groupTopic(g), cursor: 0n }],
+        ac.signal,
+        { caughtUp: true, keepalive: false },
+        direct,
+      )) {
+        if (item.kind === "caught_up") {
+          caughtUp++;
+          live = true;
+        }
+        if (item.kind === "group") {
+          sub.ids.push(item.row.id);
+          if (live) sub.viaGenerator++;
+        }
+        if (sub.ids.length >= want) return;
+      }
+    }),
+  );
+  const finished = async () => {
+    while (subs.some((s) => s.ids.length < want)) await new Promise((r) => setTimeout(r, 5));
+    ac.abort();
+    await done;
+  };
+  const ready = async () => {
+    while (caughtUp < n) await new Promise((r) => setTimeout(r, 5));
+  };
+  return { subs, finished, ready };
+}
+
+describe("direct live delivery", () => {
+  it("writes a new message for 200 parked streams with one read and no stream woken", async () => {
+    const engine = new StreamEngine(t.store, t.bus, 60_000);
+    const g = crypto.getRandomValues(new Uint8Array(16));
+    const s = subscribers(engine, g, 200, 2);
+    await s.ready();
+    let reads = 0;
+    const real = t.store.queryGroupMessages.bind(t.store);
+    t.store.queryGroupMessages = (groupId, page) => {
+      reads++;
+      return real(groupId, page);
+    };
+    try {
+      const [one] = await send(g, "one");
+      while (s.subs.some((sub) => sub.ids.length < 1)) await new Promise((r) => setTimeout(r, 5));
+      const [two] = await send(g, "two");
+      await s.finished();
+      for (const sub of s.subs) expect(sub.ids).toEqual([one!.id, two!.id]);
+      expect(s.subs.every((sub) => sub.viaGenerator === 0)).toBe(true);
+      expect(reads).toBe(2); // one per message, for all 200
+    } finally {
+      t.store.queryGroupMessages = real;
+    }
+  });
+
+  it("gives every stream every row once, in order, while sends race and responses fill up", async () => {
+    const engine = new StreamEngine(t.store, t.bus, 60_000);
+    const g = crypto.getRandomValues(new Uint8Array(16));
+    const sends = 80;
+    // A third of the streams' responses are full after every other direct write; all
+    // streams take direct writes only after their first row came through the generator.
+    const s = subscribers(engine, g, 60, sends, {
+      full: (i, k) => i % 3 === 0 && k % 2 === 1,
+      readyAfterFirst: true,
+    });
+    await s.ready();
+    const stored: GroupMessageRow[] = [];
+    await Promise.all(
+      [0, 1, 2, 3].map(async (w) => {
+        for (let i = 0; i < sends / 4; i++) {
+          stored.push(...(await send(g, `w${w}-${i}`)));
+          // Now and then a pause, so streams park and get direct writes between bursts.
+          if (i % 4 === w) await new Promise((r) => setTimeout(r, 10));
+        }
+      }),
+    );
+    await s.finished();
+    const ids = stored.map((r) => r.id).sort((a, b) => (a < b ? -1 : 1));
+    for (const sub of s.subs) {
+      expect(sub.ids).toEqual(ids);
+      expect(sub.overfilled).toBe(0);
+    }
+    // Both paths were taken: the generators (first rows, after a full response) and direct.
+    const viaGen = s.subs.reduce((n, sub) => n + sub.viaGenerator, 0);
+    expect(viaGen).toBeGreaterThan(0);
+    expect(viaGen).toBeLessThan(s.subs.length * sends);
+  });
+});
