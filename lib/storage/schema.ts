@@ -80,8 +80,10 @@ export interface JoinRow {
   inviteId: string;
   groupId: string;
   inviterInboxId: string;
+  /** The admins the request went to (the link's list); absent on older rows: the inviter. */
+  admins?: string[];
   requestedAtNs: string;
-  /** The inviter's device answered no (a JoinRefusal code). */
+  /** An admin's device answered no (a JoinRefusal code). */
   refused?: string;
 }
 
