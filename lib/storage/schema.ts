@@ -473,3 +473,19 @@ export const SCHEMA_V7 = {
 export const SCHEMA_V8 = {
   messages: "id, [conversationId+sentAtNs+id], status, expiresAtNs",
 } as const;
+
+/**
+ * A broadcast job (lib/client/broadcast): its recipients, message and each recipient's state,
+ * sealed as one JSON blob; only the id and start time are in the clear.
+ */
+export interface BroadcastRow {
+  id: string;
+  /** ms since epoch. */
+  createdAt: number;
+  sealed: SealedBlob;
+}
+
+/** Version 9 (issue 17): broadcasts survive a reload. */
+export const SCHEMA_V9 = {
+  broadcasts: "id, createdAt",
+} as const;
