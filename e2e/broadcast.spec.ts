@@ -73,7 +73,10 @@ test("a reload in the middle of a broadcast: it carries on after the reload, nob
   test.setTimeout(180_000);
   const AGAIN = `Doors at 7 ${stamp}`;
   await a.page.goto("/broadcast");
-  await a.app.waitReady();
+  // The first broadcast's report, read back from storage after this full page load.
+  await expect(a.page.getByTestId("broadcast-progress")).toHaveText("Done: 8 of 8", {
+    timeout: 30_000,
+  });
   await a.page.getByTestId("broadcast-new").click();
   // The absent ones first, B last: the reload comes before B's turn.
   await a.page.getByTestId("broadcast-recipients").fill([...NOBODIES, b.wallet.address].join("\n"));
@@ -82,7 +85,6 @@ test("a reload in the middle of a broadcast: it carries on after the reload, nob
   await expect(a.page.getByTestId("broadcast-progress")).toContainText(/Sending… [2-6] of 8/);
 
   await a.page.reload();
-  await a.app.waitReady();
   const report = a.page.getByTestId("broadcast-report");
   await expect(report).toBeVisible({ timeout: 30_000 });
   await expect(a.page.getByTestId("broadcast-progress")).toContainText(/of 8/);
