@@ -68,3 +68,34 @@ test("a pasted list is checked entry by entry; the broadcast reports each recipi
   await expect(b.app.message(NEWS)).toHaveCount(1, { timeout: 30_000 });
   await expect(b.app.items).toHaveCount(1);
 });
+
+test("a reload in the middle of a broadcast: it carries on after the reload, nobody gets it twice", async () => {
+  test.setTimeout(180_000);
+  const AGAIN = `Doors at 7 ${stamp}`;
+  await a.page.goto("/broadcast");
+  // The first broadcast's report, read back from storage after this full page load.
+  await expect(a.page.getByTestId("broadcast-progress")).toHaveText("Done: 8 of 8", {
+    timeout: 30_000,
+  });
+  await a.page.getByTestId("broadcast-new").click();
+  // The absent ones first, B last: the reload comes before B's turn.
+  await a.page.getByTestId("broadcast-recipients").fill([...NOBODIES, b.wallet.address].join("\n"));
+  await a.page.getByTestId("broadcast-text").fill(AGAIN);
+  await a.page.getByTestId("broadcast-send").click();
+  await expect(a.page.getByTestId("broadcast-progress")).toContainText(/Sending… [2-6] of 8/);
+
+  await a.page.reload();
+  const report = a.page.getByTestId("broadcast-report");
+  await expect(report).toBeVisible({ timeout: 30_000 });
+  await expect(a.page.getByTestId("broadcast-progress")).toContainText(/of 8/);
+  await shootBoth(a.page, "broadcast-after-reload");
+  await expect(report).toHaveAttribute("data-running", "false", { timeout: 60_000 });
+  await expect(a.page.getByTestId("broadcast-progress")).toHaveText("Done: 8 of 8");
+  await expect(a.page.getByTestId("broadcast-summary")).toContainText(
+    "1 sent · 7 skipped · 0 failed",
+  );
+  await expect(a.page.getByTestId("broadcast-entry").nth(7)).toHaveAttribute("data-status", "sent");
+  await shootBoth(a.page, "broadcast-report-after-reload");
+
+  await expect(b.app.message(AGAIN)).toHaveCount(1, { timeout: 30_000 });
+});

@@ -17,7 +17,8 @@ export function BroadcastView() {
   const { client } = useClient();
   const job = useLatestBroadcast(client);
   const progress = useBroadcastProgress(job);
-  const [composing, setComposing] = useState(!job);
+  // The latest broadcast shows (also one stored before a reload) unless a new one is asked for.
+  const [composing, setComposing] = useState(false);
   return (
     <SubPage title="Broadcast" back={{ href: "/conversations", label: "Back to messages" }}>
       {composing || !progress ? (
@@ -199,6 +200,13 @@ function BroadcastReport({
   onNew: () => void;
 }) {
   const pct = p.total ? Math.round((p.done / p.total) * 100) : 0;
+  // Stopped by a reload and not resumed here (yet): the syncing tab picks it up.
+  const paused = !p.running && p.entries.some((e) => e.status === "waiting");
+  const title = p.running
+    ? `Sending… ${p.done} of ${p.total}`
+    : paused
+      ? `Paused: ${p.done} of ${p.total}`
+      : `Done: ${p.done} of ${p.total}`;
   return (
     <section
       data-testid="broadcast-report"
@@ -208,7 +216,7 @@ function BroadcastReport({
       <div>
         <div className="flex items-baseline justify-between gap-2">
           <h2 className="font-semibold" data-testid="broadcast-progress">
-            {p.running ? `Sending… ${p.done} of ${p.total}` : `Done: ${p.done} of ${p.total}`}
+            {title}
           </h2>
           {p.running && <Spinner />}
         </div>
@@ -232,6 +240,10 @@ function BroadcastReport({
           {p.sent} sent · {p.skipped} skipped · {p.failed} failed
           {p.rateLimited > 0 && ` · slowed down ${p.rateLimited}× for the node's rate limit`}
         </p>
+        <p className="mt-1 text-xs text-zinc-500" data-testid="broadcast-started">
+          Started {new Date(p.createdAt).toLocaleString()}
+          {paused && " · it carries on where it stopped once the app is syncing again"}
+        </p>
       </div>
       <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
         {p.entries.map((e, i) => (
@@ -246,7 +258,7 @@ function BroadcastReport({
           </li>
         ))}
       </ul>
-      {!p.running && (
+      {!p.running && !paused && (
         <div className="flex flex-wrap justify-end gap-2">
           {p.failed > 0 && (
             <button

@@ -16,4 +16,5 @@ export const CT = {
   editMessage: "xmtp.org/editMessage:1.0",
   joinRequest: "messenger.app/join_request:1.0",
   joinReply: "messenger.app/join_reply:1.0",
+  inviteControl: "messenger.app/invite_control:1.0",
 } as const;

@@ -37,6 +37,7 @@ const ANNOTATIONS: ReadonlySet<string> = new Set([
   CT.leaveRequest,
   CT.deleteMessage,
   CT.editMessage,
+  CT.inviteControl, // admins' bookkeeping of invite links, never shown
 ]);
 
 function isReaction(m: DecodedMessage): m is DecodedMessage & { content: Reaction } {

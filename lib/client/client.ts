@@ -110,6 +110,12 @@ export class Client {
     this.conversations = new Conversations(ctx, this.engine, log);
     this.preferences = new Preferences(ctx);
     this.broadcasts = new Broadcasts(ctx, this.conversations);
+    // The stored broadcasts' reports show after a reload (the leader also resumes them).
+    void this.broadcasts
+      .restore()
+      .catch((err: unknown) =>
+        log?.("broadcast_restore_failed", { error: (err as Error).message }),
+      );
     this.deviceSync = new DeviceSync(ctx, this.preferences, () => this.conversations.sync(), log);
     this.push = new PushNotifications(ctx, (prefs) => this.deviceSync.sharePushPrefs(prefs));
     this.deviceSync.onPushPrefs = (prefs) => this.push.merge(prefs);
@@ -376,6 +382,8 @@ export class Client {
         ["outbox", () => resumeOutbox(this.ctx)],
         ["commits", () => recoverCommits(this.ctx, this.log)],
         ["sync", () => this.conversations.sync()],
+        // After the outbox: a part a reload cut short is published (or failed) by then.
+        ["broadcasts", () => this.broadcasts.resume()],
         ["device_sync", () => this.startDeviceSync()],
         // Conversations two welcomes disagree about: the other devices settle them.
         ["lineages", () => this.deviceSync.askAboutContested()],

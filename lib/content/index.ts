@@ -102,9 +102,12 @@ export { looksLikeMarkdown } from "./markdown-detect";
 export {
   ContentTypeJoinRequest,
   ContentTypeJoinReply,
+  ContentTypeInviteControl,
   JOIN_REFUSALS,
   joinRequestCodec,
   joinReplyCodec,
+  inviteControlCodec,
+  type InviteControlContent,
   type JoinRefusal,
   type JoinReplyContent,
   type JoinRequestContent,

@@ -24,6 +24,11 @@ export const ContentTypeJoinReply: ContentTypeId = Object.freeze({
 export interface JoinRequestContent {
   /** The invite as the link carries it (base64url of a SignedInvite). */
   invite: string;
+  /**
+   * 32 hex digits, the same in the copy sent to each admin the link names: the admins claim
+   * the request by it, so one answers however many were asked. Absent from older clients.
+   */
+  requestId?: string;
 }
 
 /** Why an invite did not get the person in. */
@@ -43,6 +48,7 @@ export interface JoinReplyContent {
 }
 
 const MAX_INVITE_CHARS = 2048;
+const HEX32 = /^[0-9a-f]{32}$/;
 
 function parseJson(bytes: Uint8Array, what: string): Record<string, unknown> {
   let v: unknown;
@@ -67,11 +73,13 @@ function checkRequest(c: JoinRequestContent): JoinRequestContent {
       "malformed_content",
       `join_request: invite must be base64url text of at most ${MAX_INVITE_CHARS} characters`,
     );
-  return { invite: c.invite };
+  if (c.requestId !== undefined && (typeof c.requestId !== "string" || !HEX32.test(c.requestId)))
+    throw new ContentError("malformed_content", "join_request: requestId must be 32 hex digits");
+  return { invite: c.invite, ...(c.requestId !== undefined ? { requestId: c.requestId } : {}) };
 }
 
 function checkReply(c: JoinReplyContent): JoinReplyContent {
-  if (typeof c?.inviteId !== "string" || !/^[0-9a-f]{32}$/.test(c.inviteId))
+  if (typeof c?.inviteId !== "string" || !HEX32.test(c.inviteId))
     throw new ContentError("malformed_content", "join_reply: inviteId must be 32 hex digits");
   if (!JOIN_REFUSALS.includes(c.refused))
     throw new ContentError(
@@ -105,6 +113,73 @@ export const joinReplyCodec: ContentCodec<JoinReplyContent> = {
     content: new TextEncoder().encode(JSON.stringify(checkReply(c))),
   }),
   decode: (e) => checkReply(parseJson(e.content, "join_reply") as unknown as JoinReplyContent),
+  fallback: () => undefined,
+  shouldPush: () => false,
+};
+
+// messenger.app/invite_control:1.0 (ours): what the group's admins tell each other, inside
+// the group itself, about invite links. Sent in the group (not the SYNC group, which only
+// reaches one inbox's devices) because every admin answering a link must see the same
+// revocations and uses; the node orders a group's messages totally, so "the first claim of
+// a request" and "revoked before this claim" mean the same thing on every admin's device.
+// Receivers keep it only from an admin or super admin of the epoch (content-rules.ts).
+// No fallback and no push: other apps skip it, our threads hide it.
+export const ContentTypeInviteControl: ContentTypeId = Object.freeze({
+  authorityId: "messenger.app",
+  typeId: "invite_control",
+  versionMajor: 1,
+  versionMinor: 0,
+});
+
+export type InviteControlContent =
+  | {
+      /** An admin's device takes a join request; the first claim in group order answers it. */
+      action: "claim";
+      inviteId: string;
+      /** The request's id (join_request.requestId), the same in every admin's copy. */
+      requestId: string;
+      /** Who asked. */
+      requester: string;
+      /** The node's time of the request (expiry is judged at it), decimal ns. */
+      requestedAtNs: string;
+      /** Random, per claiming device: two devices of one inbox tell their claims apart. */
+      claimId: string;
+    }
+  | { action: "revoke"; inviteId: string };
+
+function checkControl(c: InviteControlContent): InviteControlContent {
+  const hex = (v: unknown, what: string) => {
+    if (typeof v !== "string" || !HEX32.test(v))
+      throw new ContentError("malformed_content", `invite_control: ${what} must be 32 hex digits`);
+    return v;
+  };
+  const inviteId = hex(c?.inviteId, "inviteId");
+  if (c.action === "revoke") return { action: "revoke", inviteId };
+  if (c.action !== "claim")
+    throw new ContentError("malformed_content", "invite_control: action must be claim or revoke");
+  if (typeof c.requester !== "string" || !/^[0-9a-f]{64}$/.test(c.requester))
+    throw new ContentError("malformed_content", "invite_control: requester must be an inbox id");
+  if (typeof c.requestedAtNs !== "string" || !/^\d{1,20}$/.test(c.requestedAtNs))
+    throw new ContentError("malformed_content", "invite_control: requestedAtNs must be decimal ns");
+  return {
+    action: "claim",
+    inviteId,
+    requestId: hex(c.requestId, "requestId"),
+    requester: c.requester,
+    requestedAtNs: c.requestedAtNs,
+    claimId: hex(c.claimId, "claimId"),
+  };
+}
+
+export const inviteControlCodec: ContentCodec<InviteControlContent> = {
+  contentType: ContentTypeInviteControl,
+  encode: (c) => ({
+    type: { ...ContentTypeInviteControl },
+    parameters: {},
+    content: new TextEncoder().encode(JSON.stringify(checkControl(c))),
+  }),
+  decode: (e) =>
+    checkControl(parseJson(e.content, "invite_control") as unknown as InviteControlContent),
   fallback: () => undefined,
   shouldPush: () => false,
 };

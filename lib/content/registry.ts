@@ -7,7 +7,7 @@ import { deviceSyncCodec } from "./device-sync";
 import { editMessageCodec } from "./edit-message";
 import { groupUpdatedCodec } from "./group-updated";
 import { leaveRequestCodec } from "./leave-request";
-import { joinReplyCodec, joinRequestCodec } from "./invite-messages";
+import { inviteControlCodec, joinReplyCodec, joinRequestCodec } from "./invite-messages";
 import type { CodecLookup, ContentCodec } from "./codec";
 import {
   codecKey,
@@ -123,7 +123,8 @@ export function defaultRegistry(): CodecRegistry {
     .register(deleteMessageCodec)
     .register(editMessageCodec)
     .register(joinRequestCodec)
-    .register(joinReplyCodec);
+    .register(joinReplyCodec)
+    .register(inviteControlCodec);
 }
 
 let shared: CodecRegistry | undefined;

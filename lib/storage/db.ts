@@ -13,6 +13,8 @@ import {
   SCHEMA_V6,
   SCHEMA_V7,
   SCHEMA_V8,
+  SCHEMA_V9,
+  type BroadcastRow,
   type NameCacheRow,
   type ConsentRow,
   type LineageRow,
@@ -34,7 +36,7 @@ export interface MessengerDbOptions {
 }
 
 /** The newest schema version: a database opened by this code ends at it. */
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 export class MessengerDb extends Dexie {
   declare secrets: Table<SecretRow, string>;
@@ -54,6 +56,8 @@ export class MessengerDb extends Dexie {
   declare welcomeLineages: Table<LineageRow, [string, string]>;
   /** Read and write through names.ts (sealed answers, hashed keys). */
   declare names: Table<NameCacheRow, string>;
+  /** Read and write through broadcasts.ts (sealed jobs). */
+  declare broadcasts: Table<BroadcastRow, string>;
   readonly sealing: Sealer;
 
   constructor(name: string, opts: MessengerDbOptions = {}) {
@@ -75,7 +79,9 @@ export class MessengerDb extends Dexie {
     // v7 adds the ENS name cache; nothing existing changes.
     this.version(7).stores(SCHEMA_V7);
     // v8 indexes messages by expiry (disappearing messages); no row changes.
-    this.version(SCHEMA_VERSION).stores(SCHEMA_V8);
+    this.version(8).stores(SCHEMA_V8);
+    // v9 adds the broadcast jobs (sealed), so a reload resumes them; nothing existing changes.
+    this.version(SCHEMA_VERSION).stores(SCHEMA_V9);
     this.sealing = new Sealer(this.secrets);
   }
 }

@@ -52,6 +52,7 @@ export {
   SCHEMA_V8,
 } from "./schema";
 export { getCachedName, putCachedName, type CachedName } from "./names";
+export { deleteBroadcast, loadBroadcasts, saveBroadcast } from "./broadcasts";
 export {
   consentKey,
   consentWins,
@@ -170,12 +171,7 @@ export {
   type Lineage,
   type LineageState,
 } from "./lineages";
-export {
-  loadPushPrefs,
-  loadPushWorkerSettings,
-  savePushPrefs,
-  type PushPrefs,
-} from "./push-prefs";
+export { loadPushPrefs, loadPushWorkerSettings, savePushPrefs, type PushPrefs } from "./push-prefs";
 export {
   loadConversationPrefs,
   mergeConversationPrefs,

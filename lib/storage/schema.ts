@@ -80,8 +80,10 @@ export interface JoinRow {
   inviteId: string;
   groupId: string;
   inviterInboxId: string;
+  /** The admins the request went to (the link's list); absent on older rows: the inviter. */
+  admins?: string[];
   requestedAtNs: string;
-  /** The inviter's device answered no (a JoinRefusal code). */
+  /** An admin's device answered no (a JoinRefusal code). */
   refused?: string;
 }
 
@@ -470,4 +472,20 @@ export const SCHEMA_V7 = {
  */
 export const SCHEMA_V8 = {
   messages: "id, [conversationId+sentAtNs+id], status, expiresAtNs",
+} as const;
+
+/**
+ * A broadcast job (lib/client/broadcast): its recipients, message and each recipient's state,
+ * sealed as one JSON blob; only the id and start time are in the clear.
+ */
+export interface BroadcastRow {
+  id: string;
+  /** ms since epoch. */
+  createdAt: number;
+  sealed: SealedBlob;
+}
+
+/** Version 9 (issue 17): broadcasts survive a reload. */
+export const SCHEMA_V9 = {
+  broadcasts: "id, createdAt",
 } as const;

@@ -3,15 +3,17 @@
 // a refusal for rate is waited out, never a failure. Opt-in: a person this inbox blocked is
 // skipped (nothing is created or sent); a person who blocked us gets the DM like anyone, and
 // their own client keeps it hidden (consent is theirs, the sender cannot see it). Every part
-// sent is remembered by message id, so retrying failed recipients never sends one twice.
+// part gets its idempotency time chosen and stored (sealed, job-record.ts) before it is sent,
+// so neither a retry nor a run resumed after a reload ever sends one twice. A run holds the
+// job's Web Lock: two tabs never run one job at once.
 import {
   ContentTypeMultiRemoteAttachment,
   ContentTypeRemoteAttachment,
   type Attachment,
-  type ContentTypeId,
   type RemoteAttachment,
 } from "../../content";
-import { getConsentRecord } from "../../storage";
+import { randomBytes, toHex } from "../../crypto";
+import { getConsentRecord, loadBroadcasts, saveBroadcast } from "../../storage";
 import type { ClientContext } from "../context";
 import type { Conversation } from "../conversations/conversation";
 import { textTypeOf } from "../conversations/conversation";
@@ -20,7 +22,20 @@ import { ClientError } from "../errors";
 import { verifiedInboxIds } from "../inbox-lookup";
 import { checkAttachmentFile, uploadEncrypted } from "../messages/attachments";
 import { MAX_FILES_PER_MESSAGE } from "../messages/file-limits";
-import { publishMessage, sendContent } from "../messages/send";
+import { withLock } from "../locks";
+import { sendContent } from "../messages/send";
+import {
+  openRecord,
+  recordFiles,
+  recordParts,
+  restoredSlot,
+  type BroadcastEntry,
+  type BroadcastStatus,
+  type JobRecord,
+  type Part,
+  type SkipReason,
+  type Slot,
+} from "./job-record";
 import { Pacer, rateLimitOf } from "./pacing";
 import type { Recipient } from "./recipients";
 
@@ -30,20 +45,12 @@ export interface BroadcastMessage {
   files?: Attachment[];
 }
 
-export type BroadcastStatus = "waiting" | "sending" | "sent" | "skipped" | "failed";
-export type SkipReason = "blocked_by_you" | "not_on_network" | "yourself";
-
-export interface BroadcastEntry {
-  input: string;
-  status: BroadcastStatus;
-  skip?: SkipReason;
-  /** Why it failed (or, while sending, what it waits for): a sentence. */
-  reason?: string;
-  conversationId?: string;
-}
+export type { BroadcastEntry, BroadcastStatus, SkipReason };
 
 export interface BroadcastProgress {
   id: string;
+  /** When it was started (ms since epoch). */
+  createdAt: number;
   total: number;
   /** Recipients finished (sent, skipped or failed). */
   done: number;
@@ -58,15 +65,6 @@ export interface BroadcastProgress {
   error?: string;
 }
 
-type Part = { type: ContentTypeId; content: unknown };
-interface Slot {
-  recipient: Recipient;
-  entry: BroadcastEntry;
-  /** Message id per part once stored: a retry republishes it, never sends a new one. */
-  messageIds: (string | undefined)[];
-  partsDone: boolean[];
-}
-
 const MAX_LIMIT_WAITS = 12;
 const SKIP_TEXT: Record<SkipReason, string> = {
   blocked_by_you: "you blocked them",
@@ -78,10 +76,9 @@ export function skipText(reason: SkipReason): string {
   return SKIP_TEXT[reason];
 }
 
-let counter = 0;
-
 export class BroadcastJob {
-  readonly id = `broadcast-${Date.now()}-${++counter}`;
+  readonly id: string;
+  readonly createdAt: number;
   private readonly slots: Slot[];
   private readonly listeners = new Set<() => void>();
   private parts: Part[] | undefined;
@@ -90,25 +87,102 @@ export class BroadcastJob {
   private pacer: Pacer;
   private view: BroadcastProgress;
   private runPromise: Promise<BroadcastProgress> | undefined;
+  /** Writes of the job's state, one after another (the last one is the newest state). */
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ctx: ClientContext,
     private readonly conversations: Conversations,
     recipients: Recipient[],
-    private readonly message: BroadcastMessage,
+    private message: BroadcastMessage,
     private readonly intervalMs?: number,
+    restored?: { id: string; createdAt: number; record: JobRecord; parts?: Part[] },
   ) {
-    checkMessage(message);
+    if (!restored) checkMessage(message); // a stored job was checked when it started
     if (recipients.length === 0)
       throw new ClientError("invalid_argument", "a broadcast needs at least one recipient");
-    this.slots = recipients.map((recipient) => ({
-      recipient,
-      entry: { input: recipient.input, status: "waiting" },
-      messageIds: [],
-      partsDone: [],
-    }));
+    this.id = restored?.id ?? `broadcast-${toHex(randomBytes(8))}`;
+    this.createdAt = restored?.createdAt ?? Date.now();
+    this.slots =
+      restored?.record.slots.map(restoredSlot) ??
+      recipients.map((recipient) => ({
+        recipient,
+        entry: { input: recipient.input, status: "waiting" },
+        plannedAtNs: [],
+        partsDone: [],
+      }));
+    this.parts = restored?.parts;
+    this.error = restored?.record.error;
     this.pacer = new Pacer(intervalMs);
+    this.pacer.limited = restored?.record.rateLimited ?? 0;
     this.view = this.snapshot();
+  }
+
+  /** A job read back from storage (after a reload): not running until `run()`. */
+  static async restore(
+    ctx: ClientContext,
+    conversations: Conversations,
+    stored: { id: string; createdAt: number; state: unknown },
+  ): Promise<BroadcastJob> {
+    const record = stored.state as JobRecord;
+    const { files, parts } = await openRecord(ctx.codecs, record);
+    const message: BroadcastMessage = {
+      ...(record.text !== undefined ? { text: record.text } : {}),
+      ...(files.length > 0 ? { files } : {}),
+    };
+    return new BroadcastJob(
+      ctx,
+      conversations,
+      record.slots.map((s) => s.recipient),
+      message,
+      record.intervalMs,
+      { id: stored.id, createdAt: stored.createdAt, record, ...(parts ? { parts } : {}) },
+    );
+  }
+
+  /**
+   * Another tab may have run this job while this one waited for its lock: a recipient it
+   * finished stays finished, and a part it chose a time for keeps that time (so the same
+   * message), whatever this tab's older copy says.
+   */
+  private async refresh(): Promise<void> {
+    const stored = (await loadBroadcasts(this.ctx.db)).find((b) => b.id === this.id);
+    const record = stored?.state as JobRecord | undefined;
+    if (!record?.slots || record.slots.length !== this.slots.length) return;
+    record.slots.forEach((s, i) => {
+      const mine = this.slots[i]!;
+      if (mine.entry.status !== "waiting") return;
+      if (s.entry.status === "sent" || s.entry.status === "skipped") this.slots[i] = s;
+      else
+        s.plannedAtNs.forEach((at, part) => {
+          if (at && !mine.plannedAtNs[part]) mine.plannedAtNs[part] = at;
+        });
+    });
+    if (record.parts && !this.parts) this.parts = (await openRecord(this.ctx.codecs, record)).parts;
+  }
+
+  /** Whether recipients remain to be tried (a run was cut short). */
+  unfinished(): boolean {
+    return !this.running && this.slots.some((s) => s.entry.status === "waiting");
+  }
+
+  /** Stores the job as it is now (sealed); resolves once this state is on disk. */
+  save(): Promise<void> {
+    const record: JobRecord = {
+      v: 1,
+      ...(this.message.text !== undefined ? { text: this.message.text } : {}),
+      ...(this.parts
+        ? { parts: recordParts(this.ctx.codecs, this.parts) }
+        : { files: recordFiles(this.ctx.codecs, this.message.files ?? []) }),
+      ...(this.intervalMs !== undefined ? { intervalMs: this.intervalMs } : {}),
+      ...(this.error ? { error: this.error } : {}),
+      rateLimited: this.pacer.limited,
+      slots: this.slots.map((s) => ({ ...s, plannedAtNs: [...s.plannedAtNs] })),
+    };
+    this.saving = this.saving
+      .catch(() => undefined)
+      .then(() => saveBroadcast(this.ctx.db, this.id, this.createdAt, record));
+    return this.saving;
   }
 
   /** The latest state; the same object until something changes (for useSyncExternalStore). */
@@ -123,7 +197,12 @@ export class BroadcastJob {
 
   /** Sends to every recipient not yet done; resolves with the final report. */
   run(): Promise<BroadcastProgress> {
-    this.runPromise ??= this.runAll().finally(() => (this.runPromise = undefined));
+    // Another tab running this job holds its lock: this one waits, then carries on from what
+    // that tab stored (never from its own older copy), so no recipient is sent to twice.
+    this.runPromise ??= withLock(`${this.ctx.lockPrefix}:broadcast:${this.id}`, async () => {
+      await this.refresh();
+      return this.runAll();
+    }).finally(() => (this.runPromise = undefined));
     return this.runPromise;
   }
 
@@ -142,7 +221,12 @@ export class BroadcastJob {
     this.running = true;
     this.changed();
     try {
-      this.parts ??= await this.prepare();
+      await this.save();
+      if (!this.parts) {
+        this.parts = await this.prepare();
+        // Uploaded: the parts (with their keys) replace the files in the stored job.
+        await this.save();
+      }
       for (const slot of this.slots) {
         if (slot.entry.status !== "waiting") continue;
         await this.pacer.turn();
@@ -156,6 +240,9 @@ export class BroadcastJob {
     } finally {
       this.running = false;
       this.changed();
+      await this.saving.catch((err: unknown) => {
+        this.error ??= `progress not saved: ${(err as Error).message}`;
+      });
     }
     return this.view;
   }
@@ -216,12 +303,17 @@ export class BroadcastJob {
     if (!conversation) throw new ClientError("conversation_not_found", "the DM is gone");
     for (const [i, part] of parts.entries()) {
       if (slot.partsDone[i]) continue;
-      const stored = slot.messageIds[i];
-      if (stored) await publishMessage(this.ctx, stored);
-      else
-        await sendContent(this.ctx, conversation.id, part.type, part.content, (id) => {
-          slot.messageIds[i] = id;
-        });
+      // The time (so the message id) is fixed and on disk before the message exists: sending
+      // again after a failure or a reload finds the same message, never makes a second.
+      let at = slot.plannedAtNs[i];
+      if (!at) {
+        at = (BigInt(Date.now()) * 1_000_000n + BigInt(i)).toString();
+        slot.plannedAtNs[i] = at;
+        await this.save();
+      }
+      await sendContent(this.ctx, conversation.id, part.type, part.content, {
+        sentAtNs: BigInt(at),
+      });
       slot.partsDone[i] = true;
     }
     return undefined;
@@ -266,6 +358,7 @@ export class BroadcastJob {
   private changed(): void {
     this.view = this.snapshot();
     for (const l of this.listeners) l();
+    void this.save().catch(() => undefined); // the run's end awaits the last write
   }
 
   private snapshot(): BroadcastProgress {
@@ -276,6 +369,7 @@ export class BroadcastJob {
     const failed = count("failed");
     return {
       id: this.id,
+      createdAt: this.createdAt,
       total: entries.length,
       done: sent + skipped + failed,
       sent,

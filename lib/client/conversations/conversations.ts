@@ -350,6 +350,18 @@ export class Conversations {
     return new Conversation(this.ctx, row, "allowed");
   }
 
+  /** Pulls one group's new messages from its cursor, in node order (no welcomes). */
+  async syncGroup(groupId: string): Promise<void> {
+    for (;;) {
+      const cursor = await getCursor(this.ctx.db, groupTopic(groupId));
+      const page = await this.ctx.api.queryGroupMessages(fromHex(groupId), { cursor });
+      for (const m of page) await applyGroupEnvelope(this.ctx, m, this.log);
+      // An out-of-sync group keeps its cursor: stop instead of asking again and again.
+      if (page.length < 100 || (await getCursor(this.ctx.db, groupTopic(groupId))) === cursor)
+        break;
+    }
+  }
+
   /**
    * Pulls everything new from the node: welcomes first (new conversations), then each
    * group from its cursor, in node order.
@@ -364,16 +376,7 @@ export class Conversations {
     }
     // Every welcome on the node has been read: no pending one needs a spent key package.
     await deleteSpentKeyPackages(this.ctx.db);
-    for (const g of await this.ctx.db.groups.toArray()) {
-      for (;;) {
-        const cursor = await getCursor(this.ctx.db, groupTopic(g.groupId));
-        const page = await this.ctx.api.queryGroupMessages(fromHex(g.groupId), { cursor });
-        for (const m of page) await applyGroupEnvelope(this.ctx, m, this.log);
-        // An out-of-sync group keeps its cursor: stop instead of asking again and again.
-        if (page.length < 100 || (await getCursor(this.ctx.db, groupTopic(g.groupId))) === cursor)
-          break;
-      }
-    }
+    for (const g of await this.ctx.db.groups.toArray()) await this.syncGroup(g.groupId);
     // A welcome lineage was adopted (groups/lineages.ts): what waited goes to the winner.
     if (takeAdoptedGroups(this.ctx).length > 0) await resumeOutbox(this.ctx);
   }

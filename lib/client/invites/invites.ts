@@ -1,12 +1,16 @@
 // Invite links for groups (issue 17 item 4), the library's surface (`client.invites`).
-// An admin makes a signed link; whoever opens it checks it and sends it to the inviter in
-// a DM (join_request); the inviter's devices check it again and add the sender, or reply
-// with a typed refusal (answer.ts). The node sees neither link nor group name: the token
-// travels in the URL fragment and then inside the MLS-encrypted DM.
+// An admin makes a signed link naming the group's admins; whoever opens it checks it and
+// sends it to each of them in a DM (join_request); their devices check it again and the
+// first to claim it in the group adds the sender or replies with a typed refusal
+// (answer.ts, ledger.ts), so a link works while its maker is offline. The node sees
+// neither link nor group name: the token travels in the URL fragment, then inside the
+// MLS-encrypted DMs.
 import {
+  ContentTypeInviteControl,
   ContentTypeJoinReply,
   ContentTypeJoinRequest,
   contentTypeToString,
+  type InviteControlContent,
   type JoinRefusal,
   type JoinReplyContent,
   type SyncedInvite,
@@ -19,16 +23,20 @@ import {
   saveJoin,
   type InviteRow,
 } from "../../storage";
+import { allows } from "../../mls";
+import { randomBytes, toHex } from "../../crypto";
 import type { ClientContext } from "../context";
 import type { Conversations } from "../conversations/conversations";
 import { ClientError } from "../errors";
 import type { DecodedMessage, ReceiveLog } from "../types";
 import { answerJoinRequest } from "./answer";
-import { linkOf, syncedOf, updateOf, type InviteLink } from "./records";
+import { foldLedger, readLedger } from "./ledger";
+import { linkOf, recordUpdate, syncedOf, updateOf, type InviteLink } from "./records";
 import { openInvite, signInvite, tokenOfLink, type Invite } from "./token";
 
 const JOIN_REQUEST = contentTypeToString(ContentTypeJoinRequest);
 const JOIN_REPLY = contentTypeToString(ContentTypeJoinReply);
+const INVITE_CONTROL = contentTypeToString(ContentTypeInviteControl);
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 
 /** What the joiner is told about a link before asking. */
@@ -76,13 +84,19 @@ export class Invites {
   ) {
     ctx.bus.subscribe((m) => {
       if (m.senderInboxId === ctx.installation.inboxId || m.status !== "published") return;
-      if (m.contentType !== JOIN_REQUEST && m.contentType !== JOIN_REPLY) return;
+      if (![JOIN_REQUEST, JOIN_REPLY, INVITE_CONTROL].includes(m.contentType)) return;
       // Out of the receive path (which holds the group's lock) first.
       setTimeout(() => this.onMessage(m), 0);
     });
   }
 
   private onMessage(m: DecodedMessage): void {
+    if (m.contentType === INVITE_CONTROL) {
+      void this.onControl(m).catch((err: unknown) =>
+        this.log?.("invite_control_failed", { error: (err as Error).message }),
+      );
+      return;
+    }
     if (m.contentType === JOIN_REPLY) {
       void this.onReply(m).catch((err: unknown) =>
         this.log?.("join_reply_failed", { error: (err as Error).message }),
@@ -125,8 +139,15 @@ export class Invites {
     const expiresInMs = opts.expiresInMs ?? 7 * 24 * 3600_000;
     if (typeof expiresInMs !== "number" || !Number.isFinite(expiresInMs) || expiresInMs <= 0)
       throw new ClientError("invalid_argument", "expiresInMs must be a positive number of ms");
+    // Whom the joiner will ask besides us: the admins who may add people today, super
+    // admins first. Admins named later are not asked; one named who loses the right stays
+    // silent, so the link works while any one of them can still add.
+    const admins = details.members
+      .filter((x) => x.role !== "member" && allows(details.permissions.add_member, x.role))
+      .map((x) => x.inboxId);
     const { token, invite } = signInvite(this.ctx.installation, {
       groupId,
+      admins,
       expiresAt: new Date(Date.now() + expiresInMs),
       ...(opts.maxUses !== undefined ? { maxUses: opts.maxUses } : {}),
       ...(opts.includeName && details.name ? { groupName: details.name } : {}),
@@ -157,15 +178,23 @@ export class Invites {
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   }
 
-  /** Revokes a link on every device of this inbox: requests with it are refused from now on. */
+  /**
+   * Revokes a link: on every device of this inbox (SYNC group) and, told in the group, for
+   * every admin the link names: requests claimed after it are refused.
+   */
   async revoke(inviteId: string): Promise<void> {
     const row = (await loadInvites(this.ctx.db))[inviteId];
     if (!row)
       throw new ClientError("invalid_argument", `no invite ${String(inviteId)} was made here`);
     const changed = await mergeInvites(this.ctx.db, [
-      { ...updateOf(syncedOf(row), this.ctx.installation.inboxId)!, revokedAtNs: nowNs() },
+      recordUpdate(row, undefined, undefined, nowNs()),
     ]);
     await this.shareRows(changed);
+    const group = await this.conversations.getGroup(row.groupId);
+    const details = await group?.details();
+    // No longer an admin: the other admins refuse the link anyway (its maker cannot add).
+    if (group && details?.active && details.myRole !== "member")
+      await group.send({ action: "revoke", inviteId }, ContentTypeInviteControl);
   }
 
   /** Invites another device of this inbox made, revoked or saw used. */
@@ -219,15 +248,33 @@ export class Invites {
         "this is your own invite link: share it with others",
       );
     if (preview.alreadyMember) return preview;
-    const dm = await this.conversations.newDm(preview.inviterAddress);
+    const token = tokenOfLink(link);
+    // One id for every copy: the admins claim it, so exactly one of them answers.
+    const requestId = toHex(randomBytes(16));
     await saveJoin(this.ctx.db, {
-      token: tokenOfLink(link),
+      token,
       inviteId: preview.inviteId,
       groupId: preview.groupId,
       inviterInboxId: preview.inviterInboxId,
+      admins: preview.admins,
       requestedAtNs: nowNs().toString(),
     });
-    await dm.send({ invite: tokenOfLink(link) }, ContentTypeJoinRequest);
+    const sent = await Promise.allSettled(
+      preview.admins.map(async (admin) => {
+        const address =
+          admin === preview.inviterInboxId
+            ? preview.inviterAddress
+            : [...((await this.ctx.resolver.state(admin))?.addresses.keys() ?? [])][0];
+        if (!address) throw new ClientError("no_inbox", `admin ${admin} has no address`);
+        const dm = await this.conversations.newDm(address);
+        await dm.send({ invite: token, requestId }, ContentTypeJoinRequest);
+      }),
+    );
+    // One admin reached is enough; none reached is the error the person sees.
+    const failed = sent.filter((r) => r.status === "rejected");
+    if (failed.length === sent.length) throw (failed[0] as PromiseRejectedResult).reason;
+    for (const f of failed)
+      this.log?.("join_request_not_sent", { error: String((f as PromiseRejectedResult).reason) });
     return preview;
   }
 
@@ -248,8 +295,28 @@ export class Invites {
   private async onReply(m: DecodedMessage): Promise<void> {
     const c = m.content as JoinReplyContent;
     const join = (await loadJoins(this.ctx.db))[c.inviteId];
-    // Only the inviter answers for an invite: anyone else's reply changes nothing.
-    if (!join || join.inviterInboxId !== m.senderInboxId) return;
+    // Only an admin the link names answers for it: anyone else's reply changes nothing. The
+    // first answer stands (one is sent per request; a second would be a stale device's).
+    const answerers = join?.admins ?? [join?.inviterInboxId];
+    if (!join || !answerers.includes(m.senderInboxId) || join.refused) return;
     await saveJoin(this.ctx.db, { ...join, refused: c.refused });
+  }
+
+  /**
+   * Another admin claimed a request or revoked a link in the group. When the link is ours,
+   * our record follows the group's: its uses and revocation show in our list and reach our
+   * other devices.
+   */
+  private async onControl(m: DecodedMessage): Promise<void> {
+    const c = m.content as InviteControlContent;
+    const row = (await loadInvites(this.ctx.db))[c.inviteId];
+    if (!row || row.groupId !== m.conversationId) return;
+    const invite = openInvite(row.token, 0);
+    const ledger = foldLedger(await readLedger(this.ctx, invite), invite);
+    const updates = [...ledger.users].map(([inbox, at]) => recordUpdate(row, inbox, at));
+    if (ledger.revokedAtNs !== undefined)
+      updates.push(recordUpdate(row, undefined, undefined, ledger.revokedAtNs));
+    const changed = await mergeInvites(this.ctx.db, updates);
+    if (changed.length > 0) await this.shareRows(changed);
   }
 }

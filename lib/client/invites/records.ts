@@ -70,3 +70,22 @@ export function updateOf(s: SyncedInvite, ownInboxId: string): InviteUpdate | un
     usedBy: Object.fromEntries(s.usedBy.map((u) => [u.inboxId, BigInt(u.atNs)])),
   };
 }
+
+/** An inviter's record of its link with one more use (or revocation), as a merge update. */
+export function recordUpdate(
+  row: InviteRow,
+  inboxId?: string,
+  atNs?: bigint,
+  revokedAtNs?: bigint,
+): InviteUpdate {
+  return {
+    token: row.token,
+    inviteId: row.inviteId,
+    groupId: row.groupId,
+    createdAtNs: BigInt(row.createdAtNs),
+    expiresAtNs: BigInt(row.expiresAtNs),
+    maxUses: row.maxUses,
+    ...(revokedAtNs !== undefined ? { revokedAtNs } : {}),
+    usedBy: inboxId !== undefined && atNs !== undefined ? { [inboxId]: atNs } : {},
+  };
+}

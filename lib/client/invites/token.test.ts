@@ -73,6 +73,7 @@ describe("invite token", () => {
       uses: (t) => (t.maxUses = 0),
       name: (t) => (t.groupName = "Free crypto"),
       id: (t) => (t.inviteId = new Uint8Array(16)),
+      admins: (t) => t.adminInboxIds.push("ef".repeat(32)),
     };
     for (const [field, edit] of Object.entries(edits)) {
       const t = decodeToken(signed.token);
@@ -106,6 +107,45 @@ describe("invite token", () => {
       ),
     );
     expect(refusal(() => openInvite(forged)).message).toMatch(/signature does not match/);
+  });
+
+  it("names the admins to ask, its maker first and each once, at most 8", () => {
+    const others = Array.from({ length: 10 }, (_, i) => i.toString(16).padStart(2, "0").repeat(32));
+    const { invite } = signInvite(signer, {
+      groupId: GROUP,
+      expiresAt: new Date(Date.now() + DAY),
+      admins: [others[0]!, INBOX, others[0]!, ...others],
+    });
+    expect(invite.admins).toEqual([INBOX, ...others.slice(0, 7)]);
+    expect(
+      openInvite(
+        signInvite(signer, { groupId: GROUP, expiresAt: new Date(Date.now() + DAY) }).token,
+      ).admins,
+    ).toEqual([INBOX]);
+    expect(
+      refusal(() =>
+        signInvite(signer, {
+          groupId: GROUP,
+          expiresAt: new Date(Date.now() + DAY),
+          admins: ["x"],
+        }),
+      ).message,
+    ).toMatch(/admins must be inbox ids/);
+    // Signed by the right key, but the maker is not first: refused, not guessed at.
+    const { token } = signInvite(signer, { groupId: GROUP, expiresAt: new Date(Date.now() + DAY) });
+    const t = decodeToken(fromBinary(SignedInviteSchema, unb64u(token)).token);
+    t.adminInboxIds = [others[1]!, INBOX];
+    const bytes = toBinary(InviteTokenSchema, t);
+    const reordered = b64u(
+      toBinary(
+        SignedInviteSchema,
+        create(SignedInviteSchema, {
+          token: bytes,
+          signature: ed25519Sign(bytes, keys.privateKey),
+        }),
+      ),
+    );
+    expect(refusal(() => openInvite(reordered)).message).toMatch(/list of admins is malformed/);
   });
 
   it("refuses an expired link with its own code", () => {

@@ -18,6 +18,9 @@ const INVITE_PURPOSE = "messenger invite v1";
 export const MAX_INVITE_LIFETIME_MS = 365 * 24 * 3600_000;
 export const MAX_INVITE_USES = 10_000;
 const MAX_NAME_CHARS = 100;
+/** Inboxes a link names as its answerers (the joiner sends one request to each). */
+export const MAX_INVITE_ADMINS = 8;
+const INBOX_ID = /^[0-9a-f]{64}$/;
 
 /** What a checked invite says, in the client's terms. */
 export interface Invite {
@@ -32,6 +35,8 @@ export interface Invite {
   maxUses: number;
   /** Present only when the inviter chose to put it in the link. */
   groupName?: string;
+  /** Whom the joiner asks: the inviter first, then the admins named when the link was made. */
+  admins: string[];
 }
 
 export interface NewInvite {
@@ -39,6 +44,8 @@ export interface NewInvite {
   expiresAt: Date;
   maxUses?: number;
   groupName?: string;
+  /** The group's other admins who may add people (the signer is always first; capped). */
+  admins?: string[];
 }
 
 const bad = (what: string) =>
@@ -82,6 +89,10 @@ export function signInvite(
       "invalid_argument",
       `groupName is longer than ${MAX_NAME_CHARS} characters`,
     );
+  const others = inv.admins ?? [];
+  if (!Array.isArray(others) || others.some((a) => typeof a !== "string" || !INBOX_ID.test(a)))
+    throw new ClientError("invalid_argument", "admins must be inbox ids (64 lowercase hex digits)");
+  const admins = [...new Set([signer.inboxId, ...others])].slice(0, MAX_INVITE_ADMINS);
   const token = create(InviteTokenSchema, {
     groupId: fromHexStrict(inv.groupId),
     inviterInboxId: signer.inboxId,
@@ -92,6 +103,7 @@ export function signInvite(
     inviteId: randomBytes(16),
     groupName,
     purpose: INVITE_PURPOSE,
+    adminInboxIds: admins,
   });
   const bytes = toBinary(InviteTokenSchema, token);
   const signed = toBinary(
@@ -119,6 +131,7 @@ function inviteOf(t: InviteToken): Invite {
     expiresAt: new Date(Number(t.expiresAtNs / 1_000_000n)),
     maxUses: t.maxUses,
     ...(t.groupName ? { groupName: t.groupName } : {}),
+    admins: t.adminInboxIds.length > 0 ? [...t.adminInboxIds] : [t.inviterInboxId],
   };
 }
 
@@ -149,13 +162,22 @@ export function openInvite(link: string, now = Date.now()): Invite {
   }
   if (token.purpose !== INVITE_PURPOSE) throw bad("it is not an invite");
   if (token.groupId.length === 0 || token.groupId.length > 64) throw bad("it names no group");
-  if (!/^[0-9a-f]{64}$/.test(token.inviterInboxId)) throw bad("it names no inviter");
+  if (!INBOX_ID.test(token.inviterInboxId)) throw bad("it names no inviter");
   if (token.inviterInstallationKey.length !== 32) throw bad("it names no inviting device");
   if (token.inviteId.length !== 16) throw bad("it has no invite id");
   if (token.groupName.length > MAX_NAME_CHARS) throw bad("its group name is too long");
   if (token.maxUses > MAX_INVITE_USES) throw bad("its use count is out of range");
   if (!ed25519Verify(signed.signature, signed.token, token.inviterInstallationKey))
     throw bad("its signature does not match (it was changed after it was made)");
+  // Checked once the bytes are known to be the inviter's: its maker first, each once.
+  const admins = token.adminInboxIds;
+  if (
+    admins.length > MAX_INVITE_ADMINS ||
+    (admins.length > 0 && admins[0] !== token.inviterInboxId) ||
+    new Set(admins).size !== admins.length ||
+    admins.some((a) => !INBOX_ID.test(a))
+  )
+    throw bad("its list of admins is malformed");
   if (token.expiresAtNs <= BigInt(now) * 1_000_000n)
     throw new ClientError("invite_expired", "This invite has expired: ask for a new link");
   return inviteOf(token);

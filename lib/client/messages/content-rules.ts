@@ -5,6 +5,7 @@
 import {
   ContentTypeDeleteMessage,
   ContentTypeEditMessage,
+  ContentTypeInviteControl,
   contentTypeToString,
   type DecodedContent,
   type DeleteMessageContent,
@@ -26,6 +27,7 @@ import { previewOf } from "./decode";
 
 export const DELETE_MESSAGE = contentTypeToString(ContentTypeDeleteMessage);
 export const EDIT_MESSAGE = contentTypeToString(ContentTypeEditMessage);
+const INVITE_CONTROL = contentTypeToString(ContentTypeInviteControl);
 
 // What a person wrote can be deleted; what annotates it or the group cannot (as in libxmtp:
 // system lines, reactions, receipts, deletes and edits are not deletable).
@@ -37,6 +39,7 @@ const NOT_DELETABLE = new Set([
   "xmtp.org/readReceipt:1.0",
   DELETE_MESSAGE,
   EDIT_MESSAGE,
+  INVITE_CONTROL,
 ]);
 const EDITABLE = new Set(["xmtp.org/text:1.0", "xmtp.org/markdown:1.0"]);
 
@@ -46,7 +49,8 @@ export type ContentRuleCode =
   | "delete_not_allowed"
   | "not_editable"
   | "edit_not_allowed"
-  | "already_deleted";
+  | "already_deleted"
+  | "invite_control_not_allowed";
 
 export type Verdict =
   | { allowed: true; target: MessageRow; byAdmin: boolean }
@@ -151,6 +155,18 @@ export async function incomingContentRule(
     if (!v.allowed) return { drop: v };
     const edit = decoded.content as EditMessageContent;
     return { afterStore: () => applyEditPreview(ctx, v.target, edit) };
+  }
+  if (decoded?.contentType === INVITE_CONTROL) {
+    // Revocations and claims bind every admin answering a link: a member who is not an admin
+    // (in this epoch) could otherwise revoke links or block requests. Never kept from one.
+    const conversation = await getConversation(ctx.db, conversationId);
+    if (conversation?.kind !== "group" || roleOf(contextOf(group), senderInboxId) === "member")
+      return {
+        drop: {
+          code: "invite_control_not_allowed",
+          reason: "only a group's admins may send invite_control, and only in the group",
+        },
+      };
   }
   return {};
 }

@@ -37,19 +37,35 @@ import type { DecodedMessage } from "../types";
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 
+export interface SendOptions {
+  /** Told the new message's id once it is stored, before publishing (which may fail). */
+  onStored?: (id: string) => void;
+  /**
+   * The idempotency key's time, chosen and remembered by the caller beforehand: sending again
+   * with it finds the stored message (and publishes it if it is not yet) instead of making a
+   * second one. Receivers drop a message id they already have, as libxmtp does.
+   */
+  sentAtNs?: bigint;
+}
+
 export async function sendContent(
   ctx: ClientContext,
   conversationId: string,
   type: ContentTypeId,
   content: unknown,
-  /** Told the new message's id once it is stored, before publishing (which may fail). */
-  onStored?: (id: string) => void,
+  opts: SendOptions = {},
 ): Promise<DecodedMessage> {
   const codec = ctx.codecs.codecFor(type);
   const encoded = encodeEncodedContent(ctx.codecs.encode(type, content));
-  const sentAtNs = nowNs();
+  const sentAtNs = opts.sentAtNs ?? nowNs();
   // libxmtp's idempotency key: the sender's clock in ns, as decimal (also our row's sentAtNs).
   const id = messageId(fromHex(conversationId), sentAtNs.toString(), encoded);
+  if (opts.sentAtNs !== undefined) {
+    // Sent before (a run cut short by a reload): the same message, never a second one.
+    const had = await getMessage(ctx.db, id);
+    if (had)
+      return had.status === "published" ? decodeRow(ctx.codecs, had) : publishMessage(ctx, id);
+  }
   await addMessage(
     ctx.db,
     {
@@ -66,7 +82,7 @@ export async function sendContent(
       : { preview: previewOf(content, codec?.fallback(content)) },
   );
   const row = (await getMessage(ctx.db, id))!;
-  onStored?.(id);
+  opts.onStored?.(id);
   if (ctx.onOwnStored) ctx.onOwnStored(await decodeRow(ctx.codecs, row));
   const conv = await getConversation(ctx.db, conversationId);
   // Sending is choosing to talk: the conversation becomes allowed (receipts aside). Beside

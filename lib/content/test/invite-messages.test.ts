@@ -1,8 +1,14 @@
 // What travels for invite links (issue 17 item 4): the join request and the typed refusal in
-// the DM, and the invites a device shares with the inbox's others through the SYNC group.
+// the DM, the admins' invite_control in the group, and the invites a device shares with the inbox's others through the SYNC group.
 // Round trips, the fallback other apps show, and a sentence naming what is wrong otherwise.
 import { describe, expect, it } from "vitest";
-import { defaultRegistry, deviceSyncCodec, joinReplyCodec, joinRequestCodec } from "..";
+import {
+  defaultRegistry,
+  deviceSyncCodec,
+  inviteControlCodec,
+  joinReplyCodec,
+  joinRequestCodec,
+} from "..";
 
 const raw = (type: typeof joinRequestCodec.contentType, v: unknown) => ({
   type,
@@ -42,6 +48,45 @@ describe("join_request / join_reply", () => {
     expect(() =>
       joinReplyCodec.decode({ type: R, parameters: {}, content: new Uint8Array([0xff]) }),
     ).toThrow(/not UTF-8 JSON/);
+  });
+});
+
+describe("invite_control", () => {
+  const claim = {
+    action: "claim" as const,
+    inviteId: "ab".repeat(16),
+    requestId: "cd".repeat(16),
+    requester: "e".repeat(64),
+    requestedAtNs: "1700000000000000000",
+    claimId: "01".repeat(16),
+  };
+
+  it("round-trips a claim and a revocation; hidden from other apps and never pushed", () => {
+    expect(inviteControlCodec.decode(inviteControlCodec.encode(claim))).toEqual(claim);
+    const revoke = { action: "revoke" as const, inviteId: claim.inviteId };
+    expect(inviteControlCodec.decode(inviteControlCodec.encode(revoke))).toEqual(revoke);
+    const encoded = defaultRegistry().encode(inviteControlCodec.contentType, revoke);
+    expect(encoded.fallback).toBeUndefined();
+    expect(inviteControlCodec.shouldPush(claim)).toBe(false);
+    // A request names its id so the admins can claim it; older requests have none.
+    const req = { invite: "Cr4B", requestId: "cd".repeat(16) };
+    expect(joinRequestCodec.decode(joinRequestCodec.encode(req))).toEqual(req);
+  });
+
+  it("refuses malformed controls naming the field", () => {
+    const T = inviteControlCodec.contentType;
+    const bad = (v: Record<string, unknown>) => () =>
+      inviteControlCodec.decode(raw(T, { ...claim, ...v }));
+    expect(bad({ action: "add" })).toThrow(/action must be claim or revoke/);
+    expect(bad({ inviteId: "x" })).toThrow(/inviteId must be 32 hex/);
+    expect(bad({ requester: "abc" })).toThrow(/requester must be an inbox id/);
+    expect(bad({ requestedAtNs: "-3" })).toThrow(/requestedAtNs/);
+    expect(bad({ claimId: 7 })).toThrow(/claimId must be 32 hex/);
+    expect(() =>
+      joinRequestCodec.decode(
+        raw(joinRequestCodec.contentType, { invite: "Cr4B", requestId: "no" }),
+      ),
+    ).toThrow(/requestId must be 32 hex/);
   });
 });
 

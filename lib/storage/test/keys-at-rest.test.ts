@@ -41,12 +41,13 @@ async function corruptCode(p: Promise<unknown>): Promise<string | undefined> {
 }
 
 describe("schema", () => {
-  it("opens the latest version (7) with every table and its indexes", async () => {
+  it("opens the latest version (9) with every table and its indexes", async () => {
     const db = openDb();
     await db.open();
     expect(db.verno).toBe(SCHEMA_VERSION);
     expect(db.tables.map((t) => t.name).sort()).toEqual(
       [
+        "broadcasts",
         "commitLog",
         "commitLogChains",
         "consent",
@@ -68,6 +69,7 @@ describe("schema", () => {
     expect(db.conversations.schema.idxByName["lastMessageAtNs"]).toBeDefined();
     expect(db.intents.schema.idxByName["status"]).toBeDefined();
     expect(db.consent.schema.idxByName["[kind+state]"]).toBeDefined();
+    expect(db.broadcasts.schema.idxByName["createdAt"]).toBeDefined(); // v9: broadcasts resume
     db.close();
   });
 });

@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file messenger/invites/v1/invite.proto.
  */
 export const file_messenger_invites_v1_invite: GenFile = /*@__PURE__*/
-  fileDesc("CiFtZXNzZW5nZXIvaW52aXRlcy92MS9pbnZpdGUucHJvdG8SFG1lc3Nlbmdlci5pbnZpdGVzLnYxItMBCgtJbnZpdGVUb2tlbhIQCghncm91cF9pZBgBIAEoDBIYChBpbnZpdGVyX2luYm94X2lkGAIgASgJEiAKGGludml0ZXJfaW5zdGFsbGF0aW9uX2tleRgDIAEoDBIVCg1jcmVhdGVkX2F0X25zGAQgASgEEhUKDWV4cGlyZXNfYXRfbnMYBSABKAQSEAoIbWF4X3VzZXMYBiABKA0SEQoJaW52aXRlX2lkGAcgASgMEhIKCmdyb3VwX25hbWUYCCABKAkSDwoHcHVycG9zZRgJIAEoCSIwCgxTaWduZWRJbnZpdGUSDQoFdG9rZW4YASABKAwSEQoJc2lnbmF0dXJlGAIgASgMYgZwcm90bzM");
+  fileDesc("CiFtZXNzZW5nZXIvaW52aXRlcy92MS9pbnZpdGUucHJvdG8SFG1lc3Nlbmdlci5pbnZpdGVzLnYxIuwBCgtJbnZpdGVUb2tlbhIQCghncm91cF9pZBgBIAEoDBIYChBpbnZpdGVyX2luYm94X2lkGAIgASgJEiAKGGludml0ZXJfaW5zdGFsbGF0aW9uX2tleRgDIAEoDBIVCg1jcmVhdGVkX2F0X25zGAQgASgEEhUKDWV4cGlyZXNfYXRfbnMYBSABKAQSEAoIbWF4X3VzZXMYBiABKA0SEQoJaW52aXRlX2lkGAcgASgMEhIKCmdyb3VwX25hbWUYCCABKAkSDwoHcHVycG9zZRgJIAEoCRIXCg9hZG1pbl9pbmJveF9pZHMYCiADKAkiMAoMU2lnbmVkSW52aXRlEg0KBXRva2VuGAEgASgMEhEKCXNpZ25hdHVyZRgCIAEoDGIGcHJvdG8z");
 
 /**
  * @generated from message messenger.invites.v1.InviteToken
@@ -77,6 +77,16 @@ export type InviteToken = Message<"messenger.invites.v1.InviteToken"> & {
    * @generated from field: string purpose = 9;
    */
   purpose: string;
+
+  /**
+   * Who may answer a join request (issue 17): the inviter first, then the group's admins
+   * and super admins who could add people when the link was made, at most 8. The joiner is
+   * not a member and cannot read the group, so this signed list is where it learns whom to
+   * ask. Empty (links made before this field) = the inviter alone.
+   *
+   * @generated from field: repeated string admin_inbox_ids = 10;
+   */
+  adminInboxIds: string[];
 };
 
 /**
