@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { shortAddress } from "@/components/format/address";
+import { Avatar } from "@/components/ui/avatar";
 import { AlertIcon, CheckIcon } from "@/components/ui/icons";
 import { Spinner } from "@/components/ui/spinner";
 import type { Reachability } from "./use-can-message";
@@ -14,13 +15,21 @@ export function ReachabilityStatus({
   id: string;
   namesEnabled?: boolean;
 }) {
-  // "alice.eth (0x1234…abcd)": the name typed, and the address it resolved to.
+  // "alice.eth (0x1234…abcd)": the name typed, and the address it resolved to, after the
+  // name's avatar (the person typed the name: loading its picture is theirs to ask).
   const who =
-    r.kind === "reachable" || r.kind === "unreachable"
-      ? r.name
-        ? `${r.name} (${shortAddress(r.address)})`
-        : shortAddress(r.address)
-      : "";
+    r.kind === "reachable" || r.kind === "unreachable" ? (
+      r.name ? (
+        <>
+          <Avatar seed={r.address} size="xs" imageUrl={r.avatarUrl} />
+          {`${r.name} (${shortAddress(r.address)})`}
+        </>
+      ) : (
+        shortAddress(r.address)
+      )
+    ) : (
+      ""
+    );
   let content: ReactNode;
   let tone = "text-zinc-500 dark:text-zinc-400";
   switch (r.kind) {
