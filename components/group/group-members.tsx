@@ -190,13 +190,14 @@ function MemberIdentity({ address, seed, me }: { address?: string; seed: string;
       <span className="min-w-0 flex-1">
         {known ? (
           <span className="flex min-w-0 items-baseline gap-1.5 text-sm" title={address}>
-            <span data-testid="member-name" className="truncate font-medium">
+            {/* On a phone the name wins the room: the address beside it gives way first. */}
+            <span data-testid="member-name" className="max-w-full shrink-0 truncate font-medium">
               {known.name}
             </span>
-            <span className="shrink-0 font-mono text-xs text-zinc-500 dark:text-zinc-400">
+            <span className="min-w-0 truncate font-mono text-xs text-zinc-500 dark:text-zinc-400">
               {shortAddress(address)}
             </span>
-            {you}
+            <span className="shrink-0">{you}</span>
           </span>
         ) : (
           <span className="block truncate font-mono text-sm" title={address}>
