@@ -17,19 +17,13 @@ export function ReachabilityStatus({
 }) {
   // "alice.eth (0x1234…abcd)": the name typed, and the address it resolved to, after the
   // name's avatar (the person typed the name: loading its picture is theirs to ask).
-  const who =
-    r.kind === "reachable" || r.kind === "unreachable" ? (
-      r.name ? (
-        <>
-          <Avatar seed={r.address} size="xs" imageUrl={r.avatarUrl} />
-          {`${r.name} (${shortAddress(r.address)})`}
-        </>
-      ) : (
-        shortAddress(r.address)
-      )
-    ) : (
-      ""
-    );
+  const found = r.kind === "reachable" || r.kind === "unreachable" ? r : undefined;
+  const who = found?.name
+    ? `${found.name} (${shortAddress(found.address)})`
+    : shortAddress(found?.address);
+  const avatar = found?.name ? (
+    <Avatar seed={found.address} size="xs" imageUrl={found.avatarUrl} />
+  ) : null;
   let content: ReactNode;
   let tone = "text-zinc-500 dark:text-zinc-400";
   switch (r.kind) {
@@ -55,7 +49,9 @@ export function ReachabilityStatus({
     case "reachable":
       content = (
         <>
-          <CheckIcon /> {who} can be messaged
+          <CheckIcon />
+          {avatar}
+          <span>{who} can be messaged</span>
         </>
       );
       tone = "text-emerald-700 dark:text-emerald-400";
@@ -63,7 +59,9 @@ export function ReachabilityStatus({
     case "unreachable":
       content = (
         <>
-          <AlertIcon /> {who} is not on the network yet — they need to activate messaging first.
+          <AlertIcon />
+          {avatar}
+          <span>{who} is not on the network yet — they need to activate messaging first.</span>
         </>
       );
       tone = "text-amber-700 dark:text-amber-400";
@@ -84,7 +82,10 @@ export function ReachabilityStatus({
       data-testid="can-message-status"
       data-state={r.kind}
       aria-live="polite"
-      className={`mt-2 flex min-h-5 items-start gap-1.5 text-sm [overflow-wrap:anywhere] [&>svg]:mt-0.5 [&>svg]:shrink-0 [&>span]:mt-0.5 ${tone}`}
+      className={`mt-2 flex min-h-5 gap-1.5 text-sm [overflow-wrap:anywhere] [&>svg]:shrink-0 ${
+        // With an avatar (24 px) the icon, picture and words centre on one another.
+        avatar ? "items-center" : "items-start [&>span]:mt-0.5 [&>svg]:mt-0.5"
+      } ${tone}`}
     >
       {content}
     </p>
