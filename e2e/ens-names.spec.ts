@@ -80,6 +80,7 @@ test.afterAll(async () => {
 });
 
 test("a name typed in New message resolves with its avatar, and the DM shows both beside the address", async () => {
+  test.setTimeout(150_000); // two onboardings and a DM on a shared 2-core machine
   await onboard(b);
   await onboard(a);
   await a.app.openNewMessage();
