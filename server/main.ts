@@ -10,6 +10,7 @@ import { log } from "./log";
 import { fail, serve } from "./serve";
 import {
   buildInlineScriptHashes,
+  avatarImageSources,
   contentSecurityPolicy,
   originOf,
   securityHeaders,
@@ -24,23 +25,33 @@ function policyFor(dev: boolean): string | undefined {
   // The node the app talks to (NEXT_PUBLIC_NODE_URL, the same value the build inlined),
   // plus CSP_CONNECT_SRC: other origins users may pick in Settings or fetch attachments from.
   // And the named networks of Settings (NEXT_PUBLIC_NETWORKS; a bad entry stops the start).
+  const rpcUrls = parseChainRpcUrls(
+    process.env.NEXT_PUBLIC_CHAIN_RPC_URLS,
+    "NEXT_PUBLIC_CHAIN_RPC_URLS",
+  );
+  const imageSources = avatarImageSources({
+    rpcChainIds: [...rpcUrls.keys()],
+    ensChainId: process.env.NEXT_PUBLIC_ENS_CHAIN_ID,
+    basenamesChainId: process.env.NEXT_PUBLIC_BASENAMES_CHAIN_ID,
+    ipfsGateway: process.env.NEXT_PUBLIC_IPFS_GATEWAY,
+  });
   const connectOrigins = [
     originOf(process.env.NEXT_PUBLIC_NODE_URL),
     ...parseNetworks(process.env.NEXT_PUBLIC_NETWORKS).map((n) => originOf(n.url)),
     // The chains the browser checks smart-contract wallet signatures on (a bad entry stops the start).
-    ...[
-      ...parseChainRpcUrls(
-        process.env.NEXT_PUBLIC_CHAIN_RPC_URLS,
-        "NEXT_PUBLIC_CHAIN_RPC_URLS",
-      ).values(),
-    ].map(originOf),
+    ...[...rpcUrls.values()].map(originOf),
     ...(process.env.CSP_CONNECT_SRC ?? "").split(/\s+/).map(originOf),
   ].filter((o): o is string => o !== undefined);
   log.info("content security policy", {
     inlineScripts: scriptHashes.length,
     connectOrigins: connectOrigins.join(" "),
+    imageSources: imageSources.join(" "),
   });
-  return contentSecurityPolicy({ scriptHashes, connectOrigins: [...new Set(connectOrigins)] });
+  return contentSecurityPolicy({
+    scriptHashes,
+    connectOrigins: [...new Set(connectOrigins)],
+    imageSources,
+  });
 }
 
 async function main(): Promise<void> {

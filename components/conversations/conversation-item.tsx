@@ -5,7 +5,7 @@ import { nsToDate, relativeTime } from "@/components/format/time";
 import { Avatar } from "@/components/ui/avatar";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { GroupAvatar, groupTitle } from "@/components/group/group-avatar";
-import { useEnsName } from "@/components/names/use-ens-name";
+import { useName } from "@/components/names/use-name";
 import { PinIcon } from "@/components/ui/icons";
 import { ConversationMenu } from "./conversation-menu";
 import { conversationHref, openConversation } from "./navigation";
@@ -30,7 +30,10 @@ export function ConversationItem({
   now: Date;
 }) {
   const unread = c.unreadCount > 0;
-  const ensName = useEnsName(c.kind === "dm" ? c.peerAddress : undefined);
+  const known = useName(c.kind === "dm" ? c.peerAddress : undefined, {
+    remoteAvatar: c.consent === "allowed",
+  });
+  const ensName = known?.name;
   const name = conversationName(c, ensName);
   // A name shows the address next to it: the name is a claim checked on chain, the address is who it is.
   const named = c.kind === "dm" && !c.name && ensName !== undefined;
@@ -56,7 +59,7 @@ export function ConversationItem({
         {c.kind === "group" ? (
           <GroupAvatar id={c.id} name={c.name} />
         ) : (
-          <Avatar seed={c.peerAddress ?? c.id} />
+          <Avatar seed={c.peerAddress ?? c.id} imageUrl={known?.avatarUrl} />
         )}
         <span className="min-w-0 flex-1">
           <span className="flex items-baseline justify-between gap-2">

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { shortAddress } from "@/components/format/address";
+import { Avatar } from "@/components/ui/avatar";
 import { AlertIcon, CheckIcon } from "@/components/ui/icons";
 import { Spinner } from "@/components/ui/spinner";
 import type { Reachability } from "./use-can-message";
@@ -14,13 +15,15 @@ export function ReachabilityStatus({
   id: string;
   namesEnabled?: boolean;
 }) {
-  // "alice.eth (0x1234…abcd)": the name typed, and the address it resolved to.
-  const who =
-    r.kind === "reachable" || r.kind === "unreachable"
-      ? r.name
-        ? `${r.name} (${shortAddress(r.address)})`
-        : shortAddress(r.address)
-      : "";
+  // "alice.eth (0x1234…abcd)": the name typed, and the address it resolved to, after the
+  // name's avatar (the person typed the name: loading its picture is theirs to ask).
+  const found = r.kind === "reachable" || r.kind === "unreachable" ? r : undefined;
+  const who = found?.name
+    ? `${found.name} (${shortAddress(found.address)})`
+    : shortAddress(found?.address);
+  const avatar = found?.name ? (
+    <Avatar seed={found.address} size="xs" imageUrl={found.avatarUrl} />
+  ) : null;
   let content: ReactNode;
   let tone = "text-zinc-500 dark:text-zinc-400";
   switch (r.kind) {
@@ -46,7 +49,9 @@ export function ReachabilityStatus({
     case "reachable":
       content = (
         <>
-          <CheckIcon /> {who} can be messaged
+          <CheckIcon />
+          {avatar}
+          <span>{who} can be messaged</span>
         </>
       );
       tone = "text-emerald-700 dark:text-emerald-400";
@@ -54,7 +59,9 @@ export function ReachabilityStatus({
     case "unreachable":
       content = (
         <>
-          <AlertIcon /> {who} is not on the network yet — they need to activate messaging first.
+          <AlertIcon />
+          {avatar}
+          <span>{who} is not on the network yet — they need to activate messaging first.</span>
         </>
       );
       tone = "text-amber-700 dark:text-amber-400";
@@ -75,7 +82,10 @@ export function ReachabilityStatus({
       data-testid="can-message-status"
       data-state={r.kind}
       aria-live="polite"
-      className={`mt-2 flex min-h-5 items-start gap-1.5 text-sm [overflow-wrap:anywhere] [&>svg]:mt-0.5 [&>svg]:shrink-0 [&>span]:mt-0.5 ${tone}`}
+      className={`mt-2 flex min-h-5 gap-1.5 text-sm [overflow-wrap:anywhere] [&>svg]:shrink-0 ${
+        // With an avatar (24 px) the icon, picture and words centre on one another.
+        avatar ? "items-center" : "items-start [&>span]:mt-0.5 [&>svg]:mt-0.5"
+      } ${tone}`}
     >
       {content}
     </p>

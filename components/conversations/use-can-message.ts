@@ -9,9 +9,12 @@ export type Reachability =
   | { kind: "invalid"; reason: string }
   | { kind: "self" }
   | { kind: "checking" }
-  /** `address`: where a DM goes (a typed name resolved); `name`: the name typed, if any. */
-  | { kind: "reachable"; address: string; name?: string }
-  | { kind: "unreachable"; address: string; name?: string }
+  /**
+   * `address`: where a DM goes (a typed name resolved); `name`: the name typed, if any, and
+   * `avatarUrl` that name's avatar.
+   */
+  | { kind: "reachable"; address: string; name?: string; avatarUrl?: string }
+  | { kind: "unreachable"; address: string; name?: string; avatarUrl?: string }
   | { kind: "inconsistent"; reason: string }
   | { kind: "error"; reason: string };
 
@@ -37,9 +40,10 @@ export function useCanMessage(client: Client, input: string): Reachability {
       void (async () => {
         let address = value.toLowerCase();
         const name = isName ? value : undefined;
+        let avatarUrl: string | undefined;
         if (isName) {
           try {
-            address = await client.names.resolve(value);
+            ({ address, avatarUrl } = await client.names.resolveName(value));
           } catch (err) {
             return settle(
               isClientError(err, "name_not_found") || isClientError(err, "invalid_address")
@@ -58,6 +62,7 @@ export function useCanMessage(client: Client, input: string): Reachability {
             kind: map.get(address) ? "reachable" : "unreachable",
             address,
             ...(name ? { name } : {}),
+            ...(avatarUrl ? { avatarUrl } : {}),
           });
         } catch (err) {
           // The node's answer contradicts the address's signed log: say so, never "reachable".

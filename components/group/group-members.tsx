@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type { Group, GroupDetails, GroupMember } from "@/lib/client";
 import { useClient } from "@/components/client/client-context";
 import { shortAddress } from "@/components/format/address";
+import { useName } from "@/components/names/use-name";
 import { Avatar } from "@/components/ui/avatar";
 import { focusRing } from "@/components/ui/button-styles";
 import { Spinner } from "@/components/ui/spinner";
@@ -101,15 +102,7 @@ export function GroupMembers({ details, action }: { details: GroupDetails; actio
               className="rounded-xl px-2 py-1.5 [contain-intrinsic-size:auto_44px] [content-visibility:auto]"
             >
               <div className="flex items-center gap-3">
-                <Avatar seed={address ?? m.inboxId} size="sm" />
-                <span className="min-w-0 flex-1">
-                  <span className="block truncate font-mono text-sm" title={address}>
-                    {shortAddress(address)}
-                    {me && (
-                      <span className="font-sans text-zinc-500 dark:text-zinc-400"> (you)</span>
-                    )}
-                  </span>
-                </span>
+                <MemberIdentity address={address} seed={address ?? m.inboxId} me={me} />
                 {m.role !== "member" && (
                   <span
                     className={`rounded-full px-2 py-0.5 text-xs font-medium ${ROLE_BADGE[m.role]}`}
@@ -183,6 +176,36 @@ export function GroupMembers({ details, action }: { details: GroupDetails; actio
           </li>
         )}
       </ul>
+    </>
+  );
+}
+
+/** A member's avatar and name (verified ENS / Basename, then the address beside it), or address. */
+function MemberIdentity({ address, seed, me }: { address?: string; seed: string; me: boolean }) {
+  const known = useName(address);
+  const you = me && <span className="font-sans text-zinc-500 dark:text-zinc-400"> (you)</span>;
+  return (
+    <>
+      <Avatar seed={seed} size="sm" imageUrl={known?.avatarUrl} />
+      <span className="min-w-0 flex-1">
+        {known ? (
+          <span className="flex min-w-0 items-baseline gap-1.5 text-sm" title={address}>
+            {/* On a phone the name wins the room: the address beside it gives way first. */}
+            <span data-testid="member-name" className="max-w-full shrink-0 truncate font-medium">
+              {known.name}
+            </span>
+            <span className="min-w-0 truncate font-mono text-xs text-zinc-500 dark:text-zinc-400">
+              {shortAddress(address)}
+            </span>
+            <span className="shrink-0">{you}</span>
+          </span>
+        ) : (
+          <span className="block truncate font-mono text-sm" title={address}>
+            {shortAddress(address)}
+            {you}
+          </span>
+        )}
+      </span>
     </>
   );
 }

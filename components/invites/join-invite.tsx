@@ -8,7 +8,7 @@ import { useClient } from "@/components/client/client-context";
 import { conversationHref } from "@/components/conversations/navigation";
 import { shortAddress } from "@/components/format/address";
 import { GroupAvatar } from "@/components/group/group-avatar";
-import { useEnsName } from "@/components/names/use-ens-name";
+import { useName } from "@/components/names/use-name";
 import { pendingInvite } from "@/components/session/storage";
 import { buttonStyles } from "@/components/ui/button-styles";
 import { Spinner } from "@/components/ui/spinner";
@@ -146,7 +146,7 @@ export function JoinInvite() {
 }
 
 function Inviter({ preview }: { preview: InvitePreview }) {
-  const name = useEnsName(preview.inviterAddress);
+  const name = useName(preview.inviterAddress)?.name;
   return (
     <span data-testid="invite-inviter" title={preview.inviterAddress}>
       {name ?? shortAddress(preview.inviterAddress)}

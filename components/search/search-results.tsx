@@ -5,7 +5,7 @@ import { openConversation } from "@/components/conversations/navigation";
 import { nsToDate, relativeTime } from "@/components/format/time";
 import { Avatar } from "@/components/ui/avatar";
 import { GroupAvatar } from "@/components/group/group-avatar";
-import { useEnsName } from "@/components/names/use-ens-name";
+import { useName } from "@/components/names/use-name";
 import { Spinner } from "@/components/ui/spinner";
 import type { SearchState } from "./use-search";
 
@@ -58,15 +58,17 @@ function ResultGroup({
   now: Date;
 }) {
   const c = group.conversation;
-  const ensName = useEnsName(c.kind === "dm" ? c.peerAddress : undefined);
-  const name = conversationName(c, ensName);
+  const known = useName(c.kind === "dm" ? c.peerAddress : undefined, {
+    remoteAvatar: c.consent === "allowed",
+  });
+  const name = conversationName(c, known?.name);
   return (
     <li data-testid="search-group" data-conversation-id={group.conversationId} className="mt-2">
       <h2 className="flex items-center gap-2 px-6 py-1.5 text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">
         {c.kind === "group" ? (
           <GroupAvatar id={c.id} name={c.name} size="xs" />
         ) : (
-          <Avatar seed={c.peerAddress ?? c.id} size="xs" />
+          <Avatar seed={c.peerAddress ?? c.id} size="xs" imageUrl={known?.avatarUrl} />
         )}
         <span className={`truncate normal-case ${c.kind === "group" ? "" : "font-mono"}`}>
           {name}

@@ -47,6 +47,10 @@ export const chainOverrides = {
   rpcUrls: () => read("local", "messenger:chainRpcUrls"),
   ensChainId: () => read("local", "messenger:ensChainId"),
   ensUniversalResolver: () => read("local", "messenger:ensUniversalResolver"),
+  basenamesChainId: () => read("local", "messenger:basenamesChainId"),
+  basenamesRegistry: () => read("local", "messenger:basenamesRegistry"),
+  basenamesReverseRegistrar: () => read("local", "messenger:basenamesReverseRegistrar"),
+  ipfsGateway: () => read("local", "messenger:ipfsGateway"),
 };
 
 const READ_RECEIPTS = "messenger:readReceipts";

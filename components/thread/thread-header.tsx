@@ -1,7 +1,7 @@
 "use client";
 import type { ReactNode } from "react";
 import { shortAddress } from "@/components/format/address";
-import { useEnsName } from "@/components/names/use-ens-name";
+import { useName } from "@/components/names/use-name";
 import { backToList } from "@/components/conversations/navigation";
 import { Avatar } from "@/components/ui/avatar";
 import { buttonStyles, focusRing } from "@/components/ui/button-styles";
@@ -83,19 +83,23 @@ export const encryptedNote = (
 export function ThreadHeader({
   peerAddress,
   name,
+  remoteAvatar = false,
   actions,
 }: {
   peerAddress?: string;
   name?: string;
+  /** Whether the peer's avatar may load from its server (an accepted conversation). */
+  remoteAvatar?: boolean;
   /** Buttons at the end of the bar (e.g. mute). */
   actions?: ReactNode;
 }) {
-  const ensName = useEnsName(peerAddress);
+  const known = useName(peerAddress, { remoteAvatar });
+  const ensName = known?.name;
   const named = !name && ensName !== undefined;
   const title = name ?? ensName ?? shortAddress(peerAddress);
   return (
     <ThreadHeaderShell
-      avatar={<Avatar seed={peerAddress ?? title} size="sm" />}
+      avatar={<Avatar seed={peerAddress ?? title} size="sm" imageUrl={known?.avatarUrl} />}
       title={title}
       titleHint={peerAddress}
       mono={!named}

@@ -246,6 +246,7 @@ export function Thread({
           <ThreadHeader
             peerAddress={summary?.peerAddress}
             name={summary?.name}
+            remoteAvatar={summary?.consent === "allowed"}
             actions={headerActions}
           />
         )}

@@ -18,12 +18,20 @@ export class GroupPages {
     return this.page.getByTestId("group-update");
   }
 
-  /** New group → members by address (Enter each) → name → Create; ends in the new thread. */
+  /**
+   * New group → members by address or name (Enter each, once the line below says it can be
+   * messaged: a name must resolve first) → name → Create; ends in the new thread.
+   */
   async create(name: string, addresses: string[]): Promise<void> {
     await this.page.getByTestId("new-group").click();
     const input = this.page.getByTestId("group-member-input");
     for (const [i, address] of addresses.entries()) {
       await input.fill(address);
+      await expect(this.page.getByTestId("can-message-status")).toHaveAttribute(
+        "data-state",
+        "reachable",
+        { timeout: 20_000 },
+      );
       await input.press("Enter");
       await expect(this.page.getByTestId("group-member-chip")).toHaveCount(i + 1, {
         timeout: 20_000,

@@ -76,7 +76,13 @@ export {
 export { DeviceSync, type HistorySyncState } from "./devices/device-sync";
 export type { ChainRpcUrlsOption } from "./chain";
 export { signerForWallet } from "./wallet-signer";
-export { Names, type NamesOptions } from "./names/names";
+export {
+  Names,
+  type NameChain,
+  type NameInfo,
+  type NamesOptions,
+  type ResolvedNameInfo,
+} from "./names/names";
 export { looksLikeName } from "../names/looks-like-name";
 export type { BrowserPushSubscription, PushStatus } from "./push/push-notifications";
 // Light parts only: the backup code itself loads when a backup is made or restored.

@@ -1,23 +1,17 @@
-// ENS lookups on one chain through viem (getEnsName / getEnsAddress via the ENS Universal
-// Resolver). A reverse record is anyone's claim, so `nameOf` trusts it only when the name
-// resolves forward to the same address (ENS's own rule for primary names).
-import { createPublicClient, http, type Address, type PublicClient } from "viem";
-import { getEnsAddress, getEnsName } from "viem/actions";
+// ENS on one chain through viem (getEnsName / getEnsAddress / getEnsText via the ENS Universal
+// Resolver, which follows CCIP-read, so names whose records live off chain or on an L2 behind
+// an L1 resolver resolve too). What is believed is decided in lookup.ts.
+import type { Address } from "viem";
+import { getEnsAddress, getEnsName, getEnsText } from "viem/actions";
 import { mainnet } from "viem/chains";
 import { normalize } from "viem/ens";
-
-export interface EnsLookup {
-  /** The address's primary name, forward-verified; null when it has none (or a false one). */
-  nameOf(address: string): Promise<string | null>;
-  /** The address a name resolves to (lowercase); null when none. Throws NameError for a malformed name. */
-  addressOf(name: string): Promise<string | null>;
-}
+import { rpcClient, type NameSource } from "./source";
 
 export class NameError extends Error {
   override readonly name = "NameError";
 }
 
-export interface EnsLookupOptions {
+export interface EnsSourceOptions {
   rpcUrl: string;
   chainId: bigint;
   /** Default: ENS's on Ethereum mainnet (chain 1); other chains must name theirs. */
@@ -36,7 +30,7 @@ export function normalizeName(input: string): string {
   }
 }
 
-export function createEnsLookup(opts: EnsLookupOptions): EnsLookup {
+export function createEnsSource(opts: EnsSourceOptions): NameSource {
   const resolverAddress =
     opts.universalResolverAddress ??
     (opts.chainId === BigInt(mainnet.id)
@@ -48,32 +42,20 @@ export function createEnsLookup(opts: EnsLookupOptions): EnsLookup {
     );
   }
   const universalResolverAddress = resolverAddress as Address;
-  const client: PublicClient = createPublicClient({
-    transport: http(opts.rpcUrl, { timeout: opts.timeoutMs ?? 10_000, retryCount: 1 }),
-  });
-  const addressOf = async (name: string): Promise<string | null> => {
-    const found = await getEnsAddress(client, {
-      name: normalizeName(name),
-      universalResolverAddress,
-    });
-    return found ? found.toLowerCase() : null;
-  };
+  const client = rpcClient(opts.rpcUrl, opts.timeoutMs);
   return {
-    addressOf,
-    async nameOf(address) {
+    chainId: opts.chainId,
+    async reverseNames(address) {
       const claimed = await getEnsName(client, {
         address: address as Address,
         universalResolverAddress,
       });
-      if (!claimed) return null;
-      let name: string;
-      try {
-        name = normalizeName(claimed);
-      } catch {
-        return null; // a reverse record that is not a valid name names nobody
-      }
-      // Only a name that points back at this address is its name.
-      return (await addressOf(name)) === address.toLowerCase() ? name : null;
+      return claimed ? [claimed] : [];
     },
+    async addressOf(name) {
+      const found = await getEnsAddress(client, { name, universalResolverAddress });
+      return found ? found.toLowerCase() : null;
+    },
+    text: (name, key) => getEnsText(client, { name, key, universalResolverAddress }),
   };
 }

@@ -1,12 +1,13 @@
-// The name cache: one ENS answer per lookup ("address:0x…" -> name, "name:alice.eth" ->
-// address; null = "none", cached too), until it expires. Keys are hashed and answers
+// The name cache: one answer per lookup ("profile:0x…" -> the address's verified name and
+// avatar record, "resolve:alice.eth" -> where the name points; null = "none", cached too),
+// until it expires. Values are whatever JSON the client stores. Keys are hashed and answers
 // sealed, so the table does not say whom this person looks up or talks to.
 import { sha256, toHex, utf8 } from "../crypto";
 import type { MessengerDb } from "./db";
 
 export interface CachedName {
-  /** The answer: a name, an address, or null (looked up, none). */
-  value: string | null;
+  /** The answer (JSON), or null (looked up, none). */
+  value: unknown;
   expiresAt: number;
 }
 
@@ -23,14 +24,14 @@ export async function getCachedName(
   const row = await db.names.get(key);
   if (!row || row.expiresAt <= now) return undefined;
   const plain = await db.sealing.open(purpose(key), row.sealed);
-  const { value } = JSON.parse(new TextDecoder().decode(plain)) as { value: string | null };
+  const { value } = JSON.parse(new TextDecoder().decode(plain)) as { value: unknown };
   return { value, expiresAt: row.expiresAt };
 }
 
 export async function putCachedName(
   db: MessengerDb,
   lookup: string,
-  value: string | null,
+  value: unknown,
   expiresAt: number,
 ): Promise<void> {
   const key = rowKey(lookup);

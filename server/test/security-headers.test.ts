@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
+  avatarImageSources,
   contentSecurityPolicy,
   inlineScriptHashes,
   originOf,
@@ -37,6 +38,22 @@ describe("contentSecurityPolicy", () => {
     expect(csp).toContain("object-src 'none'");
     expect(originOf("javascript:alert(1)")).toBeUndefined();
     expect(originOf("not a url")).toBeUndefined();
+  });
+
+  it("lets avatars load from https hosts only when names are looked up, and ipfs:// through the gateway", () => {
+    const img = (imageSources: string[]) =>
+      /img-src [^;]*/.exec(
+        contentSecurityPolicy({ scriptHashes: [], connectOrigins: [], imageSources }),
+      )?.[0];
+    // No RPC for a names chain (here only one for smart-contract wallets on 10): no avatar host.
+    expect(img(avatarImageSources({ rpcChainIds: [10n] }))).toBe("img-src 'self' data: blob:");
+    expect(img(avatarImageSources({ rpcChainIds: [8453n] }))).toBe(
+      "img-src 'self' data: blob: https:",
+    );
+    expect(avatarImageSources({ rpcChainIds: [5n], ensChainId: "5" })).toEqual(["https:"]);
+    expect(
+      avatarImageSources({ rpcChainIds: [1n], ipfsGateway: "http://127.0.0.1:8080/ipfs" }),
+    ).toEqual(["https:", "http://127.0.0.1:8080"]);
   });
 
   it("sends no CSP under next dev, the other headers always", () => {

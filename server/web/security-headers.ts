@@ -70,6 +70,27 @@ export interface PolicyOptions {
   scriptHashes: string[];
   /** Origins besides 'self' the app may fetch from (the configured node). */
   connectOrigins: string[];
+  /** Image sources besides 'self' data: blob: (ENS avatars; see avatarImageSources). */
+  imageSources?: string[];
+}
+
+/**
+ * Where ENS / Basename avatars may load from: any https host (a person's avatar is wherever
+ * they put it) plus the IPFS gateway, but only when the build looks names up at all (an RPC
+ * for the ENS or Basenames chain). Without one no avatar is fetched, and the policy says so.
+ */
+export function avatarImageSources(env: {
+  rpcChainIds: bigint[];
+  ensChainId?: string | undefined;
+  basenamesChainId?: string | undefined;
+  ipfsGateway?: string | undefined;
+}): string[] {
+  const id = (v: string | undefined, fallback: bigint) =>
+    v && /^\d+$/.test(v) ? BigInt(v) : fallback;
+  const namesChains = [id(env.ensChainId, 1n), id(env.basenamesChainId, 8453n)];
+  if (!env.rpcChainIds.some((id) => namesChains.includes(id))) return [];
+  const gateway = originOf(env.ipfsGateway);
+  return ["https:", ...(gateway && !gateway.startsWith("https:") ? [gateway] : [])];
 }
 
 export function contentSecurityPolicy(opts: PolicyOptions): string {
@@ -81,7 +102,7 @@ export function contentSecurityPolicy(opts: PolicyOptions): string {
     "style-src 'self' 'unsafe-inline'",
     `connect-src 'self' ${opts.connectOrigins.join(" ")}`.trim(),
     // Decrypted attachments are shown from blob: URLs; avatars and icons may be data: URLs.
-    "img-src 'self' data: blob:",
+    `img-src 'self' data: blob: ${(opts.imageSources ?? []).join(" ")}`.trim(),
     "media-src 'self' blob:",
     "font-src 'self' data:",
     "worker-src 'self'",

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// A minimal ENS for tests: registry, resolver (addr, name, text) and the two Universal
-// Resolver calls viem's getEnsAddress / getEnsName make. The real Universal Resolver also
+// A minimal ENS for tests: registry, resolver (addr, per-chain addr, name, text), the two
+// Universal Resolver calls viem's getEnsAddress / getEnsName make, and ENSIP-19's L2 reverse
+// registrar (where primary names on Base are set since 2025; Basenames' older ones are reverse
+// records in the Base registry under <address>.80002105.reverse, which the registry covers). The real Universal Resolver also
 // checks that a reverse name resolves back to the address; this one deliberately does
 // not, so the tests show the CLIENT's own forward check refusing a false reverse record.
 pragma solidity ^0.8.20;
@@ -42,6 +44,7 @@ contract EnsRegistry {
 contract EnsResolver {
     EnsRegistry public immutable ens;
     mapping(bytes32 => address) private addrs;
+    mapping(bytes32 => mapping(uint256 => bytes)) private coinAddrs;
     mapping(bytes32 => string) private names;
     mapping(bytes32 => mapping(string => string)) private texts;
 
@@ -60,6 +63,15 @@ contract EnsResolver {
 
     function addr(bytes32 node) external view returns (address) {
         return addrs[node];
+    }
+
+    /// ENSIP-9/11: the address for another coin type (a chain: 0x80000000 | chain ID).
+    function setAddr(bytes32 node, uint256 coinType, bytes calldata a) external authorised(node) {
+        coinAddrs[node][coinType] = a;
+    }
+
+    function addr(bytes32 node, uint256 coinType) external view returns (bytes memory) {
+        return coinAddrs[node][coinType];
     }
 
     function setName(bytes32 node, string calldata n) external authorised(node) {
@@ -136,5 +148,20 @@ contract EnsUniversalResolver {
         bytes32 reverse = keccak256(abi.encodePacked(bytes32(0), keccak256("reverse")));
         bytes32 addrReverse = keccak256(abi.encodePacked(reverse, keccak256("addr")));
         return keccak256(abi.encodePacked(addrReverse, keccak256(hexAddr)));
+    }
+}
+
+/// ENSIP-19's L2 reverse registrar: an address's primary name on the chain. A fixture: anyone
+/// sets anyone's (the real one lets only the address, or whom it authorised, set it), so the
+/// tests can write false claims and show the client refusing them.
+contract L2ReverseRegistrar {
+    mapping(address => string) private names;
+
+    function setNameForAddr(address a, string calldata n) external {
+        names[a] = n;
+    }
+
+    function nameForAddr(address a) external view returns (string memory) {
+        return names[a];
     }
 }

@@ -34,6 +34,12 @@ export interface DevChain {
   blockNumber(): Promise<bigint>;
   /** Deploys a minimal ENS (Ens.sol): registry, resolver, Universal Resolver. */
   deployEns(): Promise<DevEns>;
+  /**
+   * Deploys names as Basenames has them on Base: a registry and resolver (no Universal
+   * Resolver), reverse records under <address>.<coin type>.reverse, and ENSIP-19's L2 reverse
+   * registrar. This chain stands for Base: its coin type is 0x80000000 | its chain ID.
+   */
+  deployBasenames(): Promise<DevBasenames>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +51,20 @@ export interface DevEns {
   /** address -> name (reverse record; true or not: clients check it forward). */
   setReverse(address: Address, name: string): Promise<void>;
   /** A text record (e.g. "avatar"). */
+  setText(name: string, key: string, value: string): Promise<void>;
+}
+
+export interface DevBasenames {
+  registry: Address;
+  l2ReverseRegistrar: Address;
+  /** name -> address, as Basenames writes it: the address record and this chain's coin type. */
+  setAddress(name: string, address: Address): Promise<void>;
+  /** Only the address record for this chain's coin type (names set up after ENSIP-19). */
+  setChainAddress(name: string, address: Address): Promise<void>;
+  /** A primary name in the L2 reverse registrar (ENSIP-19; true or not). */
+  setPrimaryName(address: Address, name: string): Promise<void>;
+  /** A primary name the older Basenames way: <address>.<coin type>.reverse in the registry. */
+  setLegacyReverse(address: Address, name: string): Promise<void>;
   setText(name: string, key: string, value: string): Promise<void>;
 }
 
@@ -131,45 +151,94 @@ export async function startDevChain(
     },
     blockNumber: () => pub.getBlockNumber({ cacheTime: 0 }),
     async deployEns() {
-      const deploy = async (bytecode: string, arg?: Address) => {
-        const data = (bytecode + (arg ? arg.slice(2).toLowerCase().padStart(64, "0") : "")) as Hex;
-        return (await send(deployer, { data })).contractAddress!;
-      };
-      const registry = await deploy(artifacts.EnsRegistry.bytecode);
-      const resolver = await deploy(artifacts.EnsResolver.bytecode, registry);
-      const universalResolver = await deploy(artifacts.EnsUniversalResolver.bytecode, registry);
-      const call = (to: Address, abi: readonly unknown[], functionName: string, args: unknown[]) =>
-        send(deployer, { to, data: encodeFunctionData({ abi, functionName, args } as never) });
-      // The deployer owns every node it touches (a test fixture, not a registrar).
-      const own = async (name: string) => {
-        const labels = name.split(".");
-        for (let i = labels.length - 1; i >= 0; i--) {
-          const parent = namehash(labels.slice(i + 1).join("."));
-          await call(registry, artifacts.EnsRegistry.abi, "setSubnodeOwner", [
-            parent,
-            labelhash(labels[i]!),
-            deployer.address,
-          ]);
-        }
-        await call(registry, artifacts.EnsRegistry.abi, "setResolver", [namehash(name), resolver]);
-        return namehash(name);
-      };
-      const r = artifacts.EnsResolver.abi;
+      const names = await deployNames(send, deployer, "addr");
+      const universalResolver = await names.deploy(
+        artifacts.EnsUniversalResolver.bytecode,
+        names.registry,
+      );
       return {
         universalResolver,
+        setAddress: (name, address) => names.resolve("setAddr", name, [address]),
+        setReverse: names.setReverse,
+        setText: (name, key, value) => names.resolve("setText", name, [key, value]),
+      };
+    },
+    async deployBasenames() {
+      const coinType = (0x80000000n | BigInt(chainId)).toString(16);
+      const names = await deployNames(send, deployer, coinType);
+      const l2ReverseRegistrar = await names.deploy(artifacts.L2ReverseRegistrar.bytecode);
+      const setChainAddress = (name: string, address: Address) =>
+        names.resolve("setAddr", name, [BigInt(`0x${coinType}`), address]);
+      return {
+        registry: names.registry,
+        l2ReverseRegistrar,
         async setAddress(name, address) {
-          await call(resolver, r, "setAddr", [await own(name), address]);
+          await names.resolve("setAddr", name, [address]);
+          await setChainAddress(name, address);
         },
-        async setReverse(address, name) {
-          const node = await own(`${address.slice(2).toLowerCase()}.addr.reverse`);
-          await call(resolver, r, "setName", [node, name]);
-        },
-        async setText(name, key, value) {
-          await call(resolver, r, "setText", [await own(name), key, value]);
-        },
+        setChainAddress,
+        setPrimaryName: (address, name) =>
+          names.call(l2ReverseRegistrar, artifacts.L2ReverseRegistrar.abi, "setNameForAddr", [
+            address,
+            name,
+          ]),
+        setLegacyReverse: names.setReverse,
+        setText: (name, key, value) => names.resolve("setText", name, [key, value]),
       };
     },
     stop: () => server.close(),
+  };
+}
+
+type Send = (
+  account: LocalAccount,
+  tx: { to?: Address; data: Hex },
+) => Promise<{
+  contractAddress?: Address | null;
+}>;
+
+/**
+ * A registry and a resolver whose every node the deployer owns (a test fixture, not a
+ * registrar); reverse records live under <address>.<reverseLabel>.reverse.
+ */
+async function deployNames(send: Send, deployer: LocalAccount, reverseLabel: string) {
+  const deploy = async (bytecode: string, arg?: Address) => {
+    const data = (bytecode + (arg ? arg.slice(2).toLowerCase().padStart(64, "0") : "")) as Hex;
+    return (await send(deployer, { data })).contractAddress!;
+  };
+  const call = async (
+    to: Address,
+    abi: readonly unknown[],
+    functionName: string,
+    args: unknown[],
+  ) => {
+    await send(deployer, { to, data: encodeFunctionData({ abi, functionName, args } as never) });
+  };
+  const registry = await deploy(artifacts.EnsRegistry.bytecode);
+  const resolver = await deploy(artifacts.EnsResolver.bytecode, registry);
+  const own = async (name: string) => {
+    const labels = name.split(".");
+    for (let i = labels.length - 1; i >= 0; i--) {
+      const parent = namehash(labels.slice(i + 1).join("."));
+      await call(registry, artifacts.EnsRegistry.abi, "setSubnodeOwner", [
+        parent,
+        labelhash(labels[i]!),
+        deployer.address,
+      ]);
+    }
+    await call(registry, artifacts.EnsRegistry.abi, "setResolver", [namehash(name), resolver]);
+    return namehash(name);
+  };
+  /** A resolver setter on `name`'s node (owned first). */
+  const resolve = async (fn: string, name: string, args: unknown[]) =>
+    call(resolver, artifacts.EnsResolver.abi, fn, [await own(name), ...args]);
+  return {
+    registry,
+    deploy,
+    call,
+    resolve,
+    setReverse: (address: Address, name: string) =>
+      resolve("setName", `${address.slice(2).toLowerCase()}.${reverseLabel}.reverse`, [name]),
   };
 }
 

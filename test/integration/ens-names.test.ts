@@ -25,7 +25,7 @@ function options(dbName: string, extra: Partial<ClientOptions> = {}): ClientOpti
     indexedDB,
     IDBKeyRange,
     chainRpcUrls: `${chain.chainId}=${chain.url}`,
-    names: { chainId: chain.chainId, universalResolverAddress: ens.universalResolver },
+    names: namesOpts(),
     ...extra,
   };
 }
@@ -132,5 +132,13 @@ describe("ENS names", () => {
 });
 
 function namesOpts() {
-  return { chainId: chain.chainId, universalResolverAddress: ens.universalResolver };
+  return {
+    chains: [
+      {
+        kind: "ens" as const,
+        chainId: chain.chainId,
+        universalResolverAddress: ens.universalResolver,
+      },
+    ],
+  };
 }

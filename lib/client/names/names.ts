@@ -1,105 +1,144 @@
-// ENS names for addresses, and addresses for typed names, cached in IndexedDB until they
-// expire. Works only when the app configured an RPC for the names chain (chain 1 unless
-// ClientOptions.names says otherwise); without one every answer is "no name" and the app
-// shows addresses. A failed lookup is never cached and never throws from nameOf.
-import type { EnsLookup } from "../../names/ens";
+// Names (ENS on Ethereum, Basenames on Base) and their avatars for addresses, and addresses
+// for typed names, cached in IndexedDB until they expire. A chain is used only when the app
+// configured an RPC for it; with none every answer is "no name" and the app shows addresses.
+// A failed lookup is never cached and never throws from nameOf / profileOf.
+import type { NameLookup, NameProfile, ResolvedName } from "../../names";
+import { avatarUrl } from "../../names/avatar";
+import { DEFAULT_NAME_CHAINS, type NameChain } from "../../names/chains";
 import { looksLikeName } from "../../names/looks-like-name";
 import { getCachedName, putCachedName, type MessengerDb } from "../../storage";
 import type { ChainRpcUrls } from "../../identity/scw/rpc-urls";
 import { ClientError, normalizeAddress } from "../errors";
 
+export type { NameChain } from "../../names/chains";
+
 export interface NamesOptions {
-  /** The chain ENS lives on; default 1 (Ethereum mainnet). */
-  chainId?: bigint;
-  /** The ENS Universal Resolver there; default ENS's own on chain 1. */
-  universalResolverAddress?: string;
-  /** How long an answer is kept; default 6 h ("no name": 30 min). */
+  /** Where names are looked up, in this order; default ENS on chain 1, then Basenames on 8453. */
+  chains?: NameChain[];
+  /** An IPFS HTTP gateway for ipfs:// avatars; without one they are not shown. */
+  ipfsGateway?: string;
+  /** How long an answer is kept (name and avatar together); default 6 h ("no name": 30 min). */
   ttlMs?: number;
   missTtlMs?: number;
 }
 
+/** A verified name, with the avatar image to load (when its record is a kind this app shows). */
+export interface NameInfo {
+  name: string;
+  /** The chain that gave and verified the name. */
+  chainId: bigint;
+  avatarUrl?: string;
+}
+
+/** What a typed name resolved to. */
+export interface ResolvedNameInfo extends NameInfo {
+  address: string;
+}
+
 export class Names {
-  private lookup?: Promise<EnsLookup>;
-  private readonly inflight = new Map<string, Promise<string | null>>();
+  private lookup?: Promise<NameLookup>;
+  private readonly inflight = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly db: MessengerDb,
-    private readonly load: (() => Promise<EnsLookup>) | undefined,
+    private readonly load: (() => Promise<NameLookup>) | undefined,
     private readonly opts: NamesOptions = {},
+    /** The chains in use, for messages. */
+    private readonly chainIds: bigint[] = [],
   ) {}
 
-  /** Whether names are looked up at all (an RPC for the names chain is configured). */
+  /** Whether names are looked up at all (an RPC for a names chain is configured). */
   get enabled(): boolean {
     return this.load !== undefined;
   }
 
-  /** The address's ENS name (forward-verified), or undefined: none, no RPC, or the RPC failed. */
-  async nameOf(address: string): Promise<string | undefined> {
+  /** The address's verified name and avatar, or undefined: none, no RPC, or the RPC failed. */
+  async profileOf(address: string): Promise<NameInfo | undefined> {
     if (!this.load) return undefined;
     const a = normalizeAddress(address);
     try {
-      return (await this.cached(`address:${a}`, (l) => l.nameOf(a))) ?? undefined;
+      const p = await this.cached<NameProfile>(`profile:${a}`, (l) => l.profileOf(a));
+      return p ? this.info(p) : undefined;
     } catch {
       return undefined; // names are decoration: a lookup failure shows the address
     }
   }
 
+  /** The address's verified name (ENS or Basename), or undefined. */
+  async nameOf(address: string): Promise<string | undefined> {
+    return (await this.profileOf(address))?.name;
+  }
+
   /**
-   * An address for what a person typed: a 0x address as is, or a name resolved on the
-   * chain. Throws ClientError invalid_address / names_unavailable / name_not_found.
+   * An address for what a person typed: a 0x address as is, or a name resolved on its chain.
+   * Throws ClientError invalid_address / names_unavailable / name_not_found.
    */
   async resolve(input: string): Promise<string> {
     const typed = input.trim();
     if (!looksLikeName(typed)) return normalizeAddress(typed);
+    return (await this.resolveName(typed)).address;
+  }
+
+  /** A typed name: where it points, its normalised form and its avatar. Errors as resolve(). */
+  async resolveName(input: string): Promise<ResolvedNameInfo> {
+    const typed = input.trim();
     if (!this.load) {
       throw new ClientError(
         "names_unavailable",
-        `"${typed}" looks like a name, and names cannot be looked up here (no RPC for chain ${this.chainId}): use the 0x address`,
+        `"${typed}" looks like a name, and names cannot be looked up here (no RPC for a names chain): use the 0x address`,
       );
     }
-    let lookup: EnsLookup;
+    let mod: typeof import("../../names");
+    let lookup: NameLookup;
     let name: string;
     try {
-      const mod = await import("../../names/ens");
-      lookup = await this.ens();
+      mod = await import("../../names");
+      lookup = await this.names();
       name = mod.normalizeName(typed);
     } catch (err) {
       throw new ClientError("invalid_address", (err as Error).message);
     }
-    let address: string | null;
+    let found: ResolvedName | null;
     try {
-      address = await this.cached(`name:${name}`, () => lookup.addressOf(name));
+      found = await this.cached<ResolvedName>(`resolve:${name}`, () => lookup.resolve(name));
     } catch (err) {
+      if (err instanceof mod.NoNameSourceError) {
+        throw new ClientError("names_unavailable", `${err.message}: use the 0x address`);
+      }
       throw new ClientError(
         "names_unavailable",
-        `could not look up ${name}: the RPC for chain ${this.chainId} did not answer`,
+        `could not look up ${name}: the RPC for chain ${this.chainIds.join(" / ")} did not answer`,
         true,
         err,
       );
     }
-    if (!address) throw new ClientError("name_not_found", `${name} does not point to an address`);
-    return address;
+    if (!found) throw new ClientError("name_not_found", `${name} does not point to an address`);
+    return { ...this.info(found), address: found.address };
   }
 
-  private get chainId(): bigint {
-    return this.opts.chainId ?? 1n;
+  private info(p: NameProfile): NameInfo {
+    const url = avatarUrl(
+      p.avatar,
+      this.opts.ipfsGateway ? { ipfsGateway: this.opts.ipfsGateway } : {},
+    );
+    return { name: p.name, chainId: BigInt(p.chainId), ...(url ? { avatarUrl: url } : {}) };
   }
 
-  private ens(): Promise<EnsLookup> {
+  private names(): Promise<NameLookup> {
     return (this.lookup ??= this.load!());
   }
 
   /** One answer per lookup key: from the cache, else asked once (concurrent askers share it). */
-  private async cached(
+  private async cached<T>(
     key: string,
-    ask: (lookup: EnsLookup) => Promise<string | null>,
-  ): Promise<string | null> {
+    ask: (lookup: NameLookup) => Promise<T | null>,
+  ): Promise<T | null> {
     const hit = await getCachedName(this.db, key).catch(() => undefined);
-    if (hit) return hit.value;
+    if (hit) return hit.value as T | null;
     const running = this.inflight.get(key);
-    if (running) return running;
+    if (running) return running as Promise<T | null>;
     const job = (async () => {
-      const value = await ask(await this.ens());
+      const value = await ask(await this.names());
       const ttl = value ? (this.opts.ttlMs ?? 6 * 3600_000) : (this.opts.missTtlMs ?? 1800_000);
       await putCachedName(this.db, key, value, Date.now() + ttl).catch(() => undefined);
       return value;
@@ -109,25 +148,23 @@ export class Names {
   }
 }
 
-/** Names through the RPC for the names chain in `urls`, or disabled when there is none. */
+/** Names through the RPCs in `urls` for the names chains, or disabled when there is none. */
 export function namesFor(
   db: MessengerDb,
   urls: ChainRpcUrls | undefined,
   opts: NamesOptions = {},
 ): Names {
-  const chainId = opts.chainId ?? 1n;
-  const rpcUrl = urls?.get(chainId);
-  const load = rpcUrl
-    ? () =>
-        import("../../names/ens").then((m) =>
-          m.createEnsLookup({
-            rpcUrl,
-            chainId,
-            ...(opts.universalResolverAddress
-              ? { universalResolverAddress: opts.universalResolverAddress }
-              : {}),
-          }),
-        )
+  const usable = (opts.chains ?? DEFAULT_NAME_CHAINS).flatMap((chain) => {
+    const rpcUrl = urls?.get(chain.chainId);
+    return rpcUrl ? [{ chain, rpcUrl }] : [];
+  });
+  const load = usable.length
+    ? () => import("../../names").then((m) => m.createNames(usable))
     : undefined;
-  return new Names(db, load, opts);
+  return new Names(
+    db,
+    load,
+    opts,
+    usable.map((u) => u.chain.chainId),
+  );
 }
