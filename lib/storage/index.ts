@@ -85,11 +85,13 @@ export {
 export {
   putGroupState,
   putGroupStateParts,
+  sealGroupStateParts,
   groupStateStamp,
   groupVersionOf,
   getGroupState,
   deleteGroupState,
   type StoredGroupState,
+  type SealedGroupState,
 } from "./groups";
 export {
   upsertConversation,
@@ -102,6 +104,8 @@ export {
 } from "./conversations";
 export {
   addMessage,
+  sealMessageInput,
+  putSealedMessage,
   getMessage,
   messagesPage,
   allMessages,
@@ -112,7 +116,9 @@ export {
   importMessages,
   type MessageInput,
   type AddMessageOptions,
+  type SealedMessage,
 } from "./messages";
+export { storeSend, sealSendIntent, type StoreSendResult, type SendRefusal } from "./outgoing";
 export {
   DELETED_PREVIEW,
   markMessageDeleted,
@@ -170,12 +176,7 @@ export {
   type Lineage,
   type LineageState,
 } from "./lineages";
-export {
-  loadPushPrefs,
-  loadPushWorkerSettings,
-  savePushPrefs,
-  type PushPrefs,
-} from "./push-prefs";
+export { loadPushPrefs, loadPushWorkerSettings, savePushPrefs, type PushPrefs } from "./push-prefs";
 export {
   loadConversationPrefs,
   mergeConversationPrefs,

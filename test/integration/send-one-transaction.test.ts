@@ -1,0 +1,136 @@
+// A send with the stream live stores the message, the ratchet state its encryption advanced
+// to and the ciphertext in ONE IndexedDB transaction, and opens no other before the publish:
+// all three are durable together before the ciphertext leaves (never a state past a
+// generation without the ciphertext that used it, never a ciphertext whose generation the
+// stored state would hand out again), and the page's live queries re-run once, not between
+// eight steps. When the state this tab holds is no longer the stored one (another tab sent
+// meanwhile), that write is refused and the long path seals from the stored state: the peer
+// reads every message, so no message key was used twice.
+import { IDBDatabase } from "fake-indexeddb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Client } from "../../lib/client";
+import { startNode, type StartedNode } from "../../server/test/harness";
+import { createClient, helloDm, newWallet, take } from "../support/accounts";
+
+interface Opened {
+  db: string;
+  mode: string;
+  stores: string[];
+}
+
+/** Every IndexedDB transaction the process opens while `record` is on. */
+const opened: Opened[] = [];
+let record = false;
+const transaction = IDBDatabase.prototype.transaction;
+IDBDatabase.prototype.transaction = function (
+  this: IDBDatabase,
+  ...args: Parameters<typeof transaction>
+) {
+  const [stores, mode] = args;
+  if (record)
+    opened.push({
+      db: this.name,
+      mode: mode ?? "readonly",
+      stores: (typeof stores === "string" ? [stores] : [...stores]).sort(),
+    });
+  return transaction.apply(this, args);
+} as typeof transaction;
+
+async function whenLive(c: Client): Promise<void> {
+  if (c.connection === "live") return;
+  await new Promise<void>((resolve) => {
+    const off = c.onConnectionChange((s) => {
+      if (s === "live") {
+        off();
+        resolve();
+      }
+    });
+  });
+}
+
+/** Waits until the client's background work (welcomes, key packages) opens no transaction. */
+async function quiet(db: string): Promise<void> {
+  record = true;
+  for (;;) {
+    opened.length = 0;
+    await new Promise((r) => setTimeout(r, 500));
+    if (!opened.some((t) => t.db === db)) break;
+  }
+  record = false;
+}
+
+describe("a send's storage", () => {
+  let node: StartedNode;
+  const clients: Client[] = [];
+  const stops: (() => void)[] = [];
+
+  beforeAll(async () => {
+    node = await startNode();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const stop of stops) stop();
+    for (const c of clients) await c.close();
+    await node?.stop();
+    IDBDatabase.prototype.transaction = transaction;
+  });
+
+  it("writes message, ratchet state and ciphertext in one transaction, the only one before the publish", async () => {
+    const { a, b, ab } = await helloDm(node.url, "one-tx");
+    clients.push(a, b);
+    stops.push(a.startSync());
+    await whenLive(a);
+    const bStream = b.conversations.streamAllMessages();
+    await ab.send("the state is now in this tab's memory");
+    await quiet("one-tx-a"); // its echo applied too
+
+    opened.length = 0;
+    record = true;
+    await ab.send("counted");
+    record = false;
+    const mine = opened.filter((t) => t.db === "one-tx-a");
+    const publishedAt = mine.findIndex(
+      (t) => t.mode === "readwrite" && t.stores.includes("intents") && !t.stores.includes("groups"),
+    );
+    const beforePublish = mine.slice(0, publishedAt);
+    // The push key is read beside the write (the HMAC telling our devices the message is ours).
+    expect(
+      beforePublish.filter((t) => !(t.mode === "readonly" && t.stores.join() === "identity")),
+    ).toEqual([
+      {
+        db: "one-tx-a",
+        mode: "readwrite",
+        stores: ["conversations", "groupEpochs", "groups", "intents", "messages"],
+      },
+    ]);
+    expect(mine[publishedAt]!.stores.sort()).toEqual(["intents", "messages"]); // once the node took it
+
+    const got = await take(bStream, 2);
+    await bStream.return?.();
+    expect(got.map((m) => m.content)).toEqual(["the state is now in this tab's memory", "counted"]);
+    expect((await ab.messages()).at(-1)).toMatchObject({ content: "counted", status: "published" });
+  }, 120_000);
+
+  it("a tab whose state another tab moved on seals from the stored state: the peer reads all", async () => {
+    const alice = newWallet();
+    const bob = newWallet();
+    const a = await createClient(alice, node.url, "two-tabs-a");
+    const b = await createClient(bob, node.url, "two-tabs-b");
+    const ab = await a.conversations.newDm(bob.address);
+    // A second tab of the same profile: same database, its own state in memory.
+    const a2 = await createClient(alice, node.url, "two-tabs-a");
+    clients.push(a, b, a2);
+    stops.push(a.startSync(), a2.startSync());
+    await Promise.all([whenLive(a), whenLive(a2)]);
+    const ab2 = (await a2.conversations.getById(ab.id))!;
+    const bStream = b.conversations.streamAllMessages();
+    await ab.send("tab 1, first");
+    await ab2.send("tab 2"); // tab 1's copy of the state is now behind the stored one
+    await ab.send("tab 1, again");
+    const got = await take(bStream, 3);
+    await bStream.return?.();
+    expect(got.map((m) => m.content)).toEqual(["tab 1, first", "tab 2", "tab 1, again"]);
+    const statuses = (await ab.messages()).slice(-3).map((m) => m.status);
+    expect(statuses).toEqual(["published", "published", "published"]);
+  }, 120_000);
+});
