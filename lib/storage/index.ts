@@ -118,6 +118,7 @@ export {
   type AddMessageOptions,
   type SealedMessage,
 } from "./messages";
+export { storeReceived, storeEcho, type CursorMove } from "./incoming";
 export { storeSend, sealSendIntent, type StoreSendResult, type SendRefusal } from "./outgoing";
 export {
   DELETED_PREVIEW,

@@ -234,6 +234,16 @@ export async function setMessageStatus(
   status: MessageStatus,
   extra: { nodeId?: bigint; sentAtNs?: bigint } = {},
 ): Promise<void> {
+  await writeMessageStatus(db, id, status, extra);
+}
+
+/** setMessageStatus's write; inside a caller's transaction over `messages` it joins it. */
+export async function writeMessageStatus(
+  db: MessengerDb,
+  id: string,
+  status: MessageStatus,
+  extra: { nodeId?: bigint; sentAtNs?: bigint } = {},
+): Promise<void> {
   if (!STATUSES.includes(status))
     throw new StorageError(
       "invalid_argument",

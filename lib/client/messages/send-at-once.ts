@@ -3,7 +3,9 @@
 // group's state in memory and nobody holds its lock), the message is encrypted at once and
 // the message row, the advanced ratchet state and the ciphertext are stored in ONE
 // transaction (storage/outgoing.ts) before anything is published. One write instead of eight
-// IndexedDB steps, and the page's live queries re-run once, not between every step.
+// IndexedDB steps, and the page's live queries re-run once, not between every step. When
+// the lock is busy or the devices are due a check, the message is stored first and the
+// state and ciphertext together after (two writes).
 //
 // When any of that does not hold, nothing is encrypted (or what was is dropped unstored, so
 // no generation ever leaves) and the caller takes the long path from the message row on.
@@ -20,7 +22,7 @@ import {
 } from "../../storage";
 import type { ClientContext } from "../context";
 import { LOCK_BUSY } from "../locks";
-import { installationsCheckDue } from "../groups/installations";
+import { installationsCheckDue, syncGroupInstallationsIfDue } from "../groups/installations";
 import {
   cachedGroup,
   noteSavedGroup,
@@ -49,24 +51,29 @@ export async function storeAndSeal(
   shouldPush: boolean,
 ): Promise<ReadyIntent | undefined> {
   const groupId = message.clear.conversationId;
-  if (!streamIsLive(ctx) || installationsCheckDue(ctx, groupId)) {
+  if (!streamIsLive(ctx)) {
     await putSealedMessage(ctx.db, message);
     return undefined;
   }
-  // Anything the short path could not write (quota, a ratchet tree rewritten since): the
-  // message is still stored, and the long path reports what is wrong.
-  const first = await tryGroupLock(ctx, groupId, () => sealLocked(ctx, message, shouldPush)).catch(
-    () => undefined,
-  );
-  if (first !== LOCK_BUSY) {
-    if (first === "stored") return undefined;
-    if (first) return first;
-    await putSealedMessage(ctx.db, message);
-    return undefined;
+  const due = installationsCheckDue(ctx, groupId);
+  if (!due) {
+    // Anything the short path could not write (quota, a ratchet tree rewritten since): the
+    // message is still stored, and the long path reports what is wrong.
+    const first = await tryGroupLock(ctx, groupId, () =>
+      sealLocked(ctx, message, shouldPush),
+    ).catch(() => undefined);
+    if (first !== LOCK_BUSY) {
+      if (first === "stored") return undefined;
+      if (first) return first;
+      await putSealedMessage(ctx.db, message);
+      return undefined;
+    }
   }
-  // The lock is busy (the stream applying an envelope, mostly our previous message's echo):
-  // what was typed is stored first, never left waiting on someone else's work.
+  // The lock is busy (the stream applying an envelope, mostly our previous message's echo),
+  // or the members' devices are to be checked first (the node is asked): what was typed is
+  // stored first, never left waiting on someone else's work or on the network.
   await putSealedMessage(ctx.db, message);
+  if (due) await syncGroupInstallationsIfDue(ctx, groupId).catch(() => undefined); // next send tries again
   const then = await withGroupLock(ctx, groupId, () =>
     sealLocked(ctx, { ...message, stored: true }, shouldPush),
   ).catch(() => undefined);
