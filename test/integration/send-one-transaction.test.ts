@@ -6,7 +6,8 @@
 // stored state would hand out again), and the page's live queries re-run once, not between
 // eight steps. When the state this tab holds is no longer the stored one (another tab sent
 // meanwhile), that write is refused and the long path seals from the stored state: the peer
-// reads every message, so no message key was used twice.
+// reads every message, so no message key was used twice. The peer stores the message, its
+// advanced state and its cursor in one write too.
 import { IDBDatabase } from "fake-indexeddb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "../../lib/client";
@@ -83,11 +84,13 @@ describe("a send's storage", () => {
     await whenLive(a);
     const bStream = b.conversations.streamAllMessages();
     await ab.send("the state is now in this tab's memory");
+    const first = await take(bStream, 1);
     await quiet("one-tx-a"); // its echo applied too
 
     opened.length = 0;
     record = true;
     await ab.send("counted");
+    const second = await take(bStream, 1); // emitted once the peer stored it
     record = false;
     const mine = opened.filter((t) => t.db === "one-tx-a");
     const publishedAt = mine.findIndex(
@@ -104,9 +107,16 @@ describe("a send's storage", () => {
     expect([[all], ["conversations+messages", all]]).toContainEqual(writes);
     expect(mine[publishedAt]!.stores.sort()).toEqual(["intents", "messages"]); // once the node took it
 
-    const got = await take(bStream, 2);
+    // The peer: the message, the state its decryption advanced to and the cursor in one write.
+    const peerStateWrites = opened
+      .filter((t) => t.db === "one-tx-b" && t.mode === "readwrite" && t.stores.includes("groups"))
+      .map((t) => t.stores.join("+"));
+    expect(peerStateWrites).toEqual(["conversations+cursors+groupEpochs+groups+messages"]);
     await bStream.return?.();
-    expect(got.map((m) => m.content)).toEqual(["the state is now in this tab's memory", "counted"]);
+    expect([...first, ...second].map((m) => m.content)).toEqual([
+      "the state is now in this tab's memory",
+      "counted",
+    ]);
     expect((await ab.messages()).at(-1)).toMatchObject({ content: "counted", status: "published" });
   }, 120_000);
 
