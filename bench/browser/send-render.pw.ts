@@ -17,6 +17,7 @@ declare global {
     __benchSeen?: Record<string, { inserted?: number; published?: number }>;
     __benchEnter?: number[];
     __benchIdbTransactions?: number;
+    __benchIdbKinds?: Record<string, number>;
   }
 }
 
@@ -26,12 +27,17 @@ declare global {
  */
 function countTransactions(): void {
   window.__benchIdbTransactions = 0;
+  window.__benchIdbKinds = {};
   const open = IDBDatabase.prototype.transaction;
   IDBDatabase.prototype.transaction = function (
     this: IDBDatabase,
     ...args: Parameters<typeof open>
   ) {
     window.__benchIdbTransactions!++;
+    // Which stores, in which mode: what a change saved (BENCH_TX_KINDS=1 prints them).
+    const [stores, mode] = args;
+    const key = `${mode ?? "readonly"} ${[stores].flat().sort().join("+")}`;
+    window.__benchIdbKinds![key] = (window.__benchIdbKinds![key] ?? 0) + 1;
     return open.apply(this, args);
   } as typeof open;
 }
@@ -124,6 +130,11 @@ test("send -> rendered in the peer's tab, DM, two Chromium profiles", async ({ b
     latency.push(got - enter);
     echo.push(sent.inserted! - enter);
     published.push(sent.published! - enter);
+  }
+  if (process.env.BENCH_TX_KINDS) {
+    const kinds = (pg: Page) => pg.evaluate(() => window.__benchIdbKinds!);
+    console.log("transactions by kind over the whole run (sender, receiver):");
+    console.log(JSON.stringify([await kinds(a.page), await kinds(b.page)], null, 1));
   }
   for (const [i, s] of sessions.entries()) {
     const { profile } = await s.send("Profiler.stop");

@@ -24,6 +24,7 @@ export type {
   ClientOptions,
   ClientTestHooks,
   CommitStep,
+  SendStep,
   ConnectionState,
   ConversationSummary,
   DecodedMessage,

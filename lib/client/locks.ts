@@ -21,3 +21,17 @@ export function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
   if (locks?.request) return locks.request(name, fn) as Promise<T>;
   return inProcessLock(name, fn);
 }
+
+/** What tryWithLock returns when someone else holds the lock. */
+export const LOCK_BUSY: unique symbol = Symbol("lock_busy");
+
+/** Runs fn under the lock only if nobody holds it now (a caller with a slower safe path). */
+export function tryWithLock<T>(name: string, fn: () => Promise<T>): Promise<T | typeof LOCK_BUSY> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (locks?.request)
+    return locks.request(name, { ifAvailable: true }, (lock) =>
+      lock ? fn() : LOCK_BUSY,
+    ) as Promise<T | typeof LOCK_BUSY>;
+  if (chains.has(name)) return Promise.resolve(LOCK_BUSY);
+  return inProcessLock(name, fn);
+}

@@ -62,8 +62,12 @@ export interface ClientOptions {
 /** The steps of a group commit: stored (not yet sent), sent (not yet merged), merged (welcome not yet sent). */
 export type CommitStep = "before_publish" | "after_publish" | "after_merge";
 
+/** The step of a send a crash test stops at: its ciphertext stored, not yet sent. */
+export type SendStep = "before_publish";
+
 export interface ClientTestHooks {
   commitStep?: (step: CommitStep) => Promise<void> | void;
+  sendStep?: (step: SendStep) => Promise<void> | void;
 }
 
 /** What a conversation list shows. */

@@ -26,16 +26,19 @@ export async function getCursor(db: MessengerDb, topic: string): Promise<bigint>
 
 /** Returns the cursor now stored (the larger of the old and the new). */
 export async function setCursor(db: MessengerDb, topic: string, nodeId: bigint): Promise<bigint> {
+  return db.transaction("rw", db.cursors, () => writeCursor(db, topic, nodeId));
+}
+
+/** setCursor's write (never backwards); inside a caller's transaction over `cursors`. */
+export async function writeCursor(db: MessengerDb, topic: string, nodeId: bigint): Promise<bigint> {
   checkTopic(topic);
   if (typeof nodeId !== "bigint" || nodeId < 0n)
     throw new StorageError("invalid_argument", "nodeId must be a non-negative bigint");
-  return db.transaction("rw", db.cursors, async () => {
-    const row = await db.cursors.get(topic);
-    const current = row ? BigInt(row.nodeId) : -1n;
-    if (nodeId <= current) return current;
-    await db.cursors.put({ topic, nodeId: nodeId.toString() });
-    return nodeId;
-  });
+  const row = await db.cursors.get(topic);
+  const current = row ? BigInt(row.nodeId) : -1n;
+  if (nodeId <= current) return current;
+  await db.cursors.put({ topic, nodeId: nodeId.toString() });
+  return nodeId;
 }
 
 export async function allCursors(db: MessengerDb): Promise<Map<string, bigint>> {

@@ -11,6 +11,7 @@ import type { MessengerDb } from "./db";
 import { StorageError } from "./errors";
 import { hexId } from "./keys";
 import { randomBytes, toHex } from "../crypto";
+import type { SealedBlob } from "./schema";
 
 export interface StoredGroupState {
   groupId: string;
@@ -60,17 +61,29 @@ export async function putGroupState(
   });
 }
 
+/** A state's two parts sealed for one write (writeSealedGroupState, inside a transaction). */
+export interface SealedGroupState {
+  groupId: string;
+  epoch: string;
+  epochStamp: string;
+  stateSealed: SealedBlob;
+  /** Absent: the stored epoch part (epochStamp) still holds. */
+  dataSealed?: SealedBlob;
+  conversationId: string;
+}
+
 /**
- * Saves a state in two parts. `epochPart` undefined: the stored one (`keepEpochStamp`) still
- * holds, only the main part is written. Returns the stamps written.
+ * Seals a state's parts before the transaction that writes them (IndexedDB commits a
+ * transaction left waiting on WebCrypto). `epochPart` undefined: the stored one
+ * (`keepEpochStamp`) still holds, only the main part is written.
  */
-export async function putGroupStateParts(
+export async function sealGroupStateParts(
   db: MessengerDb,
   groupId: Uint8Array | string,
   parts: { main: Uint8Array; epochPart?: Uint8Array; keepEpochStamp?: string },
   epoch: bigint,
   conversationId?: string,
-): Promise<{ stamp: string; epochStamp: string }> {
+): Promise<SealedGroupState> {
   const id = hexId(groupId, "groupId");
   const e = checkEpoch(epoch);
   const epochStamp = parts.epochPart ? newStamp() : parts.keepEpochStamp;
@@ -79,34 +92,66 @@ export async function putGroupStateParts(
       "invalid_argument",
       "a main part needs its epoch part or the stamp of the stored one",
     );
-  // Sealed before the transaction: IndexedDB commits a transaction left waiting on WebCrypto.
   const stateSealed = await db.sealing.seal(groupStateMainPurpose(id, e, epochStamp), parts.main);
   const dataSealed = parts.epochPart
     ? await db.sealing.seal(groupEpochPartPurpose(id, e, epochStamp), parts.epochPart)
     : undefined;
-  const stamp = newStamp();
-  await db.transaction("rw", db.groups, db.groupEpochs, async () => {
-    if (dataSealed)
-      await db.groupEpochs.put({ groupId: id, stamp: epochStamp, epoch: e, dataSealed });
-    else {
-      const stored = await db.groupEpochs.get(id);
-      if (stored?.stamp !== epochStamp || stored.epoch !== e)
-        throw new StorageError(
-          "stale_state",
-          `group ${id}: the stored ratchet tree is not the one this state goes with (another writer saved since)`,
-        );
-    }
-    await db.groups.put({
-      groupId: id,
-      stateSealed,
-      epoch: e,
-      conversationId: conversationId ?? id,
-      updatedAt: Date.now(),
-      stamp,
-      epochStamp,
+  return {
+    groupId: id,
+    epoch: e,
+    epochStamp,
+    stateSealed,
+    ...(dataSealed ? { dataSealed } : {}),
+    conversationId: conversationId ?? id,
+  };
+}
+
+/**
+ * Inside a transaction over `groups` and `groupEpochs`: writes a sealed state, refusing
+ * (stale_state) a main part whose epoch part is no longer the stored one. Returns the stamps.
+ */
+export async function writeSealedGroupState(
+  db: MessengerDb,
+  s: SealedGroupState,
+): Promise<{ stamp: string; epochStamp: string }> {
+  if (s.dataSealed)
+    await db.groupEpochs.put({
+      groupId: s.groupId,
+      stamp: s.epochStamp,
+      epoch: s.epoch,
+      dataSealed: s.dataSealed,
     });
+  else {
+    const stored = await db.groupEpochs.get(s.groupId);
+    if (stored?.stamp !== s.epochStamp || stored.epoch !== s.epoch)
+      throw new StorageError(
+        "stale_state",
+        `group ${s.groupId}: the stored ratchet tree is not the one this state goes with (another writer saved since)`,
+      );
+  }
+  const stamp = newStamp();
+  await db.groups.put({
+    groupId: s.groupId,
+    stateSealed: s.stateSealed,
+    epoch: s.epoch,
+    conversationId: s.conversationId,
+    updatedAt: Date.now(),
+    stamp,
+    epochStamp: s.epochStamp,
   });
-  return { stamp, epochStamp };
+  return { stamp, epochStamp: s.epochStamp };
+}
+
+/** Saves a state in two parts (sealGroupStateParts), in its own transaction. */
+export async function putGroupStateParts(
+  db: MessengerDb,
+  groupId: Uint8Array | string,
+  parts: { main: Uint8Array; epochPart?: Uint8Array; keepEpochStamp?: string },
+  epoch: bigint,
+  conversationId?: string,
+): Promise<{ stamp: string; epochStamp: string }> {
+  const sealed = await sealGroupStateParts(db, groupId, parts, epoch, conversationId);
+  return db.transaction("rw", db.groups, db.groupEpochs, () => writeSealedGroupState(db, sealed));
 }
 
 /**

@@ -86,11 +86,13 @@ export {
 export {
   putGroupState,
   putGroupStateParts,
+  sealGroupStateParts,
   groupStateStamp,
   groupVersionOf,
   getGroupState,
   deleteGroupState,
   type StoredGroupState,
+  type SealedGroupState,
 } from "./groups";
 export {
   upsertConversation,
@@ -103,6 +105,8 @@ export {
 } from "./conversations";
 export {
   addMessage,
+  sealMessageInput,
+  putSealedMessage,
   getMessage,
   messagesPage,
   allMessages,
@@ -113,7 +117,10 @@ export {
   importMessages,
   type MessageInput,
   type AddMessageOptions,
+  type SealedMessage,
 } from "./messages";
+export { storeReceived, storeEcho, type CursorMove } from "./incoming";
+export { storeSend, sealSendIntent, type StoreSendResult, type SendRefusal } from "./outgoing";
 export {
   DELETED_PREVIEW,
   markMessageDeleted,

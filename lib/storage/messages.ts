@@ -5,7 +5,7 @@
 import type { MessengerDb } from "./db";
 import { StorageError } from "./errors";
 import { conversationKeyRange, hexId, nsKey, ownBytes } from "./keys";
-import type { MessageRow, MessageStatus, StoredMessageRow } from "./schema";
+import type { MessageRow, MessageStatus, StoredConversationRow, StoredMessageRow } from "./schema";
 import { openMessage, sealConversationFields, sealMessage } from "./sealed-rows";
 import { expiryOf, movedExpiry } from "./expiry";
 
@@ -52,6 +52,40 @@ function toRow(m: MessageInput): MessageRow {
   return row;
 }
 
+/** A message sealed for writeSealedMessage (everything sealed before the transaction). */
+export interface SealedMessage {
+  /** The row as given (what the caller shows before reading it back). */
+  clear: MessageRow;
+  row: StoredMessageRow;
+  /** The conversation's last-message fields, in case this message becomes its latest. */
+  last: StoredConversationRow["sealed"];
+  opts: AddMessageOptions;
+}
+
+export async function sealMessageInput(
+  db: MessengerDb,
+  m: MessageInput,
+  opts: AddMessageOptions = {},
+): Promise<SealedMessage> {
+  const clear = toRow(m);
+  const row = await sealMessage(db.sealing.seal, clear);
+  const last = opts.silent
+    ? {}
+    : await sealConversationFields(db.sealing.seal, row.conversationId, {
+        lastMessageSenderInboxId: m.senderInboxId,
+        ...(opts.preview !== undefined ? { lastMessagePreview: opts.preview } : {}),
+      });
+  return { clear, row, last, opts };
+}
+
+/** Stores a sealed message in its own transaction (addMessage's write). */
+export function putSealedMessage(
+  db: MessengerDb,
+  sealed: SealedMessage,
+): Promise<{ inserted: boolean }> {
+  return db.transaction("rw", db.messages, db.conversations, () => writeSealedMessage(db, sealed));
+}
+
 /**
  * Idempotent by message ID. A re-delivered message is stored once; our own pending message
  * coming back published takes the node's id and timestamp. Returns whether a row was inserted.
@@ -61,52 +95,50 @@ export async function addMessage(
   m: MessageInput,
   opts: AddMessageOptions = {},
 ): Promise<{ inserted: boolean }> {
-  const row = await sealMessage(db.sealing.seal, toRow(m));
-  // The conversation's last-message fields, sealed now in case this message becomes its latest.
-  const last = opts.silent
-    ? {}
-    : await sealConversationFields(db.sealing.seal, row.conversationId, {
-        lastMessageSenderInboxId: m.senderInboxId,
-        ...(opts.preview !== undefined ? { lastMessagePreview: opts.preview } : {}),
-      });
-  return db.transaction("rw", db.messages, db.conversations, async () => {
-    const conv = await db.conversations.get(row.conversationId);
-    if (!conv)
-      throw new StorageError("not_found", `conversation ${row.conversationId} does not exist`);
-    const existing = await db.messages.get(row.id);
-    let inserted = false;
-    let effective = row;
-    if (!existing) {
-      // The timer in force when the message is stored (receive runs in node order, so every
-      // member reads the same one), counted from its send time.
-      const expiresAtNs = opts.permanent ? undefined : expiryOf(conv, row.sentAtNs);
-      if (expiresAtNs) row.expiresAtNs = expiresAtNs;
-      await db.messages.add(row);
-      inserted = true;
-    } else if (existing.status !== "published" && row.status === "published") {
-      effective = {
-        ...existing,
-        status: "published",
-        sentAtNs: row.sentAtNs,
-        ...(row.nodeId ? { nodeId: row.nodeId } : {}),
-        ...movedExpiry(existing, row.sentAtNs),
-      };
-      await db.messages.put(effective);
-    } else {
-      return { inserted: false };
-    }
-    const patch: Partial<typeof conv> = {};
-    if (opts.silent) return { inserted };
-    if (effective.sentAtNs >= conv.lastMessageAtNs) {
-      patch.lastMessageAtNs = effective.sentAtNs;
-      patch.sealed = { ...conv.sealed, ...last };
-      // undefined removes the field (Dexie): the preview of a kept message never expires.
-      patch.lastMessageExpiresAtNs = effective.expiresAtNs;
-    }
-    if (inserted && opts.incoming) patch.unreadCount = conv.unreadCount + 1;
-    if (Object.keys(patch).length) await db.conversations.update(conv.id, patch);
-    return { inserted };
-  });
+  return putSealedMessage(db, await sealMessageInput(db, m, opts));
+}
+
+/** addMessage's write, inside a transaction over `messages` and `conversations`. */
+export async function writeSealedMessage(
+  db: MessengerDb,
+  { row, last, opts }: SealedMessage,
+): Promise<{ inserted: boolean }> {
+  const conv = await db.conversations.get(row.conversationId);
+  if (!conv)
+    throw new StorageError("not_found", `conversation ${row.conversationId} does not exist`);
+  const existing = await db.messages.get(row.id);
+  let inserted = false;
+  let effective = row;
+  if (!existing) {
+    // The timer in force when the message is stored (receive runs in node order, so every
+    // member reads the same one), counted from its send time.
+    const expiresAtNs = opts.permanent ? undefined : expiryOf(conv, row.sentAtNs);
+    if (expiresAtNs) row.expiresAtNs = expiresAtNs;
+    await db.messages.add(row);
+    inserted = true;
+  } else if (existing.status !== "published" && row.status === "published") {
+    effective = {
+      ...existing,
+      status: "published",
+      sentAtNs: row.sentAtNs,
+      ...(row.nodeId ? { nodeId: row.nodeId } : {}),
+      ...movedExpiry(existing, row.sentAtNs),
+    };
+    await db.messages.put(effective);
+  } else {
+    return { inserted: false };
+  }
+  const patch: Partial<typeof conv> = {};
+  if (opts.silent) return { inserted };
+  if (effective.sentAtNs >= conv.lastMessageAtNs) {
+    patch.lastMessageAtNs = effective.sentAtNs;
+    patch.sealed = { ...conv.sealed, ...last };
+    // undefined removes the field (Dexie): the preview of a kept message never expires.
+    patch.lastMessageExpiresAtNs = effective.expiresAtNs;
+  }
+  if (inserted && opts.incoming) patch.unreadCount = conv.unreadCount + 1;
+  if (Object.keys(patch).length) await db.conversations.update(conv.id, patch);
+  return { inserted };
 }
 
 const open = (db: MessengerDb) => (row: StoredMessageRow) => openMessage(db.sealing.open, row);
@@ -197,6 +229,16 @@ export async function messagesPage(
 }
 
 export async function setMessageStatus(
+  db: MessengerDb,
+  id: string,
+  status: MessageStatus,
+  extra: { nodeId?: bigint; sentAtNs?: bigint } = {},
+): Promise<void> {
+  await writeMessageStatus(db, id, status, extra);
+}
+
+/** setMessageStatus's write; inside a caller's transaction over `messages` it joins it. */
+export async function writeMessageStatus(
   db: MessengerDb,
   id: string,
   status: MessageStatus,

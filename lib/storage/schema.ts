@@ -317,6 +317,8 @@ export interface StoredIntentRow extends Omit<IntentRow, "payload" | "status"> {
    */
   payload?: Uint8Array;
   status: IntentStatus | "sealing";
+  /** "message": the payload's seal names the message id (sendIntentPurpose), not the row's id. */
+  sealedTo?: "message";
 }
 
 export interface CursorRow {

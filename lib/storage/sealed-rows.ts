@@ -44,6 +44,14 @@ export const conversationPurpose = (id: string, field: SealedConversationField) 
 export const intentPurpose = (id: number, conversationId: string, kind: string) =>
   `intents:${id}:${conversationId}:${kind}`;
 
+/**
+ * A send's ciphertext, sealed before its row exists so that the ratchet state, the message
+ * and the ciphertext land in ONE transaction (outgoing.ts): bound to the message it carries,
+ * which has one intent, instead of the auto-increment id that only exists after a write.
+ */
+export const sendIntentPurpose = (messageId: string, conversationId: string) =>
+  `intents:message:${messageId}:${conversationId}:send_message`;
+
 /** [u16 sender length][sender][u16 type length][type][encoded content] */
 function packMessage(m: MessageRow): Uint8Array {
   const sender = utf8(m.senderInboxId);
@@ -145,6 +153,10 @@ export async function openIntent(open: OpenFn, row: StoredIntentRow): Promise<In
     if (published) return { ...clear, status, payload: published }; // a commit intent
     throw new StorageError("not_found", `intent ${row.id} has no payload`);
   }
-  const payload = await open(intentPurpose(row.id, row.conversationId, row.kind), payloadSealed);
+  const purpose =
+    row.sealedTo === "message" && row.messageId && row.kind === "send_message"
+      ? sendIntentPurpose(row.messageId, row.conversationId)
+      : intentPurpose(row.id, row.conversationId, row.kind);
+  const payload = await open(purpose, payloadSealed);
   return { ...clear, status, payload };
 }

@@ -1,16 +1,23 @@
 // Runs in Chromium (bundled by esbuild, served on the node's origin): one member of a
 // group whose client, database and all, lives in a persistent browser profile, so the
-// test can SIGKILL the browser at a named step of a commit and start it again on the
-// same IndexedDB. The test page exposes `commitStep(step)`; it kills the browser when
-// the step is the one asked for, and never answers.
+// test can SIGKILL the browser at a named step of a commit (or of a send) and start it
+// again on the same IndexedDB. The test page exposes `commitStep(step)` (`sendStep`); it
+// kills the browser when the step is the one asked for, and never answers.
 import { privateKeyToAccount } from "viem/accounts";
-import { Client, signerFromLocalAccount, type CommitStep } from "../../lib/client";
+import {
+  Client,
+  signerFromLocalAccount,
+  type ClientTestHooks,
+  type CommitStep,
+  type SendStep,
+} from "../../lib/client";
 
 type Logged = { event: string; detail: Record<string, unknown> };
 
 declare global {
   interface Window {
     commitStep?: (step: CommitStep) => Promise<void>;
+    sendStep?: (step: SendStep) => Promise<void>;
     crashDriver: typeof driver;
   }
 }
@@ -22,12 +29,26 @@ interface Who {
 
 const logs: Logged[] = [];
 
-function open(who: Who, crashable = false): Promise<Client> {
+const commitHooks: ClientTestHooks = { commitStep: (step) => window.commitStep!(step) };
+
+function open(who: Who, testHooks?: ClientTestHooks): Promise<Client> {
   return Client.create(signerFromLocalAccount(privateKeyToAccount(who.privateKey)), {
     apiUrl: who.apiUrl,
     dbName: "crash-member",
     log: (event, detail) => logs.push({ event, detail }),
-    ...(crashable ? { testHooks: { commitStep: (step) => window.commitStep!(step) } } : {}),
+    ...(testHooks ? { testHooks } : {}),
+  });
+}
+
+/** Resolves once the client's stream is live (a send then takes its short path). */
+function live(c: Client): Promise<void> {
+  return new Promise((resolve) => {
+    if (c.connection === "live") return resolve();
+    const off = c.onConnectionChange((s) => {
+      if (s !== "live") return;
+      off();
+      resolve();
+    });
   });
 }
 
@@ -57,7 +78,7 @@ const driver = {
 
   /** Adds an inbox; the browser dies inside this call at the step the test chose. */
   async add(who: Who, groupId: string, inboxId: string): Promise<void> {
-    const c = await open(who, true);
+    const c = await open(who, commitHooks);
     const g = await c.conversations.getGroup(groupId);
     await g!.addMembers([inboxId]);
     await c.close();
@@ -65,9 +86,42 @@ const driver = {
 
   /** Starts a DM; the browser dies inside this call at the step the test chose. */
   async dm(who: Who, address: string): Promise<void> {
-    const c = await open(who, true);
+    const c = await open(who, commitHooks);
     await c.conversations.newDm(address);
     await c.close();
+  },
+
+  /**
+   * Starts a DM, writes once with the stream live, then writes `text`: the browser dies in
+   * that second send at the step the test chose (its ciphertext stored, not yet sent).
+   */
+  async sendKilled(who: Who, address: string, text: string): Promise<void> {
+    let armed = false;
+    const c = await open(who, { sendStep: (step) => (armed ? window.sendStep!(step) : undefined) });
+    const stop = c.startSync();
+    await live(c);
+    const dm = await c.conversations.newDm(address);
+    await dm.send("before the crash");
+    armed = true;
+    await dm.send(text);
+    stop();
+    await c.close();
+  },
+
+  /** Reopens the client (its outbox goes out), writes once more and says what it holds. */
+  async recoverSend(who: Who, address: string, text: string) {
+    const c = await open(who);
+    const stop = c.startSync();
+    await live(c);
+    const dm = await c.conversations.newDm(address);
+    await dm.send(text);
+    const result = {
+      texts: await texts(c, dm.id),
+      statuses: (await dm.messages()).map((m) => m.status),
+    };
+    stop();
+    await c.close();
+    return result;
   },
 
   /** Reopens the client, opens the DM with `address` (the one it has) and writes. */

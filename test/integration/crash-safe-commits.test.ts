@@ -18,13 +18,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { generatePrivateKey } from "viem/accounts";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client, CommitStep, Group } from "../../lib/client";
 import { startNode, type StartedNode } from "../../server/test/harness";
-import { startBrowser } from "../crash/killable-browser";
+import {
+  driverBundle,
+  inBrowser as inBrowserAt,
+  killedAt as killedAtStep,
+  type CrashPage,
+} from "../crash/harness";
 import { createClient, newWallet } from "../support/accounts";
 import { groupOf, texts } from "../support/groups";
 
@@ -36,16 +40,7 @@ describe("a commit survives its committer being killed at any step", () => {
 
   beforeAll(async () => {
     node = await startNode({ timeoutMs: 180_000 }); // a loaded machine opens PGlite slowly
-    const out = await build({
-      entryPoints: [join(import.meta.dirname, "../crash/commit-driver.page.ts")],
-      bundle: true,
-      format: "esm",
-      platform: "browser",
-      target: "es2022",
-      write: false,
-      logLevel: "error",
-    });
-    bundle = out.outputFiles[0]!.text;
+    bundle = await driverBundle();
   }, 240_000);
 
   afterAll(async () => {
@@ -61,41 +56,11 @@ describe("a commit survives its committer being killed at any step", () => {
     return { profile, who: { apiUrl: node.url, privateKey: generatePrivateKey() } };
   }
 
-  const pageUrl = () => `${node.url}/__crash/index.html`;
-
-  /** Runs `job` in a browser on `profile` that is SIGKILLed when the client reaches `step`. */
-  async function killedAt(
-    step: CommitStep,
-    profile: string,
-    job: (page: Page) => Promise<unknown>,
-  ): Promise<void> {
-    const browser = await startBrowser(profile, pageUrl(), bundle);
-    const seen: CommitStep[] = [];
-    const killed = new Promise<string>((resolve) => {
-      void browser.page.exposeFunction("commitStep", async (s: CommitStep) => {
-        seen.push(s);
-        if (s !== step) return;
-        await browser.kill();
-        resolve("killed");
-        await new Promise(() => undefined); // the page is gone: never answer
-      });
-    });
-    const running = job(browser.page).then(
-      () => "finished",
-      () => "killed",
-    );
-    expect(await Promise.race([killed, running])).toBe("killed");
-    expect(seen.at(-1)).toBe(step);
-  }
-
-  async function inBrowser<T>(profile: string, job: (page: Page) => Promise<T>): Promise<T> {
-    const browser = await startBrowser(profile, pageUrl(), bundle);
-    try {
-      return await job(browser.page);
-    } finally {
-      await browser.close();
-    }
-  }
+  const at = (): CrashPage => ({ pageUrl: `${node.url}/__crash/index.html`, bundle });
+  const killedAt = (step: CommitStep, profile: string, job: (page: Page) => Promise<unknown>) =>
+    killedAtStep(at(), "commitStep", step, profile, job);
+  const inBrowser = <T>(profile: string, job: (page: Page) => Promise<T>) =>
+    inBrowserAt(at(), profile, job);
 
   /**
    * The committer creates a group with Bob, then adds Carol and is killed at `step`.

@@ -39,10 +39,15 @@ const checkedAt = new Map<string, number>();
  */
 export const SEND_CHECK_INTERVAL_MS = 5_000;
 
+/** Whether the send path's check would run now (sends that need none take a shorter path). */
+export function installationsCheckDue(ctx: ClientContext, groupId: string): boolean {
+  const at = checkedAt.get(`${ctx.lockPrefix}:${groupId}`);
+  return at === undefined || Date.now() - at >= SEND_CHECK_INTERVAL_MS;
+}
+
 /** The send path's check: skipped while the last one is younger than SEND_CHECK_INTERVAL_MS. */
 export function syncGroupInstallationsIfDue(ctx: ClientContext, groupId: string): Promise<void> {
-  const at = checkedAt.get(`${ctx.lockPrefix}:${groupId}`);
-  if (at !== undefined && Date.now() - at < SEND_CHECK_INTERVAL_MS) return Promise.resolve();
+  if (!installationsCheckDue(ctx, groupId)) return Promise.resolve();
   return syncGroupInstallations(ctx, groupId);
 }
 

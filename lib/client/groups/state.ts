@@ -12,11 +12,13 @@ import {
   getGroupState,
   groupStateStamp,
   putGroupStateParts,
+  sealGroupStateParts,
   type MessengerDb,
+  type SealedGroupState,
 } from "../../storage";
 import type { ClientContext } from "../context";
 import { ClientError } from "../errors";
-import { withLock } from "../locks";
+import { LOCK_BUSY, tryWithLock, withLock } from "../locks";
 
 /**
  * Decoded group states this tab last loaded or saved, with the stamps of that write. At 250
@@ -25,7 +27,7 @@ import { withLock } from "../locks";
  * another tab (or another client on the same database) is always seen. Handles are immutable
  * values (lib/mls), so sharing one is safe.
  */
-interface Cached {
+export interface Cached {
   group: GroupHandle;
   stamp: string;
   epochStamp: string;
@@ -100,6 +102,44 @@ export async function saveGroup(ctx: ClientContext, group: GroupHandle): Promise
   groups.set(id, { group, ...stamps });
 }
 
+/**
+ * The decoded state this tab last loaded or saved, without asking the database whether it is
+ * still the stored one: a caller that writes from it must check `stamp` in its write's
+ * transaction (storage/outgoing.ts does).
+ */
+export function cachedGroup(ctx: ClientContext, groupId: string): Cached | undefined {
+  return cacheOf(ctx.db).get(groupId);
+}
+
+/** Seals `next`, advanced from `from` without a commit, for a write in the caller's transaction. */
+export function sealAdvancedGroup(
+  ctx: ClientContext,
+  from: Cached,
+  next: GroupHandle,
+): Promise<SealedGroupState> {
+  const keep = from.group.epoch === next.epoch && !epochPartChanged(from.group, next);
+  const main = encodeGroupStateMain(next);
+  const id = toHex(next.groupId);
+  return sealGroupStateParts(
+    ctx.db,
+    id,
+    keep
+      ? { main, keepEpochStamp: from.epochStamp }
+      : { main, epochPart: encodeGroupStateEpoch(next) },
+    next.epoch,
+    id,
+  );
+}
+
+/** After the caller's transaction stored `group` with these stamps: this tab's copy. */
+export function noteSavedGroup(
+  ctx: ClientContext,
+  group: GroupHandle,
+  stamps: { stamp: string; epochStamp: string },
+): void {
+  cacheOf(ctx.db).set(toHex(group.groupId), { group, ...stamps });
+}
+
 /** Serialises every change of one group's MLS state, across tabs and async paths. */
 export function withGroupLock<T>(
   ctx: ClientContext,
@@ -107,6 +147,15 @@ export function withGroupLock<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   return withLock(`${ctx.lockPrefix}:group:${groupId}`, fn);
+}
+
+/** withGroupLock, unless another tab or path holds it now (then LOCK_BUSY, fn not run). */
+export function tryGroupLock<T>(
+  ctx: ClientContext,
+  groupId: string,
+  fn: () => Promise<T>,
+): Promise<T | typeof LOCK_BUSY> {
+  return tryWithLock(`${ctx.lockPrefix}:group:${groupId}`, fn);
 }
 
 /**

@@ -24,7 +24,6 @@ import { recordAppliedCommit } from "../forks/local-log";
 import { failUndelivered } from "./undelivered";
 import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import {
-  addMessage,
   deleteIntent,
   getConversation,
   getCursor,
@@ -32,8 +31,11 @@ import {
   groupTopic,
   intentByPayloadHash,
   markOutOfSync,
+  putSealedMessage,
+  sealMessageInput,
   setCursor,
   setMessageStatus,
+  storeEcho,
   updateIntent,
   advanceCommitIntent,
   type IntentRow,
@@ -41,6 +43,7 @@ import {
 import type { ClientContext } from "../context";
 import type { ReceiveLog } from "../types";
 import { decodeRow, previewOf, shouldPushOf } from "./decode";
+import { storedRow, storeWithState } from "./receive-store";
 import { dropForgedSystemLine } from "./system-lines";
 import { incomingContentRule } from "./content-rules";
 import { loadGroup, saveGroup, withGroupLock } from "../groups/state";
@@ -123,8 +126,10 @@ async function applyToActiveState(
   if ((await getConversation(ctx.db, groupId))?.outOfSync) return undefined;
   const own = await intentByPayloadHash(ctx.db, toHex(sha256(env.data)));
   let result: Processed | undefined;
+  /** Whether a write below already moved the cursor past this envelope (in its transaction). */
+  const moved = { cursor: false };
   if (own && own.kind === "send_message") {
-    await acknowledgeOwn(ctx, own, env);
+    moved.cursor = await acknowledgeOwn(ctx, own, env);
   } else {
     const group = await loadGroup(ctx, groupId);
     // Removed: nothing after our removal is ours to read. The cursor stays just past it, so
@@ -133,14 +138,14 @@ async function applyToActiveState(
     const intent = group ? await commitIntentOf(ctx, groupId) : undefined;
     const fate = intent && group ? commitFate(intent, group) : undefined;
     if (own && !own.commit && own.status !== "error" && pending === undefined) {
-      await acknowledgeOwn(ctx, own, env); // finished before: its state holds it already
+      moved.cursor = await acknowledgeOwn(ctx, own, env); // finished before: its state holds it already
     } else if (own && intent?.id === own.id && fate !== "unseen") {
       // Our commit's echo, the state already past its epoch: merged before a crash, or lost.
       if (fate === "merged") await commitMerged(ctx, intent!);
       else await advanceCommitIntent(ctx.db, own.id!, { phase: "lost" });
     } else if (group) {
       const live = pending ?? (intent ? await pendingFromIntent(ctx, intent, group) : undefined);
-      const outcome = await decryptAndStore(ctx, group, env, log, live);
+      const outcome = await decryptAndStore(ctx, group, env, log, live, moved);
       if (outcome === BEHIND) return undefined; // the cursor stays before this commit
       result = outcome;
       if (intent && result?.kind === "commit" && live) {
@@ -150,7 +155,7 @@ async function applyToActiveState(
       }
     }
   }
-  await setCursor(ctx.db, topic, env.id);
+  if (!moved.cursor) await setCursor(ctx.db, topic, env.id);
   return result;
 }
 
@@ -160,12 +165,15 @@ async function commitMerged(ctx: ClientContext, intent: CommitIntent): Promise<v
   else await advanceCommitIntent(ctx.db, intent.id!, { finish: "committed" });
 }
 
-/** Our own envelope came back in node order: it now has the node's id and timestamp. */
+/**
+ * Our own envelope came back in node order: it now has the node's id and timestamp. True:
+ * the topic's cursor moved with it.
+ */
 async function acknowledgeOwn(
   ctx: ClientContext,
   intent: IntentRow,
   env: GroupMessage_V1,
-): Promise<void> {
+): Promise<boolean> {
   // Sealed more than MAX_PAST_EPOCHS before the epoch the group reached ahead of it in node
   // order: every member drops it (epoch_too_old). It is sealed again and sent once more.
   const stored = await ctx.db.groups.get(toHex(env.groupId));
@@ -177,17 +185,22 @@ async function acknowledgeOwn(
     await deleteIntent(ctx.db, intent.id!);
     await setMessageStatus(ctx.db, intent.messageId, "pending");
     setTimeout(() => ctx.resumeOutbox?.(), 0); // once this group's lock is released
-    return;
+    return false;
   }
   if (intent.messageId) {
-    await setMessageStatus(ctx.db, intent.messageId, "published", {
+    // Published, intent done and cursor past it in one write (the caller skips its own).
+    const row = await storeEcho(ctx.db, {
+      messageId: intent.messageId,
+      intentId: intent.id!,
       nodeId: env.id,
       sentAtNs: env.createdNs,
+      cursor: { topic: groupTopic(toHex(env.groupId)), nodeId: env.id },
     });
-    const row = await getMessage(ctx.db, intent.messageId);
     if (row) ctx.bus.emit(await decodeRow(ctx.codecs, row));
+    return true;
   }
   await updateIntent(ctx.db, intent.id!, { status: "committed" });
+  return false;
 }
 
 /** decryptAndStore's answer when a member's commit could not be applied here. */
@@ -199,6 +212,7 @@ async function decryptAndStore(
   env: GroupMessage_V1,
   log?: ReceiveLog,
   pending?: PendingCommit,
+  moved = { cursor: false },
 ): Promise<Processed | typeof BEHIND | undefined> {
   let processed;
   try {
@@ -275,9 +289,9 @@ async function decryptAndStore(
           error: rule.drop.reason,
         });
       }
-      const { inserted } = rule.drop
-        ? { inserted: false }
-        : await addMessage(
+      const sealed = rule.drop
+        ? undefined
+        : await sealMessageInput(
             ctx.db,
             {
               id,
@@ -296,13 +310,23 @@ async function decryptAndStore(
                   preview: previewOf(decoded?.content, decoded?.fallback),
                 },
           );
+      // Message, advanced state and cursor in one write when this tab holds the state it
+      // decrypted with (nearly always); else the message, then the state below.
+      const one = await storeWithState(ctx, group, processed.group, sealed, env.id);
+      const { inserted } = one
+        ? one
+        : sealed
+          ? await putSealedMessage(ctx.db, sealed)
+          : { inserted: false };
+      moved.cursor = one !== undefined;
       if (inserted) {
         await rule.afterStore?.();
-        const row = await getMessage(ctx.db, id);
+        const row = one ? storedRow(sealed!) : await getMessage(ctx.db, id);
         if (row) ctx.bus.emit(await decodeRow(ctx.codecs, row));
         if (decoded?.contentType === LEAVE_REQUEST)
           ctx.onLeaveRequest?.(processed.group, processed.senderInboxId, log);
       }
+      if (one) return processed;
     }
   }
   await saveGroup(ctx, processed.group);

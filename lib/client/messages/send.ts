@@ -12,7 +12,6 @@ import {
 } from "../../content";
 import { encryptApplication, isActive, readMessageHeader } from "../../mls";
 import {
-  addMessage,
   getConversation,
   getMessage,
   intentForMessage,
@@ -21,6 +20,7 @@ import {
   nsFromKey,
   messagesWithStatus,
   putIntent,
+  sealMessageInput,
   setMessageStatus,
   updateIntent,
   type MessageRow,
@@ -34,6 +34,7 @@ import { finishGroupCommits } from "../groups/commit";
 import { ClientError } from "../errors";
 import { requireGroup, requireInSync, saveGroup, withGroupLock } from "../groups/state";
 import type { DecodedMessage } from "../types";
+import { storeAndSeal, type ReadyIntent } from "./send-at-once";
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 
@@ -58,6 +59,7 @@ export async function sendContent(
   const codec = ctx.codecs.codecFor(type);
   const encoded = encodeEncodedContent(ctx.codecs.encode(type, content));
   const sentAtNs = opts.sentAtNs ?? nowNs();
+  const shouldPush = codec?.shouldPush(content) ?? true;
   // libxmtp's idempotency key: the sender's clock in ns, as decimal (also our row's sentAtNs).
   const id = messageId(fromHex(conversationId), sentAtNs.toString(), encoded);
   if (opts.sentAtNs !== undefined) {
@@ -66,7 +68,7 @@ export async function sendContent(
     if (had)
       return had.status === "published" ? decodeRow(ctx.codecs, had) : publishMessage(ctx, id);
   }
-  await addMessage(
+  const sealed = await sealMessageInput(
     ctx.db,
     {
       id,
@@ -81,9 +83,19 @@ export async function sendContent(
       ? { silent: true }
       : { preview: previewOf(content, codec?.fallback(content)) },
   );
-  const row = (await getMessage(ctx.db, id))!;
+  const ready = await storeAndSeal(ctx, sealed, shouldPush);
+  const row = sealed.clear;
   opts.onStored?.(id);
   if (ctx.onOwnStored) ctx.onOwnStored(await decodeRow(ctx.codecs, row));
+  if (ready) {
+    // Sealed and stored with the message: out at once. Consent is not urgent (three reads):
+    // after the publish, so the page's work does not sit inside the round trip.
+    try {
+      return await publishMessage(ctx, id, ready);
+    } finally {
+      await allowOnSend(ctx, await getConversation(ctx.db, conversationId), type);
+    }
+  }
   const conv = await getConversation(ctx.db, conversationId);
   // Sending is choosing to talk: the conversation becomes allowed (receipts aside). Beside
   // the send, not in front of it (three reads); a failure still fails the call, after it.
@@ -105,7 +117,7 @@ export async function sendContent(
   // checked at most every few seconds (a send must not wait on every member's log).
   await syncGroupInstallationsIfDue(ctx, conversationId).catch(() => undefined); // next send tries again
   try {
-    await encryptForSending(ctx, row, codec?.shouldPush(content) ?? true);
+    await encryptForSending(ctx, row, shouldPush);
     return await publishMessage(ctx, id);
   } finally {
     await rethrow(allowed);
@@ -156,13 +168,20 @@ async function encryptForSending(
 }
 
 /** (Re)publishes a stored message's ciphertext; the node stores identical bytes once. */
-export async function publishMessage(ctx: ClientContext, id: string): Promise<DecodedMessage> {
-  const intent = await intentForMessage(ctx.db, id);
+export async function publishMessage(
+  ctx: ClientContext,
+  id: string,
+  /** Its intent, when the caller just stored it (send-at-once.ts): not read again. */
+  ready?: ReadyIntent,
+): Promise<DecodedMessage> {
+  const intent = ready ?? (await intentForMessage(ctx.db, id));
   if (!intent) throw new ClientError("send_failed", `message ${id} has nothing to publish`);
+  await ctx.testHooks?.sendStep?.("before_publish");
   try {
     readMessageHeader(intent.payload); // never send bytes we could not have made
     // Without the HMAC the message still goes out; only the sender's own devices may be pushed.
-    const senderHmac = await ctx.pushSenderHmac?.(intent.payload).catch(() => undefined);
+    const senderHmac = await (ready?.senderHmac ??
+      ctx.pushSenderHmac?.(intent.payload).catch(() => undefined));
     await ctx.api.sendGroupMessages([
       {
         data: intent.payload,
@@ -173,7 +192,9 @@ export async function publishMessage(ctx: ClientContext, id: string): Promise<De
     const row = await markPublished(
       ctx.db,
       id,
-      intent.status === "to_publish" ? { id: intent.id!, attempts: intent.attempts + 1 } : undefined,
+      intent.status === "to_publish"
+        ? { id: intent.id!, attempts: intent.attempts + 1 }
+        : undefined,
     );
     if (row) return decodeRow(ctx.codecs, row);
   } catch (err) {

@@ -1,0 +1,123 @@
+// A send's short path: when nothing has to be asked first (the stream is live, so no commit
+// waits on the node; the members' devices were checked a moment ago; this tab holds the
+// group's state in memory and nobody holds its lock), the message is encrypted at once and
+// the message row, the advanced ratchet state and the ciphertext are stored in ONE
+// transaction (storage/outgoing.ts) before anything is published. One write instead of eight
+// IndexedDB steps, and the page's live queries re-run once, not between every step. When
+// the lock is busy or the devices are due a check, the message is stored first and the
+// state and ciphertext together after (two writes).
+//
+// When any of that does not hold, nothing is encrypted (or what was is dropped unstored, so
+// no generation ever leaves) and the caller takes the long path from the message row on.
+import { sha256, toHex } from "../../crypto";
+import { encodePlaintextEnvelope } from "../../content";
+import { encryptApplication, isActive } from "../../mls";
+import {
+  nsFromKey,
+  putSealedMessage,
+  sealSendIntent,
+  storeSend,
+  type IntentRow,
+  type SealedMessage,
+} from "../../storage";
+import type { ClientContext } from "../context";
+import { LOCK_BUSY } from "../locks";
+import { installationsCheckDue, syncGroupInstallationsIfDue } from "../groups/installations";
+import {
+  cachedGroup,
+  noteSavedGroup,
+  sealAdvancedGroup,
+  tryGroupLock,
+  withGroupLock,
+} from "../groups/state";
+import { streamIsLive } from "./live-streams";
+
+/** The stored intent of a send that took the short path: what publishMessage sends. */
+export type ReadyIntent = Pick<
+  IntentRow,
+  "id" | "payload" | "shouldPush" | "status" | "attempts"
+> & {
+  /** The push sender HMAC, worked out while the state was sealed and stored. */
+  senderHmac?: Promise<Uint8Array | undefined>;
+};
+
+/**
+ * Stores the message; with it, when the short path holds, its state and ciphertext. Returns
+ * the intent to publish, or undefined: the message alone is stored, the long path follows.
+ */
+export async function storeAndSeal(
+  ctx: ClientContext,
+  message: SealedMessage,
+  shouldPush: boolean,
+): Promise<ReadyIntent | undefined> {
+  const groupId = message.clear.conversationId;
+  if (!streamIsLive(ctx)) {
+    await putSealedMessage(ctx.db, message);
+    return undefined;
+  }
+  const due = installationsCheckDue(ctx, groupId);
+  if (!due) {
+    // Anything the short path could not write (quota, a ratchet tree rewritten since): the
+    // message is still stored, and the long path reports what is wrong.
+    const first = await tryGroupLock(ctx, groupId, () =>
+      sealLocked(ctx, message, shouldPush),
+    ).catch(() => undefined);
+    if (first !== LOCK_BUSY) {
+      if (first === "stored") return undefined;
+      if (first) return first;
+      await putSealedMessage(ctx.db, message);
+      return undefined;
+    }
+  }
+  // The lock is busy (the stream applying an envelope, mostly our previous message's echo),
+  // or the members' devices are to be checked first (the node is asked): what was typed is
+  // stored first, never left waiting on someone else's work or on the network.
+  await putSealedMessage(ctx.db, message);
+  if (due) await syncGroupInstallationsIfDue(ctx, groupId).catch(() => undefined); // next send tries again
+  const then = await withGroupLock(ctx, groupId, () =>
+    sealLocked(ctx, { ...message, stored: true }, shouldPush),
+  ).catch(() => undefined);
+  return then === "stored" ? undefined : then;
+}
+
+async function sealLocked(
+  ctx: ClientContext,
+  message: SealedMessage & { stored?: true },
+  shouldPush: boolean,
+): Promise<ReadyIntent | "stored" | undefined> {
+  const row = message.clear;
+  const from = cachedGroup(ctx, row.conversationId);
+  // A removed member's message goes the long way, which marks it failed, never sealed.
+  if (!from || !isActive(from.group)) return undefined;
+  const plaintext = encodePlaintextEnvelope(row.encodedContent, nsFromKey(row.sentAtNs).toString());
+  const { group: next, message: payload } = await encryptApplication(from.group, plaintext);
+  // Its key is a read of its own: beside the write, not after it (and never a reason to fail).
+  const senderHmac = ctx.pushSenderHmac?.(payload).catch(() => undefined);
+  const [state, intent] = await Promise.all([
+    sealAdvancedGroup(ctx, from, next),
+    sealSendIntent(ctx.db, {
+      conversationId: row.conversationId,
+      messageId: row.id,
+      payload,
+      payloadHash: toHex(sha256(payload)),
+      shouldPush,
+    }),
+  ]);
+  const res = await storeSend(ctx.db, {
+    ...(message.stored ? {} : { message }),
+    state,
+    fromStamp: from.stamp,
+    intent,
+  });
+  // Refused: the message is stored, the ciphertext dropped (its state never saved).
+  if (!res.stored) return "stored";
+  noteSavedGroup(ctx, next, res);
+  return {
+    id: res.intentId,
+    payload,
+    shouldPush,
+    status: "to_publish",
+    attempts: 0,
+    ...(senderHmac ? { senderHmac } : {}),
+  };
+}

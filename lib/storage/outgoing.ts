@@ -1,0 +1,109 @@
+// A send's one write before its ciphertext leaves: the message row (pending), the ratchet
+// state the encryption advanced to and the ciphertext (the outbox intent) land in ONE
+// transaction. Either all three are durable or none is, so a crash never leaves a state that
+// moved past a generation without the ciphertext that used it (nor a ciphertext whose
+// generation the stored state would hand out again). Everything is sealed beforehand:
+// IndexedDB commits a transaction left waiting on WebCrypto.
+//
+// The state was advanced from a copy the sender holds in memory; the transaction checks that
+// copy is still the stored one (its stamp) and that nothing that must come first is waiting
+// (the conversation fell out of sync or is contested, a commit of ours is unfinished, the
+// message already has an intent). If not, only the message is stored and nothing is sealed
+// for the group: the caller takes the slow path, which reads everything again.
+
+import type { MessengerDb } from "./db";
+import { StorageError } from "./errors";
+import { hexId, ownBytes } from "./keys";
+import { writeSealedGroupState, type SealedGroupState } from "./groups";
+import { writeSealedMessage, type SealedMessage } from "./messages";
+import type { StoredIntentRow } from "./schema";
+import { sendIntentPurpose } from "./sealed-rows";
+
+/** A send_message intent sealed to its message (sendIntentPurpose), ready to be added. */
+export async function sealSendIntent(
+  db: MessengerDb,
+  i: {
+    conversationId: string;
+    messageId: string;
+    payload: Uint8Array;
+    payloadHash: string;
+    shouldPush: boolean;
+  },
+): Promise<StoredIntentRow> {
+  const conversationId = hexId(i.conversationId, "conversationId");
+  const messageId = hexId(i.messageId, "messageId");
+  return {
+    conversationId,
+    kind: "send_message",
+    status: "to_publish",
+    attempts: 0,
+    createdAt: Date.now(),
+    payloadHash: hexId(i.payloadHash, "payloadHash"),
+    messageId,
+    shouldPush: i.shouldPush,
+    sealedTo: "message",
+    payloadSealed: await db.sealing.seal(
+      sendIntentPurpose(messageId, conversationId),
+      ownBytes(i.payload),
+    ),
+  };
+}
+
+/** Why the sealed state and intent were not stored (the message, when given, was). */
+export type SendRefusal = "stale_state" | "out_of_sync" | "unfinished_commit" | "has_intent";
+
+export type StoreSendResult =
+  | { stored: true; intentId: number; stamp: string; epochStamp: string }
+  | { stored: false; reason: SendRefusal };
+
+/**
+ * Stores `message` (when given: a new send; absent: the row is stored already) and, if the
+ * state was advanced from the stored one (`fromStamp`) and nothing must come first, the new
+ * state and the intent, in one transaction.
+ */
+export async function storeSend(
+  db: MessengerDb,
+  s: {
+    message?: SealedMessage;
+    state: SealedGroupState;
+    fromStamp: string;
+    intent: StoredIntentRow;
+  },
+): Promise<StoreSendResult> {
+  if (s.intent.conversationId !== s.state.groupId || !s.intent.messageId)
+    throw new StorageError("invalid_argument", "the intent must carry a message of this group");
+  const tables = [db.messages, db.conversations, db.groups, db.groupEpochs, db.intents];
+  return db.transaction("rw", tables, async () => {
+    if (s.message) await writeSealedMessage(db, s.message);
+    const reason = await refusal(db, s.state.groupId, s.fromStamp, s.intent.messageId!);
+    if (reason) return { stored: false, reason } as const;
+    const stamps = await writeSealedGroupState(db, s.state);
+    const intentId = (await db.intents.add(s.intent)) as number;
+    return { stored: true, intentId, ...stamps } as const;
+  });
+}
+
+async function refusal(
+  db: MessengerDb,
+  groupId: string,
+  fromStamp: string,
+  messageId: string,
+): Promise<SendRefusal | undefined> {
+  const [conv, group, intents, existing] = await Promise.all([
+    db.conversations.get(groupId),
+    db.groups.get(groupId),
+    db.intents
+      .where("[conversationId+status]")
+      .anyOf([
+        [groupId, "to_publish"],
+        [groupId, "published"],
+      ])
+      .toArray(),
+    db.intents.where("messageId").equals(messageId).count(),
+  ]);
+  if (conv?.outOfSync || conv?.contested) return "out_of_sync";
+  if (group?.stamp !== fromStamp) return "stale_state";
+  if (intents.some((r) => r.commit !== undefined)) return "unfinished_commit";
+  if (existing > 0) return "has_intent";
+  return undefined;
+}
