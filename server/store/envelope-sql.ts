@@ -92,15 +92,18 @@ export function envelopeInsertSql<I, R>(spec: EnvelopeSpec<I, R>): string {
   const ints = () => `string_to_array(${param()}, ',')::int[]`;
   const lists: string[] = []; // unnest's arguments
   const names: string[] = []; // and their names
+  // Each blob is cast once, in a one-row subquery: PGlite passes parameters as text, and
+  // `$n::bytea` in the per-row expression decoded the whole blob's hex again for every row.
+  const blobs: string[] = [];
   const packed = (name: string) => {
-    const blob = param();
+    blobs.push(`${param()}::bytea AS ${name}_blob`);
     lists.push(ints(), ints());
     names.push(`${name}_at`, `${name}_len`);
-    return `substring(${blob}::bytea from u.${name}_at for u.${name}_len)`;
+    return `substring(p.${name}_blob from u.${name}_at for u.${name}_len)`;
   };
   const k = packed("k");
-  const hashes = param();
-  const h = `substring(${hashes}::bytea from (u.ord::int - 1) * 32 + 1 for 32)`;
+  blobs.push(`${param()}::bytea AS h_blob`);
+  const h = `substring(p.h_blob from (u.ord::int - 1) * 32 + 1 for 32)`;
   const d = packed("d");
   const colRefs = spec.columns.map((_, j) => `c${j}`);
   const cols = spec.columns.map((c, j) => {
@@ -114,7 +117,8 @@ export function envelopeInsertSql<I, R>(spec: EnvelopeSpec<I, R>): string {
 WITH input AS MATERIALIZED (
   SELECT u.ord, ${k} AS k, ${h} AS h, ${d} AS d
          ${cols.map((expr, j) => `, ${expr} AS ${colRefs[j]}`).join("")}
-  FROM unnest(${lists.join(", ")}) WITH ORDINALITY AS u(${names.join(", ")}, ord)),
+  FROM (SELECT ${blobs.join(", ")}) p,
+       unnest(${lists.join(", ")}) WITH ORDINALITY AS u(${names.join(", ")}, ord)),
 locks AS MATERIALIZED (
   SELECT pg_advisory_xact_lock(hashtext(t.topic)) AS held
   FROM (SELECT DISTINCT ('${spec.topicPrefix}' || encode(k, 'hex')) COLLATE "C" AS topic

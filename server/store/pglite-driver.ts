@@ -52,6 +52,20 @@ function acquireLock(dataDir: string): () => void {
   throw new DataDirLockedError(`DATA_DIR ${dataDir}: could not take the lock file ${lockPath}`);
 }
 
+// PGlite's own bytea codec goes byte by byte in JS (Array.from + padStart one way, parseInt
+// per byte pair the other): a 100-message insert, whose envelopes travel as one bytea per
+// column (envelope-sql.ts), spent most of its time there. Node's hex codec is native.
+const BYTEA_OID = 17;
+const byteaCodec = {
+  serializers: {
+    [BYTEA_OID]: (v: unknown) => {
+      if (!(v instanceof Uint8Array)) throw new Error("Invalid input for bytea type");
+      return "\\x" + Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("hex");
+    },
+  },
+  parsers: { [BYTEA_OID]: (text: string) => new Uint8Array(Buffer.from(text.slice(2), "hex")) },
+};
+
 function wrap(q: PGlite | Transaction): Sql {
   return {
     async query<R extends Row = Row>(text: string, params?: readonly unknown[]) {
@@ -66,7 +80,7 @@ export async function openPglite(dataDir: string): Promise<Driver> {
   const release = acquireLock(dataDir);
   let db: PGlite;
   try {
-    db = new PGlite(path.join(dataDir, "pgdata"));
+    db = new PGlite(path.join(dataDir, "pgdata"), byteaCodec);
     await db.waitReady;
   } catch (err) {
     release();
