@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import type { Address } from "viem";
 import { startNode, type StartedNode } from "../../server/test/harness";
-import { Client, ClientError, type ClientOptions } from "../../lib/client";
+import { Client, type ClientOptions } from "../../lib/client";
 import { startDevChain, type DevChain, type DevEns } from "../chain/dev-chain";
 import { newWallet, type TestWallet } from "../support/accounts";
+import { refusal } from "../support/refusal";
 
 let chain: DevChain;
 let ens: DevEns;
@@ -34,15 +35,6 @@ async function create(wallet: TestWallet, dbName: string, extra: Partial<ClientO
   const c = await Client.create(wallet.signer, options(dbName, extra));
   open.push(c);
   return c;
-}
-
-async function refusal(p: Promise<unknown>): Promise<ClientError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ClientError);
-  return err as ClientError;
 }
 
 beforeAll(async () => {
