@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { groupTopic, type GroupMessageRow } from "../store";
 import { StreamEngine, type DirectDelivery, type StreamItem } from "../stream/engine";
-import { openTestStore, type TestStore } from "./stores";
+import { countGroupReads, openTestStore, type TestStore } from "./stores";
 
 const enc = new TextEncoder();
 let t: TestStore;
@@ -103,12 +103,7 @@ describe("direct live delivery", () => {
     const g = crypto.getRandomValues(new Uint8Array(16));
     const s = subscribers(engine, g, 200, 2);
     await s.ready();
-    let reads = 0;
-    const real = t.store.queryGroupMessages.bind(t.store);
-    t.store.queryGroupMessages = (groupId, page) => {
-      reads++;
-      return real(groupId, page);
-    };
+    const counter = countGroupReads(t.store);
     try {
       const [one] = await send(g, "one");
       while (s.subs.some((sub) => sub.ids.length < 1)) await new Promise((r) => setTimeout(r, 5));
@@ -116,9 +111,9 @@ describe("direct live delivery", () => {
       await s.finished();
       for (const sub of s.subs) expect(sub.ids).toEqual([one!.id, two!.id]);
       expect(s.subs.every((sub) => sub.viaGenerator === 0)).toBe(true);
-      expect(reads).toBe(2); // one per message, for all 200
+      expect(counter.reads()).toBe(2); // one per message, for all 200
     } finally {
-      t.store.queryGroupMessages = real;
+      counter.restore();
     }
   });
 

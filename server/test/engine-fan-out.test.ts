@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { groupTopic, type GroupMessageRow } from "../store";
 import { StreamEngine } from "../stream/engine";
-import { openTestStore, type TestStore } from "./stores";
+import { countGroupReads, openTestStore, type TestStore } from "./stores";
 
 const enc = new TextEncoder();
 let t: TestStore;
@@ -50,19 +50,14 @@ describe("fan-out to many streams on one node", () => {
     const g = crypto.getRandomValues(new Uint8Array(16));
     const subs = subscribers(engine, g, 200, 1);
     await subs.ready();
-    let reads = 0;
-    const real = t.store.queryGroupMessages.bind(t.store);
-    t.store.queryGroupMessages = (groupId, page) => {
-      reads++;
-      return real(groupId, page);
-    };
+    const counter = countGroupReads(t.store);
     try {
       const [row] = await send(g, "to everyone");
       await subs.done;
       expect(subs.received.every((ids) => ids.length === 1 && ids[0] === row!.id)).toBe(true);
-      expect(reads).toBe(1);
+      expect(counter.reads()).toBe(1);
     } finally {
-      t.store.queryGroupMessages = real;
+      counter.restore();
       subs.stop();
     }
   });

@@ -55,3 +55,14 @@ export async function openTestStore(kind: "pglite" | "postgres"): Promise<TestSt
 export const storeKinds: ("pglite" | "postgres")[] = TEST_DATABASE_URL
   ? ["pglite", "postgres"]
   : ["pglite"];
+
+/** Counts the store's group-message reads until restore(): how many reads a fan-out took. */
+export function countGroupReads(store: Store): { reads: () => number; restore: () => void } {
+  let reads = 0;
+  const real = store.queryGroupMessages.bind(store);
+  store.queryGroupMessages = (groupId, page) => {
+    reads++;
+    return real(groupId, page);
+  };
+  return { reads: () => reads, restore: () => (store.queryGroupMessages = real) };
+}
