@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
 import { BackupError, type Client, type Conversation } from "../../lib/client";
+import { installationsCheckDue } from "../../lib/client/groups/installations";
 import { createClient, newWallet, type TestWallet } from "../support/accounts";
+import { ctxOf, until } from "../support/client-internals";
 
 const PASS = "granite owl sings 7 times";
 const texts = async (c: Conversation | undefined) =>
@@ -88,6 +90,11 @@ describe("backup file: restore on a new installation without the first one onlin
   }, 60_000);
 
   it("joins when the peer's app next sends: the restored DM then reads and sends on", async () => {
+    // A send looks for new devices at most every 5 s (as libxmtp): Bob's last look was at
+    // "two, from Bob", which a fast run reaches here in under 5 s.
+    await until("Bob's next send looks for new devices", async () =>
+      installationsCheckDue(ctxOf(b), dmId),
+    );
     await b.conversations.sync();
     await (await b.conversations.getById(dmId))!.send("three, after the restore");
     await a2.conversations.sync();
