@@ -1,6 +1,12 @@
 // The patched noble provider computes HKDF with @noble/hashes and remembers HPKE's hash of
 // the last long `info` (an UpdatePath seals one GroupContext up to N-1 times). The RFC
-// vectors check the values; this checks the memo never answers for a different info.
+// vectors check the values; this checks the memo never answers for a different info, and that
+// the provider's own HPKE Seal (fastSeal.js, for UpdatePaths' N-1 seals) is byte for byte
+// @hpke/core's.
+import { Chacha20Poly1305 } from "@hpke/chacha20poly1305";
+import { Aes128Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from "@hpke/core";
+import { makeFastSeal } from "ts-mls/crypto/implementation/noble/fastSeal.js";
+import { makeAead } from "ts-mls/crypto/implementation/noble/makeAead.js";
 import { describe, expect, it } from "vitest";
 import { randomBytes } from "../../crypto";
 import { cipherSuite } from "../suite";
@@ -25,5 +31,68 @@ describe("noble provider", () => {
       if (ok) expect(await opened).toEqual(pt);
       else await expect(opened).rejects.toThrow();
     }
+  });
+});
+
+describe("fast HPKE Seal (DHKEM X25519, HKDF-SHA256)", () => {
+  // The patched provider seals without @hpke/core's context objects; its bytes must be
+  // exactly @hpke/core's for the same ephemeral key, for each AEAD of suites 1 and 3.
+  const cases = [
+    ["AES128GCM", () => new Aes128Gcm()],
+    ["CHACHA20POLY1305", () => new Chacha20Poly1305()],
+  ] as const;
+  for (const [name, aeadOf] of cases) {
+    it(`fastSealMatchesHpkeCore: ${name}, short and long infos, with and without aad`, async () => {
+      const reference = new CipherSuite({
+        kem: new DhkemX25519HkdfSha256(),
+        kdf: new HkdfSha256(),
+        aead: aeadOf(),
+      });
+      const [aead] = await makeAead(name);
+      const seal = makeFastSeal(
+        { kem: "DHKEM-X25519-HKDF-SHA256", kdf: "HKDF-SHA256", aead: name },
+        aead,
+      )!;
+      const recipient = await reference.kem.generateKeyPair();
+      for (const [info, aad] of [
+        [randomBytes(20), undefined],
+        [randomBytes(40_000), randomBytes(16)],
+        [randomBytes(40_000), undefined], // the info memo must not answer for a new info
+      ] as const) {
+        const ekm = await reference.kem.generateKeyPair();
+        const pt = randomBytes(32);
+        const ours = await seal(recipient.publicKey, pt, info, aad, ekm);
+        const theirs = await reference.seal(
+          { recipientPublicKey: recipient.publicKey, info: info.slice().buffer, ekm },
+          pt.slice().buffer,
+          aad?.slice().buffer,
+        );
+        expect(ours.enc).toEqual(new Uint8Array(theirs.enc));
+        expect(ours.ct).toEqual(new Uint8Array(theirs.ct));
+        const opened = await reference.open(
+          { recipientKey: recipient, enc: ours.enc.slice().buffer, info: info.slice().buffer },
+          ours.ct.slice().buffer,
+          aad?.slice().buffer,
+        );
+        expect(new Uint8Array(opened)).toEqual(pt);
+      }
+    });
+  }
+
+  it("fastSealRefusesLowOrderKeys: an all-zero shared secret is an error", async () => {
+    const [aead] = await makeAead("CHACHA20POLY1305");
+    const seal = makeFastSeal(
+      { kem: "DHKEM-X25519-HKDF-SHA256", kdf: "HKDF-SHA256", aead: "CHACHA20POLY1305" },
+      aead,
+    )!;
+    // u = 0 is a point of small order: every scalar maps it to the all-zero secret.
+    const lowOrder = await crypto.subtle.importKey(
+      "raw",
+      new Uint8Array(32),
+      { name: "X25519" },
+      true,
+      [],
+    );
+    await expect(seal(lowOrder, randomBytes(32), randomBytes(10))).rejects.toThrow();
   });
 });
