@@ -138,3 +138,40 @@ export async function closeStory(story: Story | undefined, users: User[]): Promi
   for (const dir of [story.dataDir, story.pageDir])
     fs.rmSync(dir, { recursive: true, force: true });
 }
+
+/** An SDK user's text messages in a conversation, oldest first, after a sync. */
+export const sdkTexts = (u: User, conversationId: string) =>
+  u.page.evaluate((id) => window.sdk.texts(id), conversationId);
+
+/** Just the texts, for polling. */
+export const sdkSaid = async (u: User, conversationId: string) =>
+  (await sdkTexts(u, conversationId)).map((m) => m.text);
+
+export const sdkSend = (u: User, conversationId: string, text: string) =>
+  u.page.evaluate(([id, t]) => window.sdk.send(id!, t!), [conversationId, text]);
+
+/** Every message but membership lines (reactions folded in), after a sync. */
+export const sdkMessages = (u: User, conversationId: string) =>
+  u.page.evaluate((id) => window.sdk.messages(id), conversationId);
+
+export const sdkMembers = (u: User, conversationId: string) =>
+  u.page.evaluate((id) => window.sdk.memberInboxIds(id), conversationId);
+
+/** Waits until each SDK user's libxmtp, syncing, lists exactly these members. */
+export async function expectSdkMembers(users: User[], conversationId: string, expected: string[]) {
+  for (const u of users) {
+    await expect
+      .poll(() => sdkMembers(u, conversationId), { timeout: 30_000, message: u.name })
+      .toEqual(expected);
+  }
+}
+
+/** Waits until the conversation's welcome arrived by sync and the SDK lists it. */
+export async function joinedBySync(u: User, conversationId: string): Promise<void> {
+  await expect
+    .poll(() => u.page.evaluate(() => window.sdk.syncAll()), {
+      timeout: 30_000,
+      message: u.name,
+    })
+    .toContain(conversationId);
+}

@@ -1,53 +1,21 @@
 import { expect, test } from "@playwright/test";
-import { IDBKeyRange, indexedDB } from "fake-indexeddb";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { Client, type MultiRemoteAttachment } from "../lib/client";
+import type { MultiRemoteAttachment } from "../lib/client";
 import { sha256, toHex } from "../lib/crypto";
-import { newWallet } from "../test/support/accounts";
 import { seededBytes } from "./xmtp-sdk-page/seeded-bytes";
-import {
-  closeStory,
-  newUser,
-  NODE_URL,
-  openStory,
-  type Story,
-  type User,
-} from "./xmtp-sdk-harness";
+import { joinedBySync, NODE_URL } from "./xmtp-sdk-harness";
+import { interopStory } from "./xmtp-sdk-interop-harness";
 
 // Several files in one message between our client and XMTP's SDK (@xmtp/browser-sdk,
-// libxmtp WASM, unmodified; see xmtp-sdk-interop.spec.ts for the setup): each side sends
+// libxmtp WASM, unmodified; the setup is in xmtp-sdk-interop-harness.ts): each side sends
 // xmtp.org/multiRemoteStaticAttachment:1.0 and the other downloads and decrypts every file.
-let story: Story;
-let ours: Client;
-let sam: User & { address: string };
-
-test.describe.configure({ mode: "serial" });
-
-test.beforeAll(async () => {
-  test.setTimeout(300_000);
-  story = await openStory("xmtp-multi-attachments");
-  const key = generatePrivateKey();
-  sam = {
-    ...(await newUser(story.browser, "sam", key)),
-    address: privateKeyToAccount(key).address.toLowerCase(),
-  };
-  ours = await Client.create(newWallet().signer, {
-    apiUrl: NODE_URL,
-    dbName: `multi-ours-${Date.now()}`,
-    indexedDB,
-    IDBKeyRange,
-  });
-});
-
-test.afterAll(async () => {
-  await ours?.close();
-  await closeStory(story, sam ? [sam] : []);
-});
+const s = interopStory("xmtp-multi-attachments", ["sam"]);
 
 const hexOf = (b: Uint8Array) => toHex(sha256(b));
 
 test("oursSendsTwoFiles: the SDK reads one multi remote attachment and decrypts both files", async () => {
   test.setTimeout(150_000);
+  const { ours } = s;
+  const sam = s.sdk.sam!;
   const dm = await ours.conversations.newDm(sam.address);
   const one = seededBytes(11, 2_000);
   const two = seededBytes(12, 400_000);
@@ -56,9 +24,7 @@ test("oursSendsTwoFiles: the SDK reads one multi remote attachment and decrypts 
     { filename: "two.bin", mimeType: "application/octet-stream", data: two },
   ]);
   expect(sent.contentType).toBe("xmtp.org/multiRemoteStaticAttachment:1.0");
-  await expect
-    .poll(() => sam.page.evaluate(() => window.sdk.syncAll()), { timeout: 30_000 })
-    .toContain(dm.id);
+  await joinedBySync(sam, dm.id);
   const read = await sam.page.evaluate(
     ([id, m]) => window.sdk.openMultiRemoteAttachment(id!, m!),
     [dm.id, sent.id],
@@ -84,6 +50,8 @@ test("oursSendsTwoFiles: the SDK reads one multi remote attachment and decrypts 
 
 test("sdkSendsTwoFiles: our client reads the SDK's multi remote attachment and decrypts both files", async () => {
   test.setTimeout(150_000);
+  const { ours } = s;
+  const sam = s.sdk.sam!;
   const dm = (await ours.conversations.findDmByAddress(sam.address))!;
   await sam.page.evaluate(
     ([id, url]) =>

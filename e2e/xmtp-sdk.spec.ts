@@ -3,9 +3,13 @@ import { fromHex } from "../lib/crypto";
 import { clients } from "../server/test/helpers";
 import {
   closeStory,
+  joinedBySync,
   newUser,
   NODE_URL,
   openStory,
+  sdkSaid,
+  sdkSend,
+  sdkTexts,
   type Story,
   type User,
 } from "./xmtp-sdk-harness";
@@ -18,10 +22,6 @@ import {
 let story: Story;
 const users: Record<string, User> = {};
 
-const texts = (u: User, conversationId: string) =>
-  u.page.evaluate((id) => window.sdk.texts(id), conversationId);
-const send = (u: User, conversationId: string, text: string) =>
-  u.page.evaluate(([id, t]) => window.sdk.send(id!, t!), [conversationId, text]);
 const streamRestarts = async (u: User) =>
   (await u.page.evaluate(() => window.sdk.streamed())).events.filter((e) => e.endsWith("restart"))
     .length;
@@ -29,13 +29,6 @@ const streamedTexts = async (u: User, conversationId: string) =>
   (await u.page.evaluate(() => window.sdk.streamed())).messages
     .filter((m) => m.conversationId === conversationId)
     .map((m) => m.text);
-
-/** The group's id as every member's SDK knows it, once its welcome arrived by sync. */
-async function joinedBySync(u: User, conversationId: string): Promise<void> {
-  await expect
-    .poll(() => u.page.evaluate(() => window.sdk.syncAll()), { timeout: 30_000 })
-    .toContain(conversationId);
-}
 
 test.describe.configure({ mode: "serial" });
 
@@ -56,7 +49,7 @@ test("sdkDmBothWays: two SDK clients on our node exchange a DM, by sync and by s
   test.setTimeout(120_000);
   const { alice, bob } = users as Record<string, User>;
   dmId = await alice!.page.evaluate((peer) => window.sdk.createDm(peer), bob!.inboxId);
-  await send(alice!, dmId, "hi Bob, from XMTP's SDK");
+  await sdkSend(alice!, dmId, "hi Bob, from XMTP's SDK");
 
   // Bob: the welcome and the message arrive by stream (his stream had no group at first)...
   await expect
@@ -65,13 +58,13 @@ test("sdkDmBothWays: two SDK clients on our node exchange a DM, by sync and by s
   // ...and by sync.
   await joinedBySync(bob!, dmId);
   expect(await bob!.page.evaluate((peer) => window.sdk.dmWith(peer), alice!.inboxId)).toBe(dmId);
-  expect((await texts(bob!, dmId)).map((m) => m.text)).toContain("hi Bob, from XMTP's SDK");
+  expect(await sdkSaid(bob!, dmId)).toContain("hi Bob, from XMTP's SDK");
 
-  await send(bob!, dmId, "hi Alice, received");
+  await sdkSend(bob!, dmId, "hi Alice, received");
   await expect
     .poll(() => streamedTexts(alice!, dmId), { timeout: 45_000 })
     .toContain("hi Alice, received");
-  const seen = await texts(alice!, dmId);
+  const seen = await sdkTexts(alice!, dmId);
   expect(seen).toEqual([
     { sender: alice!.inboxId, text: "hi Bob, from XMTP's SDK" },
     { sender: bob!.inboxId, text: "hi Alice, received" },
@@ -86,7 +79,7 @@ test("sdkGroupWithWelcomePointers: a group of four, welcomed through pointers, t
     (ids) => window.sdk.createGroup(ids, "four on our node"),
     others.map((u) => u.inboxId),
   );
-  await send(alice!, groupId, "welcome, all three");
+  await sdkSend(alice!, groupId, "welcome, all three");
 
   // More than two installations welcomed in one commit: libxmtp sent welcome pointers,
   // which the node stored as such (oneof 2), next to one symmetric-key pointee.
@@ -115,11 +108,11 @@ test("sdkGroupWithWelcomePointers: a group of four, welcomed through pointers, t
     [alice!, ...others].map((u) => u.inboxId).sort(),
   );
 
-  await send(carol!, groupId, "carol here");
-  await send(dave!, groupId, "dave here");
+  await sdkSend(carol!, groupId, "carol here");
+  await sdkSend(dave!, groupId, "dave here");
   for (const u of [alice!, bob!]) {
     await expect
-      .poll(async () => (await texts(u, groupId)).map((m) => m.text).sort(), { timeout: 30_000 })
+      .poll(async () => (await sdkSaid(u, groupId)).sort(), { timeout: 30_000 })
       .toEqual(["carol here", "dave here", "welcome, all three"]);
   }
 });
@@ -134,21 +127,18 @@ test("sdkSurvivesNodeRestart: after a node restart, history stays, sync works at
   story.node = await story.startNode();
   console.log(`node stopped in ${stopMs} ms, back after ${Date.now() - stopping} ms`);
 
-  expect((await texts(bob!, dmId)).map((m) => m.text)).toEqual([
-    "hi Bob, from XMTP's SDK",
-    "hi Alice, received",
-  ]);
+  expect(await sdkSaid(bob!, dmId)).toEqual(["hi Bob, from XMTP's SDK", "hi Alice, received"]);
   // Sent while the SDK streams are still down: these arrive by sync (libxmtp's restarted
   // stream starts after what its sync already holds, so it does not replay them).
-  await send(alice!, dmId, "still here after the restart?");
-  await send(bob!, dmId, "yes, same node, same data");
-  await send(dave!, groupId, "group after the restart");
+  await sdkSend(alice!, dmId, "still here after the restart?");
+  await sdkSend(bob!, dmId, "yes, same node, same data");
+  await sdkSend(dave!, groupId, "group after the restart");
   await expect
-    .poll(async () => (await texts(alice!, dmId)).map((m) => m.text), { timeout: 30_000 })
+    .poll(() => sdkSaid(alice!, dmId), { timeout: 30_000 })
     .toContain("yes, same node, same data");
   for (const u of [alice!, bob!, carol!]) {
     await expect
-      .poll(async () => (await texts(u, groupId)).map((m) => m.text), { timeout: 30_000 })
+      .poll(() => sdkSaid(u, groupId), { timeout: 30_000 })
       .toContain("group after the restart");
   }
 
@@ -159,8 +149,8 @@ test("sdkSurvivesNodeRestart: after a node restart, history stays, sync works at
       .poll(() => streamRestarts(u), { timeout: 90_000, message: `${u.name}'s stream restarted` })
       .toBeGreaterThan(restartsBefore[i]!);
   }
-  await send(alice!, dmId, "streaming again?");
-  await send(bob!, dmId, "streaming again!");
+  await sdkSend(alice!, dmId, "streaming again?");
+  await sdkSend(bob!, dmId, "streaming again!");
   await expect
     .poll(() => streamedTexts(bob!, dmId), { timeout: 30_000 })
     .toContain("streaming again?");

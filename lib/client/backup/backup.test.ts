@@ -1,94 +1,68 @@
 // Backup files: header and KDF bounds, the round trip through a real database (fake-indexeddb,
 // real argon2id and WebCrypto), and every way a file can be wrong — each refused with its own
 // code and leaving the target database exactly as it was.
-import { IDBKeyRange, indexedDB } from "fake-indexeddb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { randomBytes, sha256, toHex, utf8 } from "../../crypto";
+import { rejectionOf } from "../../../test/support/refusal";
+import { randomBytes, toHex, utf8 } from "../../crypto";
 import {
-  MessengerDb,
   addMessage,
-  dmIdFor,
-  getMessage,
   listConsentRecords,
-  mergeConsentRecords,
-  setConsentRecords,
   upsertConversation,
-  type ConsentRecord,
+  type MessengerDb,
 } from "../../storage";
-import { BackupError, type BackupErrorCode } from "./backup-error";
+import { openDb } from "../../storage/test/helpers";
+import {
+  DM,
+  GROUP,
+  PEER,
+  SELF,
+  historyDb,
+  mergeConsentInto,
+  message,
+  openedMessages,
+} from "../test/local-history";
+import { BackupError } from "./backup-error";
 import { DEFAULT_KDF, HEADER_BYTES, KDF_BOUNDS, decodeHeader, encodeHeader } from "./backup-header";
 import { restoreBackup, writeBackup } from "./backup";
 import { passphraseStrength } from "./passphrase";
 
-const SELF = "a1".repeat(32);
-const PEER = "b2".repeat(32);
-const STRANGER = "c3".repeat(32);
-const DM = "d0".repeat(16);
-const GROUP = "e0".repeat(16);
 const PASS = "blue heron at dawn 42";
 const MESSAGES = 2_300; // three message frames (1,000 each) and a trailer
 
-const openDb = () => new MessengerDb(`backup-${crypto.randomUUID()}`, { indexedDB, IDBKeyRange });
-const id = (label: string) => toHex(sha256(utf8(label)));
-
+/** The backed-up installation: a dm and a group holding MESSAGES messages, and consent. */
 async function sourceDb(): Promise<MessengerDb> {
-  const db = openDb();
-  await upsertConversation(db, {
-    id: DM,
-    kind: "dm",
-    peerInboxId: PEER,
-    dmId: dmIdFor(SELF, PEER),
-    createdAtNs: 100n,
-  });
-  await upsertConversation(db, { id: GROUP, kind: "group", name: "Climbers", createdAtNs: 200n });
+  const db = await historyDb();
   for (let i = 0; i < MESSAGES; i++) {
     const conversationId = i % 3 === 0 ? GROUP : DM;
-    await addMessage(db, {
-      id: id(`m${i}`),
-      conversationId,
-      senderInboxId: i % 2 ? SELF : PEER,
-      sentAtNs: 1_000n + BigInt(i),
-      contentType: "xmtp.org/text:1.0",
-      encodedContent: randomBytes(40),
-      status: "published",
-    });
+    await addMessage(
+      db,
+      message(`m${i}`, conversationId, 1_000n + BigInt(i), {
+        senderInboxId: i % 2 ? SELF : PEER,
+        encodedContent: randomBytes(40),
+      }),
+    );
   }
   // Not published yet: a backup holds what the node has, as history sync does.
-  await addMessage(db, {
-    id: id("pending"),
-    conversationId: DM,
-    senderInboxId: SELF,
-    sentAtNs: 9_999_999n,
-    contentType: "xmtp.org/text:1.0",
-    encodedContent: utf8("typing"),
-    status: "pending",
-  });
-  await setConsentRecords(
+  await addMessage(
     db,
-    [
-      { entity: { kind: "conversation", id: DM }, state: "allowed" },
-      { entity: { kind: "inbox", inboxId: STRANGER }, state: "denied" },
-    ],
-    5_000n,
+    message("pending", DM, 9_999_999n, {
+      senderInboxId: SELF,
+      encodedContent: utf8("typing"),
+      status: "pending",
+      nodeId: undefined,
+    }),
   );
   return db;
 }
 
 function targetFor(db: MessengerDb, inboxId = SELF) {
-  return {
-    db,
-    inboxId,
-    applyConsent: (records: ConsentRecord[]) => mergeConsentRecords(db, records),
-  };
+  return { db, inboxId, applyConsent: mergeConsentInto(db) };
 }
 
 /** A comparable picture of a database: every message (opened), conversation ids, consent. */
 async function picture(db: MessengerDb) {
-  const messages = await Promise.all(
-    (await db.messages.toArray()).map(async (m) => {
-      const r = (await getMessage(db, m.id))!;
-      return `${r.id}:${r.status}:${toHex(r.encodedContent)}`;
-    }),
+  const messages = (await openedMessages(db)).map(
+    (r) => `${r.id}:${r.status}:${toHex(r.encodedContent)}`,
   );
   return {
     conversations: (await db.conversations.toArray()).map((c) => c.id).sort(),
@@ -97,14 +71,7 @@ async function picture(db: MessengerDb) {
   };
 }
 
-async function refusal(p: Promise<unknown>): Promise<BackupErrorCode> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof BackupError)) throw new Error(`expected a BackupError, got ${String(err)}`);
-  return err.code;
-}
+const refusal = async (p: Promise<unknown>) => (await rejectionOf(p, BackupError)).code;
 
 const bytesOf = async (b: Blob) => new Uint8Array(await b.arrayBuffer());
 

@@ -1,8 +1,7 @@
 // History on a new device: one installation's archive, sealed, opened and merged into
 // another installation's database (real IndexedDB via fake-indexeddb, real WebCrypto).
-import { IDBKeyRange, indexedDB } from "fake-indexeddb";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { aesGcmEncrypt, randomBytes, sha256, toHex, utf8 } from "../../crypto";
+import { describe, expect, it } from "vitest";
+import { sha256, toHex } from "../../crypto";
 import {
   MessengerDb,
   addMessage,
@@ -11,131 +10,45 @@ import {
   getMessage,
   importMessages,
   markMessageDeleted,
-  type MessageRow,
   listConsentRecords,
-  mergeConsentRecords,
   setConsentRecords,
   setConversationTimer,
   upsertConversation,
   type ConsentRecord,
-  type MessageInput,
 } from "../../storage";
+import { openDb } from "../../storage/test/helpers";
 import { ClientError } from "../errors";
+import { SYNC, historyError, sealJson, sourceDb } from "../test/archives";
+import {
+  DM,
+  GROUP,
+  PEER,
+  PEER_ADDRESS,
+  SELF,
+  STRANGER,
+  labelId,
+  mergeConsentInto,
+  message,
+  openedMessages,
+} from "../test/local-history";
 import {
   ARCHIVE_VERSION,
-  HistoryError,
   exportArchive,
   importArchive,
   openArchive,
   sealArchive,
-  type HistoryArchive,
-  type SealedArchive,
 } from "./history-archive";
 
-const SELF = "a1".repeat(32);
-const PEER = "b2".repeat(32);
-const STRANGER = "c3".repeat(32);
-const DM = "d0".repeat(16);
-const GROUP = "e0".repeat(16);
-const SYNC = "f0".repeat(16);
-const TEXT = "xmtp.org/text:1.0";
-
-const openDb = () => new MessengerDb(`history-${crypto.randomUUID()}`, { indexedDB, IDBKeyRange });
-const id = (label: string) => toHex(sha256(utf8(label)));
-
-function message(
-  label: string,
-  conversationId: string,
-  sentAtNs: bigint,
-  more: Partial<MessageInput> = {},
-): MessageInput {
-  return {
-    id: id(label),
-    conversationId,
-    senderInboxId: PEER,
-    sentAtNs,
-    contentType: TEXT,
-    // Random bytes: not valid UTF-8, so only a byte-exact round trip keeps them.
-    encodedContent: randomBytes(200),
-    status: "published",
-    nodeId: sentAtNs,
-    ...more,
-  };
-}
-
-/** The exporting installation: a dm, a group, the sync group, messages and consent. */
-async function sourceDb(): Promise<MessengerDb> {
-  const db = openDb();
-  await upsertConversation(db, {
-    id: DM,
-    kind: "dm",
-    peerInboxId: PEER,
-    peerAddress: "0x" + "ab".repeat(20),
-    dmId: dmIdFor(SELF, PEER),
-    createdAtNs: 100n,
-  });
-  await upsertConversation(db, { id: GROUP, kind: "group", name: "Climbers", createdAtNs: 200n });
-  await upsertConversation(db, { id: SYNC, kind: "sync", createdAtNs: 50n });
-  await addMessage(db, message("dm-1", DM, 1_000n), { incoming: true, preview: "hi" });
-  await addMessage(db, message("dm-2", DM, 2_000n, { senderInboxId: SELF }), { preview: "hey" });
-  await addMessage(
-    db,
-    message("dm-pending", DM, 3_000n, { senderInboxId: SELF, status: "pending" }),
-  );
-  await addMessage(db, message("dm-failed", DM, 2_500n, { senderInboxId: SELF, status: "failed" }));
-  await addMessage(db, message("group-1", GROUP, 1_500n, { nodeId: undefined }), { preview: "yo" });
-  await addMessage(db, message("sync-1", SYNC, 1_600n));
-  await setConsentRecords(
-    db,
-    [
-      { entity: { kind: "conversation", id: DM }, state: "allowed" },
-      { entity: { kind: "inbox", inboxId: STRANGER }, state: "denied" },
-    ],
-    5_000n,
-  );
-  return db;
-}
-
-/** Every message, opened (rows are sealed on disk). */
-async function allMessages(db: MessengerDb): Promise<MessageRow[]> {
-  return Promise.all(
-    (await db.messages.toArray()).map((m) => getMessage(db, m.id).then((r) => r!)),
-  );
-}
-
-/** What applyConsentRecords does (last writer wins), on the importing database. */
+/** The importing side's consent merge, recording each batch it is given. */
 function lwwInto(db: MessengerDb) {
   const calls: ConsentRecord[][] = [];
+  const merge = mergeConsentInto(db);
   const apply = async (records: ConsentRecord[]) => {
     calls.push(records);
-    return mergeConsentRecords(db, records);
+    return merge(records);
   };
   return { apply, calls };
 }
-
-/** Seals arbitrary bytes the way sealArchive does, for archives sealArchive would not make. */
-async function sealBytes(plain: Uint8Array): Promise<SealedArchive> {
-  const gz = new Blob([plain.slice()]).stream().pipeThrough(new CompressionStream("gzip"));
-  const zipped = new Uint8Array(await new Response(gz).arrayBuffer());
-  const key = randomBytes(32);
-  const nonce = randomBytes(12);
-  const payload = await aesGcmEncrypt(key, nonce, zipped);
-  return { payload, key, nonce, digest: toHex(sha256(payload)), size: payload.length };
-}
-
-const sealJson = (value: unknown) => sealBytes(utf8(JSON.stringify(value)));
-
-async function historyError(p: Promise<unknown>): Promise<HistoryError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof HistoryError))
-    throw new Error(`expected a HistoryError, got ${String(err)}`);
-  return err;
-}
-
-afterEach(() => vi.restoreAllMocks());
 
 describe("exportArchive", () => {
   it("takes dm and group conversations, their published messages oldest first, and consent", async () => {
@@ -148,11 +61,11 @@ describe("exportArchive", () => {
     expect(archive.conversations.map((c) => c.id).sort()).toEqual([DM, GROUP]);
     expect(archive.conversations.every((c) => !("unreadCount" in c))).toBe(true);
     expect(archive.messages.map((m) => m.id)).toEqual(
-      expect.arrayContaining([id("dm-1"), id("dm-2"), id("group-1")]),
+      expect.arrayContaining([labelId("dm-1"), labelId("dm-2"), labelId("group-1")]),
     );
     expect(archive.messages).toHaveLength(3);
     const dm = archive.messages.filter((m) => m.conversationId === DM).map((m) => m.id);
-    expect(dm).toEqual([id("dm-1"), id("dm-2")]);
+    expect(dm).toEqual([labelId("dm-1"), labelId("dm-2")]);
     expect(archive.consent.map((c) => c.key).sort()).toEqual([
       `conversation:${DM}`,
       `inbox:${STRANGER}`,
@@ -166,9 +79,9 @@ describe("exportArchive", () => {
 
     const archive = await exportArchive(db, SELF, { maxMessagesPerConversation: 2 });
     const group = archive.messages.filter((m) => m.conversationId === GROUP).map((m) => m.id);
-    expect(group).toEqual([id("g3"), id("g4")]);
+    expect(group).toEqual([labelId("g3"), labelId("g4")]);
     const dm = archive.messages.filter((m) => m.conversationId === DM).map((m) => m.id);
-    expect(dm).toEqual([id("dm-1"), id("dm-2")]);
+    expect(dm).toEqual([labelId("dm-1"), labelId("dm-2")]);
   });
 
   it("refuses a bad inbox id or limit", async () => {
@@ -197,7 +110,7 @@ describe("export → seal → open → import", () => {
       m.id === victim.id ? { ...m, encodedContent: "AAAA" } : m,
     );
     const err = await historyError(
-      openArchive(await sealBytes(utf8(JSON.stringify({ ...archive, messages: bad }))), SELF),
+      openArchive(await sealJson({ ...archive, messages: bad }), SELF),
     );
     expect(err.message).toContain("must be empty for a deleted message");
   });
@@ -217,14 +130,10 @@ describe("export → seal → open → import", () => {
     );
     const err = await historyError(
       openArchive(
-        await sealBytes(
-          utf8(
-            JSON.stringify({
-              ...archive,
-              messages: archive.messages.map((m) => ({ ...m, expiresAtNs: "soon" })),
-            }),
-          ),
-        ),
+        await sealJson({
+          ...archive,
+          messages: archive.messages.map((m) => ({ ...m, expiresAtNs: "soon" })),
+        }),
         SELF,
       ),
     );
@@ -252,18 +161,18 @@ describe("export → seal → open → import", () => {
     expect(await getConversation(target, SYNC)).toBeUndefined();
     expect((await getConversation(source, DM))!.unreadCount).toBe(1);
 
-    const published = (await allMessages(source)).filter(
+    const published = (await openedMessages(source)).filter(
       (m) => m.status === "published" && m.conversationId !== SYNC,
     );
-    const imported = await allMessages(target);
+    const imported = await openedMessages(target);
     expect(imported).toHaveLength(published.length);
     for (const m of published) {
       const got = (await getMessage(target, m.id))!;
       expect(got).toEqual(m);
       expect(toHex(got.encodedContent)).toBe(toHex(m.encodedContent));
     }
-    expect(await getMessage(target, id("dm-pending"))).toBeUndefined();
-    expect(await getMessage(target, id("dm-failed"))).toBeUndefined();
+    expect(await getMessage(target, labelId("dm-pending"))).toBeUndefined();
+    expect(await getMessage(target, labelId("dm-failed"))).toBeUndefined();
     expect(await listConsentRecords(target)).toEqual(await listConsentRecords(source));
   });
 
@@ -355,7 +264,7 @@ describe("importArchive merges without losing newer local data", () => {
     expect(dm.lastMessageAtNs).toBe("00000000000000009000");
     expect(dm.lastMessagePreview).toBe("newest");
     expect(dm.unreadCount).toBe(1);
-    expect(dm.peerAddress).toBe("0x" + "ab".repeat(20)); // filled in: the row lacked it
+    expect(dm.peerAddress).toBe(PEER_ADDRESS); // filled in: the row lacked it
 
     const group = (await getConversation(target, GROUP))!;
     expect(group.name).toBe("Local name");
@@ -363,7 +272,7 @@ describe("importArchive merges without losing newer local data", () => {
     expect(group.lastMessagePreview).toBe("yo");
     expect(group.lastMessageSenderInboxId).toBe(PEER);
 
-    expect([...(await getMessage(target, id("dm-1")))!.encodedContent]).toEqual([7, 7, 7]);
+    expect([...(await getMessage(target, labelId("dm-1")))!.encodedContent]).toEqual([7, 7, 7]);
     expect(
       (await listConsentRecords(target)).find((r) => r.entity.kind === "conversation")?.state,
     ).toBe("denied");
@@ -390,112 +299,5 @@ describe("importArchive merges without losing newer local data", () => {
     expect(err.code).toBe("malformed");
     expect(err.message).toContain("messages[3].sentAtNs");
     expect(await target.conversations.count()).toBe(0);
-  });
-});
-
-describe("openArchive refuses", () => {
-  it("a tampered payload by its digest, without decrypting it", async () => {
-    const sealed = await sealArchive(await exportArchive(await sourceDb(), SELF));
-    const payload = sealed.payload.slice();
-    payload[10]! ^= 1;
-    const decrypt = vi.spyOn(crypto.subtle, "decrypt");
-    const err = await historyError(openArchive({ ...sealed, payload }, SELF));
-    expect(err.code).toBe("digest_mismatch");
-    expect(decrypt).not.toHaveBeenCalled();
-  });
-
-  it("the right payload under the wrong key", async () => {
-    const sealed = await sealArchive(await exportArchive(await sourceDb(), SELF));
-    const decrypt = vi.spyOn(crypto.subtle, "decrypt");
-    const err = await historyError(openArchive({ ...sealed, key: randomBytes(32) }, SELF));
-    expect(err.code).toBe("decrypt_failed");
-    expect(decrypt).toHaveBeenCalledOnce();
-  });
-
-  it("another inbox's history", async () => {
-    const sealed = await sealArchive(await exportArchive(await sourceDb(), SELF));
-    const err = await historyError(openArchive(sealed, STRANGER));
-    expect(err.code).toBe("wrong_inbox");
-    expect(err.message).toContain(SELF);
-  });
-
-  it("a gzip bomb past the inflate cap", async () => {
-    const sealed = await sealBytes(new Uint8Array(16 * 1024 * 1024));
-    expect(sealed.size).toBeLessThan(100_000);
-    const err = await historyError(openArchive(sealed, SELF, { maxInflatedBytes: 1024 * 1024 }));
-    expect(err.code).toBe("too_large");
-  });
-
-  it("bytes that are not gzip, not UTF-8 or not JSON", async () => {
-    const key = randomBytes(32);
-    const nonce = randomBytes(12);
-    const payload = await aesGcmEncrypt(key, nonce, utf8("plain, not gzip"));
-    const notGzip = { payload, key, nonce, digest: toHex(sha256(payload)) };
-    expect((await historyError(openArchive(notGzip, SELF))).code).toBe("malformed");
-    const notUtf8 = await historyError(
-      openArchive(await sealBytes(new Uint8Array([0xff, 0xfe])), SELF),
-    );
-    expect(notUtf8.code).toBe("malformed");
-    const notJson = await historyError(openArchive(await sealBytes(utf8("{nope")), SELF));
-    expect(notJson.message).toMatch(/not JSON/);
-  });
-
-  it("a malformed archive, naming the field", async () => {
-    const good = await exportArchive(await sourceDb(), SELF);
-    const m0 = good.messages[0]!;
-    const c0 = good.conversations[0]!;
-    const cases: [unknown, RegExp][] = [
-      [{ ...good, version: 2 }, /archive\.version must be 1, got 2/],
-      [{ ...good, inboxId: "XYZ" }, /archive\.inboxId must be lowercase hex/],
-      [{ ...good, conversations: "none" }, /archive\.conversations must be a list/],
-      [
-        { ...good, conversations: [{ ...c0, id: "abc" }, ...good.conversations.slice(1)] },
-        /conversations\[0\]\.id/,
-      ],
-      [{ ...good, conversations: [{ ...c0, kind: "sync" }] }, /conversations\[0\]\.kind/],
-      [
-        { ...good, conversations: [{ ...c0, createdAtNs: "12" }] },
-        /conversations\[0\]\.createdAtNs/,
-      ],
-      [
-        { ...good, messages: [{ ...m0, id: "zz".repeat(32) }] },
-        /messages\[0\]\.id must be lowercase hex/,
-      ],
-      [
-        { ...good, messages: [{ ...m0, encodedContent: "***" }] },
-        /messages\[0\]\.encodedContent must be padded base64/,
-      ],
-      [{ ...good, messages: [{ ...m0, status: "pending" }] }, /messages\[0\]\.status/],
-      [{ ...good, messages: [{ ...m0, contentType: "text" }] }, /messages\[0\]\.contentType/],
-      [
-        { ...good, messages: [{ ...m0, conversationId: "99".repeat(16) }] },
-        /messages\[0\]\.conversationId .* not among/,
-      ],
-      [{ ...good, messages: [m0, m0] }, /messages\[1\] repeats/],
-      [{ ...good, consent: [{ ...good.consent[0]!, key: `inbox:${PEER}` }] }, /consent\[0\]\.key/],
-      [{ ...good, consent: [{ ...good.consent[0]!, state: "blocked" }] }, /consent\[0\]\.state/],
-    ];
-    for (const [value, message] of cases) {
-      const err = await historyError(openArchive(await sealJson(value), SELF));
-      expect(err.code, String(message)).toBe("malformed");
-      expect(err.message).toMatch(message);
-    }
-  });
-
-  it("an archive whose digest or key has the wrong shape", async () => {
-    const sealed = await sealArchive(await exportArchive(await sourceDb(), SELF));
-    expect((await historyError(openArchive({ ...sealed, digest: "abc" }, SELF))).message).toMatch(
-      /digest/,
-    );
-    expect(
-      (await historyError(openArchive({ ...sealed, key: new Uint8Array(16) }, SELF))).message,
-    ).toMatch(/key/);
-  });
-
-  it("opens what it sealed, with base64 content intact", async () => {
-    const archive: HistoryArchive = await exportArchive(await sourceDb(), SELF);
-    const opened = await openArchive(await sealArchive(archive), SELF.toUpperCase());
-    expect(opened).toEqual(archive);
-    expect(opened.messages[0]!.encodedContent).toBe(archive.messages[0]!.encodedContent);
   });
 });
