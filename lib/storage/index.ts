@@ -103,6 +103,7 @@ export {
   mergeConversations,
   type ConversationInput,
 } from "./conversations";
+export { readConversationList, type ConversationList } from "./conversation-list";
 export {
   addMessage,
   sealMessageInput,

@@ -24,6 +24,7 @@ import {
   groupTopic,
   listConversations,
   loadConversationPrefs,
+  readConversationList,
   type ConversationPrefRow,
   upsertConversation,
   welcomeTopic,
@@ -32,8 +33,8 @@ import {
 } from "../../storage";
 import {
   consentStateArgument,
+  consentsFrom,
   effectiveConsent,
-  effectiveConsents,
   setConsent,
 } from "../consent/consent";
 import type { ClientContext } from "../context";
@@ -72,7 +73,7 @@ export class Conversations {
   async list(opts: { consent?: ConsentState[] } = {}): Promise<Conversation[]> {
     // Checked synchronously: awaiting a non-Dexie promise first would detach a live query.
     const wanted = opts.consent?.map(consentStateArgument);
-    const all = await listConversations(this.ctx.db);
+    const { rows: all, consent: records, prefs } = await readConversationList(this.ctx.db);
     const seen = new Set<string>();
     const shown: ConversationRow[] = [];
     for (const row of all) {
@@ -83,8 +84,7 @@ export class Conversations {
       }
       shown.push(row);
     }
-    const consent = await effectiveConsents(this.ctx, shown, all);
-    const prefs = await loadConversationPrefs(this.ctx.db);
+    const consent = consentsFrom(records, shown, all);
     const out: Conversation[] = [];
     for (const row of shown) {
       const state = consent.get(row.id) ?? "unknown";
