@@ -39,6 +39,7 @@ import {
 } from "../consent/consent";
 import type { ClientContext } from "../context";
 import { Conversation } from "./conversation";
+import { showOnScreen } from "./on-screen";
 import { prefsOf } from "../organize/organize";
 import { Group } from "../groups/group";
 import { runGroupChange } from "../groups/commit";
@@ -114,6 +115,14 @@ export class Conversations {
    */
   async summaries(opts: { consent?: ConsentState[] } = {}): Promise<ConversationSummary[]> {
     return (await this.list(opts)).map((c) => c.summary());
+  }
+
+  /**
+   * While a conversation is on screen (its thread shown in a visible page, and accepted),
+   * what arrives there is stored read. Call the returned function when it no longer is.
+   */
+  showing(id: string): () => void {
+    return showOnScreen(this.ctx, id);
   }
 
   /** Sum of unread messages across allowed conversations: requests and blocked ones don't count. */
