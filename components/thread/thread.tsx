@@ -1,5 +1,4 @@
 "use client";
-import { useLiveQuery } from "dexie-react-hooks";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Conversation, DecodedMessage } from "@/lib/client";
 import { useClient } from "@/components/client/client-context";
@@ -12,7 +11,7 @@ import { MuteButton } from "@/components/notifications/mute-button";
 import { TimerButton } from "@/components/disappearing/timer-button";
 import { ConversationMenu } from "@/components/conversations/conversation-menu";
 import { useInboxLabels } from "@/components/group/inbox-labels";
-import { useGroupDetails } from "@/components/group/use-group-details";
+import { useGroupState } from "@/components/group/use-group-state";
 import { Composer } from "./composer";
 import { CT } from "./content-types";
 import { DeleteMessageDialog } from "./delete-message-dialog";
@@ -60,17 +59,17 @@ export function Thread({
         : client.conversations.getById(conversationId),
     [client, conversationId],
   );
-  // No MLS state here yet (restored from a backup): readable, nothing can be sent.
-  const joined = useLiveQuery(
-    () => client.conversations.isJoined(conversationId),
-    [client, conversationId],
-  );
   const { messages, hasMore, loadOlder } = useThreadMessages(client, conversationId);
   // A request is read without telling anyone: no unread reset, no receipts, until accepted.
   const accepted = summary?.consent === "allowed";
   useMarkRead(client, conversationId, accepted, summary?.unreadCount);
   const isGroup = summary?.kind === "group";
-  const details = useGroupDetails(client, conversationId);
+  // No MLS state here yet (restored from a backup): readable, nothing can be sent.
+  const { joined, details } = useGroupState(
+    client,
+    conversationId,
+    summary === undefined ? undefined : isGroup,
+  );
   const inboxIds = useMemo(() => inboxesNamedIn(messages ?? []), [messages]);
   const name = useInboxLabels(client, inboxIds);
   const model = useMemo(

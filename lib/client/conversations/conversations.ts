@@ -149,13 +149,13 @@ export class Conversations {
   }
 
   /**
-   * Changes when the group's state took a commit or this member was removed, without opening
-   * the state (a send does not change it); null for a DM or an unknown id. Everything a
-   * group's info screen shows changes only then.
+   * Changes when the conversation's state took a commit or this member was removed, without
+   * opening the state (a send does not change it); null when this installation holds no state
+   * for it (see isJoined) or the id is unknown. Everything a group's info screen shows
+   * changes only then. One read of the groups table: a thread's live query re-runs it after
+   * every message.
    */
-  async groupVersion(id: string): Promise<string | null> {
-    const row = await getConversation(this.ctx.db, id);
-    if (row?.kind !== "group") return null;
+  async stateVersion(id: string): Promise<string | null> {
     return (await groupVersionOf(this.ctx.db, id)) ?? null;
   }
 
