@@ -9,6 +9,7 @@ import type { Page } from "@playwright/test";
 import { acceptedDm, newPerson, type Person } from "../../e2e/support/person";
 import { runHeader, rowsTable } from "../alone";
 import { summary } from "../stats";
+import { medianTimeline, recordSteps, takeSteps, type Step } from "./timeline";
 
 const ROUNDS = Number(process.env.BENCH_SEND_RENDER_ROUNDS ?? 40);
 
@@ -88,6 +89,11 @@ test("send -> rendered in the peer's tab, DM, two Chromium profiles", async ({ b
   const a: Person = await newPerson(browser);
   const b: Person = await newPerson(browser);
   for (const p of [a, b]) await p.context.addInitScript(countTransactions);
+  // BENCH_TIMELINE=1: each page's steps of a round (timeline.ts), printed as medians.
+  const timeline = process.env.BENCH_TIMELINE
+    ? { sender: [] as Step[][], receiver: [] as Step[][] }
+    : undefined;
+  if (timeline) for (const p of [a, b]) await p.context.addInitScript(recordSteps);
   await acceptedDm(a, b, "hello");
   await b.page.getByTestId("conversation-item").first().click();
   await instrument(a.page);
@@ -123,8 +129,21 @@ test("send -> rendered in the peer's tab, DM, two Chromium profiles", async ({ b
     const enter = await a.page.evaluate(() => window.__benchEnter!.at(-1)!);
     const sent = await a.page.evaluate((t) => window.__benchSeen![t]!, token);
     const got = await b.page.evaluate((t) => window.__benchSeen![t]!.inserted!, token);
+    await a.page.waitForTimeout(100); // the last live queries settle (counts, steps)
+    const end = Math.max(got, sent.published!) + 100;
+    const steps: [Step[], Step[]] | undefined = timeline && [
+      await takeSteps(a.page, enter, end),
+      await takeSteps(b.page, enter, end),
+    ];
     if (i < 3) continue; // warm-up: first renders compile and cache
-    await a.page.waitForTimeout(100); // the last live queries settle before counting
+    if (timeline && steps) {
+      timeline.sender.push([
+        ...steps[0],
+        [sent.inserted! - enter, "DOM own bubble"],
+        [sent.published! - enter, "DOM own bubble published"],
+      ]);
+      timeline.receiver.push([...steps[1], [got - enter, "DOM peer's bubble"]]);
+    }
     transactions.sender.push((await countOf(a.page)) - before[0]!);
     transactions.receiver.push((await countOf(b.page)) - before[1]!);
     latency.push(got - enter);
@@ -135,6 +154,12 @@ test("send -> rendered in the peer's tab, DM, two Chromium profiles", async ({ b
     const kinds = (pg: Page) => pg.evaluate(() => window.__benchIdbKinds!);
     console.log("transactions by kind over the whole run (sender, receiver):");
     console.log(JSON.stringify([await kinds(a.page), await kinds(b.page)], null, 1));
+  }
+  if (timeline) {
+    console.log(`sender's page, ms after Enter (median of ${timeline.sender.length} rounds):`);
+    console.log(medianTimeline(timeline.sender));
+    console.log(`receiver's page, ms after the sender's Enter:`);
+    console.log(medianTimeline(timeline.receiver));
   }
   for (const [i, s] of sessions.entries()) {
     const { profile } = await s.send("Profiler.stop");

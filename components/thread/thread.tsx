@@ -1,8 +1,8 @@
 "use client";
-import { useLiveQuery } from "dexie-react-hooks";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Conversation, DecodedMessage } from "@/lib/client";
 import { useClient } from "@/components/client/client-context";
+import { useConversation } from "@/components/client/use-summaries";
 import { isClientError } from "@/components/client/errors";
 import { ConsentBar } from "@/components/conversations/consent-bar";
 import { openConversation } from "@/components/conversations/navigation";
@@ -11,7 +11,7 @@ import { MuteButton } from "@/components/notifications/mute-button";
 import { TimerButton } from "@/components/disappearing/timer-button";
 import { ConversationMenu } from "@/components/conversations/conversation-menu";
 import { useInboxLabels } from "@/components/group/inbox-labels";
-import { useGroupDetails } from "@/components/group/use-group-details";
+import { useGroupState } from "@/components/group/use-group-state";
 import { Composer } from "./composer";
 import { CT } from "./content-types";
 import { DeleteMessageDialog } from "./delete-message-dialog";
@@ -43,14 +43,15 @@ export function Thread({
   focusMessageId?: string | undefined;
 }) {
   const { client, setOpenConversation, revoked } = useClient();
-  // The live query's Conversation is kept for actions: a send need not read the row, its
-  // consent and its preferences again first (four IndexedDB transactions before the send).
+  // From the shared conversation list (no query of its own after every message); its
+  // Conversation is kept for actions: a send need not read the row, its consent and its
+  // preferences again first (four IndexedDB transactions before the send).
+  const current = useConversation(client, conversationId);
+  const summary = current === null ? null : current?.summary;
   const latest = useRef<Conversation | undefined>(undefined);
-  const summary = useLiveQuery(async () => {
-    const c = await client.conversations.getById(conversationId);
-    latest.current = c;
-    return c?.summary() ?? null;
-  }, [client, conversationId]);
+  useEffect(() => {
+    latest.current = current?.conversation;
+  }, [current]);
   const conversation = useCallback(
     async () =>
       latest.current?.id === conversationId
@@ -58,17 +59,17 @@ export function Thread({
         : client.conversations.getById(conversationId),
     [client, conversationId],
   );
-  // No MLS state here yet (restored from a backup): readable, nothing can be sent.
-  const joined = useLiveQuery(
-    () => client.conversations.isJoined(conversationId),
-    [client, conversationId],
-  );
   const { messages, hasMore, loadOlder } = useThreadMessages(client, conversationId);
   // A request is read without telling anyone: no unread reset, no receipts, until accepted.
   const accepted = summary?.consent === "allowed";
-  useMarkRead(client, conversationId, accepted ? summary?.unreadCount : 0);
+  useMarkRead(client, conversationId, accepted, summary?.unreadCount);
   const isGroup = summary?.kind === "group";
-  const details = useGroupDetails(client, conversationId);
+  // No MLS state here yet (restored from a backup): readable, nothing can be sent.
+  const { joined, details } = useGroupState(
+    client,
+    conversationId,
+    summary === undefined ? undefined : isGroup,
+  );
   const inboxIds = useMemo(() => inboxesNamedIn(messages ?? []), [messages]);
   const name = useInboxLabels(client, inboxIds);
   const model = useMemo(

@@ -103,12 +103,16 @@ export {
   mergeConversations,
   type ConversationInput,
 } from "./conversations";
+export { readConversationList, type ConversationList } from "./conversation-list";
 export {
   addMessage,
   sealMessageInput,
   putSealedMessage,
   getMessage,
   messagesPage,
+  storedMessagesPage,
+  openStoredMessage,
+  sameStoredMessage,
   allMessages,
   hasRecentMessageOfType,
   setMessageStatus,

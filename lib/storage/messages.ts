@@ -206,6 +206,18 @@ export async function messagesPage(
   conversationId: Uint8Array | string,
   page: { beforeSentAtNs?: bigint; beforeId?: string; limit: number },
 ): Promise<MessageRow[]> {
+  return Promise.all((await storedMessagesPage(db, conversationId, page)).map(open(db)));
+}
+
+/**
+ * messagesPage's rows as stored, still sealed: for a caller that keeps what it opened
+ * before (sameStoredMessage) and opens only the rows that changed (openStoredMessage).
+ */
+export async function storedMessagesPage(
+  db: MessengerDb,
+  conversationId: Uint8Array | string,
+  page: { beforeSentAtNs?: bigint; beforeId?: string; limit: number },
+): Promise<StoredMessageRow[]> {
   const cid = hexId(conversationId, "conversationId");
   if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 1000) {
     throw new StorageError(
@@ -225,7 +237,33 @@ export async function messagesPage(
     .reverse()
     .limit(page.limit)
     .toArray();
-  return Promise.all(rows.reverse().map(open(db)));
+  return rows.reverse();
+}
+
+export function openStoredMessage(db: MessengerDb, row: StoredMessageRow): Promise<MessageRow> {
+  return open(db)(row);
+}
+
+/**
+ * Whether two stored rows are the same version of a message: equal clear fields and
+ * byte-for-byte the same sealed blob, so what one opened to (and authenticated as) is what
+ * the other would. A re-sealed, edited or tampered row is never the same.
+ */
+export function sameStoredMessage(a: StoredMessageRow, b: StoredMessageRow): boolean {
+  const { sealed: sa, ...ca } = a;
+  const { sealed: sb, ...cb } = b;
+  return (
+    sa.v === sb.v &&
+    sameBytes(sa.nonce, sb.nonce) &&
+    sameBytes(sa.ct, sb.ct) &&
+    JSON.stringify(ca) === JSON.stringify(cb)
+  );
+}
+
+function sameBytes(x: Uint8Array, y: Uint8Array): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 export async function setMessageStatus(

@@ -103,8 +103,17 @@ export async function effectiveConsents(
   rows: ConversationRow[],
   allRows: ConversationRow[],
 ): Promise<Map<string, ConsentState>> {
+  return consentsFrom(await listConsentRecords(ctx.db), rows, allRows);
+}
+
+/** The same, from consent records the caller read (with the rows, in one transaction). */
+export function consentsFrom(
+  records: ConsentRecord[],
+  rows: ConversationRow[],
+  allRows: ConversationRow[],
+): Map<string, ConsentState> {
   const byKey = new Map<string, ConsentRecord>();
-  for (const r of await listConsentRecords(ctx.db)) byKey.set(consentKey(r.entity), r);
+  for (const r of records) byKey.set(consentKey(r.entity), r);
   const byDmId = new Map<string, ConversationRow[]>();
   for (const r of allRows) {
     if (!r.dmId) continue;
@@ -130,9 +139,7 @@ export function sendingImpliesConsent(type: ContentTypeId): boolean {
     ContentTypeLeaveRequest,
     ContentTypeDeviceSync,
     ContentTypeJoinReply,
-  ].some(
-    (t) => t.authorityId === type.authorityId && t.typeId === type.typeId,
-  );
+  ].some((t) => t.authorityId === type.authorityId && t.typeId === type.typeId);
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   groupTopic,
   listConversations,
   loadConversationPrefs,
+  readConversationList,
   type ConversationPrefRow,
   upsertConversation,
   welcomeTopic,
@@ -32,12 +33,13 @@ import {
 } from "../../storage";
 import {
   consentStateArgument,
+  consentsFrom,
   effectiveConsent,
-  effectiveConsents,
   setConsent,
 } from "../consent/consent";
 import type { ClientContext } from "../context";
 import { Conversation } from "./conversation";
+import { showOnScreen } from "./on-screen";
 import { prefsOf } from "../organize/organize";
 import { Group } from "../groups/group";
 import { runGroupChange } from "../groups/commit";
@@ -72,7 +74,7 @@ export class Conversations {
   async list(opts: { consent?: ConsentState[] } = {}): Promise<Conversation[]> {
     // Checked synchronously: awaiting a non-Dexie promise first would detach a live query.
     const wanted = opts.consent?.map(consentStateArgument);
-    const all = await listConversations(this.ctx.db);
+    const { rows: all, consent: records, prefs } = await readConversationList(this.ctx.db);
     const seen = new Set<string>();
     const shown: ConversationRow[] = [];
     for (const row of all) {
@@ -83,8 +85,7 @@ export class Conversations {
       }
       shown.push(row);
     }
-    const consent = await effectiveConsents(this.ctx, shown, all);
-    const prefs = await loadConversationPrefs(this.ctx.db);
+    const consent = consentsFrom(records, shown, all);
     const out: Conversation[] = [];
     for (const row of shown) {
       const state = consent.get(row.id) ?? "unknown";
@@ -116,6 +117,14 @@ export class Conversations {
     return (await this.list(opts)).map((c) => c.summary());
   }
 
+  /**
+   * While a conversation is on screen (its thread shown in a visible page, and accepted),
+   * what arrives there is stored read. Call the returned function when it no longer is.
+   */
+  showing(id: string): () => void {
+    return showOnScreen(this.ctx, id);
+  }
+
   /** Sum of unread messages across allowed conversations: requests and blocked ones don't count. */
   async unreadTotal(): Promise<number> {
     return (await this.list({ consent: ["allowed"] })).reduce((n, c) => n + c.unreadCount, 0);
@@ -140,13 +149,13 @@ export class Conversations {
   }
 
   /**
-   * Changes when the group's state took a commit or this member was removed, without opening
-   * the state (a send does not change it); null for a DM or an unknown id. Everything a
-   * group's info screen shows changes only then.
+   * Changes when the conversation's state took a commit or this member was removed, without
+   * opening the state (a send does not change it); null when this installation holds no state
+   * for it (see isJoined) or the id is unknown. Everything a group's info screen shows
+   * changes only then. One read of the groups table: a thread's live query re-runs it after
+   * every message.
    */
-  async groupVersion(id: string): Promise<string | null> {
-    const row = await getConversation(this.ctx.db, id);
-    if (row?.kind !== "group") return null;
+  async stateVersion(id: string): Promise<string | null> {
     return (await groupVersionOf(this.ctx.db, id)) ?? null;
   }
 

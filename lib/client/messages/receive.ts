@@ -46,6 +46,7 @@ import { decodeRow, previewOf, shouldPushOf } from "./decode";
 import { storedRow, storeWithState } from "./receive-store";
 import { dropForgedSystemLine } from "./system-lines";
 import { incomingContentRule } from "./content-rules";
+import { isOnScreen } from "../conversations/on-screen";
 import { loadGroup, saveGroup, withGroupLock } from "../groups/state";
 import { weighEnvelope } from "../groups/lineages";
 import {
@@ -306,7 +307,9 @@ async function decryptAndStore(
             decoded && !shouldPushOf(ctx.codecs, decoded)
               ? { silent: true } // a leave request, reaction or receipt: not a new message to read
               : {
-                  incoming: processed.senderInboxId !== ctx.installation.inboxId,
+                  incoming:
+                    processed.senderInboxId !== ctx.installation.inboxId &&
+                    !isOnScreen(ctx, conversationId),
                   preview: previewOf(decoded?.content, decoded?.fallback),
                 },
           );
