@@ -2,19 +2,13 @@
 // group with many parked streams is read once and written for all of them in one loop,
 // and the mix of direct writes and the streams' own generators never loses, repeats or
 // reorders a row, also when responses are full (room promises) or not ready yet.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { groupTopic, type GroupMessageRow } from "../store";
 import { StreamEngine, type DirectDelivery, type StreamItem } from "../stream/engine";
-import { countGroupReads, openTestStore, type TestStore } from "./stores";
+import { countGroupReads, storeFixture } from "./stores";
 
 const enc = new TextEncoder();
-let t: TestStore;
-beforeAll(async () => {
-  t = await openTestStore("pglite");
-});
-afterAll(async () => {
-  await t?.cleanup();
-});
+const t = storeFixture();
 
 const send = (g: Uint8Array, text: string) =>
   t.store.insertGroupMessages([
