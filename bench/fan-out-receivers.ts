@@ -214,12 +214,16 @@ export type FromReceiverProcess =
 
 // A child process (fork): gets its plan as the first message, then follows the parent.
 if (runsAlone(import.meta.url) && process.send) {
-  const send = (m: FromReceiverProcess) => process.send!(m);
   let receivers: Receivers | undefined;
   let cpu0: NodeJS.CpuUsage | undefined;
   const progress = setInterval(() => {
     if (receivers) {
-      send({ type: "progress", caughtUp: receivers.caughtUp(), finished: receivers.finished() });
+      const { caughtUp, finished } = receivers;
+      process.send!({
+        type: "progress",
+        caughtUp: caughtUp(),
+        finished: finished(),
+      } satisfies FromReceiverProcess);
     }
   }, 50);
   process.on("message", (m: ReceiverPlan | ToReceiverProcess) => {
@@ -228,9 +232,12 @@ if (runsAlone(import.meta.url) && process.send) {
     else if (m.type === "report") {
       const cpu = process.cpuUsage(cpu0);
       clearInterval(progress);
-      send({ type: "report", arrivals: [...receivers!.arrivals], cpuUs: cpu.user + cpu.system });
+      const report = { arrivals: [...receivers!.arrivals], cpuUs: cpu.user + cpu.system };
       receivers!.close();
-      process.disconnect();
+      // Leave only once the report is out: disconnecting drops a message still queued.
+      process.send!({ type: "report", ...report } satisfies FromReceiverProcess, () =>
+        process.disconnect(),
+      );
     }
   });
 }

@@ -62,6 +62,8 @@ export interface FanOutResult {
   rssOpenMiB: number;
   rssEndMiB: number;
   cpuUsPerDelivery: number;
+  /** Write system calls the node made per message sent (to sockets: one per session is the floor). */
+  nodeWritesPerMessage: number;
   /** The bench's receiving side (decoding every stream's message), same cores. */
   clientCpuUsPerDelivery: number;
 }
@@ -115,8 +117,11 @@ function receiversInProcesses(plan: ReceiverPlan, processes: number): ReceiverSi
       const reports = await Promise.all(
         children.map(
           ({ child }) =>
-            new Promise<Extract<FromReceiverProcess, { type: "report" }>>((resolve) => {
+            new Promise<Extract<FromReceiverProcess, { type: "report" }>>((resolve, reject) => {
               child.on("message", (m: FromReceiverProcess) => m.type === "report" && resolve(m));
+              child.once("exit", (code) =>
+                reject(new Error(`a receiver process exited (${code})`)),
+              );
               tell(child, { type: "report" });
             }),
         ),
@@ -162,7 +167,7 @@ export async function benchFanOut(subscribers = SUBSCRIBERS): Promise<FanOutResu
     const sender = clients(node.url);
     const sentAt = new Map<string, number>();
     receivers.measure();
-    const { cpuMs } = await withCpu(node.child.pid, async () => {
+    const { cpuMs, writes } = await withCpu(node.child.pid, async () => {
       for (let i = 0; i < MESSAGES; i++) {
         const tag = crypto.getRandomValues(new Uint8Array(8));
         sentAt.set(toHex(tag), monotonicMs());
@@ -196,6 +201,7 @@ export async function benchFanOut(subscribers = SUBSCRIBERS): Promise<FanOutResu
       rssOpenMiB,
       rssEndMiB: rssMiB(node.child.pid),
       cpuUsPerDelivery: (cpuMs * 1000) / Math.max(1, latencies.length),
+      nodeWritesPerMessage: writes / MESSAGES,
     };
   } finally {
     receivers.close();
@@ -205,7 +211,7 @@ export async function benchFanOut(subscribers = SUBSCRIBERS): Promise<FanOutResu
 
 export function fanOutLine(r: FanOutResult): string {
   const l = r.latency;
-  return `${r.subscribers.toLocaleString("en")} streams: p50 ${l.p50} ms, p95 ${l.p95} ms, p99 ${l.p99} ms over ${l.n.toLocaleString("en")} deliveries (${r.missing} missing); node RSS ${Math.round(r.rssOpenMiB)} MiB with all open, ${Math.round(r.rssEndMiB)} MiB at the end; CPU per delivery: node ${r.cpuUsPerDelivery.toFixed(1)} µs, receiving clients ${r.clientCpuUsPerDelivery.toFixed(1)} µs`;
+  return `${r.subscribers.toLocaleString("en")} streams: p50 ${l.p50} ms, p95 ${l.p95} ms, p99 ${l.p99} ms over ${l.n.toLocaleString("en")} deliveries (${r.missing} missing); node RSS ${Math.round(r.rssOpenMiB)} MiB with all open, ${Math.round(r.rssEndMiB)} MiB at the end; CPU per delivery: node ${r.cpuUsPerDelivery.toFixed(1)} µs, receiving clients ${r.clientCpuUsPerDelivery.toFixed(1)} µs; node write calls per message ${Math.round(r.nodeWritesPerMessage)}`;
 }
 
 if (runsAlone(import.meta.url)) {
