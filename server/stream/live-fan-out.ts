@@ -7,22 +7,19 @@
 // waits, so one stream's frames are never written by two paths and its cursor only
 // moves forward.
 //
-// One pass per topic at a time: rows that arrive during a pass are taken by ONE more
-// pass after it, over every stream then parked. Waking the streams still waiting in the
-// running pass instead sent all of them down their generators (a promise and a read
-// each) whenever a pass outlasted the gap between two messages — on a loaded machine,
-// so the slow path fed itself.
+// One pass per topic at a time: rows that arrive during a pass (while its read is in
+// flight) are taken by ONE more pass after it, over every stream then parked. Waking
+// the streams the running pass still owes instead sent all of them down their
+// generators (a promise and a generator step each) whenever a read outlasted the gap
+// between two messages — on a loaded machine, so the slow path fed itself.
+//
+// A pass writes all its streams in one task: HTTP/2 then flushes each session once
+// (nghttp2, from a native setImmediate), ~1 socket write per session per message.
+// Yielding to the event loop every 512 streams so that sessions went out earlier was
+// measured (bench/README.md, session 9): at 10,000 streams it doubled the node's CPU
+// per delivery (writes into sessions already flushing cost far more) and raised p99.
 import type { EventBus, TopicKey } from "./bus";
 import { after, STREAM_PAGE, type DirectDelivery, type RowItem, type TopicFilter } from "./items";
-
-/**
- * Streams written in one go by a pass before it lets the event loop run. HTTP/2 sends
- * what was written only once the running task ends (nghttp2 flushes each session from
- * a native setImmediate), so one 10,000-stream loop held every byte until its last
- * write: the first receiver waited as long as the last. Between slices the sessions
- * written so far go out to their sockets while the pass writes the next ones.
- */
-export const FANOUT_SLICE = 512;
 
 /** One open stream as the live fan-out sees it. */
 export interface LiveStream {
@@ -141,13 +138,7 @@ export class LiveFanOut {
         continue;
       }
       const full = items.length >= STREAM_PAGE;
-      let slice = 0;
       for (const s of group) {
-        if (++slice > FANOUT_SLICE) {
-          slice = 1;
-          // Streams not reached yet stay `busy`: their generators wait, their cursors hold.
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
         if (!s.alive()) {
           s.busy = undefined;
           continue;
