@@ -12,64 +12,31 @@
 // streams waiting for the same page of the same topic share one read (shared-reads.ts).
 //
 // Live delivery without waking each stream: a stream with nothing left to read parks
-// (its generator waits). When a topic gets a row, the engine reads the page once and,
-// in ONE loop, writes its frames straight into every parked stream's response
-// (`DirectDelivery`, fast-path.ts), advancing each stream's cursor. A message to 10,000
-// streams was 10,000 promise resolutions, generator steps and page hand-offs. A stream
-// falls back to its own generator (woken as before) whenever the loop cannot finish for
-// it: a full page (more may follow), a response over its send buffer, an event while its
-// direct write is in flight, or before its first message went through Connect. While a
-// direct write for a stream is in flight, its generator waits for it, so one stream's
-// frames are never written by both, and its cursor only moves forward.
-import type { GroupMessageRow, Store, WelcomeMessageRow } from "../store";
+// (its generator waits), and the live fan-out (live-fan-out.ts) writes new rows for all
+// parked streams of a topic in one pass, straight into their responses.
+import type { Store } from "../store";
 import type { EventBus, TopicKey } from "./bus";
+import {
+  after,
+  STREAM_PAGE,
+  type DirectDelivery,
+  type GroupItem,
+  type RowItem,
+  type StreamItem,
+  type TopicFilter,
+  type WelcomeItem,
+} from "./items";
+import { LiveFanOut, type LiveStream } from "./live-fan-out";
 import { Semaphore } from "./semaphore";
 import { SharedReads } from "./shared-reads";
 
-export const STREAM_PAGE = 100;
+export { STREAM_PAGE, type DirectDelivery, type StreamItem, type TopicFilter };
+
 export const CATCHUP_BATCH = 500;
-
-export interface TopicFilter {
-  kind: "g" | "w";
-  /** Group id or installation key. */
-  key: Uint8Array;
-  topic: TopicKey;
-  /** Exclusive. */
-  cursor: bigint;
-}
-
-type GroupItem = { kind: "group"; row: GroupMessageRow };
-type WelcomeItem = { kind: "welcome"; row: WelcomeMessageRow };
-
-export type StreamItem = GroupItem | WelcomeItem | { kind: "caught_up" } | { kind: "keepalive" };
 
 export interface StreamOptions {
   caughtUp: boolean;
   keepalive: boolean;
-}
-
-/** Writes a stream's items straight into its response, below Connect (fast-path.ts). */
-export interface DirectDelivery {
-  /** Items may be written directly (the stream's first message went through Connect). */
-  ready(): boolean;
-  /**
-   * Writes the items' frames in order, now. `room`: the response is over its send
-   * buffer after `written` items; write nothing more for this stream until it settles.
-   */
-  write(items: readonly StreamItem[]): { written: number; room?: Promise<void> };
-}
-
-/** One open stream as the engine's live fan-out sees it. */
-interface LiveStream {
-  states: Map<TopicKey, TopicFilter>;
-  direct: DirectDelivery | undefined;
-  /** Its generator waits with nothing to read: the engine may write for it directly. */
-  parked: boolean;
-  /** A direct write for it in flight (read, or waiting for room): its generator waits for this. */
-  busy: Promise<void> | undefined;
-  /** The generator's own path: read `topic` after its cursor (wakes it if parked). */
-  wakeFor(topic: TopicKey): void;
-  alive(): boolean;
 }
 
 export class StreamEngine {
@@ -78,8 +45,7 @@ export class StreamEngine {
   private readonly queries: Semaphore;
   private readonly groupReads = new SharedReads<GroupItem>();
   private readonly welcomeReads = new SharedReads<WelcomeItem>();
-  /** Open streams by topic, and the one bus listener per topic that fans out to them. */
-  private readonly live = new Map<TopicKey, { streams: Set<LiveStream>; off: () => void }>();
+  private readonly fanOut: LiveFanOut;
 
   constructor(
     private readonly store: Store,
@@ -89,6 +55,10 @@ export class StreamEngine {
     queryConcurrency = 4,
   ) {
     this.queries = new Semaphore(queryConcurrency);
+    this.fanOut = new LiveFanOut(bus, {
+      invalidate: (topic) => this.invalidate(topic),
+      read: (state, cursor) => this.readShared(state, cursor),
+    });
   }
 
   get activeStreams(): number {
@@ -148,7 +118,7 @@ export class StreamEngine {
     };
     const offs: (() => void)[] = [];
     for (const topic of states.keys()) {
-      offs.push(this.join(topic, me));
+      offs.push(this.fanOut.join(topic, me));
       this.invalidate(topic); // this stream's reads start after its registration
     }
     offs.push(
@@ -224,92 +194,8 @@ export class StreamEngine {
     this.welcomeReads.invalidate(topic);
   }
 
-  /** Adds a stream to a topic's fan-out; returns its removal. */
-  private join(topic: TopicKey, s: LiveStream): () => void {
-    let entry = this.live.get(topic);
-    if (!entry) {
-      const off = this.bus.on(topic, () => this.onEvent(topic));
-      this.live.set(topic, (entry = { streams: new Set(), off }));
-    }
-    const mine = entry;
-    mine.streams.add(s);
-    return () => {
-      mine.streams.delete(s);
-      if (mine.streams.size === 0 && this.live.get(topic) === mine) {
-        mine.off();
-        this.live.delete(topic);
-      }
-    };
-  }
-
-  /** A row was committed on `topic`: parked streams get it in one loop, the rest are woken. */
-  private onEvent(topic: TopicKey): void {
-    this.invalidate(topic); // before anyone reads for this event
-    const entry = this.live.get(topic);
-    if (!entry) return;
-    let direct: LiveStream[] | undefined;
-    for (const s of entry.streams) {
-      if (s.parked && !s.busy && s.direct?.ready()) (direct ??= []).push(s);
-      else s.wakeFor(topic);
-    }
-    if (direct) {
-      const done = this.writeDirect(topic, direct);
-      for (const s of direct) s.busy ??= done;
-    }
-  }
-
-  /**
-   * One shared read per distinct cursor (normally one), then every stream's frames
-   * written in a loop. Never rejects: a stream it cannot finish for is handed back to
-   * its generator (wakeFor), which reads on from the stream's cursor.
-   */
-  private async writeDirect(topic: TopicKey, streams: LiveStream[]): Promise<void> {
-    const byCursor = new Map<bigint, LiveStream[]>();
-    for (const s of streams) {
-      const cursor = s.states.get(topic)!.cursor;
-      const list = byCursor.get(cursor);
-      if (list) list.push(s);
-      else byCursor.set(cursor, [s]);
-    }
-    for (const [cursor, group] of byCursor) {
-      let items: readonly (GroupItem | WelcomeItem)[];
-      try {
-        items = await this.readShared(group[0]!.states.get(topic)!, cursor);
-      } catch {
-        for (const s of group) this.handBack(s, topic);
-        continue;
-      }
-      const full = items.length >= STREAM_PAGE;
-      for (const s of group) {
-        if (!s.alive()) {
-          s.busy = undefined;
-          continue;
-        }
-        const state = s.states.get(topic)!;
-        const mine = after(items, state.cursor);
-        const { written, room } = s.direct!.write(mine);
-        if (written > 0) state.cursor = mine[written - 1]!.row.id;
-        if (room) {
-          s.busy = room.then(() => this.handBack(s, topic));
-        } else if (full || written < mine.length) {
-          this.handBack(s, topic);
-        } else {
-          s.busy = undefined; // stays parked
-        }
-      }
-    }
-  }
-
-  private handBack(s: LiveStream, topic: TopicKey): void {
-    s.busy = undefined;
-    s.wakeFor(topic);
-  }
-
   /** The page after `cursor` on the filter's topic, shared with every stream reading the same. */
-  private readShared(
-    state: TopicFilter,
-    cursor: bigint,
-  ): Promise<readonly (GroupItem | WelcomeItem)[]> {
+  private readShared(state: TopicFilter, cursor: bigint): Promise<readonly RowItem[]> {
     const page = { cursor, limit: STREAM_PAGE, direction: "asc" as const };
     return state.kind === "g"
       ? this.groupReads.read(state.topic, cursor, async () =>
@@ -340,14 +226,4 @@ export class StreamEngine {
     if (last) state.cursor = last.row.id;
     return { items: mine, full: items.length >= STREAM_PAGE };
   }
-}
-
-/** Rows come in ascending id order; any at or below the cursor were sent already. */
-function after<T extends GroupItem | WelcomeItem>(
-  items: readonly T[],
-  cursor: bigint,
-): readonly T[] {
-  let from = 0;
-  while (from < items.length && items[from]!.row.id <= cursor) from++;
-  return from === 0 ? items : items.slice(from);
 }

@@ -16,7 +16,7 @@
 import { createContextKey, type HandlerContext } from "@connectrpc/connect";
 import { log } from "../log";
 import { DirectWriter, type FrameSink, type SendBufferLimits } from "./direct-writer";
-import type { DirectDelivery, StreamItem } from "./engine";
+import type { DirectDelivery, StreamItem } from "./items";
 
 export interface DirectSink {
   res: FrameSink;

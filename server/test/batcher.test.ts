@@ -1,9 +1,9 @@
 // Group commit in the node (store/batcher.ts): concurrent sends share statements, each
 // caller still gets exactly its own rows, and one caller's failure stays its own.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Batcher } from "../store/batcher";
 import type { GroupMessageInsert } from "../store";
-import { openTestStore, storeKinds, type TestStore } from "./stores";
+import { storeKinds, storeFixture } from "./stores";
 
 const enc = new TextEncoder();
 const msg = (groupId: Uint8Array, text: string): GroupMessageInsert => ({
@@ -14,13 +14,7 @@ const msg = (groupId: Uint8Array, text: string): GroupMessageInsert => ({
 });
 
 describe.each(storeKinds)("publishing through the batcher on %s", (kind) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await openTestStore(kind);
-  });
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  const t = storeFixture(kind);
 
   it("merges 40 concurrent sends into fewer statements, each caller getting its own rows in its order", async () => {
     const groups = Array.from({ length: 4 }, () => crypto.getRandomValues(new Uint8Array(16)));

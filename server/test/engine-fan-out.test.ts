@@ -1,19 +1,13 @@
 // Fan-out inside one node: many streams on one group share one read per message
 // (shared-reads.ts), and sharing never costs a stream a row: under a burst of sends
 // every stream gets every row once, in order.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { groupTopic, type GroupMessageRow } from "../store";
 import { StreamEngine } from "../stream/engine";
-import { countGroupReads, openTestStore, type TestStore } from "./stores";
+import { countGroupReads, storeFixture } from "./stores";
 
 const enc = new TextEncoder();
-let t: TestStore;
-beforeAll(async () => {
-  t = await openTestStore("pglite");
-});
-afterAll(async () => {
-  await t?.cleanup();
-});
+const t = storeFixture();
 
 /** `n` streams on group `g`; each collects the ids it receives until `want` rows. */
 function subscribers(engine: StreamEngine, g: Uint8Array, n: number, want: number) {

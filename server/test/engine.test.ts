@@ -1,18 +1,12 @@
 // The stream engine in-process: streams end on client abort and on shutdown, and
 // leave no listener behind.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { groupTopic } from "../store";
 import { StreamEngine, type StreamItem } from "../stream/engine";
-import { openTestStore, type TestStore } from "./stores";
+import { storeFixture } from "./stores";
 
 const enc = new TextEncoder();
-let t: TestStore;
-beforeAll(async () => {
-  t = await openTestStore("pglite");
-});
-afterAll(async () => {
-  await t?.cleanup();
-});
+const t = storeFixture();
 
 function filter(groupId: Uint8Array, cursor = 0n) {
   return { kind: "g" as const, key: groupId, topic: groupTopic(groupId), cursor };

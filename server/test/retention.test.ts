@@ -1,24 +1,18 @@
 // Retention on both stores: envelopes older than the configured age are deleted
 // (the rest, and paging from a cursor, untouched); key packages whose signed
 // lifetime ended are deleted, live ones kept. Real key packages (ts-mls), real SQL.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { toHex } from "../../lib/crypto";
 import { createKeyPackage, parseKeyPackage } from "../../lib/mls";
 import { runRetention } from "../store/retention";
 import { newInstallation } from "./helpers";
-import { openTestStore, storeKinds, type TestStore } from "./stores";
+import { storeKinds, storeFixture } from "./stores";
 
 const enc = new TextEncoder();
 const DAY_NS = 86_400n * 1_000_000_000n;
 
 describe.each(storeKinds)("retention on %s", (kind) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await openTestStore(kind);
-  });
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  const t = storeFixture(kind);
 
   it("deletes envelopes older than the retention, keeps the rest pageable from a cursor", async () => {
     const g = enc.encode(`retention-${kind}-${Date.now()}`);
@@ -75,7 +69,9 @@ describe.each(storeKinds)("retention on %s", (kind) => {
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() - 200 * 86_400_000 });
     const oldKp = await createKeyPackage({ inboxId, ...old });
     vi.useRealTimers();
-    expect(parseKeyPackage(oldKp.keyPackageBytes).notAfter! < BigInt(Math.floor(Date.now() / 1000))).toBe(true);
+    expect(
+      parseKeyPackage(oldKp.keyPackageBytes).notAfter! < BigInt(Math.floor(Date.now() / 1000)),
+    ).toBe(true);
     for (const [inst, kp] of [
       [live, liveKp],
       [old, oldKp],

@@ -2,9 +2,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DataDirLockedError, openStore, groupTopic, type GroupMessageInsert } from "../store";
-import { openTestStore, storeKinds, TEST_DATABASE_URL, type TestStore } from "./stores";
+import { storeKinds, TEST_DATABASE_URL, storeFixture } from "./stores";
 import { MIGRATION_COUNT } from "../store/migrations";
 
 const enc = new TextEncoder();
@@ -17,13 +17,7 @@ const msg = (groupId: Uint8Array, text: string): GroupMessageInsert => ({
 });
 
 describe.each(storeKinds)("store on %s", (kind) => {
-  let t: TestStore;
-  beforeAll(async () => {
-    t = await openTestStore(kind);
-  });
-  afterAll(async () => {
-    await t?.cleanup();
-  });
+  const t = storeFixture(kind);
 
   it("gives each group increasing ids and node timestamps", async () => {
     const g = gid("mono");
@@ -236,13 +230,7 @@ describe.each(storeKinds)("store on %s", (kind) => {
 // Only where a PostgreSQL server is configured (CI sets TEST_DATABASE_URL).
 if (TEST_DATABASE_URL) {
   describe("store on postgres, several processes", () => {
-    let t: TestStore;
-    beforeAll(async () => {
-      t = await openTestStore("postgres");
-    });
-    afterAll(async () => {
-      await t?.cleanup();
-    });
+    const t = storeFixture("postgres");
 
     it("fans out to another store process on the same database (LISTEN/NOTIFY)", async () => {
       const other = await t.reopen();

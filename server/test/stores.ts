@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { openStore, type EventBus, type Store } from "../store";
 import { dropSchema, freshSchema } from "./pg-schema";
 
@@ -18,7 +19,7 @@ export interface TestStore {
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 
-export async function openTestStore(kind: "pglite" | "postgres"): Promise<TestStore> {
+async function openTestStore(kind: "pglite" | "postgres"): Promise<TestStore> {
   if (kind === "pglite") {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "store-test-"));
     const { store, bus } = await openStore({ dataDir });
@@ -49,6 +50,35 @@ export async function openTestStore(kind: "pglite" | "postgres"): Promise<TestSt
       await store.close();
       await dropSchema(url, schema);
     },
+  };
+}
+
+/**
+ * The store of a test file (or of the describe block it is called in): opened before
+ * its tests, closed and removed after them. Read `store` / `bus` inside tests only.
+ */
+export function storeFixture(
+  kind: "pglite" | "postgres" = "pglite",
+): Pick<TestStore, "store" | "bus" | "reopen"> {
+  let t: TestStore | undefined;
+  beforeAll(async () => {
+    t = await openTestStore(kind);
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+  const opened = () => {
+    if (!t) throw new Error("the test store opens in beforeAll: use it inside a test");
+    return t;
+  };
+  return {
+    get store() {
+      return opened().store;
+    },
+    get bus() {
+      return opened().bus;
+    },
+    reopen: () => opened().reopen(),
   };
 }
 
