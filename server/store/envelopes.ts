@@ -2,8 +2,9 @@
 // fed by a batcher that merges concurrent sends (batcher.ts), optionally taking each
 // send's rate-limit charge in the same statement (rate-buckets.ts), then the wake-ups.
 import { createHash } from "node:crypto";
-import type { BusEvent } from "../stream/bus";
+import type { BusEvent, TopicKey } from "../stream/bus";
 import { nowNs } from "../clock";
+import { errorFields, log } from "../log";
 import { Batcher } from "./batcher";
 import type { Driver } from "./driver";
 import { envelopeInsertParams, envelopeInsertSql, type EnvelopeSpec } from "./envelope-sql";
@@ -94,8 +95,18 @@ type Written<R> = R | { refused: BucketRefusal };
 export interface EnvelopeWriterOptions {
   /** Statements in flight at once. */
   slots: number;
-  /** Tells the bus and the other nodes; resolves once they were told. `again`: rows stored before. */
-  announce: (events: BusEvent[], again: BusEvent[]) => Promise<void>;
+  /** Tells this process's streams (the bus). */
+  publish: (events: BusEvent[]) => void;
+  /** Tells the other nodes after commit (notifier.ts); resolves once they were told. */
+  notify?: (events: BusEvent[]) => Promise<void>;
+  /**
+   * Instead of notify where the driver pipelines (Driver.preparedThen): the statement
+   * that tells the other nodes about these topics, sent in the insert's round trip.
+   */
+  wake?: (
+    where: { table: string; column: string },
+    topics: Iterable<TopicKey>,
+  ) => { text: string; params: unknown[] };
 }
 
 export class EnvelopeWriter<I extends { data: Uint8Array }, R extends { id: bigint }> {
@@ -162,23 +173,27 @@ export class EnvelopeWriter<I extends { data: Uint8Array }, R extends { id: bigi
     const distinct = [...new Set(each.filter((c) => c !== undefined))];
     let sql = this.sql.get(charged);
     if (!sql) this.sql.set(charged, (sql = envelopeInsertSql(spec, charged)));
-    const result = await this.driver.prepared<{
-      id: unknown;
-      k: string;
-      h: string;
-      refilled?: number;
-      took?: boolean;
-    }>(
-      sql,
-      envelopeInsertParams(
-        spec,
-        inputs,
-        hashBytes,
-        values,
-        createdNs,
-        charged ? { each, distinct } : undefined,
-      ),
+    const params = envelopeInsertParams(
+      spec,
+      inputs,
+      hashBytes,
+      values,
+      createdNs,
+      charged ? { each, distinct } : undefined,
     );
+    type Result = { id: unknown; k: string; h: string; refilled?: number; took?: boolean };
+    // Other nodes are woken in the same round trip where the driver pipelines, else after.
+    const wake =
+      this.driver.preparedThen &&
+      this.opts.wake?.(
+        { table: spec.table, column: spec.topicColumn },
+        new Set(keys.map((k) => spec.topicPrefix + k)),
+      );
+    const { rows: result, thenError } = wake
+      ? await this.driver.preparedThen!<Result>(sql, params, wake)
+      : { rows: await this.driver.prepared<Result>(sql, params), thenError: "not sent" };
+    if (wake && thenError)
+      log.warn("wake-up statement failed, notifying after", errorFields(thenError));
     const taken = new Map<string, BucketTaken>();
     const byContent = new Map<string, (typeof result)[number]>();
     for (const r of result) {
@@ -229,8 +244,10 @@ export class EnvelopeWriter<I extends { data: Uint8Array }, R extends { id: bigi
         events.push({ topic: spec.topicPrefix + keys[i], id });
       }
     }
-    // Acknowledged only once every node was told.
-    await this.opts.announce(events, again);
+    this.opts.publish(events);
+    // Acknowledged only once every node was told. A retry of a send whose node died
+    // between commit and wake-up finds its rows stored: they are announced again.
+    if (thenError) await this.opts.notify?.([...events, ...again]);
     return out;
   }
 }

@@ -18,11 +18,12 @@ import { migrate } from "./migrations";
 import {
   EnvelopeWriter,
   GROUP_MESSAGES,
+  type EnvelopeWriterOptions,
   WELCOME_MESSAGES,
   type GroupMessageInsert,
   type WelcomeMessageInsert,
 } from "./envelopes";
-import { Notifier, unpackPayload } from "./notifier";
+import { Notifier, unpackPayload, wakeStatement } from "./notifier";
 import type { BucketCharge } from "./rate-buckets";
 import { lockTopics, pageSql, type Page } from "./topic-sql";
 import {
@@ -81,15 +82,14 @@ export class Store {
     this.channel = `messenger_events_${schema}`;
     const notify = driver.notify?.bind(driver);
     this.notifier = notify && new Notifier(this.nodeId, (p) => notify(this.channel, p));
-    const writing = {
+    const writing: EnvelopeWriterOptions = {
       // PGlite runs one statement at a time anyway; PostgreSQL gets a few at once.
       slots: driver.kind === "pglite" ? 1 : PG_SEND_SLOTS,
-      announce: async (events: BusEvent[], again: BusEvent[]) => {
-        this.publish(events);
-        // A retry of a send whose node died between commit and wake-up finds its rows
-        // stored: announce them again.
-        await this.notifier?.add([...events, ...again]);
-      },
+      publish: (events) => this.publish(events),
+      notify: this.notifier && ((events) => this.notifier!.add(events)),
+      wake:
+        this.notifier &&
+        ((where, topics) => wakeStatement(where, this.channel, this.nodeId, topics)),
     };
     this.groups = new EnvelopeWriter(driver, GROUP_MESSAGES, writing);
     this.welcomes = new EnvelopeWriter(driver, WELCOME_MESSAGES, writing);
