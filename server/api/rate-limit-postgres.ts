@@ -117,9 +117,9 @@ export class PostgresRateLimiter implements RateLimiter {
    * A send's charge, for its own statement to take (api/write-charge.ts). A client known
    * to be unable to pay (refused here, still short of one token) is refused now, before
    * its body is read, as check would. If the statement never takes the charge (the
-   * request was invalid, the database failed), it is taken when the call ends.
+   * request was invalid, the database failed), settle takes it when the call ends.
    */
-  deferWrite(call: RateCall, done: AbortSignal): DeferredCharge | undefined {
+  deferWrite(call: RateCall): DeferredCharge | undefined {
     const k = bucketKeys(call, this.rates);
     if (!k) return undefined;
     const now = Date.now();
@@ -141,12 +141,12 @@ export class PostgresRateLimiter implements RateLimiter {
         }
         throw this.refusal(call, k, taken);
       },
+      settle: () => {
+        if (deferred.taken) return;
+        deferred.taken = true;
+        this.check({ ...call, cost: k.cost }).catch(() => undefined);
+      },
     };
-    const settle = () => {
-      if (!deferred.taken)
-        void Promise.resolve(this.check({ ...call, cost: k.cost })).catch(() => {});
-    };
-    done.addEventListener("abort", settle, { once: true });
     return deferred;
   }
 

@@ -36,10 +36,9 @@ export interface RateLimiter {
   /**
    * Limiters whose buckets live in the node's database: instead of `check`, a send's
    * charge for the store to take in the send's own statement (api/write-charge.ts);
-   * undefined when writes are unlimited. May refuse at once, as check. `done` aborts
-   * when the call ends.
+   * undefined when writes are unlimited. May refuse at once, as check.
    */
-  deferWrite?(call: RateCall, done: AbortSignal): DeferredCharge | undefined;
+  deferWrite?(call: RateCall): DeferredCharge | undefined;
   /** Stops timers and releases connections (the node's shutdown). */
   close?(): void | Promise<void>;
 }
@@ -48,10 +47,15 @@ export interface RateLimiter {
 export interface DeferredCharge {
   /** The interceptor sets its cost once the request's size is known (write-cost.ts). */
   charge: BucketCharge;
-  /** Set once the statement took it or refused it; untaken, it is charged when the call ends. */
+  /** Set once the statement took it or refused it. */
   taken: boolean;
   /** Answers a refusal by the statement as check would: always throws. */
   refuse(taken: BucketRefusal): Promise<never>;
+  /**
+   * When the call ended (adapter.ts): takes the charge if no statement did (an invalid
+   * request, a database error), so a failed send is charged as it was at the gate.
+   */
+  settle(): void;
 }
 
 export const noRateLimit: RateLimiter = { check: () => undefined };
@@ -261,7 +265,7 @@ export function rateLimitGate(limiter: RateLimiter): (ctx: HandlerContext) => Pr
       streaming: ctx.method.methodKind !== "unary",
     };
     if (limiter.deferWrite && CHARGED_IN_STATEMENT.has(call.procedure)) {
-      const deferred = limiter.deferWrite(call, ctx.signal);
+      const deferred = limiter.deferWrite(call);
       if (deferred) ctx.values.set(writeChargeKey, deferred);
       return;
     }

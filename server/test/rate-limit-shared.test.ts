@@ -196,10 +196,9 @@ describe.runIf(TEST_DATABASE_URL)("postgres buckets charged by the send's own st
     const groupId = crypto.getRandomValues(new Uint8Array(16));
     /** A send as the handler runs it: the gate's deferred charge, taken by the insert. */
     const sendAs = async (inbox: string, text: string) => {
-      const done = new AbortController();
       const call = { procedure: "SendGroupMessages", peer: p, inbox, streaming: false };
       try {
-        const deferred = l.deferWrite(call, done.signal)!;
+        const deferred = l.deferWrite(call)!;
         const ctx = { values: createContextValues().set(writeChargeKey, deferred) };
         await chargedWrite(ctx as HandlerContext, (charge) =>
           store.publishGroupMessages(
@@ -210,8 +209,6 @@ describe.runIf(TEST_DATABASE_URL)("postgres buckets charged by the send's own st
         return "stored";
       } catch (e) {
         return ConnectError.from(e).code === Code.ResourceExhausted ? "refused" : String(e);
-      } finally {
-        done.abort();
       }
     };
     // Writes: burst 2 per inbox, 4 per address. Two inboxes spend the address's total...

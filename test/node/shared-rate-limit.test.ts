@@ -117,5 +117,22 @@ describe.runIf(TEST_DATABASE_URL).each(["postgres", "redis"] as const)(
         expect(await send(n.url, ip, privateMessage(groupId, utf8("late")))).toBe(429);
       expect(await stored(nodes[1]!.url, groupId)).toBe(BURST);
     });
+
+    it("charges invalid sends too, so they cannot be sent past the budget for free", async () => {
+      const ip = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.4`;
+      const empty = (url: string) =>
+        fetch(`${url}/xmtp.mls.api.v1.MlsApi/SendGroupMessages`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-forwarded-for": ip },
+          body: JSON.stringify({ messages: [] }),
+        }).then(async (res) => (await res.arrayBuffer(), res.status));
+      const statuses: number[] = [];
+      for (let i = 0; i < BURST; i++) statuses.push(await empty(nodes[i % nodes.length]!.url));
+      expect(statuses.every((s) => s === 400)).toBe(true);
+      // The budget was spent (each charged when its call ended): a valid send is refused.
+      // The charge of the last may still be on its way to the database: allow it a moment.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await send(nodes[0]!.url, ip, privateMessage(randomGroupId(), utf8("x")))).toBe(429);
+    });
   },
 );
