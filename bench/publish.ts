@@ -17,8 +17,8 @@
 // BENCH_NODE_ARGS are flags for the node processes (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof";
 // Node refuses --cpu-prof in NODE_OPTIONS, which BENCH_NODE_OPTIONS sets).
 // BENCH_RATE_LIMIT_STORE=memory picks in-process rate-limit buckets (default: the
-// node's default with DATABASE_URL, shared buckets in PostgreSQL: one more round trip
-// per call).
+// node's default with DATABASE_URL, shared buckets in PostgreSQL, whose take rides in
+// the send's own statement).
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { MlsApi } from "../lib/proto/mls/api/v1/mls_pb";

@@ -24,6 +24,7 @@ import type http from "node:http";
 import { log, errorFields } from "../log";
 import type { SendBufferLimits } from "../stream/direct-writer";
 import { directSinkKey } from "../stream/fast-path";
+import { writeChargeKey } from "./rate-limit";
 import { answerUnimplemented } from "./unimplemented";
 
 export interface ApiHandlerOptions extends ConnectRouterOptions {
@@ -184,6 +185,7 @@ export function createApiHandler(options: ApiHandlerOptions): http.RequestListen
             ),
           };
     uHandler(checked)
+      .finally(() => values.get(writeChargeKey)?.settle())
       .then((uRes) => universalResponseToNodeResponse(uRes, res))
       .catch((reason) => {
         // The caller went away mid-response (EPIPE, reset): nothing to answer, nothing broken.

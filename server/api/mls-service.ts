@@ -31,6 +31,7 @@ import type { IdentityStates } from "./identity-states";
 import { LIMITS } from "./limits";
 import { pageFrom, pagingInfoFor } from "./paging";
 import type { StreamGuard } from "./stream-guard";
+import { chargedWrite } from "./write-charge";
 import {
   checkBatch,
   checkGroupId,
@@ -85,17 +86,18 @@ export function mlsService(
   return {
     ...commitLogService(store),
 
-    async sendGroupMessages(req) {
+    async sendGroupMessages(req, ctx) {
       checkBatch(req.messages.length, "messages");
       const inserts = req.messages.map(groupMessageInsert); // validate all before storing any
-      onGroupMessagesStored(await store.publishGroupMessages(inserts));
+      const rows = await chargedWrite(ctx, (charge) => store.publishGroupMessages(inserts, charge));
+      onGroupMessagesStored(rows);
       return create(EmptySchema, {});
     },
 
-    async sendWelcomeMessages(req) {
+    async sendWelcomeMessages(req, ctx) {
       checkBatch(req.messages.length, "messages");
       const inserts = req.messages.map(welcomeMessageInsert);
-      await store.publishWelcomeMessages(inserts);
+      await chargedWrite(ctx, (charge) => store.publishWelcomeMessages(inserts, charge));
       return create(EmptySchema, {});
     },
 

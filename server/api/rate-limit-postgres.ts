@@ -12,17 +12,31 @@
 // answer: each call's take is still atomic over its two rows, and a statement never
 // holds the same bucket twice (calls that share one go in the next round), so the
 // shared budget is exact, as with one statement per call.
-// The table is UNLOGGED (buckets are not worth a WAL write; a crash refills them) and
-// created at start, like the attachments table: it exists only where it is used.
+// Sends are not checked here at all: their charge rides in the send's own statement
+// (deferWrite, store/rate-buckets.ts, api/write-charge.ts), one round trip instead of
+// two, and are answered the same way check answers.
+// The table (store/rate-buckets.ts) is created at start, like the attachments table: it
+// exists only where it is used.
+import type { ConnectError } from "@connectrpc/connect";
 import type { RateLimitConfig } from "../config";
 import { errorFields, log } from "../log";
 import { Batcher } from "../store/batcher";
 import type { Driver } from "../store/driver";
 import {
+  bucketTakeParams,
+  bucketTakeSql,
+  createBucketTable,
+  REFUND_SQL,
+  SWEEP_SQL,
+  type BucketRefusal,
+  type BucketTaken,
+} from "../store/rate-buckets";
+import {
   bucketKeys,
   classRates,
   rateLimitError,
   type ClassRates,
+  type DeferredCharge,
   type RateCall,
   type RateLimiter,
 } from "./rate-limit";
@@ -34,33 +48,7 @@ const SWEEP_MS = 30_000;
 const MAX_MERGED = 128;
 const SLOTS = 2;
 
-// Refill then take, for every bucket of the round (each key once; sorted, so two nodes'
-// statements lock shared rows in the same order and cannot deadlock). A fresh row takes
-// its cost from a full bucket; the cost travels as that fresh row's deficit (burst −
-// tokens, exact: both are whole numbers), as ON CONFLICT sees only the proposed row.
-// R = the bucket refilled to now; C = the cost.
-const R =
-  "LEAST(EXCLUDED.burst, b.tokens + GREATEST(0, EXCLUDED.at_ms - b.at_ms) * EXCLUDED.per_ms)";
-const C = "(EXCLUDED.burst - EXCLUDED.tokens)";
-const TAKE_SQL = `
-WITH clock AS (SELECT extract(epoch FROM clock_timestamp())::float8 * 1000 AS ms)
-INSERT INTO rate_buckets AS b (key, tokens, at_ms, per_ms, burst, refilled, took)
-SELECT v.key, v.burst - v.cost, clock.ms, v.per_ms, v.burst, v.burst, true
-FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[]) AS v(key, per_ms, burst, cost), clock
-ORDER BY v.key COLLATE "C"
-ON CONFLICT (key) DO UPDATE SET
-  refilled = ${R},
-  took = ${R} >= ${C},
-  tokens = CASE WHEN ${R} >= ${C} OR $5::boolean
-    THEN GREATEST(-EXCLUDED.burst, ${R} - ${C}) ELSE ${R} END,
-  at_ms = GREATEST(b.at_ms, EXCLUDED.at_ms),
-  per_ms = EXCLUDED.per_ms,
-  burst = EXCLUDED.burst
-RETURNING key, refilled, took`;
-
-const REFUND_SQL = `
-UPDATE rate_buckets b SET tokens = LEAST(b.burst, b.tokens + u.cost)
-FROM unnest($1::text[], $2::float8[]) AS u(key, cost) WHERE b.key = u.key`;
+const TAKE_SQL = bucketTakeSql(1, "$5::boolean");
 
 type Keys = NonNullable<ReturnType<typeof bucketKeys>>;
 interface Take {
@@ -68,9 +56,7 @@ interface Take {
   debt: boolean;
 }
 /** Per call: what each of its two buckets held after refill and whether it took, or why it failed. */
-type Taken =
-  | { one: { refilled: number; took: boolean }; all: { refilled: number; took: boolean } }
-  | { error: unknown };
+type Taken = { one: BucketTaken; all: BucketTaken } | { error: unknown };
 
 /**
  * Splits merged calls into rounds that each hold a bucket at most once and share the
@@ -92,6 +78,8 @@ function rounds(takes: Take[]): Take[][] {
 export class PostgresRateLimiter implements RateLimiter {
   private readonly rates: ClassRates;
   private readonly lastLogged = new Map<string, number>();
+  /** Buckets seen refused, short of one token until then (ms): deferWrite refuses at once. */
+  private readonly shortUntil = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
   private readonly takes: Batcher<Take, Taken>;
   refused = 0;
@@ -112,16 +100,7 @@ export class PostgresRateLimiter implements RateLimiter {
 
   static async open(config: RateLimitConfig, db: Driver): Promise<PostgresRateLimiter> {
     // Under a lock: CREATE ... IF NOT EXISTS still races when several nodes start together.
-    await db.withSessionLock(SETUP_LOCK_KEY, (sql) =>
-      sql.query(`CREATE UNLOGGED TABLE IF NOT EXISTS rate_buckets (
-        key text PRIMARY KEY,
-        tokens float8 NOT NULL,
-        at_ms float8 NOT NULL,
-        per_ms float8 NOT NULL,
-        burst float8 NOT NULL,
-        refilled float8 NOT NULL,
-        took boolean NOT NULL)`),
-    );
+    await db.withSessionLock(SETUP_LOCK_KEY, createBucketTable);
     return new PostgresRateLimiter(config, db);
   }
 
@@ -131,16 +110,61 @@ export class PostgresRateLimiter implements RateLimiter {
     const r = (await this.takes.submit([{ k, debt: call.debt === true }]))[0]!;
     if ("error" in r) throw r.error;
     if (r.one.took && r.all.took) return;
+    throw this.refusal(call, k, r);
+  }
+
+  /**
+   * A send's charge, for its own statement to take (api/write-charge.ts). A client known
+   * to be unable to pay (refused here, still short of one token) is refused now, before
+   * its body is read, as check would. If the statement never takes the charge (the
+   * request was invalid, the database failed), settle takes it when the call ends.
+   */
+  deferWrite(call: RateCall): DeferredCharge | undefined {
+    const k = bucketKeys(call, this.rates);
+    if (!k) return undefined;
+    const now = Date.now();
+    const until = Math.max(this.shortUntil.get(k.keyOne) ?? 0, this.shortUntil.get(k.keyAll) ?? 0);
+    if (until > now) {
+      this.refused++;
+      this.logOnce(k.keyOne, call, "writes");
+      throw rateLimitError(this.config, k.cls, until - now);
+    }
+    const deferred: DeferredCharge = {
+      charge: k,
+      taken: false,
+      refuse: async (taken) => {
+        deferred.taken = true;
+        if (taken.one.took !== taken.all.took) {
+          // The bucket that could pay alone is refunded: a refusal costs nothing, as in check.
+          const paid = taken.one.took ? k.keyOne : k.keyAll;
+          await this.db.query(REFUND_SQL, [[paid], [k.cost]]);
+        }
+        throw this.refusal(call, k, taken);
+      },
+      settle: () => {
+        if (deferred.taken) return;
+        deferred.taken = true;
+        this.check({ ...call, cost: k.cost }).catch(() => undefined);
+      },
+    };
+    return deferred;
+  }
+
+  private refusal(call: RateCall, k: Keys, r: BucketRefusal): ConnectError {
     let wait = 0;
-    for (const [b, rate] of [
-      [r.one, k.one],
-      [r.all, k.all],
+    const now = Date.now();
+    for (const [b, rate, key] of [
+      [r.one, k.one, k.keyOne],
+      [r.all, k.all, k.keyAll],
     ] as const) {
-      if (!b.took) wait = Math.max(wait, Math.ceil((k.cost - b.refilled) / rate.perMs));
+      if (b.took) continue;
+      wait = Math.max(wait, Math.ceil((k.cost - b.refilled) / rate.perMs));
+      // Until it holds one token, no call can pass: the buckets only refill with time.
+      if (b.refilled < 1) this.shortUntil.set(key, now + Math.ceil((1 - b.refilled) / rate.perMs));
     }
     this.refused++;
     this.logOnce(k.keyOne, call, k.cls === "w" ? "writes" : "reads");
-    throw rateLimitError(this.config, k.cls, wait);
+    return rateLimitError(this.config, k.cls, wait);
   }
 
   /**
@@ -161,15 +185,8 @@ export class PostgresRateLimiter implements RateLimiter {
   }
 
   private async takeRound(round: Take[], out: Map<Take, Taken>): Promise<void> {
-    const rows = round.flatMap((t) => [
-      { key: t.k.keyOne, rate: t.k.one, cost: t.k.cost },
-      { key: t.k.keyAll, rate: t.k.all, cost: t.k.cost },
-    ]);
     const res = await this.db.prepared<{ key: string; refilled: number; took: boolean }>(TAKE_SQL, [
-      rows.map((x) => x.key),
-      rows.map((x) => x.rate.perMs),
-      rows.map((x) => x.rate.burst),
-      rows.map((x) => x.cost),
+      ...bucketTakeParams(round.map((t) => t.k)),
       round[0]!.debt,
     ]);
     const byKey = new Map(res.map((x) => [x.key, { refilled: Number(x.refilled), took: x.took }]));
@@ -189,15 +206,13 @@ export class PostgresRateLimiter implements RateLimiter {
   /** Drops buckets that have refilled to full (the same as no bucket), for every node at once. */
   async sweep(): Promise<void> {
     try {
-      await this.db.query(
-        `DELETE FROM rate_buckets
-         WHERE tokens + (extract(epoch FROM clock_timestamp())::float8 * 1000 - at_ms) * per_ms >= burst`,
-      );
+      await this.db.query(SWEEP_SQL);
     } catch (err) {
       log.warn("rate bucket sweep failed", errorFields(err));
     }
     const now = Date.now();
     for (const [key, at] of this.lastLogged) if (now - at > 60_000) this.lastLogged.delete(key);
+    for (const [key, until] of this.shortUntil) if (until <= now) this.shortUntil.delete(key);
   }
 
   close(): void {

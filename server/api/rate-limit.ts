@@ -13,6 +13,7 @@
 import { Code, ConnectError, createContextKey, type HandlerContext } from "@connectrpc/connect";
 import type { RateLimitConfig } from "../config";
 import { log } from "../log";
+import type { BucketCharge, BucketRefusal } from "../store/rate-buckets";
 
 export interface RateCall {
   procedure: string;
@@ -32,8 +33,29 @@ export interface RateCall {
 
 export interface RateLimiter {
   check(call: RateCall): void | Promise<void>;
+  /**
+   * Limiters whose buckets live in the node's database: instead of `check`, a send's
+   * charge for the store to take in the send's own statement (api/write-charge.ts);
+   * undefined when writes are unlimited. May refuse at once, as check.
+   */
+  deferWrite?(call: RateCall): DeferredCharge | undefined;
   /** Stops timers and releases connections (the node's shutdown). */
   close?(): void | Promise<void>;
+}
+
+/** A send's charge that its own statement takes (write-charge.ts). */
+export interface DeferredCharge {
+  /** The interceptor sets its cost once the request's size is known (write-cost.ts). */
+  charge: BucketCharge;
+  /** Set once the statement took it or refused it. */
+  taken: boolean;
+  /** Answers a refusal by the statement as check would: always throws. */
+  refuse(taken: BucketRefusal): Promise<never>;
+  /**
+   * When the call ended (adapter.ts): takes the charge if no statement did (an invalid
+   * request, a database error), so a failed send is charged as it was at the gate.
+   */
+  settle(): void;
 }
 
 export const noRateLimit: RateLimiter = { check: () => undefined };
@@ -220,16 +242,33 @@ export class TokenBucketLimiter implements RateLimiter {
 }
 
 /**
+ * Sends whose charge the store takes in the send's own statement when the limiter can
+ * (deferWrite): the gate leaves them to the handler (api/write-charge.ts).
+ */
+const CHARGED_IN_STATEMENT = new Set(["SendGroupMessages", "SendWelcomeMessages"]);
+
+/** Set by the gate on those calls: the charge their handler hands to the store. */
+export const writeChargeKey = createContextKey<DeferredCharge | undefined>(undefined, {
+  description: "rate-limit charge taken by the send's statement",
+});
+
+/**
  * Connect's request gate: runs before the body is read, so a refused caller costs
  * no parsing. The error's metadata becomes the `retry-after` response header.
  */
 export function rateLimitGate(limiter: RateLimiter): (ctx: HandlerContext) => Promise<void> {
   return async (ctx) => {
-    await limiter.check({
+    const call: RateCall = {
       procedure: ctx.method.name,
       peer: ctx.values.get(peerKey),
       inbox: ctx.requestHeader.get(INBOX_HEADER) ?? undefined,
       streaming: ctx.method.methodKind !== "unary",
-    });
+    };
+    if (limiter.deferWrite && CHARGED_IN_STATEMENT.has(call.procedure)) {
+      const deferred = limiter.deferWrite(call);
+      if (deferred) ctx.values.set(writeChargeKey, deferred);
+      return;
+    }
+    await limiter.check(call);
   };
 }

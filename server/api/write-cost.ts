@@ -2,10 +2,11 @@
 // the body is read; once the request is parsed, this interceptor charges the rest:
 // one token per started MiB of the decoded request, as attachment uploads pay. The
 // decoded size counts, not the wire size: a gzip body of zeros stores its full size.
+// A send whose charge its own statement takes (write-charge.ts) pays it all there.
 import { toBinary } from "@bufbuild/protobuf";
 import type { Interceptor } from "@connectrpc/connect";
 import { requestBytesKey } from "./adapter";
-import { INBOX_HEADER, isWrite, peerKey, type RateLimiter } from "./rate-limit";
+import { INBOX_HEADER, isWrite, peerKey, writeChargeKey, type RateLimiter } from "./rate-limit";
 
 /** One write token buys this many bytes (attachments use the same unit). */
 export const BYTES_PER_WRITE_TOKEN = 1024 * 1024;
@@ -20,6 +21,12 @@ export function writeCostInterceptor(limiter: RateLimiter): Interceptor {
     if (!req.stream && isWrite(req.method.name)) {
       const measured = req.contextValues.get(requestBytesKey).bytes;
       const bytes = measured >= 0 ? measured : toBinary(req.method.input, req.message).length;
+      const deferred = req.contextValues.get(writeChargeKey);
+      if (deferred) {
+        // The send's own statement takes it all (write-charge.ts), capped as check caps it.
+        deferred.charge.cost = Math.min(writeTokens(bytes), deferred.charge.one.burst);
+        return next(req);
+      }
       const extra = writeTokens(bytes) - 1; // the gate took the first
       if (extra > 0) {
         await limiter.check({

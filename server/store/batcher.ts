@@ -13,11 +13,18 @@ export interface BatcherOptions<I> {
   /** Bytes merged into one statement at most (idem), so merging never grows a statement past a few requests' worth. */
   maxBytes: number;
   bytes: (item: I) => number;
+  /**
+   * What a request holds exclusively in its statement (e.g. rate-limit buckets, which one
+   * statement cannot update twice): a request claiming what the statement already holds
+   * waits for the next one.
+   */
+  claims?: (items: I[]) => readonly string[];
 }
 
 interface Waiting<I, R> {
   items: I[];
   bytes: number;
+  claims: readonly string[];
   resolve: (rows: R[]) => void;
   reject: (err: unknown) => void;
 }
@@ -35,7 +42,8 @@ export class Batcher<I, R> {
   submit(items: I[]): Promise<R[]> {
     const bytes = items.reduce((n, i) => n + this.opts.bytes(i), 0);
     return new Promise<R[]>((resolve, reject) => {
-      this.queue.push({ items, bytes, resolve, reject });
+      const claims = this.opts.claims?.(items) ?? [];
+      this.queue.push({ items, bytes, claims, resolve, reject });
       this.pump();
     });
   }
@@ -45,12 +53,17 @@ export class Batcher<I, R> {
       const batch: Waiting<I, R>[] = [this.queue.shift()!];
       let n = batch[0]!.items.length;
       let bytes = batch[0]!.bytes;
+      const claimed = new Set(batch[0]!.claims);
       const fits = (w: Waiting<I, R>) =>
-        n + w.items.length <= this.opts.maxItems && bytes + w.bytes <= this.opts.maxBytes;
+        n + w.items.length <= this.opts.maxItems &&
+        bytes + w.bytes <= this.opts.maxBytes &&
+        !w.claims.some((c) => claimed.has(c));
+      // In arrival order: a request that does not fit ends the statement (none overtakes it).
       while (this.queue.length > 0 && fits(this.queue[0]!)) {
         const next = this.queue.shift()!;
         n += next.items.length;
         bytes += next.bytes;
+        for (const c of next.claims) claimed.add(c);
         batch.push(next);
       }
       this.running++;

@@ -13,6 +13,17 @@ export interface Driver extends Sql {
    * path): PostgreSQL parses and plans it once per connection, not on every call.
    */
   prepared<R extends Row = Row>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /**
+   * `prepared`, and `then` sent with it in the same write on the same connection
+   * (pipelined): it runs as its own transaction right after the first one commits, and
+   * costs no second round trip. Resolves with the first's rows, and `then`'s error if it
+   * failed. PostgreSQL only.
+   */
+  preparedThen?<R extends Row = Row>(
+    text: string,
+    params: readonly unknown[],
+    then: { text: string; params: readonly unknown[] },
+  ): Promise<{ rows: R[]; thenError?: unknown }>;
   /** Runs fn in one transaction; a throw rolls everything back. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   /** Runs fn while holding a session-level advisory lock (migrations). */

@@ -9,6 +9,10 @@
 //     batch, however many of its messages the batch holds;
 //   - rows are inserted in request order (ORDER BY ord below the insert), so a
 //     topic's ids follow the request.
+//   - with `charged`, the sends' rate-limit charges are taken first (rate-buckets.ts):
+//     a request whose buckets could not pay stores nothing; the take's rows come back
+//     with the inserted ones. Bucket rows, then advisory locks, in every statement that
+//     takes both, so two of them cannot deadlock.
 // NOTIFY is not in here: a notifying transaction serialises every other one's commit
 // in PostgreSQL (notifier.ts sends the wake-ups after commit).
 // Bytes travel as ONE bytea parameter per column (the values end to end) plus their
@@ -16,6 +20,8 @@
 // a Buffer parameter in binary, so no hex. As hex text arrays, building, escaping and
 // encoding the arrays was the node's largest cost in a 100-message send, and decoding
 // them PostgreSQL's. Other columns travel as text arrays: both drivers pass those alike.
+
+import { bucketTakeParams, bucketTakeSql, type BucketCharge } from "./rate-buckets";
 
 export interface EnvelopeColumn {
   name: string;
@@ -66,6 +72,8 @@ export function envelopeInsertParams<I extends { data: Uint8Array }, R>(
   /** spec.values of each input. */
   values: unknown[][],
   createdNs: bigint,
+  /** With `charged` SQL: each input's charge (its request's; null for none), and the distinct charges. */
+  charged?: { each: (BucketCharge | undefined)[]; distinct: BucketCharge[] },
 ): unknown[] {
   const out: unknown[] = [];
   const bytes = (p: PackedBytes) => out.push(p.blob, p.starts, p.lengths);
@@ -76,17 +84,24 @@ export function envelopeInsertParams<I extends { data: Uint8Array }, R>(
     if (c.type === "bytea") bytes(packBytes(values.map((v) => v[j] as Uint8Array)));
     else out.push(values.map((v) => String(v[j])));
   });
+  if (charged) {
+    out.push(charged.each.map((c) => c?.keyOne ?? null));
+    out.push(charged.each.map((c) => c?.keyAll ?? null));
+  }
   out.push(createdNs);
+  if (charged) out.push(...bucketTakeParams(charged.distinct));
   return out;
 }
 
 /**
  * Parameters (envelopeInsertParams): keys packed (blob, starts, lengths), the 32-byte
  * content hashes end to end, data packed, then per column a packed bytea or a text[],
- * then created_ns. Returns the inserted rows' id, key and hash (hex), plus `returning`;
- * envelopes already stored are absent.
+ * then (charged) each input's two bucket keys, then created_ns, then (charged) the take's
+ * lists. Returns the inserted rows' id, key and hash (hex), plus `returning`; envelopes
+ * already stored are absent. Charged, also one row per bucket taken: id null, k = its
+ * key, refilled and took.
  */
-export function envelopeInsertSql<I, R>(spec: EnvelopeSpec<I, R>): string {
+export function envelopeInsertSql<I, R>(spec: EnvelopeSpec<I, R>, charged = false): string {
   let n = 0;
   const param = () => `$${++n}`;
   const ints = () => `string_to_array(${param()}, ',')::int[]`;
@@ -112,23 +127,41 @@ export function envelopeInsertSql<I, R>(spec: EnvelopeSpec<I, R>): string {
     names.push(colRefs[j]!);
     return `u.${colRefs[j]}::${c.type}`;
   });
+  if (charged) {
+    lists.push(`${param()}::text[]`, `${param()}::text[]`);
+    names.push("q1", "q2");
+  }
   const createdAt = param();
+  const take = charged ? bucketTakeSql(n + 1, "false") : "";
+  // Charged: the take runs before the topics' locks and the insert skips refused sends.
+  const c = charged
+    ? {
+        input: ", u.q1, u.q2",
+        take: `\ntake AS (${take}),`,
+        afterTake: " WHERE (SELECT count(*) FROM take) >= 0",
+        admitted:
+          "\n        WHERE NOT EXISTS (SELECT 1 FROM take t WHERE NOT t.took AND t.key IN (i.q1, i.q2))",
+        columns: ", NULL::float8 AS refilled, NULL::boolean AS took",
+        taken: `\nUNION ALL\nSELECT NULL, key, NULL${spec.returning ? ", NULL" : ""}, refilled, took FROM take`,
+      }
+    : { input: "", take: "", afterTake: "", admitted: "", columns: "", taken: "" };
   return `
 WITH input AS MATERIALIZED (
   SELECT u.ord, ${k} AS k, ${h} AS h, ${d} AS d
-         ${cols.map((expr, j) => `, ${expr} AS ${colRefs[j]}`).join("")}
+         ${cols.map((expr, j) => `, ${expr} AS ${colRefs[j]}`).join("")}${c.input}
   FROM (SELECT ${blobs.join(", ")}) p,
-       unnest(${lists.join(", ")}) WITH ORDINALITY AS u(${names.join(", ")}, ord)),
+       unnest(${lists.join(", ")}) WITH ORDINALITY AS u(${names.join(", ")}, ord)),${c.take}
 locks AS MATERIALIZED (
   SELECT pg_advisory_xact_lock(hashtext(t.topic)) AS held
   FROM (SELECT DISTINCT ('${spec.topicPrefix}' || encode(k, 'hex')) COLLATE "C" AS topic
-        FROM input ORDER BY 1) t),
+        FROM input${c.afterTake} ORDER BY 1) t),
 ins AS (
   INSERT INTO ${spec.table} (${spec.topicColumn}, created_ns, data, content_hash${spec.columns.map((c) => `, ${c.name}`).join("")})
   SELECT s.k, ${createdAt}::bigint, s.d, s.h${colRefs.map((r) => `, s.${r}`).join("")}
-  FROM (SELECT i.* FROM input i, (SELECT count(*) FROM locks) l ORDER BY i.ord) s
+  FROM (SELECT i.* FROM input i, (SELECT count(*) FROM locks) l${c.admitted}
+        ORDER BY i.ord) s
   ON CONFLICT (${spec.topicColumn}, content_hash) DO NOTHING
   RETURNING id, ${spec.topicColumn}, content_hash)
-SELECT ins.id, encode(ins.${spec.topicColumn}, 'hex') AS k, encode(ins.content_hash, 'hex') AS h${spec.returning ? `, ${spec.returning}` : ""}
-FROM ins`;
+SELECT ins.id, encode(ins.${spec.topicColumn}, 'hex') AS k, encode(ins.content_hash, 'hex') AS h${spec.returning ? `, ${spec.returning}` : ""}${c.columns}
+FROM ins${c.taken}`;
 }

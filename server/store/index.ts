@@ -17,6 +17,7 @@ export type {
 export type { CommitLogInsert, CommitLogRow } from "./commit-log";
 export type { GroupMessageRow, WelcomeMessageRow, IdentityUpdateRow } from "./rows";
 export { DataDirLockedError } from "./pglite-driver";
+export { WriteRefusedError } from "./envelopes";
 export { EventBus } from "../stream/bus";
 
 export interface StoreOptions {

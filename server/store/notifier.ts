@@ -8,6 +8,10 @@
 // payloads as fit, one line per topic with its highest id.
 // A send is acknowledged only once its wake-up went out (`add` resolves then), so an
 // acknowledged message was announced to every node, as when NOTIFY was in the insert.
+// Where the driver pipelines (PostgreSQL), the wake-up is instead a statement of its own
+// sent in the same write as the insert, on the same connection (wakeStatement): it runs
+// as its own transaction right after the insert commits, and costs the send no round
+// trip; the Notifier is then only the fallback when that statement fails.
 import type { BusEvent, TopicKey } from "../stream/bus";
 
 /** PostgreSQL refuses payloads of 8,000 bytes or more. */
@@ -27,6 +31,56 @@ export function packPayloads(nodeId: string, latest: Map<TopicKey, bigint>): str
   }
   if (cur) out.push(cur);
   return out;
+}
+
+/** The longest id a line can carry (int8). */
+const MAX_ID_DIGITS = 19;
+
+/** Topics in groups whose lines "<node> <topic> <id>" fit one payload (as packPayloads packs). */
+export function chunkTopics(nodeId: string, topics: Iterable<TopicKey>): TopicKey[][] {
+  const out: TopicKey[][] = [];
+  let cur: TopicKey[] = [];
+  let size = 0;
+  for (const topic of topics) {
+    const line = nodeId.length + 1 + topic.length + 1 + MAX_ID_DIGITS;
+    if (cur.length > 0 && size + 1 + line > MAX_PAYLOAD) {
+      out.push(cur);
+      cur = [];
+      size = 0;
+    }
+    size += (cur.length > 0 ? 1 : 0) + line;
+    cur.push(topic);
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+/**
+ * The wake-up for these topics as a statement of its own, sent pipelined behind the
+ * insert (Driver.preparedThen), so it costs the send no round trip: each topic's newest
+ * id is read once the insert committed; lines packed as packPayloads packs them; its
+ * commit does not wait for the disk (as on the notify connection). Topics are
+ * "<prefix><hex key>" of `table`.`column`.
+ */
+export function wakeStatement(
+  where: { table: string; column: string },
+  channel: string,
+  nodeId: string,
+  topics: Iterable<TopicKey>,
+): { text: string; params: unknown[] } {
+  return {
+    text: `
+SELECT count(pg_notify($1, p.payload))
+FROM (SELECT set_config('synchronous_commit', 'off', true)) s,
+     unnest($3::text[]) AS c(topics),
+     LATERAL (SELECT string_agg($2 || ' ' || t.topic || ' ' || m.id, E'\n' ORDER BY t.i) AS payload
+              FROM unnest(string_to_array(c.topics, ',')) WITH ORDINALITY AS t(topic, i),
+                   LATERAL (SELECT max(id) AS id FROM ${where.table}
+                            WHERE ${where.column} = decode(substring(t.topic from 3), 'hex')) m
+              WHERE m.id IS NOT NULL) p
+WHERE p.payload IS NOT NULL`,
+    params: [channel, nodeId, chunkTopics(nodeId, topics).map((c) => c.join(","))],
+  };
 }
 
 /** The inverse of packPayloads: every well-formed line; the rest is reported. */

@@ -47,6 +47,10 @@ export async function openPostgres(url: string, schema: string): Promise<Driver>
     max: 1,
   });
   notifyPool.on("error", (err) => log.warn("db notify connection error", errorFields(err)));
+  // preparedThen's: pipelined connections (each statement its own Sync, so its own
+  // transaction), as many as the sends in flight (store.ts's slots, two writers).
+  const pipelinePool = new pg.Pool({ connectionString: url, options, max: 4, pipeline: true });
+  pipelinePool.on("error", (err) => log.warn("db pool error", errorFields(err)));
   let closed = false;
   let listener: pg.Client | undefined;
 
@@ -60,6 +64,39 @@ export async function openPostgres(url: string, schema: string): Promise<Driver>
         values: prepareParams(params),
       });
       return res.rows as R[];
+    },
+    async preparedThen<R extends Row = Row>(
+      text: string,
+      params: readonly unknown[],
+      then: { text: string; params: readonly unknown[] },
+    ) {
+      const client = await pipelinePool.connect();
+      try {
+        // Both statements in one write: each query corks the socket around its own
+        // messages; holding it corked across both makes it one system call, not two.
+        const socket = (client as unknown as { connection?: { stream?: NodeJS.WritableStream } })
+          .connection?.stream as { cork?: () => void; uncork?: () => void } | undefined;
+        socket?.cork?.();
+        const first = client.query({
+          name: statementName(text),
+          text,
+          values: prepareParams(params),
+        });
+        const second = client.query({
+          name: statementName(then.text),
+          text: then.text,
+          values: prepareParams(then.params),
+        });
+        socket?.uncork?.();
+        const [a, b] = await Promise.allSettled([first, second]);
+        if (a.status === "rejected") throw a.reason;
+        return {
+          rows: a.value.rows as R[],
+          thenError: b.status === "rejected" ? b.reason : undefined,
+        };
+      } finally {
+        client.release();
+      }
     },
     async notify(channel, payloads) {
       if (payloads.length === 0) return;
@@ -128,6 +165,7 @@ export async function openPostgres(url: string, schema: string): Promise<Driver>
       closed = true;
       await listener?.end().catch(() => undefined);
       await notifyPool.end().catch(() => undefined);
+      await pipelinePool.end().catch(() => undefined);
       await pool.end();
     },
   };

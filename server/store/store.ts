@@ -2,7 +2,7 @@
 // TOOLCHAIN.md): every insert into a topic (group / welcome inbox / identity log / commit log)
 // takes a transaction-scoped advisory lock on that topic BEFORE drawing ids, so
 // ids of one topic become visible in id order and `id > cursor` never skips a row.
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { toHex } from "../../lib/crypto";
 import { nowNs } from "../clock";
 import { errorFields, log } from "../log";
@@ -15,9 +15,16 @@ import {
   type CommitLogRow,
 } from "./commit-log";
 import { migrate } from "./migrations";
-import { envelopeInsertParams, envelopeInsertSql, type EnvelopeSpec } from "./envelope-sql";
-import { Notifier, unpackPayload } from "./notifier";
-import { Batcher } from "./batcher";
+import {
+  EnvelopeWriter,
+  GROUP_MESSAGES,
+  type EnvelopeWriterOptions,
+  WELCOME_MESSAGES,
+  type GroupMessageInsert,
+  type WelcomeMessageInsert,
+} from "./envelopes";
+import { Notifier, unpackPayload, wakeStatement } from "./notifier";
+import type { BucketCharge } from "./rate-buckets";
 import { lockTopics, pageSql, type Page } from "./topic-sql";
 import {
   groupRow,
@@ -30,25 +37,7 @@ import {
   type WelcomeMessageRow,
 } from "./rows";
 
-export interface GroupMessageInsert {
-  groupId: Uint8Array;
-  data: Uint8Array;
-  senderHmac: Uint8Array;
-  shouldPush: boolean;
-  /** The MLS framing says commit (XMTP's GroupMessage.is_commit); default false. */
-  isCommit?: boolean;
-}
-
-export interface WelcomeMessageInsert {
-  installationKey: Uint8Array;
-  data: Uint8Array;
-  hpkePublicKey: Uint8Array;
-  wrapperAlgorithm: number;
-  /** XMTP's WelcomeMessage.WelcomePointer: `data` holds the wrapped welcome_pointer. */
-  isPointer?: boolean;
-  /** V1 welcome_metadata (empty for pointers). */
-  welcomeMetadata?: Uint8Array;
-}
+export type { GroupMessageInsert, WelcomeMessageInsert } from "./envelopes";
 
 export interface IdentityAppend {
   bytes: Uint8Array;
@@ -74,65 +63,16 @@ export const groupTopic = (groupId: Uint8Array): TopicKey => `g:${toHex(groupId)
 export const welcomeTopic = (installationKey: Uint8Array): TopicKey =>
   `w:${toHex(installationKey)}`;
 
-/** Node's native hex: the publish path encodes every envelope's bytes (lib's toHex is a JS loop). */
-const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
-
-const sha256 = (b: Uint8Array) => new Uint8Array(createHash("sha256").update(b).digest());
-
-const GROUP_MESSAGES: EnvelopeSpec<GroupMessageInsert, GroupMessageRow> = {
-  table: "group_messages",
-  topicColumn: "group_id",
-  topicPrefix: "g:",
-  columns: [
-    { name: "sender_hmac", type: "bytea" },
-    { name: "should_push", type: "boolean" },
-    { name: "is_commit", type: "boolean" },
-  ],
-  key: (m) => m.groupId,
-  values: (m) => [m.senderHmac, m.shouldPush, m.isCommit ?? false],
-  toRow: groupRow,
-  // One index probe in the same statement instead of a lookup per message afterwards.
-  returning: "EXISTS (SELECT 1 FROM push_topics p WHERE p.group_id = ins.group_id) AS push",
-};
-
-const WELCOME_MESSAGES: EnvelopeSpec<WelcomeMessageInsert, WelcomeMessageRow> = {
-  table: "welcome_messages",
-  topicColumn: "installation_key",
-  topicPrefix: "w:",
-  columns: [
-    { name: "hpke_public_key", type: "bytea" },
-    { name: "wrapper_algorithm", type: "integer" },
-    { name: "is_pointer", type: "boolean" },
-    { name: "welcome_metadata", type: "bytea" },
-  ],
-  key: (m) => m.installationKey,
-  values: (m) => [
-    m.hpkePublicKey,
-    m.wrapperAlgorithm,
-    m.isPointer ?? false,
-    m.welcomeMetadata ?? new Uint8Array(),
-  ],
-  toRow: welcomeRow,
-};
-
 /** Send statements in flight at once on PostgreSQL (of the pool's 10 connections). */
 const PG_SEND_SLOTS = 2;
-
-const INSERT_SQL = new Map<EnvelopeSpec<never, never>, string>();
-function insertSql<I, R>(spec: EnvelopeSpec<I, R>): string {
-  const key = spec as unknown as EnvelopeSpec<never, never>;
-  let sql = INSERT_SQL.get(key);
-  if (!sql) INSERT_SQL.set(key, (sql = envelopeInsertSql(spec)));
-  return sql;
-}
 
 export class Store {
   private readonly nodeId = randomUUID().slice(0, 8);
   private readonly channel: string;
   /** Cross-node wake-ups (PostgreSQL); PGlite is one process, its bus is enough. */
   private readonly notifier: Notifier | undefined;
-  private readonly groupSends: Batcher<GroupMessageInsert, GroupMessageRow>;
-  private readonly welcomeSends: Batcher<WelcomeMessageInsert, WelcomeMessageRow>;
+  private readonly groups: EnvelopeWriter<GroupMessageInsert, GroupMessageRow>;
+  private readonly welcomes: EnvelopeWriter<WelcomeMessageInsert, WelcomeMessageRow>;
 
   private constructor(
     readonly driver: Driver,
@@ -142,21 +82,17 @@ export class Store {
     this.channel = `messenger_events_${schema}`;
     const notify = driver.notify?.bind(driver);
     this.notifier = notify && new Notifier(this.nodeId, (p) => notify(this.channel, p));
-    // PGlite runs one statement at a time anyway; PostgreSQL gets a few at once.
-    const batching = {
+    const writing: EnvelopeWriterOptions = {
+      // PGlite runs one statement at a time anyway; PostgreSQL gets a few at once.
       slots: driver.kind === "pglite" ? 1 : PG_SEND_SLOTS,
-      maxItems: 1000,
-      maxBytes: 8 * 1024 * 1024, // one maximal request's worth
-      bytes: (m: { data: Uint8Array }) => m.data.length,
+      publish: (events) => this.publish(events),
+      notify: this.notifier && ((events) => this.notifier!.add(events)),
+      wake:
+        this.notifier &&
+        ((where, topics) => wakeStatement(where, this.channel, this.nodeId, topics)),
     };
-    this.groupSends = new Batcher(
-      (m: GroupMessageInsert[]) => this.insertGroupMessages(m),
-      batching,
-    );
-    this.welcomeSends = new Batcher(
-      (m: WelcomeMessageInsert[]) => this.insertWelcomeMessages(m),
-      batching,
-    );
+    this.groups = new EnvelopeWriter(driver, GROUP_MESSAGES, writing);
+    this.welcomes = new EnvelopeWriter(driver, WELCOME_MESSAGES, writing);
   }
 
   static async open(driver: Driver, bus: EventBus, schema = "public"): Promise<Store> {
@@ -361,16 +297,20 @@ export class Store {
    * All-or-nothing. A message byte-identical to one already in its group is not
    * stored again; the existing row is returned in its place.
    */
-  async insertGroupMessages(inputs: GroupMessageInsert[]): Promise<GroupMessageRow[]> {
-    return this.insertEnvelopes(inputs, GROUP_MESSAGES);
+  insertGroupMessages(inputs: GroupMessageInsert[]): Promise<GroupMessageRow[]> {
+    return this.groups.insert(inputs);
   }
 
   /**
    * insertGroupMessages for the API: merged with the sends that wait for the database at
-   * the same moment into one statement (batcher.ts). Same result, all-or-nothing per call.
+   * the same moment into one statement, which takes `charge` too (envelopes.ts). Same
+   * result, all-or-nothing per call; WriteRefusedError when the charge was refused.
    */
-  publishGroupMessages(inputs: GroupMessageInsert[]): Promise<GroupMessageRow[]> {
-    return this.groupSends.submit(inputs);
+  publishGroupMessages(
+    inputs: GroupMessageInsert[],
+    charge?: BucketCharge,
+  ): Promise<GroupMessageRow[]> {
+    return this.groups.publish(inputs, charge);
   }
 
   async queryGroupMessages(groupId: Uint8Array, page: Page): Promise<GroupMessageRow[]> {
@@ -425,79 +365,16 @@ export class Store {
 
   // ---- welcomes ----------------------------------------------------------
 
-  async insertWelcomeMessages(inputs: WelcomeMessageInsert[]): Promise<WelcomeMessageRow[]> {
-    return this.insertEnvelopes(inputs, WELCOME_MESSAGES);
+  insertWelcomeMessages(inputs: WelcomeMessageInsert[]): Promise<WelcomeMessageRow[]> {
+    return this.welcomes.insert(inputs);
   }
 
   /** insertWelcomeMessages merged with concurrent sends, like publishGroupMessages. */
-  publishWelcomeMessages(inputs: WelcomeMessageInsert[]): Promise<WelcomeMessageRow[]> {
-    return this.welcomeSends.submit(inputs);
-  }
-
-  /**
-   * All-or-nothing, under the topics' advisory locks (ids become visible in order).
-   * An envelope byte-identical to one already in its topic is not stored again; the
-   * existing row is returned in its place.
-   *
-   * One statement, so one round trip (it was five: BEGIN, lock, INSERT, NOTIFY, COMMIT,
-   * plus one INSERT per extra message): envelopeInsertSql locks every topic of the
-   * batch, in a fixed order, before a single id is drawn, and inserts in request order,
-   * inside the statement's own transaction. Other nodes are told after commit
-   * (notifier.ts): a NOTIFY inside would serialise every send's commit.
-   */
-  private async insertEnvelopes<I extends { data: Uint8Array }, R extends { id: bigint }>(
-    inputs: I[],
-    spec: EnvelopeSpec<I, R>,
-  ): Promise<R[]> {
-    const createdNs = nowNs();
-    const hashBytes = Buffer.allocUnsafe(32 * inputs.length);
-    inputs.forEach((m, i) => hashBytes.set(sha256(m.data), 32 * i));
-    const keys = inputs.map((m) => hex(spec.key(m)));
-    const hashes = inputs.map((_, i) => hashBytes.toString("hex", 32 * i, 32 * i + 32));
-    const values = inputs.map((m) => spec.values(m));
-    const inserted = await this.driver.prepared<{ id: unknown; k: string; h: string }>(
-      insertSql(spec),
-      envelopeInsertParams(spec, inputs, hashBytes, values, createdNs),
-    );
-    const byContent = new Map(inserted.map((r) => [`${r.k}/${r.h}`, r]));
-    const rows: R[] = [];
-    const events: BusEvent[] = [];
-    const again: BusEvent[] = [];
-    const published = new Set<bigint>();
-    for (const [i, m] of inputs.entries()) {
-      const hit = byContent.get(`${keys[i]}/${hashes[i]}`);
-      if (!hit) {
-        // Stored before (a retried send): the existing row stands in for it.
-        const existing = await this.driver.query(
-          `SELECT * FROM ${spec.table} WHERE ${spec.topicColumn} = $1 AND content_hash = $2`,
-          [spec.key(m), sha256(m.data)],
-        );
-        const row = spec.toRow(existing[0]!);
-        rows.push(row);
-        again.push({ topic: spec.topicPrefix + keys[i], id: row.id });
-        continue;
-      }
-      const id = toBigInt(hit.id, "id");
-      const raw: Record<string, unknown> = {
-        ...hit,
-        id,
-        created_ns: createdNs,
-        [spec.topicColumn]: spec.key(m),
-        data: m.data,
-      };
-      spec.columns.forEach((c, j) => (raw[c.name] = values[i]![j]));
-      rows.push(spec.toRow(raw));
-      // The same envelope twice in one batch is one row, one event.
-      if (!published.has(id)) {
-        published.add(id);
-        events.push({ topic: spec.topicPrefix + keys[i], id });
-      }
-    }
-    this.publish(events);
-    // Acknowledged only once every node was told. A retry of a send whose node died
-    // between commit and wake-up finds its rows stored: announce them again.
-    await this.notifier?.add([...events, ...again]);
-    return rows;
+  publishWelcomeMessages(
+    inputs: WelcomeMessageInsert[],
+    charge?: BucketCharge,
+  ): Promise<WelcomeMessageRow[]> {
+    return this.welcomes.publish(inputs, charge);
   }
 
   // ---- commit logs -------------------------------------------------------

@@ -66,6 +66,27 @@ describe("Batcher", () => {
     expect(statements).toEqual([[1], [2, 3, 4], [20], [5]]);
   });
 
+  it("never merges two requests that claim the same thing, and lets none overtake", async () => {
+    const statements: string[][] = [];
+    const run = async (items: string[]) => {
+      statements.push(items);
+      await new Promise((r) => setTimeout(r, 5));
+      return items;
+    };
+    const b = new Batcher(run, {
+      slots: 1,
+      maxItems: 100,
+      maxBytes: 1000,
+      bytes: () => 1,
+      claims: (items) => [items[0]!.split("-")[0]!], // the client before the dash
+    });
+    const sends = ["a-1", "b-1", "c-1", "b-2", "d-1"];
+    expect(await Promise.all(sends.map((s) => b.submit([s])))).toEqual(sends.map((s) => [s]));
+    // a-1 alone (the slot was free); b-2 ends the next statement, as client b is in it,
+    // and d-1, behind it, waits too.
+    expect(statements).toEqual([["a-1"], ["b-1", "c-1"], ["b-2", "d-1"]]);
+  });
+
   it("retries a failed merged statement request by request, so only the bad request fails", async () => {
     const run = async (items: number[]) => {
       await new Promise((r) => setTimeout(r, 5));

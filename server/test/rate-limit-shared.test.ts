@@ -1,15 +1,19 @@
 // The shared bucket stores on their own (real PostgreSQL, real Redis): the same rules
 // as the in-memory buckets (rate-limit.test.ts): an address's total across inbox ids,
-// refusals that cost nothing (a bucket that could pay is refunded), debt when asked.
-import { Code, ConnectError } from "@connectrpc/connect";
+// refusals that cost nothing (a bucket that could pay is refunded), debt when asked;
+// and a send's charge taken by the send's own statement, with the same rules.
+import { Code, ConnectError, createContextValues, type HandlerContext } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresRateLimiter } from "../api/rate-limit-postgres";
 import { RedisRateLimiter } from "../api/rate-limit-redis";
-import type { RateLimiter } from "../api/rate-limit";
+import { writeChargeKey, type RateLimiter } from "../api/rate-limit";
+import { chargedWrite } from "../api/write-charge";
 import type { RateLimitConfig } from "../config";
+import { openStore, type Store } from "../store";
 import { openPostgres } from "../store/pg-driver";
 import type { Driver } from "../store/driver";
 import { dropSchema, freshSchema } from "./pg-schema";
+import { utf8 } from "./helpers";
 import { TEST_DATABASE_URL } from "./stores";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -165,5 +169,78 @@ describe.runIf(TEST_DATABASE_URL)("postgres buckets, calls merged into few state
     // One statement per call would be 240 (plus refunds); merged, each address's 12
     // calls share its bucket, so they need at least 12 rounds, a few more as calls trickle in.
     expect(took).toBeLessThan(80);
+  });
+});
+
+describe.runIf(TEST_DATABASE_URL)("postgres buckets charged by the send's own statement", () => {
+  const schema = freshSchema();
+  let store: Store;
+  let l: PostgresRateLimiter;
+
+  beforeAll(async () => {
+    ({ store } = await openStore({
+      dataDir: "",
+      databaseUrl: TEST_DATABASE_URL,
+      databaseSchema: schema,
+    }));
+    l = await PostgresRateLimiter.open(config, store.driver);
+  });
+  afterAll(async () => {
+    l?.close();
+    await store?.close();
+    await dropSchema(TEST_DATABASE_URL!, schema);
+  });
+
+  it("stores nothing of a refused send, refunds the bucket that could pay, and refuses the next at once", async () => {
+    const p = `203.0.113.7-${Date.now()}`;
+    const groupId = crypto.getRandomValues(new Uint8Array(16));
+    /** A send as the handler runs it: the gate's deferred charge, taken by the insert. */
+    const sendAs = async (inbox: string, text: string) => {
+      const call = { procedure: "SendGroupMessages", peer: p, inbox, streaming: false };
+      try {
+        const deferred = l.deferWrite(call)!;
+        const ctx = { values: createContextValues().set(writeChargeKey, deferred) };
+        await chargedWrite(ctx as HandlerContext, (charge) =>
+          store.publishGroupMessages(
+            [{ groupId, data: utf8(text), senderHmac: new Uint8Array(), shouldPush: false }],
+            charge,
+          ),
+        );
+        return "stored";
+      } catch (e) {
+        return ConnectError.from(e).code === Code.ResourceExhausted ? "refused" : String(e);
+      }
+    };
+    // Writes: burst 2 per inbox, 4 per address. Two inboxes spend the address's total...
+    const spent = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => sendAs(inboxOf(i % 2), `m${i}`)),
+    );
+    expect(spent).toEqual(["stored", "stored", "stored", "stored"]);
+    // ...so a third inbox's send, which its own bucket could pay, is refused by the address's.
+    expect(await sendAs(inboxOf(3), "refused")).toBe("refused");
+    const stored = await store.queryGroupMessages(groupId, {
+      cursor: 0n,
+      limit: 10,
+      direction: "asc",
+    });
+    expect(stored.map((r) => new TextDecoder().decode(r.data)).sort()).toEqual([
+      "m0",
+      "m1",
+      "m2",
+      "m3",
+    ]);
+    const [own] = await store.driver.query<{ tokens: number }>(
+      "SELECT tokens FROM rate_buckets WHERE key = $1",
+      [`w|${p}|${inboxOf(3)}`],
+    );
+    expect(own?.tokens).toBe(2); // refunded: the refusal cost it nothing
+    // The address is known short of a token: the next send is refused before any statement
+    // (which would have made the new inbox's bucket).
+    expect(await sendAs(inboxOf(4), "early")).toBe("refused");
+    expect(
+      await store.driver.query("SELECT 1 FROM rate_buckets WHERE key = $1", [
+        `w|${p}|${inboxOf(4)}`,
+      ]),
+    ).toHaveLength(0);
   });
 });

@@ -2,7 +2,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { log } from "../log";
 import { DataDirLockedError, openStore, groupTopic, type GroupMessageInsert } from "../store";
 import { storeKinds, TEST_DATABASE_URL, storeFixture } from "./stores";
 import { MIGRATION_COUNT } from "../store/migrations";
@@ -249,12 +250,21 @@ if (TEST_DATABASE_URL) {
       expect(read.map((r) => r.id)).toEqual([row!.id]);
     });
 
-    it("wakes another node for every topic of a 300-group batch (payloads packed under the cap)", async () => {
+    it("wakes another node for every topic of a 300-group batch in the insert's round trip (payloads packed under the cap)", async () => {
       const other = await t.reopen();
-      const groups = Array.from({ length: 300 }, (_, i) => gid(`wide-${i}`));
+      // Group ids of the longest kind allowed (255 bytes): the fewest lines per payload.
+      const groups = Array.from({ length: 300 }, (_, i) => {
+        const g = new Uint8Array(255);
+        g.set(gid(`wide-${i}`).subarray(0, 255));
+        return g;
+      });
       const heard = new Map<string, bigint>();
       const offs = groups.map((g) => other.bus.on(groupTopic(g), (e) => heard.set(e.topic, e.id)));
+      const warn = vi.spyOn(log, "warn");
       const rows = await t.store.insertGroupMessages(groups.map((g, i) => msg(g, `m${i}`)));
+      // The pipelined wake-up statement went out (no fallback to notifying afterwards).
+      expect(warn.mock.calls.filter(([m]) => m.startsWith("wake-up"))).toEqual([]);
+      warn.mockRestore();
       const deadline = Date.now() + 10_000;
       while (heard.size < groups.length && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 20));

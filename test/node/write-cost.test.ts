@@ -8,23 +8,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MlsApi } from "../../lib/proto/mls/api/v1/mls_pb";
 import { startNode, type StartedNode } from "../../server/test/harness";
 import { privateMessage, randomGroupId } from "../../server/test/helpers";
+import { pgNotice, TEST_DATABASE_URL } from "./pg";
+
+pgNotice("write cost by size with buckets in PostgreSQL");
 
 let node: StartedNode;
 const BURST = 12;
-
-beforeAll(async () => {
-  node = await startNode({
-    env: {
-      TRUST_PROXY: "1", // senders told apart by x-forwarded-for (all on loopback)
-      RATE_LIMIT_WRITES_PER_MIN: "6", // one token per 10 s: no refill worth counting here
-      RATE_LIMIT_WRITE_BURST: String(BURST),
-      RATE_LIMIT_IP_MULTIPLIER: "1",
-    },
-  });
-});
-afterAll(async () => {
-  await node?.stop();
-});
+const LIMITS = {
+  TRUST_PROXY: "1", // senders told apart by x-forwarded-for (all on loopback)
+  RATE_LIMIT_WRITES_PER_MIN: "6", // one token per 10 s: no refill worth counting here
+  RATE_LIMIT_WRITE_BURST: String(BURST),
+  RATE_LIMIT_IP_MULTIPLIER: "1",
+};
+// In memory (the gate takes a token, the interceptor the rest), and in PostgreSQL, where
+// the send's own statement takes the whole charge (api/write-charge.ts).
+const BUCKETS = [
+  { buckets: "in memory", databaseUrl: undefined },
+  ...(TEST_DATABASE_URL ? [{ buckets: "in PostgreSQL", databaseUrl: TEST_DATABASE_URL }] : []),
+];
 
 function mlsFrom(ip: string, gzip = false) {
   const forwarded: Interceptor = (next) => (req) => {
@@ -78,7 +79,14 @@ async function accepted(
   return { ok, last };
 }
 
-describe("write cost by size", () => {
+describe.each(BUCKETS)("write cost by size, buckets $buckets", ({ databaseUrl }) => {
+  beforeAll(async () => {
+    node = await startNode({ databaseUrl, env: LIMITS });
+  });
+  afterAll(async () => {
+    await node?.stop();
+  });
+
   it("largeMessagesExhaustTheWriteBudgetPerMiB: 3-MiB requests get a third of the calls 1-MiB ones get, small ones the whole burst", async () => {
     // ~2.9 MB per call (3 started MiB): BURST / 3 calls.
     const big = await accepted(BURST, () => send(mlsFrom("192.0.2.1"), 3, 950_000));

@@ -1,0 +1,253 @@
+// Writing envelopes (group messages, welcomes): the one statement of envelope-sql.ts,
+// fed by a batcher that merges concurrent sends (batcher.ts), optionally taking each
+// send's rate-limit charge in the same statement (rate-buckets.ts), then the wake-ups.
+import { createHash } from "node:crypto";
+import type { BusEvent, TopicKey } from "../stream/bus";
+import { nowNs } from "../clock";
+import { errorFields, log } from "../log";
+import { Batcher } from "./batcher";
+import type { Driver } from "./driver";
+import { envelopeInsertParams, envelopeInsertSql, type EnvelopeSpec } from "./envelope-sql";
+import type { BucketCharge, BucketRefusal, BucketTaken } from "./rate-buckets";
+import {
+  groupRow,
+  toBigInt,
+  welcomeRow,
+  type GroupMessageRow,
+  type WelcomeMessageRow,
+} from "./rows";
+
+export interface GroupMessageInsert {
+  groupId: Uint8Array;
+  data: Uint8Array;
+  senderHmac: Uint8Array;
+  shouldPush: boolean;
+  /** The MLS framing says commit (XMTP's GroupMessage.is_commit); default false. */
+  isCommit?: boolean;
+}
+
+export interface WelcomeMessageInsert {
+  installationKey: Uint8Array;
+  data: Uint8Array;
+  hpkePublicKey: Uint8Array;
+  wrapperAlgorithm: number;
+  /** XMTP's WelcomeMessage.WelcomePointer: `data` holds the wrapped welcome_pointer. */
+  isPointer?: boolean;
+  /** V1 welcome_metadata (empty for pointers). */
+  welcomeMetadata?: Uint8Array;
+}
+
+export const GROUP_MESSAGES: EnvelopeSpec<GroupMessageInsert, GroupMessageRow> = {
+  table: "group_messages",
+  topicColumn: "group_id",
+  topicPrefix: "g:",
+  columns: [
+    { name: "sender_hmac", type: "bytea" },
+    { name: "should_push", type: "boolean" },
+    { name: "is_commit", type: "boolean" },
+  ],
+  key: (m) => m.groupId,
+  values: (m) => [m.senderHmac, m.shouldPush, m.isCommit ?? false],
+  toRow: groupRow,
+  // One index probe in the same statement instead of a lookup per message afterwards.
+  returning: "EXISTS (SELECT 1 FROM push_topics p WHERE p.group_id = ins.group_id) AS push",
+};
+
+export const WELCOME_MESSAGES: EnvelopeSpec<WelcomeMessageInsert, WelcomeMessageRow> = {
+  table: "welcome_messages",
+  topicColumn: "installation_key",
+  topicPrefix: "w:",
+  columns: [
+    { name: "hpke_public_key", type: "bytea" },
+    { name: "wrapper_algorithm", type: "integer" },
+    { name: "is_pointer", type: "boolean" },
+    { name: "welcome_metadata", type: "bytea" },
+  ],
+  key: (m) => m.installationKey,
+  values: (m) => [
+    m.hpkePublicKey,
+    m.wrapperAlgorithm,
+    m.isPointer ?? false,
+    m.welcomeMetadata ?? new Uint8Array(),
+  ],
+  toRow: welcomeRow,
+};
+
+/** A send whose rate-limit charge its statement refused: nothing of it was stored. */
+export class WriteRefusedError extends Error {
+  constructor(readonly taken: BucketRefusal) {
+    super("rate limit: the send's buckets could not pay");
+  }
+}
+
+/** Node's native hex: the publish path encodes every envelope's bytes (lib's toHex is a JS loop). */
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+
+const sha256 = (b: Uint8Array) => new Uint8Array(createHash("sha256").update(b).digest());
+
+/** One envelope of a send, with the send's charge (the same object for all its envelopes). */
+interface Pending<I> {
+  m: I;
+  charge?: BucketCharge;
+}
+type Written<R> = R | { refused: BucketRefusal };
+
+export interface EnvelopeWriterOptions {
+  /** Statements in flight at once. */
+  slots: number;
+  /** Tells this process's streams (the bus). */
+  publish: (events: BusEvent[]) => void;
+  /** Tells the other nodes after commit (notifier.ts); resolves once they were told. */
+  notify?: (events: BusEvent[]) => Promise<void>;
+  /**
+   * Instead of notify where the driver pipelines (Driver.preparedThen): the statement
+   * that tells the other nodes about these topics, sent in the insert's round trip.
+   */
+  wake?: (
+    where: { table: string; column: string },
+    topics: Iterable<TopicKey>,
+  ) => { text: string; params: unknown[] };
+}
+
+export class EnvelopeWriter<I extends { data: Uint8Array }, R extends { id: bigint }> {
+  private readonly sends: Batcher<Pending<I>, Written<R>>;
+  private readonly sql = new Map<boolean, string>();
+
+  constructor(
+    private readonly driver: Driver,
+    private readonly spec: EnvelopeSpec<I, R>,
+    private readonly opts: EnvelopeWriterOptions,
+  ) {
+    this.sends = new Batcher((items: Pending<I>[]) => this.write(items), {
+      slots: opts.slots,
+      maxItems: 1000,
+      maxBytes: 8 * 1024 * 1024, // one maximal request's worth
+      bytes: (p) => p.m.data.length,
+      // One statement cannot take from a bucket twice: a client's next send waits for the next.
+      claims: (items) => {
+        const c = items[0]?.charge;
+        return c ? [c.keyOne, c.keyAll] : [];
+      },
+    });
+  }
+
+  /** All-or-nothing, alone in its statement. */
+  async insert(inputs: I[]): Promise<R[]> {
+    return (await this.write(inputs.map((m) => ({ m })))) as R[];
+  }
+
+  /**
+   * insert for the API: merged with the sends that wait for the database at the same
+   * moment into one statement (batcher.ts), taking `charge` in it. Same result,
+   * all-or-nothing per call; throws WriteRefusedError when the charge was refused.
+   */
+  async publish(inputs: I[], charge?: BucketCharge): Promise<R[]> {
+    const out = await this.sends.submit(inputs.map((m) => ({ m, charge })));
+    const refused = out.find((r): r is { refused: BucketRefusal } => "refused" in r);
+    if (refused) throw new WriteRefusedError(refused.refused);
+    return out as R[];
+  }
+
+  /**
+   * All-or-nothing, under the topics' advisory locks (ids become visible in order).
+   * An envelope byte-identical to one already in its topic is not stored again; the
+   * existing row is returned in its place.
+   *
+   * One statement, so one round trip (it was five: BEGIN, lock, INSERT, NOTIFY, COMMIT,
+   * plus one INSERT per extra message, plus the rate-limit take): envelopeInsertSql
+   * locks every topic of the batch, in a fixed order, before a single id is drawn, and
+   * inserts in request order, inside the statement's own transaction. Other nodes are
+   * told after commit (notifier.ts): a NOTIFY inside would serialise every send's commit.
+   */
+  private async write(items: Pending<I>[]): Promise<Written<R>[]> {
+    const spec = this.spec;
+    const createdNs = nowNs();
+    const inputs = items.map((p) => p.m);
+    const hashBytes = Buffer.allocUnsafe(32 * inputs.length);
+    inputs.forEach((m, i) => hashBytes.set(sha256(m.data), 32 * i));
+    const keys = inputs.map((m) => hex(spec.key(m)));
+    const hashes = inputs.map((_, i) => hashBytes.toString("hex", 32 * i, 32 * i + 32));
+    const values = inputs.map((m) => spec.values(m));
+    const each = items.map((p) => p.charge);
+    const charged = each.some((c) => c !== undefined);
+    const distinct = [...new Set(each.filter((c) => c !== undefined))];
+    let sql = this.sql.get(charged);
+    if (!sql) this.sql.set(charged, (sql = envelopeInsertSql(spec, charged)));
+    const params = envelopeInsertParams(
+      spec,
+      inputs,
+      hashBytes,
+      values,
+      createdNs,
+      charged ? { each, distinct } : undefined,
+    );
+    type Result = { id: unknown; k: string; h: string; refilled?: number; took?: boolean };
+    // Other nodes are woken in the same round trip where the driver pipelines, else after.
+    const wake =
+      this.driver.preparedThen &&
+      this.opts.wake?.(
+        { table: spec.table, column: spec.topicColumn },
+        new Set(keys.map((k) => spec.topicPrefix + k)),
+      );
+    const { rows: result, thenError } = wake
+      ? await this.driver.preparedThen!<Result>(sql, params, wake)
+      : { rows: await this.driver.prepared<Result>(sql, params), thenError: "not sent" };
+    if (wake && thenError)
+      log.warn("wake-up statement failed, notifying after", errorFields(thenError));
+    const taken = new Map<string, BucketTaken>();
+    const byContent = new Map<string, (typeof result)[number]>();
+    for (const r of result) {
+      if (r.id === null) taken.set(r.k, { refilled: Number(r.refilled), took: r.took === true });
+      else byContent.set(`${r.k}/${r.h}`, r);
+    }
+    const refusalOf = (c: BucketCharge | undefined) => {
+      if (!c) return undefined;
+      const one = taken.get(c.keyOne)!;
+      const all = taken.get(c.keyAll)!;
+      return one.took && all.took ? undefined : { refused: { one, all } };
+    };
+    const out: Written<R>[] = [];
+    const events: BusEvent[] = [];
+    const again: BusEvent[] = [];
+    const published = new Set<bigint>();
+    for (const [i, m] of inputs.entries()) {
+      const refused = refusalOf(each[i]);
+      if (refused) {
+        out.push(refused);
+        continue;
+      }
+      const hit = byContent.get(`${keys[i]}/${hashes[i]}`);
+      if (!hit) {
+        // Stored before (a retried send): the existing row stands in for it.
+        const existing = await this.driver.query(
+          `SELECT * FROM ${spec.table} WHERE ${spec.topicColumn} = $1 AND content_hash = $2`,
+          [spec.key(m), sha256(m.data)],
+        );
+        const row = spec.toRow(existing[0]!);
+        out.push(row);
+        again.push({ topic: spec.topicPrefix + keys[i], id: row.id });
+        continue;
+      }
+      const id = toBigInt(hit.id, "id");
+      const raw: Record<string, unknown> = {
+        ...hit,
+        id,
+        created_ns: createdNs,
+        [spec.topicColumn]: spec.key(m),
+        data: m.data,
+      };
+      spec.columns.forEach((c, j) => (raw[c.name] = values[i]![j]));
+      out.push(spec.toRow(raw));
+      // The same envelope twice in one batch is one row, one event.
+      if (!published.has(id)) {
+        published.add(id);
+        events.push({ topic: spec.topicPrefix + keys[i], id });
+      }
+    }
+    this.opts.publish(events);
+    // Acknowledged only once every node was told. A retry of a send whose node died
+    // between commit and wake-up finds its rows stored: they are announced again.
+    if (thenError) await this.opts.notify?.([...events, ...again]);
+    return out;
+  }
+}
