@@ -2,22 +2,19 @@
 // while the other conversations, and this one once it leaves the screen, count as before.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type StartedNode } from "../../server/test/harness";
-import type { Client } from "../../lib/client";
-import { createClient, newWallet, take } from "../support/accounts";
+import type { Client, Conversation } from "../../lib/client";
+import { helloDm, take } from "../support/accounts";
 
 describe("messages received in a conversation on screen", () => {
   let node: StartedNode;
   let a: Client;
   let b: Client;
+  let dmA: Conversation;
 
   beforeAll(async () => {
     node = await startNode();
-    const bob = newWallet();
-    a = await createClient(newWallet(), node.url, "alice");
-    b = await createClient(bob, node.url, "bob");
     // (The app shows only accepted conversations as on screen; the library takes its word.)
-    await (await a.conversations.newDm(bob.address)).send("hello");
-    await b.conversations.sync();
+    ({ a, b, ab: dmA } = await helloDm(node.url, "on-screen"));
   }, 120_000);
 
   afterAll(async () => {
@@ -30,7 +27,6 @@ describe("messages received in a conversation on screen", () => {
     (await c.conversations.getById(id))?.unreadCount;
 
   it("are stored read while it is shown, and counted again once it is not", async () => {
-    const dmA = (await a.conversations.list())[0]!;
     const stream = b.conversations.streamAllMessages();
     const hidden = b.conversations.showing(dmA.id);
     try {
@@ -52,7 +48,6 @@ describe("messages received in a conversation on screen", () => {
   });
 
   it("a conversation shown twice stays shown until both views leave", async () => {
-    const dmA = (await a.conversations.list())[0]!;
     await (await b.conversations.getById(dmA.id))!.markRead();
     const stream = b.conversations.streamAllMessages();
     const first = b.conversations.showing(dmA.id);
