@@ -91,6 +91,7 @@ describe("Subscribe fast path", () => {
       // have compressed as an uncompressed frame (flag 0), which every protocol allows.
       await send(mls, groupId, [1, 2]);
       const names = Object.keys(transports);
+      const caughtUp: boolean[] = names.map(() => false);
       const streams = names.flatMap((name, i) => {
         const t = transports[name]!;
         const ours = (async () => {
@@ -101,7 +102,10 @@ describe("Subscribe fast path", () => {
           )) {
             if (ev.event.case === "groupMessage")
               got.push(numberOf(ev.event.value.version.value!.data));
-            if (ev.event.case === "caughtUp") got.push(0);
+            if (ev.event.case === "caughtUp") {
+              got.push(0);
+              caughtUp[i] = true;
+            }
           }
           return got;
         })();
@@ -130,10 +134,14 @@ describe("Subscribe fast path", () => {
           ),
         ];
       });
-      // Every stream open and caught up before the live sends: count them on the node.
+      // Every stream open and caught up before the live sends: count them on the node, and
+      // wait for each Subscribe's caughtUp (under load a catch-up read could still be running
+      // and take the first live messages, putting its caughtUp after them).
       for (
         let i = 0;
-        i < 200 && node.logs.filter((l) => l.includes("stream opened")).length < streams.length;
+        i < 400 &&
+        (node.logs.filter((l) => l.includes("stream opened")).length < streams.length ||
+          caughtUp.includes(false));
         i++
       ) {
         await new Promise((r) => setTimeout(r, 50));
