@@ -1,45 +1,20 @@
 // Attachment codecs (attachment:1.0, remoteStaticAttachment:1.0): split from codecs.test.ts.
 import { describe, expect, it } from "vitest";
-import {} from "@bufbuild/protobuf";
 import { utf8 } from "../../crypto";
 import {
-  ContentError,
   ContentTypeAttachment,
   ContentTypeRemoteAttachment,
   INLINE_ATTACHMENT_MAX_BYTES,
   attachmentCodec,
   attachmentFitsInline,
-  defaultRegistry,
   encodeEncodedContent,
   remoteAttachmentCodec,
   shouldPushFor,
   type Attachment,
-  type ContentTypeId,
   type EncodedContent,
   type RemoteAttachment,
 } from "..";
-
-const registry = defaultRegistry();
-
-/** Encode through the registry, serialise, parse and decode again: what a peer sees. */
-async function viaWire(type: ContentTypeId, value: unknown) {
-  const bytes = encodeEncodedContent(registry.encode(type, value));
-  return registry.decodeBytes(bytes);
-}
-
-function errorOf(fn: () => unknown): ContentError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ContentError);
-    return e as ContentError;
-  }
-  throw new Error("expected a ContentError, nothing was thrown");
-}
-
-function wire(type: ContentTypeId, parameters: Record<string, string>, content: Uint8Array) {
-  return { type: { ...type }, parameters, content } satisfies EncodedContent;
-}
+import { errorOf, registry, viaWire, wire } from "./wire";
 
 describe("attachment:1.0", () => {
   const every = new Uint8Array(256).map((_, i) => i);

@@ -4,7 +4,6 @@ import { toHex, utf8 } from "../../crypto";
 import { ReactionV2Schema } from "../../proto/mls/message_contents/content_types/reaction_pb";
 import {
   Compression,
-  ContentError,
   ContentTypeAttachment,
   ContentTypeMarkdown,
   ContentTypeReaction,
@@ -16,41 +15,18 @@ import {
   REACTION_SEND_CONTENT_TYPE,
   contentTypeToString,
   decodeEncodedContent,
-  defaultRegistry,
   encodeEncodedContent,
   reactionCodec,
   reactionV2Codec,
   replyCodec,
   shouldPushFor,
-  type ContentTypeId,
-  type EncodedContent,
   type Reaction,
   type Reply,
 } from "..";
+import { errorOf, registry, viaWire, wire } from "./wire";
 
-const registry = defaultRegistry();
 const REF = "9f2c4e1ab7d0c3e58a61f4b2d97e0c13a5b8f6e2d41c7a9035e8b6f1c2d4a7e9";
 const INBOX = "4b1e0f7a9c2d3e8f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f";
-
-/** Encode through the registry, serialise, parse and decode again: what a peer sees. */
-async function viaWire(type: ContentTypeId, value: unknown) {
-  const bytes = encodeEncodedContent(registry.encode(type, value));
-  return registry.decodeBytes(bytes);
-}
-
-function errorOf(fn: () => unknown): ContentError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ContentError);
-    return e as ContentError;
-  }
-  throw new Error("expected a ContentError, nothing was thrown");
-}
-
-function wire(type: ContentTypeId, parameters: Record<string, string>, content: Uint8Array) {
-  return { type: { ...type }, parameters, content } satisfies EncodedContent;
-}
 
 describe("reaction:1.0 and reaction:2.0", () => {
   const reactions: Reaction[] = [];
