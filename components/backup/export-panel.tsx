@@ -4,8 +4,8 @@ import type { BackupProgress, BackupSummary } from "@/lib/client";
 // The rule alone, not the lib/client barrel: the client itself loads lazily (load-client.ts).
 import { passphraseStrength } from "@/lib/client/backup/passphrase";
 import { useClient } from "@/components/client/client-context";
-import { buttonStyles } from "@/components/ui/button-styles";
 import { backupFileName, download } from "./download";
+import { PanelActions } from "./panel-actions";
 import { PanelStart } from "./panel-start";
 import { PassphraseField } from "./passphrase-field";
 import { ProgressLine } from "./progress-line";
@@ -98,24 +98,14 @@ export function ExportPanel() {
         </p>
       )}
       {working && <ProgressLine progress={state.progress} />}
-      <div className="flex flex-wrap justify-end gap-2">
-        <button
-          type="button"
-          className={buttonStyles.ghost}
-          disabled={working}
-          onClick={() => setState({ step: "closed" })}
-        >
-          Cancel
-        </button>
-        <button
-          type="submit"
-          data-testid="backup-create"
-          className={buttonStyles.primary}
-          disabled={!ready || working}
-        >
-          {working ? "Backing up…" : "Create backup"}
-        </button>
-      </div>
+      <PanelActions
+        working={working}
+        ready={ready}
+        onCancel={() => setState({ step: "closed" })}
+        label="Create backup"
+        workingLabel="Backing up…"
+        submitTestId="backup-create"
+      />
     </form>
   );
 }

@@ -2,8 +2,8 @@
 import { useId, useState } from "react";
 import type { BackupProgress, RestoreSummary } from "@/lib/client";
 import { useClient } from "@/components/client/client-context";
-import { buttonStyles } from "@/components/ui/button-styles";
 import { count } from "./export-panel";
+import { PanelActions } from "./panel-actions";
 import { PanelStart } from "./panel-start";
 import { PassphraseField } from "./passphrase-field";
 import { ProgressLine } from "./progress-line";
@@ -91,24 +91,14 @@ export function RestorePanel() {
         </p>
       )}
       {working && <ProgressLine progress={state.progress} />}
-      <div className="flex flex-wrap justify-end gap-2">
-        <button
-          type="button"
-          className={buttonStyles.ghost}
-          disabled={working}
-          onClick={() => setState({ step: "closed" })}
-        >
-          Cancel
-        </button>
-        <button
-          type="submit"
-          data-testid="restore-run"
-          className={buttonStyles.primary}
-          disabled={!file || !pass || working}
-        >
-          {working ? "Restoring…" : "Restore"}
-        </button>
-      </div>
+      <PanelActions
+        working={working}
+        ready={!!file && !!pass}
+        onCancel={() => setState({ step: "closed" })}
+        label="Restore"
+        workingLabel="Restoring…"
+        submitTestId="restore-run"
+      />
     </form>
   );
 }
