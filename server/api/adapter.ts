@@ -25,6 +25,7 @@ import { log, errorFields } from "../log";
 import type { SendBufferLimits } from "../stream/direct-writer";
 import { directSinkKey } from "../stream/fast-path";
 import { writeChargeKey } from "./rate-limit";
+import type { FastUnary } from "./unary-fast-path";
 import { answerUnimplemented } from "./unimplemented";
 
 export interface ApiHandlerOptions extends ConnectRouterOptions {
@@ -33,6 +34,8 @@ export interface ApiHandlerOptions extends ConnectRouterOptions {
   contextValues: (req: http.IncomingMessage) => ContextValues;
   /** What one stream's response may hold for a slow reader (stream/direct-writer.ts). */
   sendBuffer: SendBufferLimits;
+  /** Takes the sends in Connect's binary unary form below Connect (unary-fast-path.ts). */
+  fastUnary?: FastUnary;
 }
 
 const COMPRESSIONS = [compressionGzip, compressionBrotli];
@@ -165,6 +168,7 @@ export function createApiHandler(options: ApiHandlerOptions): http.RequestListen
     const size = { bytes: -1 };
     const format = bodyFormat(req.headers["content-type"] ?? "");
     const values = options.contextValues(req).set(requestBytesKey, size);
+    if (options.fastUnary?.(req, res, values)) return;
     // Binary-framed streams may have their messages written below Connect (fast-path.ts).
     if (format === "enveloped-binary" && uHandler.method.methodKind === "server_streaming") {
       values.set(directSinkKey, { res, limits: options.sendBuffer });
