@@ -66,6 +66,8 @@ export interface MessageNode {
   push: PushDelivery;
   /** API requests being served now (streams included). */
   readonly inFlight: number;
+  /** Sends served below Connect so far (api/unary-fast-path.ts). */
+  readonly fastUnaryCalls: number;
   /**
    * Shutdown, first step: /readyz answers 503, new API requests get Unavailable,
    * open streams end. Connections are the caller's (serve.ts) to close.
@@ -126,7 +128,11 @@ function refuse(
 
 export async function createMessageNode(
   config: NodeConfig,
-  opts: { rateLimiter?: RateLimiter } = {},
+  opts: {
+    rateLimiter?: RateLimiter;
+    /** false: every call through Connect (the fast path's differential test). */
+    fastUnary?: boolean;
+  } = {},
 ): Promise<MessageNode> {
   const { store, bus } = await openStore({
     dataDir: config.dataDir,
@@ -190,6 +196,18 @@ export async function createMessageNode(
     );
   };
   const requestIds = new WeakMap<http.IncomingMessage, string>();
+  // The sends, the calls a busy node serves most, skip Connect's machinery in their
+  // binary unary form (same gate, size charge, handler, log line and answers).
+  const fast =
+    (opts.fastUnary ?? true) &&
+    unaryFastPath({
+      routes: [
+        fastRoute(MlsApi.method.sendGroupMessages, mls.sendGroupMessages),
+        fastRoute(MlsApi.method.sendWelcomeMessages, mls.sendWelcomeMessages),
+      ],
+      limiter,
+      readMaxBytes: LIMITS.maxRequestBytes,
+    });
   const connect = createApiHandler({
     routes,
     readMaxBytes: LIMITS.maxRequestBytes,
@@ -198,16 +216,7 @@ export async function createMessageNode(
       stallMs: config.streams.stallSeconds * 1000,
     },
     interceptors: [logInterceptor, writeCostInterceptor(limiter)],
-    // The sends, the calls a busy node serves most, skip Connect's machinery in their
-    // binary unary form (same gate, size charge, handler, log line and answers).
-    fastUnary: unaryFastPath({
-      routes: [
-        fastRoute(MlsApi.method.sendGroupMessages, mls.sendGroupMessages),
-        fastRoute(MlsApi.method.sendWelcomeMessages, mls.sendWelcomeMessages),
-      ],
-      limiter,
-      readMaxBytes: LIMITS.maxRequestBytes,
-    }),
+    fastUnary: fast,
     requestGate: rateLimitGate(limiter),
     contextValues: (req) =>
       createContextValues()
@@ -234,6 +243,9 @@ export async function createMessageNode(
     push,
     get inFlight() {
       return inFlight;
+    },
+    get fastUnaryCalls() {
+      return fast ? fast.taken : 0;
     },
     drain() {
       draining = true;

@@ -62,15 +62,16 @@ export interface FastUnaryOptions {
 }
 
 /** Returns whether it took the request (else the caller hands it to Connect). */
-export type FastUnary = (
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  values: ContextValues,
-) => boolean;
+export interface FastUnary {
+  (req: http.IncomingMessage, res: http.ServerResponse, values: ContextValues): boolean;
+  /** Requests taken so far (tests check the path is used). */
+  readonly taken: number;
+}
 
 /** A signal that never fires: the sends do not watch it (the store write is not cancelled). */
 const NEVER = new AbortController().signal;
 
+/** The adapter's refusal of a body that grows past the limit (no length declared). */
 const tooBig = (max: number) =>
   new ConnectError(`request body exceeds ${max} bytes`, Code.ResourceExhausted);
 
@@ -81,7 +82,8 @@ export function unaryFastPath(opts: FastUnaryOptions): FastUnary {
   const byPath = new Map(
     opts.routes.map((r) => [`/${r.method.parent.typeName}/${r.method.name}`, r]),
   );
-  return (req, res, values) => {
+  let taken = 0;
+  const take = (req: http.IncomingMessage, res: http.ServerResponse, values: ContextValues) => {
     if (req.method !== "POST") return false;
     const route = byPath.get(req.url ?? "");
     if (!route) return false;
@@ -91,9 +93,11 @@ export function unaryFastPath(opts: FastUnaryOptions): FastUnary {
     const encoding = h["content-encoding"];
     if (encoding !== undefined && encoding !== "identity") return false;
     if (h["connect-timeout-ms"] !== undefined) return false;
+    taken++;
     void serve(opts, route, req, res, values);
     return true;
   };
+  return Object.defineProperty(take, "taken", { get: () => taken }) as FastUnary;
 }
 
 async function serve(
@@ -191,8 +195,16 @@ async function intercepted(
 
 /** The whole body, at most `max` bytes, read with plain stream events. */
 function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"]);
-  if (declared > max) return Promise.reject(tooBig(max));
+  // As Connect (readAllBytes): a declared length over the limit is refused before reading.
+  const declared = parseInt(req.headers["content-length"] ?? "", 10);
+  if (Number.isSafeInteger(declared) && declared > max) {
+    return Promise.reject(
+      new ConnectError(
+        `message size ${declared} is larger than configured readMaxBytes ${max}`,
+        Code.ResourceExhausted,
+      ),
+    );
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
