@@ -10,8 +10,8 @@
 // through Connect as before; so does any method not listed.
 // The answers are Connect's own: 200 with the binary message, or the JSON error body
 // with Connect's HTTP status for its code (built by Connect's exported helpers), with
-// the error's metadata (retry-after) as headers. bench/.prof/wire-capture.ts compares
-// them byte for byte with Connect's.
+// the error's metadata (retry-after) as headers. server/test/unary-fast-path.test.ts
+// compares them byte for byte with Connect's.
 import {
   create,
   fromBinary,
