@@ -197,7 +197,8 @@ export async function createMessageNode(
   };
   const requestIds = new WeakMap<http.IncomingMessage, string>();
   // The sends, the calls a busy node serves most, skip Connect's machinery in their
-  // binary unary form (same gate, size charge, handler, log line and answers).
+  // binary unary form (same gate, size charge, handler, log line and answers). It runs
+  // the interceptors' steps by hand: an interceptor added below must be added there too.
   const fast =
     (opts.fastUnary ?? true) &&
     unaryFastPath({
