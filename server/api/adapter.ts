@@ -25,7 +25,6 @@ import { log, errorFields } from "../log";
 import type { SendBufferLimits } from "../stream/direct-writer";
 import { directSinkKey } from "../stream/fast-path";
 import { writeChargeKey } from "./rate-limit";
-import type { FastUnary } from "./unary-fast-path";
 import { answerUnimplemented } from "./unimplemented";
 
 export interface ApiHandlerOptions extends ConnectRouterOptions {
@@ -35,7 +34,9 @@ export interface ApiHandlerOptions extends ConnectRouterOptions {
   /** What one stream's response may hold for a slow reader (stream/direct-writer.ts). */
   sendBuffer: SendBufferLimits;
   /** Takes the sends in Connect's binary unary form below Connect (unary-fast-path.ts). */
-  fastUnary?: FastUnary | false;
+  fastUnary?:
+    | ((req: http.IncomingMessage, res: http.ServerResponse, values: ContextValues) => boolean)
+    | false;
 }
 
 const COMPRESSIONS = [compressionGzip, compressionBrotli];
