@@ -39,6 +39,7 @@ import { PushApi } from "../lib/proto/messenger/push/v1/push_pb";
 import { StreamEngine } from "./stream/engine";
 import { startRetention } from "./store/retention";
 import { writeCostInterceptor } from "./api/write-cost";
+import { fastRoute, unaryFastPath } from "./api/unary-fast-path";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -65,6 +66,8 @@ export interface MessageNode {
   push: PushDelivery;
   /** API requests being served now (streams included). */
   readonly inFlight: number;
+  /** Sends served below Connect so far (api/unary-fast-path.ts). */
+  readonly fastUnaryCalls: number;
   /**
    * Shutdown, first step: /readyz answers 503, new API requests get Unavailable,
    * open streams end. Connections are the caller's (serve.ts) to close.
@@ -125,7 +128,11 @@ function refuse(
 
 export async function createMessageNode(
   config: NodeConfig,
-  opts: { rateLimiter?: RateLimiter } = {},
+  opts: {
+    rateLimiter?: RateLimiter;
+    /** false: every call through Connect (the fast path's differential test). */
+    fastUnary?: boolean;
+  } = {},
 ): Promise<MessageNode> {
   const { store, bus } = await openStore({
     dataDir: config.dataDir,
@@ -172,12 +179,10 @@ export async function createMessageNode(
     throw err;
   }
   const push = new PushDelivery(pushStore, vapid, config.push);
+  const mls = mlsService(store, states, engine, guard, (rows) => push.onStored(rows));
   const routes = (router: ConnectRouter) => {
     router.service(IdentityApi, identityService(store, states, scw));
-    router.service(
-      MlsApi,
-      mlsService(store, states, engine, guard, (rows) => push.onStored(rows)),
-    );
+    router.service(MlsApi, mls);
     router.service(NodeApi, nodeService(engine, guard, version));
     router.service(
       PushApi,
@@ -191,6 +196,19 @@ export async function createMessageNode(
     );
   };
   const requestIds = new WeakMap<http.IncomingMessage, string>();
+  // The sends, the calls a busy node serves most, skip Connect's machinery in their
+  // binary unary form (same gate, size charge, handler, log line and answers). It runs
+  // the interceptors' steps by hand: an interceptor added below must be added there too.
+  const fast =
+    (opts.fastUnary ?? true) &&
+    unaryFastPath({
+      routes: [
+        fastRoute(MlsApi.method.sendGroupMessages, mls.sendGroupMessages),
+        fastRoute(MlsApi.method.sendWelcomeMessages, mls.sendWelcomeMessages),
+      ],
+      limiter,
+      readMaxBytes: LIMITS.maxRequestBytes,
+    });
   const connect = createApiHandler({
     routes,
     readMaxBytes: LIMITS.maxRequestBytes,
@@ -199,6 +217,7 @@ export async function createMessageNode(
       stallMs: config.streams.stallSeconds * 1000,
     },
     interceptors: [logInterceptor, writeCostInterceptor(limiter)],
+    fastUnary: fast,
     requestGate: rateLimitGate(limiter),
     contextValues: (req) =>
       createContextValues()
@@ -225,6 +244,9 @@ export async function createMessageNode(
     push,
     get inFlight() {
       return inFlight;
+    },
+    get fastUnaryCalls() {
+      return fast ? fast.taken : 0;
     },
     drain() {
       draining = true;

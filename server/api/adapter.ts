@@ -33,6 +33,10 @@ export interface ApiHandlerOptions extends ConnectRouterOptions {
   contextValues: (req: http.IncomingMessage) => ContextValues;
   /** What one stream's response may hold for a slow reader (stream/direct-writer.ts). */
   sendBuffer: SendBufferLimits;
+  /** Takes the sends in Connect's binary unary form below Connect (unary-fast-path.ts). */
+  fastUnary?:
+    | ((req: http.IncomingMessage, res: http.ServerResponse, values: ContextValues) => boolean)
+    | false;
 }
 
 const COMPRESSIONS = [compressionGzip, compressionBrotli];
@@ -165,6 +169,7 @@ export function createApiHandler(options: ApiHandlerOptions): http.RequestListen
     const size = { bytes: -1 };
     const format = bodyFormat(req.headers["content-type"] ?? "");
     const values = options.contextValues(req).set(requestBytesKey, size);
+    if (options.fastUnary && options.fastUnary(req, res, values)) return;
     // Binary-framed streams may have their messages written below Connect (fast-path.ts).
     if (format === "enveloped-binary" && uHandler.method.methodKind === "server_streaming") {
       values.set(directSinkKey, { res, limits: options.sendBuffer });

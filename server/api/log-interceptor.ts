@@ -28,24 +28,42 @@ export const logInterceptor: Interceptor = (next) => async (req) => {
   try {
     const res = await next(req);
     if (res.stream) log.info("stream opened", { procedure, requestId });
-    else log.info("rpc", { procedure, code: "ok", ms: Date.now() - started, requestId });
+    else logCall(procedure, started, requestId);
     return res;
   } catch (err) {
-    const ce = ConnectError.from(err);
-    // The limiter logs once per client and minute; a line per refusal would let a flood fill the disk.
-    if (ce.code === Code.ResourceExhausted && ce.metadata.has("retry-after")) throw err;
-    const fields = {
-      procedure,
-      code: Code[ce.code],
-      reason: redact(ce.rawMessage),
-      ms: Date.now() - started,
-      requestId,
+    logCall(procedure, started, requestId, {
+      err,
       peer: req.contextValues.get(peerKey),
-    };
-    // The caller went away (closed the connection, aborted): not a fault of the node.
-    if (req.signal.aborted) log.info("rpc cancelled", fields);
-    else if (ce.code === Code.Internal || ce.code === Code.Unknown) log.error("rpc failed", fields);
-    else log.info("rpc rejected", fields);
+      aborted: req.signal.aborted,
+    });
     throw err;
   }
 };
+
+/** The line for one finished unary call (also the unary fast path's), by its outcome. */
+export function logCall(
+  procedure: string,
+  started: number,
+  requestId: string | undefined,
+  failed?: { err: unknown; peer: string; aborted: boolean },
+): void {
+  if (!failed) {
+    log.info("rpc", { procedure, code: "ok", ms: Date.now() - started, requestId });
+    return;
+  }
+  const ce = ConnectError.from(failed.err);
+  // The limiter logs once per client and minute; a line per refusal would let a flood fill the disk.
+  if (ce.code === Code.ResourceExhausted && ce.metadata.has("retry-after")) return;
+  const fields = {
+    procedure,
+    code: Code[ce.code],
+    reason: redact(ce.rawMessage),
+    ms: Date.now() - started,
+    requestId,
+    peer: failed.peer,
+  };
+  // The caller went away (closed the connection, aborted): not a fault of the node.
+  if (failed.aborted) log.info("rpc cancelled", fields);
+  else if (ce.code === Code.Internal || ce.code === Code.Unknown) log.error("rpc failed", fields);
+  else log.info("rpc rejected", fields);
+}

@@ -10,7 +10,13 @@
 //     it can only split an address's budget, never grow it past the total.
 // Streams are charged one read when opened. Memory: a bucket refilled to full is
 // the same as no bucket, so a sweep drops those; a hard cap evicts the oldest.
-import { Code, ConnectError, createContextKey, type HandlerContext } from "@connectrpc/connect";
+import {
+  Code,
+  ConnectError,
+  createContextKey,
+  type ContextValues,
+  type HandlerContext,
+} from "@connectrpc/connect";
 import type { RateLimitConfig } from "../config";
 import { log } from "../log";
 import type { BucketCharge, BucketRefusal } from "../store/rate-buckets";
@@ -257,18 +263,29 @@ export const writeChargeKey = createContextKey<DeferredCharge | undefined>(undef
  * no parsing. The error's metadata becomes the `retry-after` response header.
  */
 export function rateLimitGate(limiter: RateLimiter): (ctx: HandlerContext) => Promise<void> {
-  return async (ctx) => {
-    const call: RateCall = {
-      procedure: ctx.method.name,
-      peer: ctx.values.get(peerKey),
-      inbox: ctx.requestHeader.get(INBOX_HEADER) ?? undefined,
-      streaming: ctx.method.methodKind !== "unary",
-    };
-    if (limiter.deferWrite && CHARGED_IN_STATEMENT.has(call.procedure)) {
-      const deferred = limiter.deferWrite(call);
-      if (deferred) ctx.values.set(writeChargeKey, deferred);
-      return;
-    }
-    await limiter.check(call);
-  };
+  return (ctx) =>
+    admitCall(
+      limiter,
+      {
+        procedure: ctx.method.name,
+        peer: ctx.values.get(peerKey),
+        inbox: ctx.requestHeader.get(INBOX_HEADER) ?? undefined,
+        streaming: ctx.method.methodKind !== "unary",
+      },
+      ctx.values,
+    );
+}
+
+/** The gate's work for one call (also the unary fast path's, unary-fast-path.ts). */
+export async function admitCall(
+  limiter: RateLimiter,
+  call: RateCall,
+  values: ContextValues,
+): Promise<void> {
+  if (limiter.deferWrite && CHARGED_IN_STATEMENT.has(call.procedure)) {
+    const deferred = limiter.deferWrite(call);
+    if (deferred) values.set(writeChargeKey, deferred);
+    return;
+  }
+  await limiter.check(call);
 }

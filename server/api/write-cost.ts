@@ -4,7 +4,7 @@
 // decoded size counts, not the wire size: a gzip body of zeros stores its full size.
 // A send whose charge its own statement takes (write-charge.ts) pays it all there.
 import { toBinary } from "@bufbuild/protobuf";
-import type { Interceptor } from "@connectrpc/connect";
+import type { ContextValues, Interceptor } from "@connectrpc/connect";
 import { requestBytesKey } from "./adapter";
 import { INBOX_HEADER, isWrite, peerKey, writeChargeKey, type RateLimiter } from "./rate-limit";
 
@@ -21,23 +21,36 @@ export function writeCostInterceptor(limiter: RateLimiter): Interceptor {
     if (!req.stream && isWrite(req.method.name)) {
       const measured = req.contextValues.get(requestBytesKey).bytes;
       const bytes = measured >= 0 ? measured : toBinary(req.method.input, req.message).length;
-      const deferred = req.contextValues.get(writeChargeKey);
-      if (deferred) {
-        // The send's own statement takes it all (write-charge.ts), capped as check caps it.
-        deferred.charge.cost = Math.min(writeTokens(bytes), deferred.charge.one.burst);
-        return next(req);
-      }
-      const extra = writeTokens(bytes) - 1; // the gate took the first
-      if (extra > 0) {
-        await limiter.check({
-          procedure: req.method.name,
-          peer: req.contextValues.get(peerKey),
-          inbox: req.header.get(INBOX_HEADER) ?? undefined,
-          streaming: false,
-          cost: extra,
-        });
-      }
+      await chargeWriteSize(limiter, {
+        procedure: req.method.name,
+        bytes,
+        values: req.contextValues,
+        inbox: req.header.get(INBOX_HEADER) ?? undefined,
+      });
     }
     return next(req);
   };
+}
+
+/** The interceptor's work for one write of `bytes` (also the unary fast path's). */
+export async function chargeWriteSize(
+  limiter: RateLimiter,
+  call: { procedure: string; bytes: number; values: ContextValues; inbox: string | undefined },
+): Promise<void> {
+  const deferred = call.values.get(writeChargeKey);
+  if (deferred) {
+    // The send's own statement takes it all (write-charge.ts), capped as check caps it.
+    deferred.charge.cost = Math.min(writeTokens(call.bytes), deferred.charge.one.burst);
+    return;
+  }
+  const extra = writeTokens(call.bytes) - 1; // the gate took the first
+  if (extra > 0) {
+    await limiter.check({
+      procedure: call.procedure,
+      peer: call.values.get(peerKey),
+      inbox: call.inbox,
+      streaming: false,
+      cost: extra,
+    });
+  }
 }

@@ -7,6 +7,7 @@ import { nowNs } from "../clock";
 import { errorFields, log } from "../log";
 import { Batcher } from "./batcher";
 import type { Driver } from "./driver";
+import { envelopeInsertOneParams, envelopeInsertOneSql } from "./envelope-one-sql";
 import { envelopeInsertParams, envelopeInsertSql, type EnvelopeSpec } from "./envelope-sql";
 import type { BucketCharge, BucketRefusal, BucketTaken } from "./rate-buckets";
 import {
@@ -111,7 +112,7 @@ export interface EnvelopeWriterOptions {
 
 export class EnvelopeWriter<I extends { data: Uint8Array }, R extends { id: bigint }> {
   private readonly sends: Batcher<Pending<I>, Written<R>>;
-  private readonly sql = new Map<boolean, string>();
+  private readonly sql = new Map<string, string>();
 
   constructor(
     private readonly driver: Driver,
@@ -171,16 +172,24 @@ export class EnvelopeWriter<I extends { data: Uint8Array }, R extends { id: bigi
     const each = items.map((p) => p.charge);
     const charged = each.some((c) => c !== undefined);
     const distinct = [...new Set(each.filter((c) => c !== undefined))];
-    let sql = this.sql.get(charged);
-    if (!sql) this.sql.set(charged, (sql = envelopeInsertSql(spec, charged)));
-    const params = envelopeInsertParams(
-      spec,
-      inputs,
-      hashBytes,
-      values,
-      createdNs,
-      charged ? { each, distinct } : undefined,
-    );
+    // A batch of one (a lone send): the lighter statement of the same rules (envelope-one-sql.ts).
+    const one = inputs.length === 1;
+    const form = `${one ? "one" : "many"}${charged ? "+charge" : ""}`;
+    let sql = this.sql.get(form);
+    if (!sql) {
+      sql = one ? envelopeInsertOneSql(spec, charged) : envelopeInsertSql(spec, charged);
+      this.sql.set(form, sql);
+    }
+    const params = one
+      ? envelopeInsertOneParams(spec, inputs[0]!, hashBytes, values[0]!, createdNs, distinct[0])
+      : envelopeInsertParams(
+          spec,
+          inputs,
+          hashBytes,
+          values,
+          createdNs,
+          charged ? { each, distinct } : undefined,
+        );
     type Result = { id: unknown; k: string; h: string; refilled?: number; took?: boolean };
     // Other nodes are woken in the same round trip where the driver pipelines, else after.
     const wake =
