@@ -56,11 +56,12 @@ describe.each([
     // Connect's unary answers go out this way: headers and body, then the end a tick later.
     // With Nagle on, those last bytes waited for the ACK of the first (~40 ms delayed ACK).
     listener = createListener(config, (req, res) => {
+      const h1 = res as http.ServerResponse; // HTTP/1.1 is what this client speaks
       req.resume();
       req.on("end", () => {
-        res.writeHead(200, { "content-type": "application/proto" });
-        res.write("body");
-        setImmediate(() => res.end());
+        h1.writeHead(200, { "content-type": "application/proto" });
+        h1.write("body");
+        setImmediate(() => h1.end());
       });
     });
     const outer = listener.outer;
