@@ -35,6 +35,16 @@ export interface Listener {
   closeAll(): void;
 }
 
+/**
+ * Nagle off on every accepted socket. http.createServer does this for the sockets IT
+ * accepts (its noDelay option defaults to true); the outer server here accepts them, and
+ * net/tls servers default to Nagle on. With it on, a response written in two ticks (Connect
+ * writes a unary answer's headers and body, then ends it a tick later) held its last bytes
+ * until the client's delayed ACK: ~40 ms on every unary call, measured (bench/README.md,
+ * session 10).
+ */
+const ACCEPT = { noDelay: true } as const;
+
 /** The HTTP/2 connection preface starts "PRI"; no HTTP/1.1 method starts "PR". */
 const H2_PREFACE = Buffer.from("PR");
 
@@ -64,6 +74,7 @@ export function createListener(
     protocols = opts.h2 ? ["h2", "http/1.1"] : ["http/1.1"];
     outer = tls.createServer(
       {
+        ...ACCEPT,
         cert: fs.readFileSync(config.tls.certFile),
         key: fs.readFileSync(config.tls.keyFile),
         ALPNProtocols: protocols,
@@ -75,7 +86,7 @@ export function createListener(
     );
   } else if (config.h2c && opts.h2) {
     protocols = ["h2c", "http/1.1"];
-    outer = net.createServer((socket) => {
+    outer = net.createServer(ACCEPT, (socket) => {
       let head = Buffer.alloc(0);
       const onData = (chunk: Buffer) => {
         head = Buffer.concat([head, chunk]);
@@ -95,7 +106,7 @@ export function createListener(
     });
   } else {
     protocols = ["http/1.1"];
-    outer = net.createServer((socket) => h1.emit("connection", socket));
+    outer = net.createServer(ACCEPT, (socket) => h1.emit("connection", socket));
   }
   // Node's HTTP/1.1 server tracks its connections (what closeIdleConnections() closes, and
   // the headers/request timeout checker that cuts slow-loris clients) only from its own

@@ -81,6 +81,15 @@ export async function unfinishedCommitIntents(
   db: MessengerDb,
   groupId?: string,
 ): Promise<IntentRow[]> {
+  const commits = await unfinishedCommitRows(db, groupId);
+  return Promise.all(commits.map((r) => openIntent(db.sealing.open, r)));
+}
+
+/** unfinishedCommitIntents' rows as stored (no WebCrypto: usable inside a read transaction). */
+export async function unfinishedCommitRows(
+  db: MessengerDb,
+  groupId?: string,
+): Promise<StoredIntentRow[]> {
   const statuses: IntentStatus[] = ["to_publish", "published"];
   const rows =
     groupId === undefined
@@ -89,8 +98,7 @@ export async function unfinishedCommitIntents(
           .where("[conversationId+status]")
           .anyOf(statuses.map((s) => [hexId(groupId, "groupId"), s]))
           .toArray();
-  const commits = rows.filter((r) => r.commit !== undefined).sort((a, b) => a.id! - b.id!);
-  return Promise.all(commits.map((r) => openIntent(db.sealing.open, r)));
+  return rows.filter((r) => r.commit !== undefined).sort((a, b) => a.id! - b.id!);
 }
 
 export async function getIntent(db: MessengerDb, id: number): Promise<IntentRow | undefined> {

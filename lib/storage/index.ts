@@ -124,6 +124,7 @@ export {
   type SealedMessage,
 } from "./messages";
 export { storeReceived, storeEcho, type CursorMove } from "./incoming";
+export { readForReceive, type ReceiveReads } from "./receive-reads";
 export { storeSend, sealSendIntent, type StoreSendResult, type SendRefusal } from "./outgoing";
 export {
   DELETED_PREVIEW,

@@ -48,12 +48,20 @@ export async function intentByPayloadHash(
   db: MessengerDb,
   payloadHash: string,
 ): Promise<IntentRow | undefined> {
-  const row = await db.intents
+  const row = await intentRowByPayloadHash(db, payloadHash);
+  return row && open(db)(row);
+}
+
+/** intentByPayloadHash's row as stored (no WebCrypto: usable inside a read transaction). */
+export function intentRowByPayloadHash(
+  db: MessengerDb,
+  payloadHash: string,
+): Promise<StoredIntentRow | undefined> {
+  return db.intents
     .where("payloadHash")
     .equals(hexId(payloadHash, "payloadHash"))
     .filter((r) => r.status !== "sealing")
     .first();
-  return row && open(db)(row);
 }
 
 /** The intent that carries a sent message's ciphertext. */

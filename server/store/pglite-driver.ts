@@ -2,7 +2,7 @@
 // stop a second process from opening the same folder and corrupting it).
 import fs from "node:fs";
 import path from "node:path";
-import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { PGlite, parse, protocol, type Transaction } from "@electric-sql/pglite";
 import { prepareParams, type Driver, type Row, type Sql } from "./driver";
 
 export class DataDirLockedError extends Error {
@@ -75,6 +75,60 @@ function wrap(q: PGlite | Transaction): Sql {
   };
 }
 
+/** Distinct statement texts kept prepared at most (the node has a few dozen). */
+const MAX_NAMED = 256;
+
+/**
+ * Statements parsed and planned once. PGlite's `query` sends its text as an unnamed statement
+ * (parse, describe, bind, describe, execute, sync), so Postgres parses, analyses and plans it
+ * on every call: a one-row page read cost ~1 ms of CPU that way and ~0.3 ms bound to a named
+ * statement (bench/README.md, session 10), and the send's INSERT is a larger statement. Same
+ * locks as `query` (PGlite's transaction and query mutexes), same type serialisers and
+ * parsers, same errors (DatabaseError from the backend). Postgres re-plans a named statement
+ * by itself when a table it uses changes.
+ */
+function namedStatements(db: PGlite) {
+  const names = new Map<string, { name: string; types: number[] }>();
+  let made = 0; // never reused: a statement parsed whose describe then failed still exists
+  const s = protocol.serialize;
+  const send = async (message: Uint8Array) => (await db.execProtocol(message, {})).messages;
+  /** Whether `text` is (or may become) a named statement: a few dozen texts, bounded. */
+  const takes = (text: string) => names.has(text) || names.size < MAX_NAMED;
+  const query = <R extends Row>(text: string, params: readonly unknown[]): Promise<R[]> =>
+    db._runExclusiveTransaction(() =>
+      db._runExclusiveQuery(async () => {
+        const messages = [];
+        try {
+          let st = names.get(text);
+          if (!st) {
+            const name = `node_${made++}`;
+            await send(s.parse({ name, text, types: [] }));
+            const described = await send(s.describe({ type: "S", name }));
+            const types = described.find((m) => m.name === "parameterDescription") as
+              { dataTypeIDs?: number[] } | undefined;
+            st = { name, types: types?.dataTypeIDs ?? [] };
+            names.set(text, st);
+          }
+          const { name, types } = st;
+          const values = params.map((v, i) => {
+            if (v === null || v === undefined) return null;
+            const serialize = db.serializers[types[i]!];
+            return serialize ? serialize(v) : String(v);
+          });
+          messages.push(
+            ...(await send(s.bind({ statement: name, values }))),
+            ...(await send(s.describe({ type: "P" }))),
+            ...(await send(s.execute({}))),
+          );
+        } finally {
+          messages.push(...(await send(s.sync())));
+        }
+        return (parse.parseResults(messages, db.parsers)[0]?.rows ?? []) as R[];
+      }),
+    );
+  return { takes, query };
+}
+
 export async function openPglite(dataDir: string): Promise<Driver> {
   fs.mkdirSync(dataDir, { recursive: true });
   const release = acquireLock(dataDir);
@@ -87,10 +141,16 @@ export async function openPglite(dataDir: string): Promise<Driver> {
     throw err;
   }
   const sql = wrap(db);
+  const named = namedStatements(db);
+  // Every statement outside a transaction (the stream's page reads as well as the send's
+  // INSERT): one connection, so "prepared" and a plain query are the same thing here. Past
+  // the bound, a text is parsed each time, as before.
+  const query = <R extends Row = Row>(text: string, params?: readonly unknown[]) =>
+    named.takes(text) ? named.query<R>(text, prepareParams(params)) : sql.query<R>(text, params);
   return {
     kind: "pglite",
-    query: sql.query,
-    prepared: sql.query, // one in-process connection: PGlite caches nothing per name
+    query,
+    prepared: query,
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     // One connection, one process: the lock file already excludes everyone else.
     withSessionLock: (_key, fn) => fn(sql),

@@ -51,4 +51,47 @@ describe.each([
     ]);
     expect(outcome).toBe("closed");
   });
+
+  it("answers a response ended a tick after its body without waiting for the client's delayed ACK (Nagle off)", async () => {
+    // Connect's unary answers go out this way: headers and body, then the end a tick later.
+    // With Nagle on, those last bytes waited for the ACK of the first (~40 ms delayed ACK).
+    listener = createListener(config, (req, res) => {
+      const h1 = res as http.ServerResponse; // HTTP/1.1 is what this client speaks
+      req.resume();
+      req.on("end", () => {
+        h1.writeHead(200, { "content-type": "application/proto" });
+        h1.write("body");
+        setImmediate(() => h1.end());
+      });
+    });
+    const outer = listener.outer;
+    await new Promise<void>((resolve) => outer.listen(0, "127.0.0.1", () => resolve()));
+    const port = (outer.address() as AddressInfo).port;
+    agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const took: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const t0 = performance.now();
+      expect(await post(port, agent)).toBe("body");
+      took.push(performance.now() - t0);
+    }
+    const median = took.sort((a, b) => a - b)[6]!;
+    expect(median).toBeLessThan(25);
+  });
 });
+
+/** One POST on the agent's connection, as a browser sends it (its own side has Nagle off). */
+function post(port: number, keepAlive: http.Agent): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: "127.0.0.1", port, path: "/", method: "POST", agent: keepAlive },
+      (res) => {
+        let body = "";
+        res.on("data", (d: Buffer) => (body += d.toString()));
+        res.on("end", () => resolve(body));
+      },
+    );
+    req.on("socket", (s) => s.setNoDelay(true));
+    req.on("error", reject);
+    req.end("x".repeat(50));
+  });
+}

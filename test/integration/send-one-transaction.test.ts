@@ -7,7 +7,7 @@
 // eight steps. When the state this tab holds is no longer the stored one (another tab sent
 // meanwhile), that write is refused and the long path seals from the stored state: the peer
 // reads every message, so no message key was used twice. The peer stores the message, its
-// advanced state and its cursor in one write too.
+// advanced state and its cursor in one write too, after one read.
 import { IDBDatabase } from "fake-indexeddb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "../../lib/client";
@@ -112,6 +112,16 @@ describe("a send's storage", () => {
       .filter((t) => t.db === "one-tx-b" && t.mode === "readwrite" && t.stores.includes("groups"))
       .map((t) => t.stores.join("+"));
     expect(peerStateWrites).toEqual(["conversations+cursors+groupEpochs+groups+messages"]);
+    // ...and before it ONE read of what it needs to decrypt (cursor, out-of-sync mark, own
+    // intent, state stamp, commit intent): five round trips to IndexedDB before.
+    const peer = opened.filter((t) => t.db === "one-tx-b");
+    const writeAt = peer.findIndex((t) => t.mode === "readwrite" && t.stores.includes("groups"));
+    const readsBefore = peer
+      .slice(0, writeAt)
+      .filter((t) => ["cursors", "intents", "groups"].some((s) => t.stores.includes(s)));
+    expect(readsBefore.map((t) => `${t.mode} ${t.stores.join("+")}`)).toEqual([
+      "readonly conversations+cursors+groups+intents",
+    ]);
     await bStream.return?.();
     expect([...first, ...second].map((m) => m.content)).toEqual([
       "the state is now in this tab's memory",

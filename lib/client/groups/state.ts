@@ -40,15 +40,20 @@ function cacheOf(db: MessengerDb): Map<string, Cached> {
   return m;
 }
 
+/**
+ * `known`: the stored state's stamp, when the caller already read it under the group's lock
+ * (receive-reads.ts), so the cache check needs no read of its own.
+ */
 export async function loadGroup(
   ctx: ClientContext,
   groupId: string,
+  known?: { stamp: string | undefined },
 ): Promise<GroupHandle | undefined> {
   const groups = cacheOf(ctx.db);
   const hit = groups.get(groupId);
   if (hit) {
-    const now = await groupStateStamp(ctx.db, groupId);
-    if (now?.stamp === hit.stamp) return hit.group;
+    const stamp = known ? known.stamp : (await groupStateStamp(ctx.db, groupId))?.stamp;
+    if (stamp === hit.stamp) return hit.group;
     groups.delete(groupId);
   }
   const stored = await getGroupState(ctx.db, groupId);

@@ -25,12 +25,11 @@ import { failUndelivered } from "./undelivered";
 import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import {
   deleteIntent,
-  getConversation,
   getCursor,
   getMessage,
   groupTopic,
-  intentByPayloadHash,
   markOutOfSync,
+  readForReceive,
   putSealedMessage,
   sealMessageInput,
   setCursor,
@@ -49,12 +48,7 @@ import { incomingContentRule } from "./content-rules";
 import { isOnScreen } from "../conversations/on-screen";
 import { loadGroup, saveGroup, withGroupLock } from "../groups/state";
 import { weighEnvelope } from "../groups/lineages";
-import {
-  commitFate,
-  commitIntentOf,
-  pendingFromIntent,
-  type CommitIntent,
-} from "../groups/pending-commit";
+import { commitFate, pendingFromIntent, type CommitIntent } from "../groups/pending-commit";
 
 const LEAVE_REQUEST = contentTypeToString(ContentTypeLeaveRequest);
 
@@ -121,22 +115,24 @@ async function applyToActiveState(
 ): Promise<Processed | undefined> {
   const groupId = toHex(env.groupId);
   const topic = groupTopic(groupId);
-  if (env.id <= (await getCursor(ctx.db, topic))) return undefined; // already applied
+  // Everything this needs before decrypting, in one read transaction (we hold the lock).
+  const reads = await readForReceive(ctx.db, groupId, toHex(sha256(env.data)));
+  if (env.id <= reads.cursor) return undefined; // already applied
   // Out of sync: nothing after the commit we could not apply is tried; the cursor stays
   // before it, so recovery (issue 12) finds every envelope still on the node.
-  if ((await getConversation(ctx.db, groupId))?.outOfSync) return undefined;
-  const own = await intentByPayloadHash(ctx.db, toHex(sha256(env.data)));
+  if (reads.outOfSync) return undefined;
+  const own = reads.own;
   let result: Processed | undefined;
   /** Whether a write below already moved the cursor past this envelope (in its transaction). */
   const moved = { cursor: false };
   if (own && own.kind === "send_message") {
     moved.cursor = await acknowledgeOwn(ctx, own, env);
   } else {
-    const group = await loadGroup(ctx, groupId);
+    const group = await loadGroup(ctx, groupId, { stamp: reads.stateStamp });
     // Removed: nothing after our removal is ours to read. The cursor stays just past it, so
     // the commit of a later re-add is still found there (forks/readd-welcome.ts).
     if (group && !isActive(group)) return undefined;
-    const intent = group ? await commitIntentOf(ctx, groupId) : undefined;
+    const intent = group ? (reads.commitIntent as CommitIntent | undefined) : undefined;
     const fate = intent && group ? commitFate(intent, group) : undefined;
     if (own && !own.commit && own.status !== "error" && pending === undefined) {
       moved.cursor = await acknowledgeOwn(ctx, own, env); // finished before: its state holds it already

@@ -1,0 +1,60 @@
+// The embedded store's driver keeps the node's hot statements parsed and planned once
+// (named statements, server/store/pglite-driver.ts) and must answer exactly as a plain query
+// does: same rows and types, same errors, and the connection still usable after an error.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Driver } from "../store/driver";
+import { openPglite } from "../store/pglite-driver";
+
+let driver: Driver;
+let dir: string;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "pglite-driver-"));
+  driver = await openPglite(dir);
+  await driver.query(
+    "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, k BYTEA NOT NULL UNIQUE, n BIGINT NOT NULL, s TEXT)",
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await driver?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const INSERT = "INSERT INTO t (k, n, s) VALUES ($1, $2, $3) RETURNING id, k, n, s";
+const PAGE = "SELECT k, n, s FROM t WHERE id > $1 ORDER BY id LIMIT $2";
+
+describe("PGlite driver: prepared statements", () => {
+  it("answers as a plain query does, with the statement kept prepared", async () => {
+    for (let i = 1; i <= 5; i++) {
+      const [row] = await driver.prepared(INSERT, [
+        new Uint8Array([i, 255]),
+        BigInt(i) << 40n,
+        null,
+      ]);
+      expect(row).toMatchObject({ k: new Uint8Array([i, 255]), s: null });
+      expect(BigInt(row!.n as number | bigint)).toBe(BigInt(i) << 40n);
+    }
+    expect(await driver.prepared(PAGE, [2n, 2])).toEqual(await driver.query(PAGE, [2n, 2]));
+    expect(await driver.prepared(PAGE, [0n, 100])).toHaveLength(5);
+    const kept = await driver.query<{ n: unknown }>(
+      "SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement IN ($1, $2)",
+      [INSERT, PAGE],
+    );
+    expect(kept[0]!.n).toBe(2); // parsed and planned once each, not per call
+  });
+
+  it("rejects with the database's error and stays usable after it", async () => {
+    const dup = driver.prepared(INSERT, [new Uint8Array([1, 255]), 1n, "again"]);
+    await expect(dup).rejects.toMatchObject({ code: "23505" }); // unique_violation
+    await expect(driver.prepared(PAGE, ["not a number", 1])).rejects.toMatchObject({
+      code: "22P02", // invalid_text_representation
+    });
+    const [row] = await driver.prepared(INSERT, [new Uint8Array([9]), 9n, "after"]);
+    expect(row).toMatchObject({ s: "after" });
+    expect(await driver.query("SELECT s FROM t WHERE s = $1", ["after"])).toEqual([{ s: "after" }]);
+  });
+});
