@@ -1,4 +1,8 @@
+import { create, toBinary } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
+import { GroupMembershipSchema } from "../../proto/mls/message_contents/group_membership_pb";
+import { GROUP_MEMBERSHIP_EXTENSION_TYPE } from "../constants";
+import { mutableExtensions } from "../group-context";
 import {
   commitChanges,
   commitViolation,
@@ -138,5 +142,36 @@ describe("group context extensions and policy", () => {
         inboxesAfter: inTree,
       }),
     ).toMatch(/holds leaves but is not in the membership extension/);
+  });
+});
+
+describe("extension bytes of an unchanged membership", () => {
+  // libxmtp compares extension bytes: a commit that does not change the membership must carry
+  // the group's own membership bytes, whatever entry order they were written in.
+  it("unchangedMembershipKeepsItsBytes: same entries in another order keep the old bytes; a changed entry does not", () => {
+    const inboxes = ["c", "a", "b"].map((x) => x.repeat(64));
+    const members = Object.fromEntries(inboxes.map((i) => [i, 1n])); // unsorted on the wire
+    const state: GroupContextState = {
+      metadata: { attributes: {}, admins: [], superAdmins: [inboxes[0]!] },
+      membership: new Map(inboxes.map((i) => [i, 1n])),
+      permissions: presetPermissions("default"),
+    };
+    const previous = mutableExtensions(state).map((e) =>
+      e.extensionType === GROUP_MEMBERSHIP_EXTENSION_TYPE
+        ? {
+            ...e,
+            extensionData: toBinary(
+              GroupMembershipSchema,
+              create(GroupMembershipSchema, { members }),
+            ),
+          }
+        : e,
+    );
+    const membershipOf = (exts: ReturnType<typeof mutableExtensions>) =>
+      exts.find((e) => e.extensionType === GROUP_MEMBERSHIP_EXTENSION_TYPE)!.extensionData;
+    const reordered = { ...state, membership: new Map([...state.membership].reverse()) };
+    expect(membershipOf(mutableExtensions(reordered, previous))).toEqual(membershipOf(previous));
+    const changed = { ...state, membership: new Map([...state.membership, [inboxes[1]!, 2n]]) };
+    expect(membershipOf(mutableExtensions(changed, previous))).not.toEqual(membershipOf(previous));
   });
 });

@@ -96,3 +96,52 @@ describe("fast HPKE Seal (DHKEM X25519, HKDF-SHA256)", () => {
     await expect(seal(lowOrder, randomBytes(32), randomBytes(10))).rejects.toThrow();
   });
 });
+
+describe("remembered public key imports", () => {
+  // The provider remembers imported public keys by their bytes and gives the fast Seal the
+  // bytes back instead of exporting them: a key must never answer for other bytes, and each
+  // seal must still use a fresh ephemeral key.
+  it("importedKeysSealToTheirOwnRecipient: keys one byte apart, imported twice, open only with their own private key", async () => {
+    const { hpke } = await cipherSuite();
+    const reference = new CipherSuite({
+      kem: new DhkemX25519HkdfSha256(),
+      kdf: new HkdfSha256(),
+      aead: new Chacha20Poly1305(),
+    });
+    const recipients = await Promise.all([0, 1, 2].map(() => reference.kem.generateKeyPair()));
+    const raws = await Promise.all(
+      recipients.map(
+        async (r) => new Uint8Array(await reference.kem.serializePublicKey(r.publicKey)),
+      ),
+    );
+    // A key one bit away from recipient 0's (another valid X25519 public key, nobody's).
+    const near = raws[0]!.slice();
+    near[0]! ^= 1;
+    const info = randomBytes(64);
+    const pt = randomBytes(32);
+    for (let round = 0; round < 2; round++) {
+      const encs = new Set<string>();
+      for (const [i, raw] of raws.entries()) {
+        const { ct, enc } = await hpke.seal(await hpke.importPublicKey(raw), pt, info);
+        encs.add(Buffer.from(enc).toString("hex"));
+        for (const [j, r] of recipients.entries()) {
+          const opened = reference.open(
+            { recipientKey: r, enc: enc.slice().buffer, info: info.slice().buffer },
+            ct.slice().buffer,
+          );
+          if (i === j) expect(new Uint8Array(await opened)).toEqual(pt);
+          else await expect(opened).rejects.toThrow();
+        }
+      }
+      const { ct, enc } = await hpke.seal(await hpke.importPublicKey(near), pt, info);
+      encs.add(Buffer.from(enc).toString("hex"));
+      await expect(
+        reference.open(
+          { recipientKey: recipients[0]!, enc: enc.slice().buffer, info: info.slice().buffer },
+          ct.slice().buffer,
+        ),
+      ).rejects.toThrow();
+      expect(encs.size).toBe(raws.length + 1); // a fresh ephemeral key per seal
+    }
+  });
+});
