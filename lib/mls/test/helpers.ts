@@ -1,4 +1,5 @@
 import { generateEd25519KeyPair, randomBytes, toHex } from "../../crypto";
+import { addMembers, createGroup, createKeyPackage, mergeOwnCommit } from "../index";
 import type { InstallationSigner } from "../signer";
 
 export function newSigner(inboxId = toHex(randomBytes(32))): InstallationSigner {
@@ -20,4 +21,23 @@ export class Directory {
     this.calls.push(inboxId);
     return Promise.resolve(this.keys.has(`${inboxId}:${toHex(key)}`));
   };
+}
+
+/** The owner's group with every other signer added by one commit (merged; nobody joined yet). */
+export async function ownerAddsAll(
+  owner: InstallationSigner,
+  others: InstallationSigner[],
+  dir: Directory,
+) {
+  const created = await createGroup({
+    signer: owner,
+    metadata: { conversationType: "group", creatorInboxId: owner.inboxId },
+  });
+  const kps = await Promise.all(others.map((s) => createKeyPackage(s)));
+  const added = await addMembers(
+    created,
+    kps.map((k) => k.keyPackageBytes),
+    dir.auth,
+  );
+  return { group: mergeOwnCommit(created, added.pending), added, kps };
 }

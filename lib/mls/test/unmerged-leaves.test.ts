@@ -7,7 +7,6 @@
 import { describe, expect, it } from "vitest";
 import {
   addMembers,
-  createGroup,
   createKeyPackage,
   joinFromWelcome,
   mergeOwnCommit,
@@ -16,7 +15,7 @@ import {
   type GroupHandle,
   type InstallationSigner,
 } from "../index";
-import { Directory, newSigner } from "./helpers";
+import { Directory, newSigner, ownerAddsAll } from "./helpers";
 
 describe("unmerged leaves in a welcome's tree", () => {
   it("aMemberAddedIntoASecondSubtreeOpensItsWelcome", async () => {
@@ -35,17 +34,9 @@ describe("unmerged leaves in a welcome's tree", () => {
       });
       return { group: mergeOwnCommit(g, added.pending), joined, commit: added.commit };
     };
-    let a = await createGroup({
-      signer: alice,
-      metadata: { conversationType: "group", creatorInboxId: alice.inboxId },
-    });
-    const kps = await Promise.all(others.map((s) => createKeyPackage(s)));
-    const all = await addMembers(
-      a,
-      kps.map((k) => k.keyPackageBytes),
-      dir.auth,
-    );
-    a = mergeOwnCommit(a, all.pending);
+    const start = await ownerAddsAll(alice, others, dir);
+    let a = start.group;
+    const { added: all, kps } = start;
     let g6 = await joinFromWelcome({
       welcome: all.welcome,
       keyPackagePrivate: kps[5]!.privateBytes,

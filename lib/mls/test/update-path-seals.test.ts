@@ -5,34 +5,16 @@
 import { createCommit } from "ts-mls";
 import { describe, expect, it } from "vitest";
 import { toHex } from "../../crypto";
-import {
-  addMembers,
-  createGroup,
-  createKeyPackage,
-  joinFromWelcome,
-  mergeOwnCommit,
-  removeMembers,
-  processMessage,
-} from "../index";
+import { joinFromWelcome, mergeOwnCommit, removeMembers, processMessage } from "../index";
 import { cipherSuite } from "../suite";
-import { Directory, newSigner } from "./helpers";
+import { Directory, newSigner, ownerAddsAll } from "./helpers";
 
 describe("UpdatePath seals", () => {
   it("everyUpdatePathSealHasItsOwnEphemeralKey: one kem_output per recipient, none repeated", async () => {
     const alice = newSigner();
     const others = Array.from({ length: 11 }, () => newSigner());
     const dir = new Directory().register(alice, ...others);
-    let a = await createGroup({
-      signer: alice,
-      metadata: { conversationType: "group", creatorInboxId: alice.inboxId },
-    });
-    const kps = await Promise.all(others.map((s) => createKeyPackage(s)));
-    const all = await addMembers(
-      a,
-      kps.map((k) => k.keyPackageBytes),
-      dir.auth,
-    );
-    a = mergeOwnCommit(a, all.pending);
+    const { group: a, added: all, kps } = await ownerAddsAll(alice, others, dir);
     // As a PublicMessage the UpdatePath can be read here: blank parents, so alice's path
     // secrets go to each of the 11 other leaves.
     const made = await createCommit(
