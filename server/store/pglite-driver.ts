@@ -97,6 +97,10 @@ function namedStatements(db: PGlite) {
   const query = <R extends Row>(text: string, params: readonly unknown[]): Promise<R[]> =>
     db._runExclusiveTransaction(() =>
       db._runExclusiveQuery(async () => {
+        // As PGlite's own query: past close() the WASM backend is gone, and the protocol
+        // calls below would fail with a TypeError from inside it (a retention pass that was
+        // running when the node closed met exactly that).
+        if (db.closed) throw new Error("PGlite is closed");
         const messages = [];
         try {
           let st = names.get(text);

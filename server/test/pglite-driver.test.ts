@@ -57,4 +57,15 @@ describe("PGlite driver: prepared statements", () => {
     expect(row).toMatchObject({ s: "after" });
     expect(await driver.query("SELECT s FROM t WHERE s = $1", ["after"])).toEqual([{ s: "after" }]);
   });
+
+  it("a statement after close is refused as PGlite refuses one, naming it closed", async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), "pglite-driver-closed-"));
+    const d = await openPglite(other);
+    try {
+      await d.close();
+      await expect(d.prepared("SELECT $1::int AS one", [1])).rejects.toThrow(/closed/);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
