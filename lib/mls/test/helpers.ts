@@ -1,5 +1,11 @@
 import { generateEd25519KeyPair, randomBytes, toHex } from "../../crypto";
-import { addMembers, createGroup, createKeyPackage, mergeOwnCommit } from "../index";
+import {
+  addMembers,
+  createGroup,
+  createKeyPackage,
+  joinFromWelcome,
+  mergeOwnCommit,
+} from "../index";
 import type { InstallationSigner } from "../signer";
 
 export function newSigner(inboxId = toHex(randomBytes(32))): InstallationSigner {
@@ -23,7 +29,7 @@ export class Directory {
   };
 }
 
-/** The owner's group with every other signer added by one commit (merged; nobody joined yet). */
+/** The owner's group with every other signer added by one commit (merged); join(i) lets others[i] in from its welcome. */
 export async function ownerAddsAll(
   owner: InstallationSigner,
   others: InstallationSigner[],
@@ -39,5 +45,13 @@ export async function ownerAddsAll(
     kps.map((k) => k.keyPackageBytes),
     dir.auth,
   );
-  return { group: mergeOwnCommit(created, added.pending), added, kps };
+  const join = (i: number) =>
+    joinFromWelcome({
+      welcome: added.welcome,
+      keyPackagePrivate: kps[i]!.privateBytes,
+      keyPackageBytes: kps[i]!.keyPackageBytes,
+      signer: others[i]!,
+      auth: dir.auth,
+    });
+  return { group: mergeOwnCommit(created, added.pending), added, kps, join };
 }

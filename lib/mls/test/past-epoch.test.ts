@@ -4,44 +4,23 @@ import { describe, expect, it } from "vitest";
 import { fromUtf8, utf8 } from "../../crypto";
 import {
   addMembers,
-  createGroup,
   createKeyPackage,
   encryptApplication,
-  joinFromWelcome,
   mergeOwnCommit,
   processMessage,
   removeMembers,
   type GroupHandle,
   type InstallationSigner,
 } from "../index";
-import { Directory, newSigner } from "./helpers";
+import { Directory, newSigner, ownerAddsAll } from "./helpers";
 
 /** Alice's group with the others, everyone joined. */
 async function group(...others: InstallationSigner[]) {
   const alice = newSigner();
   const dir = new Directory().register(alice, ...others);
-  const created = await createGroup({
-    signer: alice,
-    metadata: { conversationType: "group", creatorInboxId: alice.inboxId },
-  });
-  const kps = await Promise.all(others.map((s) => createKeyPackage(s)));
-  const added = await addMembers(
-    created,
-    kps.map((k) => k.keyPackageBytes),
-    dir.auth,
-  );
-  const joined = await Promise.all(
-    others.map((signer, i) =>
-      joinFromWelcome({
-        welcome: added.welcome,
-        keyPackagePrivate: kps[i]!.privateBytes,
-        keyPackageBytes: kps[i]!.keyPackageBytes,
-        signer,
-        auth: dir.auth,
-      }),
-    ),
-  );
-  return { dir, alice: mergeOwnCommit(created, added.pending), joined };
+  const start = await ownerAddsAll(alice, others, dir);
+  const joined = await Promise.all(others.map((_, i) => start.join(i)));
+  return { dir, alice: start.group, joined };
 }
 
 const post = async (g: GroupHandle, text: string) =>

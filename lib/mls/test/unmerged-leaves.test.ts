@@ -36,14 +36,7 @@ describe("unmerged leaves in a welcome's tree", () => {
     };
     const start = await ownerAddsAll(alice, others, dir);
     let a = start.group;
-    const { added: all, kps } = start;
-    let g6 = await joinFromWelcome({
-      welcome: all.welcome,
-      keyPackagePrivate: kps[5]!.privateBytes,
-      keyPackageBytes: kps[5]!.keyPackageBytes,
-      signer: others[5]!,
-      auth: dir.auth,
-    });
+    let g6 = await start.join(5);
     // Leaf 6 removes leaf 5 (its path sets the right subtree's nodes), alice removes leaf 2.
     const r5 = await removeMembers(g6, [others[4]!.publicKey], dir.auth);
     g6 = mergeOwnCommit(g6, r5.pending);

@@ -5,7 +5,7 @@
 import { createCommit } from "ts-mls";
 import { describe, expect, it } from "vitest";
 import { toHex } from "../../crypto";
-import { joinFromWelcome, mergeOwnCommit, removeMembers, processMessage } from "../index";
+import { mergeOwnCommit, removeMembers, processMessage } from "../index";
 import { cipherSuite } from "../suite";
 import { Directory, newSigner, ownerAddsAll } from "./helpers";
 
@@ -14,7 +14,7 @@ describe("UpdatePath seals", () => {
     const alice = newSigner();
     const others = Array.from({ length: 11 }, () => newSigner());
     const dir = new Directory().register(alice, ...others);
-    const { group: a, added: all, kps } = await ownerAddsAll(alice, others, dir);
+    const { group: a, join } = await ownerAddsAll(alice, others, dir);
     // As a PublicMessage the UpdatePath can be read here: blank parents, so alice's path
     // secrets go to each of the 11 other leaves.
     const made = await createCommit(
@@ -30,13 +30,7 @@ describe("UpdatePath seals", () => {
     expect(new Set(sealed.map((c) => toHex(c.kemOutput))).size).toBe(others.length);
 
     // And through lib/mls: a removal's path reaches a member who decrypts it.
-    const bob = await joinFromWelcome({
-      welcome: all.welcome,
-      keyPackagePrivate: kps[3]!.privateBytes,
-      keyPackageBytes: kps[3]!.keyPackageBytes,
-      signer: others[3]!,
-      auth: dir.auth,
-    });
+    const bob = await join(3);
     const removed = await removeMembers(a, [others[9]!.publicKey], dir.auth);
     const got = await processMessage(bob, removed.commit, dir.auth);
     expect(got.kind).toBe("commit");
