@@ -236,5 +236,11 @@ if (runsAlone(import.meta.url)) {
   console.log(runHeader());
   console.log("| what | messages | rate |\n|---|---|---|");
   for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+  console.log(`
+Lean client: bench/publish-client.ts in a process of its own, the bytes our app's Connect
+client sends, pre-encoded (real clients are on other machines; the raw INSERT's client is a
+bare pg client): the goal's lines. Connect's client: @connectrpc/connect-node in this bench's
+process, on the same cores as the node and PostgreSQL. CPU per message is the node process's
+(from /proc); "client" is the lean client's own.`);
   process.exit(0);
 }
