@@ -2,10 +2,14 @@
 // the loop of publishers sending one message per SendGroupMessages, the same rows
 // INSERTed straight into PostgreSQL, and the node's CPU time (the machine is shared:
 // CPU per message says more than a rate when other work competes for the cores).
+import { create, toBinary } from "@bufbuild/protobuf";
+import { fork } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import pg from "pg";
+import { MlsApi, SendGroupMessagesRequestSchema } from "../lib/proto/mls/api/v1/mls_pb";
 import { clients } from "../server/test/helpers";
+import type { LeanJob, LeanResult } from "./publish-client";
 
 export const BENCH_DATABASE_URL =
   process.env.BENCH_DATABASE_URL ??
@@ -59,6 +63,39 @@ export async function sendOneByOne(url: string, loads: PublisherLoad[]): Promise
     }),
   );
   return (count(loads) * 1000) / (performance.now() - t0);
+}
+
+/** A SendGroupMessages request's body as our app's Connect client encodes it. */
+export function sendBody(messages: Uint8Array[]): Uint8Array {
+  return toBinary(
+    SendGroupMessagesRequestSchema,
+    create(SendGroupMessagesRequestSchema, {
+      messages: messages.map((data) => ({
+        version: { case: "v1" as const, value: { data, shouldPush: true } },
+      })),
+    }),
+  );
+}
+
+export const SEND_PATH = `/${MlsApi.typeName}/${MlsApi.method.sendGroupMessages.name}`;
+
+/**
+ * Sends pre-encoded SendGroupMessages bodies from a child process of its own
+ * (publish-client.ts), so the node shares no process with its client. Resolves with
+ * msg/s and the client's own CPU time.
+ */
+export function sendLean(job: Omit<LeanJob, "path">): Promise<LeanResult> {
+  const child = fork(new URL("./publish-client.ts", import.meta.url), {
+    execArgv: ["--import", "tsx"],
+    serialization: "advanced",
+  });
+  return new Promise((resolve, reject) => {
+    child.once("message", (m: { ok?: LeanResult; error?: string }) =>
+      m.ok ? resolve(m.ok) : reject(new Error(`publish client: ${m.error}`)),
+    );
+    child.once("exit", (code) => reject(new Error(`publish client exited with ${code}`)));
+    child.send({ ...job, path: SEND_PATH });
+  });
 }
 
 /** The same rows as autocommit INSERTs into a copy of group_messages, one connection per publisher. Rows/s. */

@@ -56,6 +56,15 @@ export function chunkTopics(nodeId: string, topics: Iterable<TopicKey>): TopicKe
 }
 
 /**
+ * Up to this many topics (in one payload) get the wake-up with one parameter pair per
+ * topic; more get the general form. Measured (bench/publish-wake.ts, session 11): per
+ * statement the general form's fixed cost (unnest of packed lists, LATERAL, string_agg)
+ * is ~0.5–0.8 ms even for 2 topics, the per-topic form's 0.15–0.4 ms up to 8 topics; at
+ * 40–50 topics the per-topic form's planning (100 parameters) makes it the dearer one.
+ */
+export const FEW_TOPICS = 16;
+
+/**
  * The wake-up for these topics as a statement of its own, sent pipelined behind the
  * insert (Driver.preparedThen), so it costs the send no round trip: each topic's newest
  * id is read once the insert committed; lines packed as packPayloads packs them; its
@@ -69,19 +78,47 @@ export function wakeStatement(
   topics: Iterable<TopicKey>,
 ): { text: string; params: unknown[] } {
   const all = [...topics];
-  if (all.length === 1) {
-    // One topic (a lone send's batch): the same line from a statement with a plain plan.
-    // The general form below cost PostgreSQL about as much as the insert it follows.
-    const topic = all[0]!;
-    return {
-      text: `
-SELECT count(pg_notify($1, $2 || m.id))
+  const chunks = chunkTopics(nodeId, all);
+  return all.length <= FEW_TOPICS && chunks.length === 1
+    ? wakeFewStatement(where, channel, nodeId, all)
+    : wakeManyStatement(where, channel, nodeId, chunks);
+}
+
+/**
+ * Few topics (a lone send, a small merge), whose lines fit one payload: a plain plan, one
+ * index probe per topic, each line "<node> <topic> " || its newest id; concat_ws skips a
+ * topic with none.
+ */
+export function wakeFewStatement(
+  where: { table: string; column: string },
+  channel: string,
+  nodeId: string,
+  topics: TopicKey[],
+): { text: string; params: unknown[] } {
+  const lines = topics.map(
+    (_, j) =>
+      `$${2 + 2 * j}::text || (SELECT max(id) FROM ${where.table} WHERE ${where.column} = $${3 + 2 * j}::bytea)`,
+  );
+  return {
+    text: `
+SELECT count(pg_notify($1, p.payload))
 FROM (SELECT set_config('synchronous_commit', 'off', true)) s,
-     (SELECT max(id) AS id FROM ${where.table} WHERE ${where.column} = $3::bytea) m
-WHERE m.id IS NOT NULL`,
-      params: [channel, `${nodeId} ${topic} `, Buffer.from(topic.slice(2), "hex")],
-    };
-  }
+     (SELECT concat_ws(E'\n', ${lines.join(",\n                       ")}) AS payload) p
+WHERE p.payload <> ''`,
+    params: [
+      channel,
+      ...topics.flatMap((topic) => [`${nodeId} ${topic} `, Buffer.from(topic.slice(2), "hex")]),
+    ],
+  };
+}
+
+/** Any number of topics, one payload per chunk (chunkTopics): one statement text for all. */
+export function wakeManyStatement(
+  where: { table: string; column: string },
+  channel: string,
+  nodeId: string,
+  chunks: TopicKey[][],
+): { text: string; params: unknown[] } {
   return {
     text: `
 SELECT count(pg_notify($1, p.payload))
@@ -93,7 +130,7 @@ FROM (SELECT set_config('synchronous_commit', 'off', true)) s,
                             WHERE ${where.column} = decode(substring(t.topic from 3), 'hex')) m
               WHERE m.id IS NOT NULL) p
 WHERE p.payload IS NOT NULL`,
-    params: [channel, nodeId, chunkTopics(nodeId, all).map((c) => c.join(","))],
+    params: [channel, nodeId, chunks.map((c) => c.join(","))],
   };
 }
 

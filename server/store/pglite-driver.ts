@@ -116,6 +116,10 @@ function namedStatements(db: PGlite) {
           const { name, types } = st;
           const values = params.map((v, i) => {
             if (v === null || v === undefined) return null;
+            // A bytea goes in binary (PGlite's bind sends a Uint8Array so): as text, a batch's
+            // packed data was hex-encoded here, measured char by char for its UTF-8 length by
+            // PGlite's writer, and hex-decoded again inside the WASM backend.
+            if (types[i] === BYTEA_OID && v instanceof Uint8Array) return v;
             const serialize = db.serializers[types[i]!];
             return serialize ? serialize(v) : String(v);
           });

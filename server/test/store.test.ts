@@ -250,6 +250,32 @@ if (TEST_DATABASE_URL) {
       expect(read.map((r) => r.id)).toEqual([row!.id]);
     });
 
+    it("wakes another node for each topic of a few-group batch in the insert's round trip (one probe per topic)", async () => {
+      const other = await t.reopen();
+      const groups = [gid("few-a"), gid("few-b"), gid("few-c")];
+      const heard = new Map<string, bigint>();
+      const offs = groups.map((g) => other.bus.on(groupTopic(g), (e) => heard.set(e.topic, e.id)));
+      const warn = vi.spyOn(log, "warn");
+      // Two messages in the first group: its line carries the newer id.
+      const rows = await t.store.insertGroupMessages([
+        msg(groups[0]!, "a1"),
+        msg(groups[1]!, "b"),
+        msg(groups[0]!, "a2"),
+        msg(groups[2]!, "c"),
+      ]);
+      expect(warn.mock.calls.filter(([m]) => m.startsWith("wake-up"))).toEqual([]);
+      warn.mockRestore();
+      const deadline = Date.now() + 10_000;
+      while (heard.size < groups.length && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      offs.forEach((off) => off());
+      expect(Object.fromEntries(heard)).toEqual({
+        [groupTopic(groups[0]!)]: rows[2]!.id,
+        [groupTopic(groups[1]!)]: rows[1]!.id,
+        [groupTopic(groups[2]!)]: rows[3]!.id,
+      });
+    });
+
     it("wakes another node for every topic of a 300-group batch in the insert's round trip (payloads packed under the cap)", async () => {
       const other = await t.reopen();
       // Group ids of the longest kind allowed (255 bytes): the fewest lines per payload.
