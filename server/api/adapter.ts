@@ -21,6 +21,7 @@ import {
   universalResponseToNodeResponse,
 } from "@connectrpc/connect-node";
 import type http from "node:http";
+import http2 from "node:http2";
 import { log, errorFields } from "../log";
 import type { SendBufferLimits } from "../stream/direct-writer";
 import { directSinkKey } from "../stream/fast-path";
@@ -171,8 +172,11 @@ export function createApiHandler(options: ApiHandlerOptions): http.RequestListen
     const values = options.contextValues(req).set(requestBytesKey, size);
     if (options.fastUnary && options.fastUnary(req, res, values)) return;
     // Binary-framed streams may have their messages written below Connect (fast-path.ts).
+    // On HTTP/2 into the ServerHttp2Stream itself: the compat response's write adds its own
+    // checks and call layer to each of a 10,000-stream fan-out's writes (bench/README.md).
     if (format === "enveloped-binary" && uHandler.method.methodKind === "server_streaming") {
-      values.set(directSinkKey, { res, limits: options.sendBuffer });
+      const sink = res instanceof http2.Http2ServerResponse ? res.stream : res;
+      values.set(directSinkKey, { res: sink, limits: options.sendBuffer });
     }
     const uReq = universalRequestFromNodeRequest(req, res, undefined, values);
     const checked =

@@ -31,7 +31,7 @@ export function envelopeInsertOneSql<I, R>(spec: EnvelopeSpec<I, R>, charged = f
         afterTake: "\n  WHERE (SELECT count(*) FROM take) >= 0",
         admitted: "\n  WHERE NOT EXISTS (SELECT 1 FROM take t WHERE NOT t.took)",
         columns: ", NULL::float8 AS refilled, NULL::boolean AS took",
-        taken: `\nUNION ALL\nSELECT NULL, key, NULL${spec.returning ? ", NULL" : ""}, refilled, took FROM take`,
+        taken: `\nUNION ALL\nSELECT NULL, key, NULL, NULL${spec.returning ? ", NULL" : ""}, refilled, took FROM take`,
       }
     : { take: "", afterTake: "", admitted: "", columns: "", taken: "" };
   return `
@@ -43,7 +43,8 @@ ins AS (
   FROM (SELECT count(*) FROM locks) l${c.admitted}
   ON CONFLICT (${spec.topicColumn}, content_hash) DO NOTHING
   RETURNING id, ${spec.topicColumn}, content_hash)
-SELECT ins.id, encode(ins.${spec.topicColumn}, 'hex') AS k, encode(ins.content_hash, 'hex') AS h${spec.returning ? `, ${spec.returning}` : ""}${c.columns}
+SELECT ins.id, encode(ins.${spec.topicColumn}, 'hex') AS k, encode(ins.content_hash, 'hex') AS h,
+       ${spec.idBefore}(ins.${spec.topicColumn}, ins.id) AS prev${spec.returning ? `, ${spec.returning}` : ""}${c.columns}
 FROM ins${c.taken}`;
 }
 

@@ -38,6 +38,8 @@ export interface EnvelopeSpec<I, R> {
   key: (m: I) => Uint8Array;
   values: (m: I) => unknown[];
   toRow: (raw: Record<string, unknown>) => R;
+  /** The migration's function `(key, below)` → the topic's largest id under `below` (migrations.ts). */
+  idBefore: string;
   /** One more column returned per inserted row, an SQL expression over `ins` (e.g. `… AS push`). */
   returning?: string;
 }
@@ -98,8 +100,11 @@ export function envelopeInsertParams<I extends { data: Uint8Array }, R>(
  * content hashes end to end, data packed, then per column a packed bytea or a text[],
  * then (charged) each input's two bucket keys, then created_ns, then (charged) the take's
  * lists. Returns the inserted rows' id, key and hash (hex), plus `returning`; envelopes
- * already stored are absent. Charged, also one row per bucket taken: id null, k = its
- * key, refilled and took.
+ * already stored are absent, and per row `prev`: its topic's largest id before this
+ * statement's rows (NULL: none), read after the insert under the topic's lock, so the
+ * rows are exactly the topic's ids after `prev` up to theirs (the streams need not read
+ * them back). Charged, also one row per bucket taken: id null, k = its key, refilled
+ * and took.
  */
 export function envelopeInsertSql<I, R>(spec: EnvelopeSpec<I, R>, charged = false): string {
   let n = 0;
@@ -142,7 +147,7 @@ export function envelopeInsertSql<I, R>(spec: EnvelopeSpec<I, R>, charged = fals
         admitted:
           "\n        WHERE NOT EXISTS (SELECT 1 FROM take t WHERE NOT t.took AND t.key IN (i.q1, i.q2))",
         columns: ", NULL::float8 AS refilled, NULL::boolean AS took",
-        taken: `\nUNION ALL\nSELECT NULL, key, NULL${spec.returning ? ", NULL" : ""}, refilled, took FROM take`,
+        taken: `\nUNION ALL\nSELECT NULL, key, NULL, NULL${spec.returning ? ", NULL" : ""}, refilled, took FROM take`,
       }
     : { input: "", take: "", afterTake: "", admitted: "", columns: "", taken: "" };
   return `
@@ -161,7 +166,9 @@ ins AS (
   FROM (SELECT i.* FROM input i, (SELECT count(*) FROM locks) l${c.admitted}
         ORDER BY i.ord) s
   ON CONFLICT (${spec.topicColumn}, content_hash) DO NOTHING
-  RETURNING id, ${spec.topicColumn}, content_hash)
-SELECT ins.id, encode(ins.${spec.topicColumn}, 'hex') AS k, encode(ins.content_hash, 'hex') AS h${spec.returning ? `, ${spec.returning}` : ""}${c.columns}
-FROM ins${c.taken}`;
+  RETURNING id, ${spec.topicColumn}, content_hash),
+prev AS (
+  SELECT ${spec.topicColumn}, ${spec.idBefore}(${spec.topicColumn}, min(id)) AS prev FROM ins GROUP BY 1)
+SELECT ins.id, encode(ins.${spec.topicColumn}, 'hex') AS k, encode(ins.content_hash, 'hex') AS h, prev.prev${spec.returning ? `, ${spec.returning}` : ""}${c.columns}
+FROM ins JOIN prev USING (${spec.topicColumn})${c.taken}`;
 }

@@ -42,6 +42,7 @@ export const GROUP_MESSAGES: EnvelopeSpec<GroupMessageInsert, GroupMessageRow> =
   table: "group_messages",
   topicColumn: "group_id",
   topicPrefix: "g:",
+  idBefore: "group_message_id_before",
   columns: [
     { name: "sender_hmac", type: "bytea" },
     { name: "should_push", type: "boolean" },
@@ -58,6 +59,7 @@ export const WELCOME_MESSAGES: EnvelopeSpec<WelcomeMessageInsert, WelcomeMessage
   table: "welcome_messages",
   topicColumn: "installation_key",
   topicPrefix: "w:",
+  idBefore: "welcome_message_id_before",
   columns: [
     { name: "hpke_public_key", type: "bytea" },
     { name: "wrapper_algorithm", type: "integer" },
@@ -111,7 +113,10 @@ export interface EnvelopeWriterOptions {
   ) => { text: string; params: unknown[] };
 }
 
-export class EnvelopeWriter<I extends { data: Uint8Array }, R extends { id: bigint }> {
+export class EnvelopeWriter<
+  I extends { data: Uint8Array },
+  R extends GroupMessageRow | WelcomeMessageRow,
+> {
   private readonly sends: Batcher<Pending<I>, Written<R>>;
   private readonly sql = new Map<string, string>();
 
@@ -191,7 +196,14 @@ export class EnvelopeWriter<I extends { data: Uint8Array }, R extends { id: bigi
           createdNs,
           charged ? { each, distinct } : undefined,
         );
-    type Result = { id: unknown; k: string; h: string; refilled?: number; took?: boolean };
+    type Result = {
+      id: unknown;
+      k: string;
+      h: string;
+      prev?: unknown;
+      refilled?: number;
+      took?: boolean;
+    };
     // Other nodes are woken in the same round trip where the driver pipelines, else after.
     const wake =
       this.driver.preparedThen &&
@@ -217,7 +229,8 @@ export class EnvelopeWriter<I extends { data: Uint8Array }, R extends { id: bigi
       return one.took && all.took ? undefined : { refused: { one, all } };
     };
     const out: Written<R>[] = [];
-    const events: BusEvent[] = [];
+    // One event per topic, carrying its new rows.
+    const events = new Map<TopicKey, BusEvent & { inserted: { prev: bigint; rows: R[] } }>();
     const again: BusEvent[] = [];
     const published = new Set<bigint>();
     for (const [i, m] of inputs.entries()) {
@@ -247,17 +260,28 @@ export class EnvelopeWriter<I extends { data: Uint8Array }, R extends { id: bigi
         data: m.data,
       };
       spec.columns.forEach((c, j) => (raw[c.name] = values[i]![j]));
-      out.push(spec.toRow(raw));
-      // The same envelope twice in one batch is one row, one event.
-      if (!published.has(id)) {
-        published.add(id);
-        events.push({ topic: spec.topicPrefix + keys[i], id });
+      const row = spec.toRow(raw);
+      out.push(row);
+      // The same envelope twice in one batch is one row, told once.
+      if (published.has(id)) continue;
+      published.add(id);
+      const topic = spec.topicPrefix + keys[i];
+      const event = events.get(topic);
+      if (!event) {
+        const prev = hit.prev == null ? 0n : toBigInt(hit.prev, "prev");
+        events.set(topic, { topic, id, inserted: { prev, rows: [row] } });
+      } else {
+        if (id > event.id) event.id = id;
+        event.inserted.rows.push(row);
       }
     }
-    this.opts.publish(events);
+    // Request order is id order within a topic (envelope-sql.ts); sorted so that the
+    // streams' "every id in (prev, id], ascending" never rests on it.
+    for (const e of events.values()) e.inserted.rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+    this.opts.publish([...events.values()]);
     // Acknowledged only once every node was told. A retry of a send whose node died
     // between commit and wake-up finds its rows stored: they are announced again.
-    if (thenError) await this.opts.notify?.([...events, ...again]);
+    if (thenError) await this.opts.notify?.([...events.values(), ...again]);
     return out;
   }
 }

@@ -132,7 +132,33 @@ const MIGRATIONS: { version: number; statements: string[] }[] = [
       `CREATE INDEX push_topics_group ON push_topics (group_id)`,
     ],
   },
+  {
+    version: 7,
+    statements: [
+      idBeforeFunction("group_message_id_before", "group_messages", "group_id"),
+      idBeforeFunction("welcome_message_id_before", "welcome_messages", "installation_key"),
+    ],
+  },
 ];
+
+/**
+ * `<fn>(key, below)`: the topic's largest id under `below`, NULL if none. The send
+ * statements call it after their insert (envelope-sql.ts) to tell the streams which id
+ * the inserted rows follow. PL/pgSQL and VOLATILE on purpose: its query then takes a
+ * fresh snapshot, so it sees the row of a send that committed while the calling
+ * statement waited for the topic's lock (the statement's own snapshot, taken before
+ * that wait, does not: a plain subquery there answered an id too old, and a stream at
+ * that id was handed the new rows over the one it had not seen).
+ */
+function idBeforeFunction(name: string, table: string, column: string): string {
+  return `CREATE FUNCTION ${name}(k bytea, below bigint) RETURNS bigint
+    LANGUAGE plpgsql VOLATILE AS $$
+    DECLARE before bigint;
+    BEGIN
+      SELECT max(id) INTO before FROM ${table} WHERE ${column} = k AND id < below;
+      RETURN before;
+    END $$`;
+}
 
 /** How many migrations exist (versions may skip numbers). */
 export const MIGRATION_COUNT = MIGRATIONS.length;

@@ -1,5 +1,8 @@
-// In-process fan-out: "a row with this id was committed on this topic". Listeners
-// re-read rows from the store, so an event is only a wake-up, never the data.
+// In-process fan-out: "a row with this id was committed on this topic". From another
+// node (NOTIFY) an event is only a wake-up: listeners read the rows from the store. A
+// send on this node also hands over what it stored (`inserted`), so a stream that had
+// everything up to `prev` gets the rows without reading them back (live-fan-out.ts).
+import type { GroupMessageRow, WelcomeMessageRow } from "../store";
 
 export type TopicKind = "g" | "w";
 
@@ -8,7 +11,13 @@ export type TopicKey = string;
 
 export interface BusEvent {
   topic: TopicKey;
+  /** The newest id the event is about. */
   id: bigint;
+  /**
+   * Local sends only: every row of the topic with an id in (prev, id], ascending
+   * (prev 0: the topic had none) — exact, since prev was read under the topic's lock.
+   */
+  inserted?: { prev: bigint; rows: readonly (GroupMessageRow | WelcomeMessageRow)[] };
 }
 
 type Listener = (event: BusEvent) => void;

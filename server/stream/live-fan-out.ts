@@ -13,13 +13,26 @@
 // generators (a promise and a generator step each) whenever a read outlasted the gap
 // between two messages — on a loaded machine, so the slow path fed itself.
 //
+// A row sent on THIS node needs no read at all: the send's event carries the rows it
+// stored and the topic's id before them (bus.ts), so every parked stream whose cursor is
+// that id gets them written at once, in the event's task. Any other stream (behind,
+// owed by a pass, not ready) and every event from another node take the paths above.
+//
 // A pass writes all its streams in one task: HTTP/2 then flushes each session once
 // (nghttp2, from a native setImmediate), ~1 socket write per session per message.
 // Yielding to the event loop every 512 streams so that sessions went out earlier was
 // measured (bench/README.md, session 9): at 10,000 streams it doubled the node's CPU
 // per delivery (writes into sessions already flushing cost far more) and raised p99.
-import type { EventBus, TopicKey } from "./bus";
-import { after, STREAM_PAGE, type DirectDelivery, type RowItem, type TopicFilter } from "./items";
+import type { BusEvent, EventBus, TopicKey } from "./bus";
+import {
+  after,
+  STREAM_PAGE,
+  type DirectDelivery,
+  type GroupItem,
+  type RowItem,
+  type TopicFilter,
+  type WelcomeItem,
+} from "./items";
 
 /** One open stream as the live fan-out sees it. */
 export interface LiveStream {
@@ -65,7 +78,7 @@ export class LiveFanOut {
   join(topic: TopicKey, s: LiveStream): () => void {
     let entry = this.live.get(topic);
     if (!entry) {
-      const off = this.bus.on(topic, () => this.onEvent(topic));
+      const off = this.bus.on(topic, (event) => this.onEvent(event));
       entry = { streams: new Set(), off, pass: undefined, again: false };
       this.live.set(topic, entry);
     }
@@ -80,25 +93,70 @@ export class LiveFanOut {
     };
   }
 
-  /** A row was committed on `topic`. */
-  private onEvent(topic: TopicKey): void {
+  /** A row was committed on the event's topic. */
+  private onEvent(event: BusEvent): void {
+    const topic = event.topic;
     this.reads.invalidate(topic); // before anyone reads for this event
     const entry = this.live.get(topic);
     if (!entry) return;
-    if (!entry.pass) return this.startPass(topic, entry);
+    if (event.inserted && !this.writeInserted(topic, entry, event.id, event.inserted)) return;
+    // A stream at or past the event's id has its row (ids become visible in order).
+    const lacks = (s: LiveStream) => s.states.get(topic)!.cursor < event.id;
+    if (!entry.pass) return this.startPass(topic, entry, lacks);
     // The next pass covers the streams the running one still owes and those parked now
     // (it re-checks them when it starts, waking any that moved); the rest read it now.
     entry.again = true;
     for (const s of entry.streams) {
-      if (s.busy !== entry.pass && !directlyWritable(s)) s.wakeFor(topic);
+      if (s.busy !== entry.pass && !directlyWritable(s) && lacks(s)) s.wakeFor(topic);
     }
   }
 
+  /**
+   * Writes a local send's rows to every parked stream at `prev` (no pass may owe it
+   * anything: it is not busy), which leaves it parked at the event's id. Returns whether
+   * any stream still lacks rows up to that id (the read paths then serve it).
+   */
+  private writeInserted(
+    topic: TopicKey,
+    entry: TopicEntry,
+    id: bigint,
+    inserted: NonNullable<BusEvent["inserted"]>,
+  ): boolean {
+    let items: readonly RowItem[] | undefined; // built once, shared by every stream
+    let behind = false;
+    for (const s of entry.streams) {
+      const state = s.states.get(topic)!;
+      if (state.cursor >= id || !s.alive()) continue;
+      if (state.cursor !== inserted.prev || !directlyWritable(s)) {
+        behind = true;
+        continue;
+      }
+      items ??= itemsOf(state.kind, inserted.rows);
+      let result: ReturnType<DirectDelivery["write"]>;
+      try {
+        result = s.direct!.write(items);
+      } catch {
+        handBack(s, topic);
+        continue;
+      }
+      const { written, room } = result;
+      if (written > 0) state.cursor = items[written - 1]!.row.id;
+      if (room) s.busy = room.then(() => handBack(s, topic));
+      else if (written < items.length) handBack(s, topic);
+    }
+    return behind;
+  }
+
   /** Parked streams get the new rows in one pass, the rest are woken to read them. */
-  private startPass(topic: TopicKey, entry: TopicEntry): void {
+  private startPass(
+    topic: TopicKey,
+    entry: TopicEntry,
+    lacks: (s: LiveStream) => boolean = () => true,
+  ): void {
     entry.again = false;
     let direct: LiveStream[] | undefined;
     for (const s of entry.streams) {
+      if (!lacks(s)) continue;
       if (directlyWritable(s)) (direct ??= []).push(s);
       else s.wakeFor(topic);
     }
@@ -162,4 +220,10 @@ export class LiveFanOut {
 function handBack(s: LiveStream, topic: TopicKey): void {
   s.busy = undefined;
   s.wakeFor(topic);
+}
+
+function itemsOf(kind: TopicFilter["kind"], rows: NonNullable<BusEvent["inserted"]>["rows"]) {
+  return kind === "g"
+    ? rows.map((row) => ({ kind: "group", row }) as GroupItem)
+    : rows.map((row) => ({ kind: "welcome", row }) as WelcomeItem);
 }

@@ -1,19 +1,32 @@
-// Live delivery without waking each stream (engine.ts, DirectDelivery): a row for a
-// group with many parked streams is read once and written for all of them in one loop,
-// and the mix of direct writes and the streams' own generators never loses, repeats or
-// reorders a row, also when responses are full (room promises) or not ready yet.
+// Live delivery without waking each stream (engine.ts, DirectDelivery): a row sent on
+// this node is written to every parked stream at the row's previous id with no read; a
+// row from elsewhere is read once and written for all parked streams in one loop; and
+// the mix of direct writes and the streams' own generators never loses, repeats or
+// reorders a row, also when responses are full (room promises), not ready yet, behind,
+// or when sends race, on one node or two.
 import { describe, expect, it } from "vitest";
-import { groupTopic, type GroupMessageRow } from "../store";
+import { groupTopic, type EventBus, type GroupMessageRow, type Store } from "../store";
+import type { BusEvent } from "../stream/bus";
 import { StreamEngine, type DirectDelivery, type StreamItem } from "../stream/engine";
-import { countGroupReads, storeFixture } from "./stores";
+import { countGroupReads, storeFixture, storeKinds, TEST_DATABASE_URL } from "./stores";
 
 const enc = new TextEncoder();
-const t = storeFixture();
+const dec = new TextDecoder();
 
-const send = (g: Uint8Array, text: string) =>
-  t.store.insertGroupMessages([
+const sendOn = (store: Store, g: Uint8Array, text: string) =>
+  store.insertGroupMessages([
     { groupId: g, data: enc.encode(text), senderHmac: new Uint8Array(), shouldPush: false },
   ]);
+
+/**
+ * Until the returned restore(): the bus events of this node's sends for which `which`
+ * holds arrive as those of another node do (NOTIFY): a topic and an id, no rows.
+ */
+function rowsStripped(bus: EventBus, which: (e: BusEvent) => boolean = () => true): () => void {
+  const real = bus.publish.bind(bus);
+  bus.publish = (e) => real(which(e) ? { topic: e.topic, id: e.id } : e);
+  return () => (bus.publish = real);
+}
 
 interface Sub {
   /** Every row id this stream's response got, in order, whichever path wrote it. */
@@ -94,8 +107,11 @@ function subscribers(
   return { subs, finished, ready };
 }
 
-describe("direct live delivery", () => {
-  it("writes a new message for 200 parked streams with one read and no stream woken", async () => {
+describe.each(storeKinds)("direct live delivery on %s", (kind) => {
+  const t = storeFixture(kind);
+  const send = (g: Uint8Array, text: string) => sendOn(t.store, g, text);
+
+  it("writes a message sent on this node to 200 parked streams with no read and no stream woken", async () => {
     const engine = new StreamEngine(t.store, t.bus, 60_000);
     const g = crypto.getRandomValues(new Uint8Array(16));
     const s = subscribers(engine, g, 200, 2);
@@ -108,52 +124,113 @@ describe("direct live delivery", () => {
       await s.finished();
       for (const sub of s.subs) expect(sub.ids).toEqual([one!.id, two!.id]);
       expect(s.subs.every((sub) => sub.viaGenerator === 0)).toBe(true);
-      expect(counter.reads()).toBe(2); // one per message, for all 200
+      expect(counter.reads()).toBe(0);
     } finally {
       counter.restore();
     }
   });
 
-  it("gives every stream every row once, in order, while sends race and responses fill up", async () => {
+  it("reads a message from elsewhere once for 200 parked streams, no stream woken", async () => {
     const engine = new StreamEngine(t.store, t.bus, 60_000);
     const g = crypto.getRandomValues(new Uint8Array(16));
-    const sends = 80;
-    // A third of the streams' responses are full after every other direct write; all
-    // streams take direct writes only after their first row came through the generator.
-    const s = subscribers(engine, g, 60, sends, {
-      full: (i, k) => i % 3 === 0 && k % 2 === 1,
-      readyAfterFirst: true,
-    });
+    const s = subscribers(engine, g, 200, 2);
     await s.ready();
-    const stored: GroupMessageRow[] = [];
-    await Promise.all(
-      [0, 1, 2, 3].map(async (w) => {
-        for (let i = 0; i < sends / 4; i++) {
-          stored.push(...(await send(g, `w${w}-${i}`)));
-          // Now and then a pause, so streams park and get direct writes between bursts.
-          if (i % 4 === w) await new Promise((r) => setTimeout(r, 10));
-        }
-      }),
-    );
-    await s.finished();
-    const ids = stored.map((r) => r.id).sort((a, b) => (a < b ? -1 : 1));
-    for (const sub of s.subs) {
-      expect(sub.ids).toEqual(ids);
-      expect(sub.overfilled).toBe(0);
+    const counter = countGroupReads(t.store);
+    const restore = rowsStripped(t.bus);
+    try {
+      const [one] = await send(g, "one");
+      while (s.subs.some((sub) => sub.ids.length < 1)) await new Promise((r) => setTimeout(r, 5));
+      const [two] = await send(g, "two");
+      await s.finished();
+      for (const sub of s.subs) expect(sub.ids).toEqual([one!.id, two!.id]);
+      expect(s.subs.every((sub) => sub.viaGenerator === 0)).toBe(true);
+      expect(counter.reads()).toBe(2); // one per message, for all 200
+    } finally {
+      restore();
+      counter.restore();
     }
-    // Both paths were taken: the generators (first rows, after a full response) and direct.
-    const viaGen = s.subs.reduce((n, sub) => n + sub.viaGenerator, 0);
-    expect(viaGen).toBeGreaterThan(0);
-    expect(viaGen).toBeLessThan(s.subs.length * sends);
   });
+
+  it("makes a stream that missed an event read, and gets it every row once, in order", async () => {
+    const engine = new StreamEngine(t.store, t.bus, 60_000);
+    const g = crypto.getRandomValues(new Uint8Array(16));
+    const early = subscribers(engine, g, 20, 3);
+    await early.ready();
+    const [first] = await send(g, "first");
+    while (early.subs.some((sub) => sub.ids.length < 1)) await new Promise((r) => setTimeout(r, 5));
+    // The early streams never hear of `missed`; the late ones catch up past it.
+    const quiet = t.bus.publish.bind(t.bus);
+    t.bus.publish = () => {};
+    const [missed] = await send(g, "missed").finally(() => (t.bus.publish = quiet));
+    const late = subscribers(engine, g, 20, 3);
+    await late.ready();
+    const counter = countGroupReads(t.store);
+    try {
+      const [last] = await send(g, "last"); // its prev is `missed`: only the late ones are at it
+      await Promise.all([early.finished(), late.finished()]);
+      for (const sub of early.subs) expect(sub.ids).toEqual([first!.id, missed!.id, last!.id]);
+      for (const sub of late.subs) expect(sub.ids).toEqual([first!.id, missed!.id, last!.id]);
+      expect(counter.reads()).toBe(1); // the early ones', shared; none for the late ones
+    } finally {
+      counter.restore();
+    }
+  });
+
+  it.each([
+    ["all on this node", () => false],
+    [
+      "some as from another node",
+      (e: BusEvent) => dec.decode(e.inserted!.rows[0]!.data).startsWith("w0"),
+    ],
+  ])(
+    "gives every stream every row once, in order, while sends race and responses fill up (%s)",
+    async (_, remote) => {
+      const engine = new StreamEngine(t.store, t.bus, 60_000);
+      const g = crypto.getRandomValues(new Uint8Array(16));
+      const sends = 80;
+      // A third of the streams' responses are full after every other direct write; all
+      // streams take direct writes only after their first row came through the generator.
+      const s = subscribers(engine, g, 60, sends, {
+        full: (i, k) => i % 3 === 0 && k % 2 === 1,
+        readyAfterFirst: true,
+      });
+      await s.ready();
+      const restore = rowsStripped(t.bus, remote);
+      const stored: GroupMessageRow[] = [];
+      try {
+        await Promise.all(
+          [0, 1, 2, 3].map(async (w) => {
+            for (let i = 0; i < sends / 4; i++) {
+              stored.push(...(await send(g, `w${w}-${i}`)));
+              // Now and then a pause, so streams park and get direct writes between bursts.
+              if (i % 4 === w) await new Promise((r) => setTimeout(r, 10));
+            }
+          }),
+        );
+        await s.finished();
+      } finally {
+        restore();
+      }
+      const ids = stored.map((r) => r.id).sort((a, b) => (a < b ? -1 : 1));
+      for (const sub of s.subs) {
+        expect(sub.ids).toEqual(ids);
+        expect(sub.overfilled).toBe(0);
+      }
+      // Both paths were taken: the generators (first rows, after a full response) and direct.
+      const viaGen = s.subs.reduce((n, sub) => n + sub.viaGenerator, 0);
+      expect(viaGen).toBeGreaterThan(0);
+      expect(viaGen).toBeLessThan(s.subs.length * sends);
+    },
+  );
 
   it("takes a row that arrives during a pass with one more pass, not through every stream's generator", async () => {
     const engine = new StreamEngine(t.store, t.bus, 60_000);
     const g = crypto.getRandomValues(new Uint8Array(16));
     const s = subscribers(engine, g, 300, 2);
     await s.ready();
-    // The pass for the first row holds after its read until `release`: the second row
-    // is committed while that pass runs.
+    // The pass for the first row (from another node: read) holds after its read until
+    // `release`: the second row is committed while that pass runs.
+    const restore = rowsStripped(t.bus);
     const real = t.store.queryGroupMessages.bind(t.store);
     let readsDone = 0;
     let release!: () => void;
@@ -173,7 +250,36 @@ describe("direct live delivery", () => {
       for (const sub of s.subs) expect(sub.ids).toEqual([one!.id, two!.id]);
       expect(s.subs.every((sub) => sub.viaGenerator === 0)).toBe(true);
     } finally {
+      restore();
       t.store.queryGroupMessages = real;
     }
   });
 });
+
+// Only where a PostgreSQL server is configured (CI sets TEST_DATABASE_URL).
+if (TEST_DATABASE_URL) {
+  describe("direct live delivery, two nodes on postgres", () => {
+    const t = storeFixture("postgres");
+
+    it("gives streams on one node every row once, in order, while both nodes send", async () => {
+      const other = await t.reopen();
+      const engine = new StreamEngine(t.store, t.bus, 60_000);
+      const g = crypto.getRandomValues(new Uint8Array(16));
+      const sends = 60;
+      const s = subscribers(engine, g, 40, sends, { readyAfterFirst: true });
+      await s.ready();
+      const stored: GroupMessageRow[] = [];
+      await Promise.all(
+        [t.store, other.store, t.store, other.store].map(async (store, w) => {
+          for (let i = 0; i < sends / 4; i++) {
+            stored.push(...(await sendOn(store, g, `w${w}-${i}`)));
+            if (i % 4 === w) await new Promise((r) => setTimeout(r, 10));
+          }
+        }),
+      );
+      await s.finished();
+      const ids = stored.map((r) => r.id).sort((a, b) => (a < b ? -1 : 1));
+      for (const sub of s.subs) expect(sub.ids).toEqual(ids);
+    });
+  });
+}

@@ -217,14 +217,14 @@ describe.each(storeKinds)("store on %s", (kind) => {
     expect(read!.hasPushTopics).toBeUndefined();
   });
 
-  it("publishes a bus event per stored row, after commit", async () => {
+  it("publishes one bus event per topic a send stored rows on, after commit", async () => {
     const g = gid("bus");
     const events: bigint[] = [];
     const off = t.bus.on(groupTopic(g), (e) => events.push(e.id));
     const rows = await t.store.insertGroupMessages([msg(g, "a"), msg(g, "b")]);
     await t.store.insertGroupMessages([msg(g, "a")]); // duplicate: no event
     off();
-    expect(events).toEqual(rows.map((r) => r.id));
+    expect(events).toEqual([rows[1]!.id]); // the rows ride on it (send-events.test.ts)
   });
 });
 
