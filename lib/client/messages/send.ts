@@ -35,6 +35,7 @@ import { ClientError } from "../errors";
 import { requireGroup, requireInSync, saveGroup, withGroupLock } from "../groups/state";
 import type { DecodedMessage } from "../types";
 import { storeAndSeal, type ReadyIntent } from "./send-at-once";
+import { showEarly, storedAs } from "./show-early";
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 
@@ -83,10 +84,18 @@ export async function sendContent(
       ? { silent: true }
       : { preview: previewOf(content, codec?.fallback(content)) },
   );
-  const ready = await storeAndSeal(ctx, sealed, shouldPush);
+  // The own bubble, pending, at once: not after the write and the thread's re-read.
+  const early = await showEarly(ctx, sealed);
+  let ready: ReadyIntent | undefined;
+  try {
+    ready = await storeAndSeal(ctx, sealed, shouldPush);
+  } catch (err) {
+    if (early) ctx.arrivals.withdraw(early); // not stored: nothing was sent either
+    throw err;
+  }
   const row = sealed.clear;
   opts.onStored?.(id);
-  if (ctx.onOwnStored) ctx.onOwnStored(await decodeRow(ctx.codecs, row));
+  if (early || ctx.onOwnStored) ctx.onOwnStored?.(await storedAs(ctx, early, sealed));
   if (ready) {
     // Sealed and stored with the message: out at once. Consent is not urgent (three reads):
     // after the publish, so the page's work does not sit inside the round trip.
