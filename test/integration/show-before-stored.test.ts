@@ -56,8 +56,13 @@ describe("a message shown before it is stored", () => {
     clients.push(a, b);
     stops.push(b.startSync());
     const arrivals = watchArrivals(b, ba.id);
+    const mine = watchArrivals(a, ab.id);
     const stored = b.conversations.streamAllMessages();
     await ab.send("seen at once");
+    // The sender's own bubble: shown once, pending, as its one write was issued.
+    expect(mine.map((s) => [s.kind, s.message.content, s.message.status])).toEqual([
+      ["shown", "seen at once", "pending"],
+    ]);
     const [emitted] = await take(stored, 1);
     await stored.return?.();
 

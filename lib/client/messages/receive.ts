@@ -42,7 +42,7 @@ import type { ClientContext } from "../context";
 import type { ReceiveLog } from "../types";
 import { decodeRow, previewOf, shouldPushOf } from "./decode";
 import { storeWithState } from "./receive-store";
-import { showEarly, storedAs } from "./show-early";
+import { earlyOf, storedAs } from "./show-early";
 import { dropForgedSystemLine } from "./system-lines";
 import { incomingContentRule } from "./content-rules";
 import { isOnScreen } from "../conversations/on-screen";
@@ -312,7 +312,8 @@ async function decryptAndStore(
       // Authenticated by MLS and accepted by every rule above: an open thread shows it now,
       // not after the write and its live query (arrivals.ts). Not an edit or a delete: those
       // change other rows after the write.
-      const early = sealed && !rule.afterStore ? await showEarly(ctx, sealed) : undefined;
+      const early = sealed && !rule.afterStore ? await earlyOf(ctx, sealed) : undefined;
+      if (early) ctx.arrivals.show(early);
       let one: { inserted: boolean } | undefined;
       let inserted = false;
       try {

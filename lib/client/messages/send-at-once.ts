@@ -49,10 +49,17 @@ export async function storeAndSeal(
   ctx: ClientContext,
   message: SealedMessage,
   shouldPush: boolean,
+  /** Called as the message's write is issued (the view's render overlaps its commit). */
+  writing: () => void = () => {},
 ): Promise<ReadyIntent | undefined> {
   const groupId = message.clear.conversationId;
+  const put = () => {
+    const write = putSealedMessage(ctx.db, message);
+    writing();
+    return write;
+  };
   if (!streamIsLive(ctx)) {
-    await putSealedMessage(ctx.db, message);
+    await put();
     return undefined;
   }
   const due = installationsCheckDue(ctx, groupId);
@@ -60,19 +67,19 @@ export async function storeAndSeal(
     // Anything the short path could not write (quota, a ratchet tree rewritten since): the
     // message is still stored, and the long path reports what is wrong.
     const first = await tryGroupLock(ctx, groupId, () =>
-      sealLocked(ctx, message, shouldPush),
+      sealLocked(ctx, message, shouldPush, writing),
     ).catch(() => undefined);
     if (first !== LOCK_BUSY) {
       if (first === "stored") return undefined;
       if (first) return first;
-      await putSealedMessage(ctx.db, message);
+      await put();
       return undefined;
     }
   }
   // The lock is busy (the stream applying an envelope, mostly our previous message's echo),
   // or the members' devices are to be checked first (the node is asked): what was typed is
   // stored first, never left waiting on someone else's work or on the network.
-  await putSealedMessage(ctx.db, message);
+  await put();
   if (due) await syncGroupInstallationsIfDue(ctx, groupId).catch(() => undefined); // next send tries again
   const then = await withGroupLock(ctx, groupId, () =>
     sealLocked(ctx, { ...message, stored: true }, shouldPush),
@@ -84,6 +91,7 @@ async function sealLocked(
   ctx: ClientContext,
   message: SealedMessage & { stored?: true },
   shouldPush: boolean,
+  writing: () => void = () => {},
 ): Promise<ReadyIntent | "stored" | undefined> {
   const row = message.clear;
   const from = cachedGroup(ctx, row.conversationId);
@@ -103,12 +111,14 @@ async function sealLocked(
       shouldPush,
     }),
   ]);
-  const res = await storeSend(ctx.db, {
+  const write = storeSend(ctx.db, {
     ...(message.stored ? {} : { message }),
     state,
     fromStamp: from.stamp,
     intent,
   });
+  writing();
+  const res = await write;
   // Refused: the message is stored, the ciphertext dropped (its state never saved).
   if (!res.stored) return "stored";
   noteSavedGroup(ctx, next, res);

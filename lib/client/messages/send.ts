@@ -35,7 +35,7 @@ import { ClientError } from "../errors";
 import { requireGroup, requireInSync, saveGroup, withGroupLock } from "../groups/state";
 import type { DecodedMessage } from "../types";
 import { storeAndSeal, type ReadyIntent } from "./send-at-once";
-import { showEarly, storedAs } from "./show-early";
+import { earlyOf, storedAs } from "./show-early";
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 
@@ -84,11 +84,12 @@ export async function sendContent(
       ? { silent: true }
       : { preview: previewOf(content, codec?.fallback(content)) },
   );
-  // The own bubble, pending, at once: not after the write and the thread's re-read.
-  const early = await showEarly(ctx, sealed);
+  // The own bubble, pending, as its write is issued: not after the commit and the thread's
+  // re-read, nor before the encryption (its render would hold up the publish).
+  const early = await earlyOf(ctx, sealed);
   let ready: ReadyIntent | undefined;
   try {
-    ready = await storeAndSeal(ctx, sealed, shouldPush);
+    ready = await storeAndSeal(ctx, sealed, shouldPush, () => early && ctx.arrivals.show(early));
   } catch (err) {
     if (early) ctx.arrivals.withdraw(early); // not stored: nothing was sent either
     throw err;

@@ -6,15 +6,12 @@ import type { DecodedMessage } from "../types";
 import { decodeRow } from "./decode";
 import { storedRow } from "./receive-store";
 
-/** Shows a message about to be written, when a thread is open to see it. */
-export async function showEarly(
+/** A message about to be written, decoded for an open thread (none open: undefined). */
+export async function earlyOf(
   ctx: ClientContext,
   sealed: SealedMessage,
 ): Promise<DecodedMessage | undefined> {
-  if (!ctx.arrivals.watched) return undefined;
-  const early = await decodeRow(ctx.codecs, sealed.clear);
-  ctx.arrivals.show(early);
-  return early;
+  return ctx.arrivals.watched ? decodeRow(ctx.codecs, sealed.clear) : undefined;
 }
 
 /**
