@@ -49,7 +49,7 @@ export async function storeAndSeal(
   ctx: ClientContext,
   message: SealedMessage,
   shouldPush: boolean,
-  /** Called as the message's write is issued (the view's render overlaps its commit). */
+  /** Called as the message's own write is issued (stored before, not with, its seal). */
   writing: () => void = () => {},
 ): Promise<ReadyIntent | undefined> {
   const groupId = message.clear.conversationId;
@@ -67,7 +67,7 @@ export async function storeAndSeal(
     // Anything the short path could not write (quota, a ratchet tree rewritten since): the
     // message is still stored, and the long path reports what is wrong.
     const first = await tryGroupLock(ctx, groupId, () =>
-      sealLocked(ctx, message, shouldPush, writing),
+      sealLocked(ctx, message, shouldPush),
     ).catch(() => undefined);
     if (first !== LOCK_BUSY) {
       if (first === "stored") return undefined;
@@ -91,7 +91,6 @@ async function sealLocked(
   ctx: ClientContext,
   message: SealedMessage & { stored?: true },
   shouldPush: boolean,
-  writing: () => void = () => {},
 ): Promise<ReadyIntent | "stored" | undefined> {
   const row = message.clear;
   const from = cachedGroup(ctx, row.conversationId);
@@ -111,14 +110,12 @@ async function sealLocked(
       shouldPush,
     }),
   ]);
-  const write = storeSend(ctx.db, {
+  const res = await storeSend(ctx.db, {
     ...(message.stored ? {} : { message }),
     state,
     fromStamp: from.stamp,
     intent,
   });
-  writing();
-  const res = await write;
   // Refused: the message is stored, the ciphertext dropped (its state never saved).
   if (!res.stored) return "stored";
   noteSavedGroup(ctx, next, res);
