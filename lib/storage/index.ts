@@ -106,6 +106,7 @@ export {
 export { readConversationList, type ConversationList } from "./conversation-list";
 export {
   addMessage,
+  messageRowOf,
   sealMessageInput,
   putSealedMessage,
   getMessage,

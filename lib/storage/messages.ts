@@ -33,7 +33,8 @@ export interface AddMessageOptions {
 
 const STATUSES: readonly MessageStatus[] = ["pending", "published", "failed"];
 
-function toRow(m: MessageInput): MessageRow {
+/** The row a message is stored as, before sealing (what a view may show while it is sealed). */
+export function messageRowOf(m: MessageInput): MessageRow {
   if (!STATUSES.includes(m.status))
     throw new StorageError(
       "invalid_argument",
@@ -67,7 +68,7 @@ export async function sealMessageInput(
   m: MessageInput,
   opts: AddMessageOptions = {},
 ): Promise<SealedMessage> {
-  const clear = toRow(m);
+  const clear = messageRowOf(m);
   const row = await sealMessage(db.sealing.seal, clear);
   const last = opts.silent
     ? {}
