@@ -106,7 +106,6 @@ export {
 export { readConversationList, type ConversationList } from "./conversation-list";
 export {
   addMessage,
-  messageRowOf,
   sealMessageInput,
   putSealedMessage,
   getMessage,

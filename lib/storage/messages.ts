@@ -33,8 +33,7 @@ export interface AddMessageOptions {
 
 const STATUSES: readonly MessageStatus[] = ["pending", "published", "failed"];
 
-/** The row a message is stored as, before sealing (what a view may show while it is sealed). */
-export function messageRowOf(m: MessageInput): MessageRow {
+function toRow(m: MessageInput): MessageRow {
   if (!STATUSES.includes(m.status))
     throw new StorageError(
       "invalid_argument",
@@ -68,7 +67,7 @@ export async function sealMessageInput(
   m: MessageInput,
   opts: AddMessageOptions = {},
 ): Promise<SealedMessage> {
-  const clear = messageRowOf(m);
+  const clear = toRow(m);
   const row = await sealMessage(db.sealing.seal, clear);
   const last = opts.silent
     ? {}

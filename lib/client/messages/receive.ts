@@ -36,10 +36,7 @@ import {
   storeEcho,
   updateIntent,
   advanceCommitIntent,
-  messageRowOf,
   type IntentRow,
-  type MessageInput,
-  type SealedMessage,
 } from "../../storage";
 import type { ClientContext } from "../context";
 import type { ReceiveLog } from "../types";
@@ -289,32 +286,20 @@ async function decryptAndStore(
           error: rule.drop.reason,
         });
       }
-      const input: MessageInput | undefined = rule.drop
+      const sealed = rule.drop
         ? undefined
-        : {
-            id,
-            conversationId,
-            senderInboxId: processed.senderInboxId,
-            sentAtNs: env.createdNs,
-            contentType: decoded?.contentType ?? "unknown",
-            encodedContent: envelope.content,
-            status: "published",
-            nodeId: env.id,
-          };
-      // Authenticated by MLS and accepted by every rule above: an open thread shows it now,
-      // not after the sealing, the write and its live query (arrivals.ts). Not an edit or a
-      // delete: those change other rows after the write.
-      const early = input && !rule.afterStore ? await earlyOf(ctx, messageRowOf(input)) : undefined;
-      if (early) ctx.arrivals.show(early);
-      let sealed: SealedMessage | undefined;
-      let one: { inserted: boolean } | undefined;
-      let inserted = false;
-      try {
-        sealed =
-          input &&
-          (await sealMessageInput(
+        : await sealMessageInput(
             ctx.db,
-            input,
+            {
+              id,
+              conversationId,
+              senderInboxId: processed.senderInboxId,
+              sentAtNs: env.createdNs,
+              contentType: decoded?.contentType ?? "unknown",
+              encodedContent: envelope.content,
+              status: "published",
+              nodeId: env.id,
+            },
             decoded && !shouldPushOf(ctx.codecs, decoded)
               ? { silent: true } // a leave request, reaction or receipt: not a new message to read
               : {
@@ -323,7 +308,15 @@ async function decryptAndStore(
                     !isOnScreen(ctx, conversationId),
                   preview: previewOf(decoded?.content, decoded?.fallback),
                 },
-          ));
+          );
+      // Authenticated by MLS and accepted by every rule above: an open thread shows it now,
+      // not after the write and its live query (arrivals.ts). Not an edit or a delete: those
+      // change other rows after the write.
+      const early = sealed && !rule.afterStore ? await earlyOf(ctx, sealed) : undefined;
+      if (early) ctx.arrivals.show(early);
+      let one: { inserted: boolean } | undefined;
+      let inserted = false;
+      try {
         // Message, advanced state and cursor in one write when this tab holds the state it
         // decrypted with (nearly always); else the message, then the state below.
         one = await storeWithState(ctx, group, processed.group, sealed, env.id);

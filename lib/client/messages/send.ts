@@ -87,7 +87,7 @@ export async function sendContent(
   // The own bubble, pending, without waiting for the write's commit and the thread's re-read
   // (arrivals.ts) — yet never before the publish: its render on the page's one thread would
   // hold up the write and the request (the peer's bubble).
-  const early = await earlyOf(ctx, sealed.clear);
+  const early = await earlyOf(ctx, sealed);
   let shown = false;
   const show = () => {
     if (early && !shown) ctx.arrivals.show(early);

@@ -1,6 +1,6 @@
 // The two ends of showing a message before its write (arrivals.ts), for the receive and the
 // send paths alike.
-import type { MessageRow, SealedMessage } from "../../storage";
+import type { SealedMessage } from "../../storage";
 import type { ClientContext } from "../context";
 import type { DecodedMessage } from "../types";
 import { decodeRow } from "./decode";
@@ -9,9 +9,9 @@ import { storedRow } from "./receive-store";
 /** A message about to be written, decoded for an open thread (none open: undefined). */
 export async function earlyOf(
   ctx: ClientContext,
-  row: MessageRow,
+  sealed: SealedMessage,
 ): Promise<DecodedMessage | undefined> {
-  return ctx.arrivals.watched ? decodeRow(ctx.codecs, row) : undefined;
+  return ctx.arrivals.watched ? decodeRow(ctx.codecs, sealed.clear) : undefined;
 }
 
 /**
