@@ -59,7 +59,7 @@ describe("a message shown before it is stored", () => {
     const mine = watchArrivals(a, ab.id);
     const stored = b.conversations.streamAllMessages();
     await ab.send("seen at once");
-    // The sender's own bubble: shown once, pending, as its one write was issued.
+    // The sender's own bubble: shown once, pending (its publish on its way, not yet answered).
     expect(mine.map((s) => [s.kind, s.message.content, s.message.status])).toEqual([
       ["shown", "seen at once", "pending"],
     ]);

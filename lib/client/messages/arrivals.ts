@@ -1,11 +1,11 @@
-// Messages an open thread may show before their write commits, so a bubble does not wait for
-// IndexedDB and the thread's live query re-reading its window (~35 ms at idle): a received
-// message once MLS authenticated it and every acceptance rule passed (receive.ts), our own
-// typed message as it goes to be stored pending (send.ts). Each is then either stored — and
-// the thread's next read gives back the very object it showed (page.ts: no second decode, no
-// redraw) — or withdrawn: the write failed or stored nothing, so the view drops it. Showing
-// early is safe: until the write commits the cursor has not moved, so a tab that dies here
-// reads the message again.
+// Messages an open thread may show before its live query reads them back, so a bubble waits
+// neither for IndexedDB's commit nor for the window's re-read (~35 ms at idle): a received
+// message once MLS authenticated it and every acceptance rule passed, before its write
+// (receive.ts); our own typed message, pending, as soon as its publish is on its way
+// (send.ts). Each is then either stored — and the thread's next read gives back the very
+// object it showed (page.ts: no second decode, no redraw) — or withdrawn: the write failed or
+// stored nothing, so the view drops it. Showing a received message early is safe: until the
+// write commits the cursor has not moved, so a tab that dies here reads the message again.
 import { sameStoredMessage, type StoredMessageRow } from "../../storage";
 import type { DecodedMessage } from "../types";
 
