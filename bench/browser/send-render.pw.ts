@@ -184,6 +184,14 @@ test("send -> rendered in the peer's tab, DM, two Chromium profiles", async ({ b
       "",
     ),
   ];
+  // BENCH_SCREENSHOT=dir: both threads as they ended (a look at what the rounds drew).
+  const shots = process.env.BENCH_SCREENSHOT;
+  if (shots)
+    for (const [name, pg] of [
+      ["sender", a.page],
+      ["receiver", b.page],
+    ] as const)
+      await pg.screenshot({ path: `${shots}/send-render-${name}.png` });
   console.log(JSON.stringify(rows));
   console.log(rowsTable(rows));
   console.log(runHeader());

@@ -1,7 +1,8 @@
 "use client";
 import { useLiveQuery } from "dexie-react-hooks";
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Client, DecodedMessage } from "@/lib/client";
+import { stillArriving, withArrived } from "./arrived-messages";
 
 const PAGE = 50;
 const LIVE_MAX = 1000; // the storage layer's page limit
@@ -26,7 +27,38 @@ export function useThreadMessages(client: Client, conversationId: string) {
     }),
     [client, conversationId, limit],
   );
-  const live = answer?.rows;
+  const rows = answer?.rows;
+
+  // Messages shown before their write commits (Client.onArrival): a received one once it is
+  // decrypted and accepted, our own as it is stored pending; dropped if withdrawn. Those the
+  // window has read since (or of another thread) are pruned at the next arrival.
+  const [arrived, setArrived] = useState<DecodedMessage[]>([]);
+  const read = useRef(rows);
+  useEffect(() => {
+    read.current = rows;
+  }, [rows]);
+  useEffect(
+    () =>
+      client.onArrival(({ kind, message }) => {
+        if (message.conversationId !== conversationId) return;
+        setArrived((xs) => [
+          ...stillArriving(read.current ?? [], xs).filter(
+            (m) => m.id !== message.id && m.conversationId === conversationId,
+          ),
+          ...(kind === "shown" ? [message] : []),
+        ]);
+      }),
+    [client, conversationId],
+  );
+  const live = useMemo(
+    () =>
+      rows &&
+      withArrived(
+        rows,
+        arrived.filter((m) => m.conversationId === conversationId),
+      ),
+    [rows, arrived, conversationId],
+  );
 
   const hasMore =
     answer !== undefined &&

@@ -37,6 +37,7 @@ import {
   unlockWithWallet,
 } from "./devices/sign-to-unlock";
 import { MessageBus } from "./message-bus";
+import { Arrivals, type Arrival } from "./messages/arrivals";
 import { Purger } from "./disappearing/purger";
 import { keepArchives } from "./organize/archive-keeper";
 import { Diagnostics } from "./diagnostics";
@@ -166,6 +167,7 @@ export class Client {
       names,
       codecs: opts.codecs ?? defaultRegistry(),
       bus: new MessageBus(),
+      arrivals: new Arrivals(),
       consent: new ConsentBus(),
       lockPrefix: dbName,
       diagnostics: new Diagnostics(),
@@ -432,6 +434,14 @@ export class Client {
   /** Messages as they are stored by this client (sent or received); returns an unsubscribe. */
   onMessage(listener: (m: DecodedMessage) => void): () => void {
     return this.ctx.bus.subscribe(listener);
+  }
+
+  /**
+   * Messages a thread may show before they are stored (decrypted and accepted, or typed here),
+   * and their withdrawal when the write stores nothing: see messages/arrivals.ts.
+   */
+  onArrival(listener: (a: Arrival) => void): () => void {
+    return this.ctx.arrivals.subscribe(listener);
   }
 
   /**

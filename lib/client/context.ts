@@ -5,6 +5,7 @@ import type { MessengerDb, PrefUpdate } from "../storage";
 import type { GroupHandle } from "../mls";
 import type { ClientTestHooks, ReceiveLog } from "./types";
 import type { MessageBus } from "./message-bus";
+import type { Arrivals } from "./messages/arrivals";
 import type { DecodedMessage } from "./types";
 import type { ConsentBus } from "./consent/consent-bus";
 import type { IdentityResolver } from "./identity-resolver";
@@ -27,6 +28,8 @@ export interface ClientContext {
   names: Names;
   codecs: CodecRegistry;
   bus: MessageBus;
+  /** Messages a thread may show before their write commits (messages/arrivals.ts). */
+  arrivals: Arrivals;
   /**
    * A message this client just stored to send (still pending): the bus reports it only once
    * the node echoes it back, so the search index hears of own sends, edits, deletes here.

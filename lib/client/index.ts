@@ -12,6 +12,7 @@ export type { Ability, GroupAbility } from "./groups/abilities";
 export { MAX_ATTEMPTS as MAX_COMMIT_ATTEMPTS } from "./groups/commit";
 export type { PermissionAction, PermissionPreset, PermissionSet, Policy, Role } from "../mls";
 export { ClientError, type ClientErrorCode } from "./errors";
+export type { Arrival } from "./messages/arrivals";
 export {
   MAX_QUERY_LENGTH,
   type SearchGroup,

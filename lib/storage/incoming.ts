@@ -25,10 +25,14 @@ export async function storeReceived(
   s: { message?: SealedMessage; state: SealedGroupState; cursor: CursorMove },
 ): Promise<{ inserted: boolean; stamp: string; epochStamp: string }> {
   const tables = [db.messages, db.conversations, db.groups, db.groupEpochs, db.cursors];
+  // The three parts touch different tables: side by side, not one round trip to the
+  // IndexedDB backend after another. Any part failing (a stale state) aborts all three.
   return db.transaction("rw", tables, async () => {
-    const { inserted } = s.message ? await writeSealedMessage(db, s.message) : { inserted: false };
-    const stamps = await writeSealedGroupState(db, s.state);
-    await writeCursor(db, s.cursor.topic, s.cursor.nodeId);
+    const [{ inserted }, stamps] = await Promise.all([
+      s.message ? writeSealedMessage(db, s.message) : { inserted: false },
+      writeSealedGroupState(db, s.state),
+      writeCursor(db, s.cursor.topic, s.cursor.nodeId),
+    ]);
     return { inserted, ...stamps };
   });
 }

@@ -103,10 +103,13 @@ export async function writeSealedMessage(
   db: MessengerDb,
   { row, last, opts }: SealedMessage,
 ): Promise<{ inserted: boolean }> {
-  const conv = await db.conversations.get(row.conversationId);
+  // Both reads in one round trip to the IndexedDB backend (a send or a receive waits on each).
+  const [conv, existing] = await Promise.all([
+    db.conversations.get(row.conversationId),
+    db.messages.get(row.id),
+  ]);
   if (!conv)
     throw new StorageError("not_found", `conversation ${row.conversationId} does not exist`);
-  const existing = await db.messages.get(row.id);
   let inserted = false;
   let effective = row;
   if (!existing) {

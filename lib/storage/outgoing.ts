@@ -73,12 +73,19 @@ export async function storeSend(
   if (s.intent.conversationId !== s.state.groupId || !s.intent.messageId)
     throw new StorageError("invalid_argument", "the intent must carry a message of this group");
   const tables = [db.messages, db.conversations, db.groups, db.groupEpochs, db.intents];
+  // Requests side by side where nothing depends on another's answer: each await is a round
+  // trip to the IndexedDB backend, and the publish waits for this commit. The message is
+  // stored whatever the refusal says; the state and the ciphertext only without one.
   return db.transaction("rw", tables, async () => {
-    if (s.message) await writeSealedMessage(db, s.message);
-    const reason = await refusal(db, s.state.groupId, s.fromStamp, s.intent.messageId!);
+    const [, reason] = await Promise.all([
+      s.message && writeSealedMessage(db, s.message),
+      refusal(db, s.state.groupId, s.fromStamp, s.intent.messageId!),
+    ]);
     if (reason) return { stored: false, reason } as const;
-    const stamps = await writeSealedGroupState(db, s.state);
-    const intentId = (await db.intents.add(s.intent)) as number;
+    const [stamps, intentId] = await Promise.all([
+      writeSealedGroupState(db, s.state),
+      db.intents.add(s.intent) as Promise<number>,
+    ]);
     return { stored: true, intentId, ...stamps } as const;
   });
 }

@@ -13,13 +13,16 @@ import {
   upsertConversation,
 } from "../../storage";
 import type { ClientContext } from "../context";
+import type { DecodedMessage } from "../types";
 import { messagesOf } from "./page";
+import { Arrivals } from "./arrivals";
 
 const codecs = defaultRegistry();
 const cid = "ab".repeat(32);
 const ctx = {
   db: new MessengerDb(`page-${crypto.randomUUID()}`, { indexedDB, IDBKeyRange }),
   codecs,
+  arrivals: new Arrivals(),
 } as unknown as ClientContext;
 
 async function say(n: number, text: string) {
@@ -73,5 +76,18 @@ describe("a thread's newest messages, read again after each write", () => {
     await ctx.db.messages.put(stored);
     const after = (await messagesOf(ctx, cid, { limit: 50 })).find((m) => m.id === id)!;
     expect(after).toEqual(before);
+  });
+
+  it("reads a message shown before its write back as that object, only if stored as shown", async () => {
+    const [shown, other] = [await say(20, "twenty"), await say(21, "twenty-one")];
+    const stored = (await ctx.db.messages.get(shown))!;
+    const early = { id: shown, content: "as shown" } as unknown as DecodedMessage;
+    ctx.arrivals.settle(early, stored);
+    // The other row settled with sealed bytes it was not stored with: opened, not trusted.
+    const forged = { ...(await ctx.db.messages.get(other))!, sealed: stored.sealed };
+    ctx.arrivals.settle({ id: other } as unknown as DecodedMessage, forged);
+    const read = await messagesOf(ctx, cid, { limit: 50 });
+    expect(read.find((m) => m.id === shown)).toBe(early);
+    expect(read.find((m) => m.id === other)).toMatchObject({ content: "twenty-one" });
   });
 });

@@ -52,7 +52,9 @@ export async function messagesOf(
     live.map(async (stored) => {
       const had = before?.get(stored.id);
       const message =
-        had && sameStoredMessage(had.stored, stored) ? had.message : await open(stored);
+        had && sameStoredMessage(had.stored, stored)
+          ? had.message
+          : (ctx.arrivals.take(stored) ?? (await open(stored))); // shown before it was stored
       read.set(stored.id, { stored, message });
       return message;
     }),

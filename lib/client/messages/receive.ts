@@ -26,7 +26,6 @@ import type { GroupMessage_V1 } from "../../proto/mls/api/v1/mls_pb";
 import {
   deleteIntent,
   getCursor,
-  getMessage,
   groupTopic,
   markOutOfSync,
   readForReceive,
@@ -42,7 +41,8 @@ import {
 import type { ClientContext } from "../context";
 import type { ReceiveLog } from "../types";
 import { decodeRow, previewOf, shouldPushOf } from "./decode";
-import { storedRow, storeWithState } from "./receive-store";
+import { storeWithState } from "./receive-store";
+import { earlyOf, storedAs } from "./show-early";
 import { dropForgedSystemLine } from "./system-lines";
 import { incomingContentRule } from "./content-rules";
 import { isOnScreen } from "../conversations/on-screen";
@@ -309,19 +309,31 @@ async function decryptAndStore(
                   preview: previewOf(decoded?.content, decoded?.fallback),
                 },
           );
-      // Message, advanced state and cursor in one write when this tab holds the state it
-      // decrypted with (nearly always); else the message, then the state below.
-      const one = await storeWithState(ctx, group, processed.group, sealed, env.id);
-      const { inserted } = one
-        ? one
-        : sealed
-          ? await putSealedMessage(ctx.db, sealed)
-          : { inserted: false };
+      // Authenticated by MLS and accepted by every rule above: an open thread shows it now,
+      // not after the write and its live query (arrivals.ts). Not an edit or a delete: those
+      // change other rows after the write.
+      const early = sealed && !rule.afterStore ? await earlyOf(ctx, sealed) : undefined;
+      if (early) ctx.arrivals.show(early);
+      let one: { inserted: boolean } | undefined;
+      let inserted = false;
+      try {
+        // Message, advanced state and cursor in one write when this tab holds the state it
+        // decrypted with (nearly always); else the message, then the state below.
+        one = await storeWithState(ctx, group, processed.group, sealed, env.id);
+        ({ inserted } = one
+          ? one
+          : sealed
+            ? await putSealedMessage(ctx.db, sealed)
+            : { inserted: false });
+      } finally {
+        // Stored nothing (a duplicate) or failed (read again later): taken back.
+        if (early && !inserted) ctx.arrivals.withdraw(early);
+      }
       moved.cursor = one !== undefined;
       if (inserted) {
         await rule.afterStore?.();
-        const row = one ? storedRow(sealed!) : await getMessage(ctx.db, id);
-        if (row) ctx.bus.emit(await decodeRow(ctx.codecs, row));
+        // Inserted: the row is the one sealed here, as the write completed it.
+        ctx.bus.emit(await storedAs(ctx, early, sealed!));
         if (decoded?.contentType === LEAVE_REQUEST)
           ctx.onLeaveRequest?.(processed.group, processed.senderInboxId, log);
       }

@@ -49,10 +49,17 @@ export async function storeAndSeal(
   ctx: ClientContext,
   message: SealedMessage,
   shouldPush: boolean,
+  /** Called as the message's own write is issued (stored before, not with, its seal). */
+  writing: () => void = () => {},
 ): Promise<ReadyIntent | undefined> {
   const groupId = message.clear.conversationId;
+  const put = () => {
+    const write = putSealedMessage(ctx.db, message);
+    writing();
+    return write;
+  };
   if (!streamIsLive(ctx)) {
-    await putSealedMessage(ctx.db, message);
+    await put();
     return undefined;
   }
   const due = installationsCheckDue(ctx, groupId);
@@ -65,14 +72,14 @@ export async function storeAndSeal(
     if (first !== LOCK_BUSY) {
       if (first === "stored") return undefined;
       if (first) return first;
-      await putSealedMessage(ctx.db, message);
+      await put();
       return undefined;
     }
   }
   // The lock is busy (the stream applying an envelope, mostly our previous message's echo),
   // or the members' devices are to be checked first (the node is asked): what was typed is
   // stored first, never left waiting on someone else's work or on the network.
-  await putSealedMessage(ctx.db, message);
+  await put();
   if (due) await syncGroupInstallationsIfDue(ctx, groupId).catch(() => undefined); // next send tries again
   const then = await withGroupLock(ctx, groupId, () =>
     sealLocked(ctx, { ...message, stored: true }, shouldPush),

@@ -35,6 +35,7 @@ import { ClientError } from "../errors";
 import { requireGroup, requireInSync, saveGroup, withGroupLock } from "../groups/state";
 import type { DecodedMessage } from "../types";
 import { storeAndSeal, type ReadyIntent } from "./send-at-once";
+import { earlyOf, storedAs } from "./show-early";
 
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 
@@ -83,19 +84,43 @@ export async function sendContent(
       ? { silent: true }
       : { preview: previewOf(content, codec?.fallback(content)) },
   );
-  const ready = await storeAndSeal(ctx, sealed, shouldPush);
+  // The own bubble, pending, without waiting for the write's commit and the thread's re-read
+  // (arrivals.ts) — yet never before the publish: its render on the page's one thread would
+  // hold up the write and the request (the peer's bubble).
+  const early = await earlyOf(ctx, sealed);
+  let shown = false;
+  const show = () => {
+    if (early && !shown) ctx.arrivals.show(early);
+    shown = true;
+  };
+  let ready: ReadyIntent | undefined;
+  try {
+    // Shown as the message's write is issued when it is stored before it is sealed.
+    ready = await storeAndSeal(ctx, sealed, shouldPush, show);
+  } catch (err) {
+    if (early && shown) ctx.arrivals.withdraw(early); // not stored: nothing was sent either
+    throw err;
+  }
   const row = sealed.clear;
   opts.onStored?.(id);
-  if (ctx.onOwnStored) ctx.onOwnStored(await decodeRow(ctx.codecs, row));
+  // What the thread and the search index see of it, stored.
+  const stored = async () => {
+    show();
+    if (early || ctx.onOwnStored) ctx.onOwnStored?.(await storedAs(ctx, early, sealed));
+  };
   if (ready) {
     // Sealed and stored with the message: out at once. Consent is not urgent (three reads):
     // after the publish, so the page's work does not sit inside the round trip.
     try {
-      return await publishMessage(ctx, id, ready);
+      // The request leaves in this task's microtasks; the bubble renders in a later task.
+      const published = publishMessage(ctx, id, ready);
+      const [, message] = await Promise.all([stored(), published]);
+      return message;
     } finally {
       await allowOnSend(ctx, await getConversation(ctx.db, conversationId), type);
     }
   }
+  await stored();
   const conv = await getConversation(ctx.db, conversationId);
   // Sending is choosing to talk: the conversation becomes allowed (receipts aside). Beside
   // the send, not in front of it (three reads); a failure still fails the call, after it.
