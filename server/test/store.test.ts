@@ -17,6 +17,26 @@ const msg = (groupId: Uint8Array, text: string): GroupMessageInsert => ({
   shouldPush: true,
 });
 
+/**
+ * Runs a send whose wake-up must go out pipelined with its insert (no "wake-up …" warning:
+ * no fallback to notifying afterwards), then waits up to 10 s for `count` topics to be heard.
+ */
+async function wokenBy<T>(
+  heard: Map<string, bigint>,
+  count: number,
+  offs: (() => void)[],
+  send: () => Promise<T>,
+): Promise<T> {
+  const warn = vi.spyOn(log, "warn");
+  const out = await send();
+  expect(warn.mock.calls.filter(([m]) => m.startsWith("wake-up"))).toEqual([]);
+  warn.mockRestore();
+  const deadline = Date.now() + 10_000;
+  while (heard.size < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  offs.forEach((off) => off());
+  return out;
+}
+
 describe.each(storeKinds)("store on %s", (kind) => {
   const t = storeFixture(kind);
 
@@ -255,20 +275,15 @@ if (TEST_DATABASE_URL) {
       const groups = [gid("few-a"), gid("few-b"), gid("few-c")];
       const heard = new Map<string, bigint>();
       const offs = groups.map((g) => other.bus.on(groupTopic(g), (e) => heard.set(e.topic, e.id)));
-      const warn = vi.spyOn(log, "warn");
       // Two messages in the first group: its line carries the newer id.
-      const rows = await t.store.insertGroupMessages([
-        msg(groups[0]!, "a1"),
-        msg(groups[1]!, "b"),
-        msg(groups[0]!, "a2"),
-        msg(groups[2]!, "c"),
-      ]);
-      expect(warn.mock.calls.filter(([m]) => m.startsWith("wake-up"))).toEqual([]);
-      warn.mockRestore();
-      const deadline = Date.now() + 10_000;
-      while (heard.size < groups.length && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 20));
-      offs.forEach((off) => off());
+      const rows = await wokenBy(heard, groups.length, offs, () =>
+        t.store.insertGroupMessages([
+          msg(groups[0]!, "a1"),
+          msg(groups[1]!, "b"),
+          msg(groups[0]!, "a2"),
+          msg(groups[2]!, "c"),
+        ]),
+      );
       expect(Object.fromEntries(heard)).toEqual({
         [groupTopic(groups[0]!)]: rows[2]!.id,
         [groupTopic(groups[1]!)]: rows[1]!.id,
@@ -286,15 +301,9 @@ if (TEST_DATABASE_URL) {
       });
       const heard = new Map<string, bigint>();
       const offs = groups.map((g) => other.bus.on(groupTopic(g), (e) => heard.set(e.topic, e.id)));
-      const warn = vi.spyOn(log, "warn");
-      const rows = await t.store.insertGroupMessages(groups.map((g, i) => msg(g, `m${i}`)));
-      // The pipelined wake-up statement went out (no fallback to notifying afterwards).
-      expect(warn.mock.calls.filter(([m]) => m.startsWith("wake-up"))).toEqual([]);
-      warn.mockRestore();
-      const deadline = Date.now() + 10_000;
-      while (heard.size < groups.length && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 20));
-      offs.forEach((off) => off());
+      const rows = await wokenBy(heard, groups.length, offs, () =>
+        t.store.insertGroupMessages(groups.map((g, i) => msg(g, `m${i}`))),
+      );
       expect(heard.size).toBe(groups.length);
       for (const [i, g] of groups.entries()) expect(heard.get(groupTopic(g))).toBe(rows[i]!.id);
     });
