@@ -49,14 +49,15 @@ export async function storeAndSeal(
   ctx: ClientContext,
   message: SealedMessage,
   shouldPush: boolean,
-  /** Called as the message's own write is issued (stored before, not with, its seal). */
-  writing: () => void = () => {},
+  /** Called once the message's own write committed (stored before, not with, its seal). */
+  stored: () => void = () => {},
 ): Promise<ReadyIntent | undefined> {
   const groupId = message.clear.conversationId;
-  const put = () => {
-    const write = putSealedMessage(ctx.db, message);
-    writing();
-    return write;
+  // Never before the commit: a bubble shown for a write still in flight is lost with the
+  // tab (a reload, a close) — what someone typed would vanish after they saw it sent.
+  const put = async () => {
+    await putSealedMessage(ctx.db, message);
+    stored();
   };
   if (!streamIsLive(ctx)) {
     await put();

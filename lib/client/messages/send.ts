@@ -84,23 +84,17 @@ export async function sendContent(
       ? { silent: true }
       : { preview: previewOf(content, codec?.fallback(content)) },
   );
-  // The own bubble, pending, without waiting for the write's commit and the thread's re-read
-  // (arrivals.ts) — yet never before the publish: its render on the page's one thread would
-  // hold up the write and the request (the peer's bubble).
+  // The own bubble, pending, without waiting for the thread's re-read (arrivals.ts) — yet
+  // only once the message is stored (what is shown as sent must survive a reload), and never
+  // before the publish: its render on the page's one thread would hold up the request.
   const early = await earlyOf(ctx, sealed);
   let shown = false;
   const show = () => {
     if (early && !shown) ctx.arrivals.show(early);
     shown = true;
   };
-  let ready: ReadyIntent | undefined;
-  try {
-    // Shown as the message's write is issued when it is stored before it is sealed.
-    ready = await storeAndSeal(ctx, sealed, shouldPush, show);
-  } catch (err) {
-    if (early && shown) ctx.arrivals.withdraw(early); // not stored: nothing was sent either
-    throw err;
-  }
+  // Shown once the message's own write committed, when it is stored before it is sealed.
+  const ready: ReadyIntent | undefined = await storeAndSeal(ctx, sealed, shouldPush, show);
   const row = sealed.clear;
   opts.onStored?.(id);
   // What the thread and the search index see of it, stored.
