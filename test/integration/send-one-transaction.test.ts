@@ -9,9 +9,9 @@
 // reads every message, so no message key was used twice. The peer stores the message, its
 // advanced state and its cursor in one write too, after one read.
 import { IDBDatabase } from "fake-indexeddb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Client } from "../../lib/client";
-import { startNode, type StartedNode } from "../../server/test/harness";
+import { nodeSuite } from "../support/node-suite";
 import { createClient, helloDm, newWallet, take } from "../support/accounts";
 
 interface Opened {
@@ -62,23 +62,13 @@ async function quiet(db: string): Promise<void> {
 }
 
 describe("a send's storage", () => {
-  let node: StartedNode;
-  const clients: Client[] = [];
-  const stops: (() => void)[] = [];
-
-  beforeAll(async () => {
-    node = await startNode();
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const stop of stops) stop();
-    for (const c of clients) await c.close();
-    await node?.stop();
+  const { url, clients, stops } = nodeSuite();
+  afterAll(() => {
     IDBDatabase.prototype.transaction = transaction;
   });
 
   it("writes the ratchet state with its ciphertext (and message) in one transaction before the publish", async () => {
-    const { a, b, ab } = await helloDm(node.url, "one-tx");
+    const { a, b, ab } = await helloDm(url(), "one-tx");
     clients.push(a, b);
     stops.push(a.startSync());
     await whenLive(a);
@@ -133,11 +123,11 @@ describe("a send's storage", () => {
   it("a tab whose state another tab moved on seals from the stored state: the peer reads all", async () => {
     const alice = newWallet();
     const bob = newWallet();
-    const a = await createClient(alice, node.url, "two-tabs-a");
-    const b = await createClient(bob, node.url, "two-tabs-b");
+    const a = await createClient(alice, url(), "two-tabs-a");
+    const b = await createClient(bob, url(), "two-tabs-b");
     const ab = await a.conversations.newDm(bob.address);
     // A second tab of the same profile: same database, its own state in memory.
-    const a2 = await createClient(alice, node.url, "two-tabs-a");
+    const a2 = await createClient(alice, url(), "two-tabs-a");
     clients.push(a, b, a2);
     stops.push(a.startSync(), a2.startSync());
     await Promise.all([whenLive(a), whenLive(a2)]);

@@ -3,7 +3,7 @@
 // stores it with the advanced state and cursor; the thread's read of the stored row then gives
 // back that very object (no second decode, no redraw, no duplicate). What a rule refuses is
 // never shown; what the write does not store (a message id already held) is withdrawn.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ContentTypeDeleteMessage,
   ContentTypeText,
@@ -14,7 +14,7 @@ import { fromHex } from "../../lib/crypto";
 import { addMessage } from "../../lib/storage";
 import { sendContent } from "../../lib/client/messages/send";
 import type { Arrival, Client, DecodedMessage } from "../../lib/client";
-import { startNode, type StartedNode } from "../../server/test/harness";
+import { nodeSuite } from "../support/node-suite";
 import { helloDm, take } from "../support/accounts";
 import { ctxOf } from "../support/client-internals";
 
@@ -37,22 +37,10 @@ function watchArrivals(c: Client, conversationId: string): Seen[] {
 }
 
 describe("a message shown before it is stored", () => {
-  let node: StartedNode;
-  const clients: Client[] = [];
-  const stops: (() => void)[] = [];
-
-  beforeAll(async () => {
-    node = await startNode();
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const stop of stops) stop();
-    for (const c of clients) await c.close();
-    await node?.stop();
-  });
+  const { url, clients, stops } = nodeSuite();
 
   it("shows a received message before its write; the stored row reads back as the same object", async () => {
-    const { a, b, ab, ba } = await helloDm(node.url, "early");
+    const { a, b, ab, ba } = await helloDm(url(), "early");
     clients.push(a, b);
     stops.push(b.startSync());
     const arrivals = watchArrivals(b, ba.id);
@@ -78,7 +66,7 @@ describe("a message shown before it is stored", () => {
   }, 120_000);
 
   it("never shows what a rule refuses, and withdraws what the write does not store", async () => {
-    const { a, b, ab, ba } = await helloDm(node.url, "refused");
+    const { a, b, ab, ba } = await helloDm(url(), "refused");
     clients.push(a, b);
     stops.push(b.startSync());
     const hello = (await ba.messages()).find((m) => m.content === "hello")!;
