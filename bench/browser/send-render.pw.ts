@@ -4,7 +4,7 @@
 // sender's Enter keydown (capture phase, before React sees it) and, in the receiver's page, a
 // MutationObserver noting when the bubble holding that text is first in the DOM. Also noted:
 // the sender's own bubble (local echo) and its "published" status.
-import { test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import type { Page } from "@playwright/test";
 import { acceptedDm, newPerson, type Person } from "../../e2e/support/person";
 import { runHeader, rowsTable } from "../alone";
@@ -86,8 +86,9 @@ async function instrument(page: Page): Promise<void> {
 }
 
 test("send -> rendered in the peer's tab, DM, two Chromium profiles", async ({ browser }) => {
-  const a: Person = await newPerson(browser);
-  const b: Person = await newPerson(browser);
+  // Requests are watched, not held: route() would add a round trip to Playwright to each send.
+  const a: Person = await newPerson(browser, { watchOnly: true });
+  const b: Person = await newPerson(browser, { watchOnly: true });
   for (const p of [a, b]) await p.context.addInitScript(countTransactions);
   // BENCH_TIMELINE=1: each page's steps of a round (timeline.ts), printed as medians.
   const timeline = process.env.BENCH_TIMELINE
@@ -195,6 +196,7 @@ test("send -> rendered in the peer's tab, DM, two Chromium profiles", async ({ b
   console.log(JSON.stringify(rows));
   console.log(rowsTable(rows));
   console.log(runHeader());
+  for (const p of [a, b]) expect(p.escaped).toEqual([]);
   await a.context.close();
   await b.context.close();
 });

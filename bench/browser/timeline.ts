@@ -50,6 +50,20 @@ export function recordSteps(): void {
     return chunk;
   } as typeof read;
 
+  // WebCrypto calls (each a hop to another thread and back): which, when asked, when answered.
+  const subtle = crypto.subtle as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  for (const op of ["encrypt", "decrypt", "sign", "verify", "digest", "deriveBits", "importKey"]) {
+    const call = subtle[op]!.bind(crypto.subtle);
+    subtle[op] = async (...a: unknown[]) => {
+      note(`subtle ${op}`);
+      try {
+        return await call(...a);
+      } finally {
+        note(`subtle ${op} done`);
+      }
+    };
+  }
+
   document.addEventListener("keydown", (e) => e.key === "Enter" && note("Enter"), {
     capture: true,
   });

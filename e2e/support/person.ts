@@ -3,7 +3,7 @@ import { MessengerPage } from "../pages/messenger";
 import { OnboardingPages } from "../pages/onboarding";
 import { DESKTOP } from "./browser";
 import { installInjectedWallet, type InjectedWallet } from "./injected-wallet";
-import { guardNetwork } from "./network-guard";
+import { guardNetwork, watchNetwork } from "./network-guard";
 
 /** One person: a fresh browser profile with their own injected wallet. */
 export interface Person {
@@ -17,11 +17,17 @@ export interface Person {
 
 export async function newPerson(
   browser: Browser,
-  options: { permissions?: string[]; acceptDownloads?: boolean; privateKey?: `0x${string}` } = {},
+  options: {
+    permissions?: string[];
+    acceptDownloads?: boolean;
+    privateKey?: `0x${string}`;
+    /** Benchmarks: record requests leaving the machine without holding each one (network-guard.ts). */
+    watchOnly?: boolean;
+  } = {},
 ): Promise<Person> {
-  const { privateKey, ...contextOptions } = options;
+  const { privateKey, watchOnly, ...contextOptions } = options;
   const context = await browser.newContext({ viewport: DESKTOP, ...contextOptions });
-  const escaped = await guardNetwork(context);
+  const escaped = watchOnly ? watchNetwork(context) : await guardNetwork(context);
   // The same private key in two profiles: one wallet, two browsers.
   const wallet = await installInjectedWallet(context, privateKey ? { privateKey } : {});
   const page = await context.newPage();
