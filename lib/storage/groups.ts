@@ -11,7 +11,7 @@ import type { MessengerDb } from "./db";
 import { StorageError } from "./errors";
 import { hexId } from "./keys";
 import { randomBytes, toHex } from "../crypto";
-import type { SealedBlob } from "./schema";
+import type { GroupEpochRow, SealedBlob } from "./schema";
 
 export interface StoredGroupState {
   groupId: string;
@@ -114,23 +114,35 @@ export async function writeSealedGroupState(
   db: MessengerDb,
   s: SealedGroupState,
 ): Promise<{ stamp: string; epochStamp: string }> {
-  if (s.dataSealed)
-    await db.groupEpochs.put({
-      groupId: s.groupId,
-      stamp: s.epochStamp,
-      epoch: s.epoch,
-      dataSealed: s.dataSealed,
-    });
-  else {
-    const stored = await db.groupEpochs.get(s.groupId);
-    if (stored?.stamp !== s.epochStamp || stored.epoch !== s.epoch)
-      throw new StorageError(
-        "stale_state",
-        `group ${s.groupId}: the stored ratchet tree is not the one this state goes with (another writer saved since)`,
-      );
-  }
+  // Only Dexie's own promises are awaited here: after an await of anything else (a plain
+  // value too) Dexie no longer knows the transaction, which then commits too early.
+  if (!s.dataSealed && !epochPartOf(s, await db.groupEpochs.get(s.groupId)))
+    throw new StorageError(
+      "stale_state",
+      `group ${s.groupId}: the stored ratchet tree is not the one this state goes with (another writer saved since)`,
+    );
+  return putSealedGroupState(db, s);
+}
+
+/**
+ * writeSealedGroupState's read, for a caller that issues it beside its other reads: whether
+ * a main part written alone goes with the stored epoch part (always, when it brings its own).
+ */
+export function epochPartMatches(db: MessengerDb, s: SealedGroupState): boolean | Promise<boolean> {
+  if (s.dataSealed) return true;
+  return db.groupEpochs.get(s.groupId).then((stored) => epochPartOf(s, stored));
+}
+
+const epochPartOf = (s: SealedGroupState, stored: GroupEpochRow | undefined) =>
+  stored?.stamp === s.epochStamp && stored.epoch === s.epoch;
+
+/** writeSealedGroupState's writes (both at once), once its read passed in this transaction. */
+export async function putSealedGroupState(
+  db: MessengerDb,
+  s: SealedGroupState,
+): Promise<{ stamp: string; epochStamp: string }> {
   const stamp = newStamp();
-  await db.groups.put({
+  const main = db.groups.put({
     groupId: s.groupId,
     stateSealed: s.stateSealed,
     epoch: s.epoch,
@@ -139,6 +151,18 @@ export async function writeSealedGroupState(
     stamp,
     epochStamp: s.epochStamp,
   });
+  // Both requests at once (one round trip); a Dexie promise is awaited either way.
+  await (s.dataSealed
+    ? Promise.all([
+        main,
+        db.groupEpochs.put({
+          groupId: s.groupId,
+          stamp: s.epochStamp,
+          epoch: s.epoch,
+          dataSealed: s.dataSealed,
+        }),
+      ])
+    : main);
   return { stamp, epochStamp: s.epochStamp };
 }
 

@@ -140,8 +140,17 @@ export async function writeSealedMessage(
     patch.lastMessageExpiresAtNs = effective.expiresAtNs;
   }
   if (inserted && opts.incoming) patch.unreadCount = conv.unreadCount + 1;
-  if (Object.keys(patch).length) await db.conversations.update(conv.id, patch);
+  // The row was read in this transaction: put it back changed, one request where Dexie's
+  // update() would read it again first (another round trip in a send's or receive's write).
+  if (Object.keys(patch).length) await db.conversations.put(patched(conv, patch));
   return { inserted };
+}
+
+/** `row` with `patch` applied as Dexie's update() does: an undefined value removes the field. */
+function patched<T extends object>(row: T, patch: Partial<T>): T {
+  const next = { ...row, ...patch };
+  for (const [k, v] of Object.entries(patch)) if (v === undefined) delete next[k as keyof T];
+  return next;
 }
 
 const open = (db: MessengerDb) => (row: StoredMessageRow) => openMessage(db.sealing.open, row);

@@ -14,7 +14,7 @@
 import type { MessengerDb } from "./db";
 import { StorageError } from "./errors";
 import { hexId, ownBytes } from "./keys";
-import { writeSealedGroupState, type SealedGroupState } from "./groups";
+import { epochPartMatches, putSealedGroupState, type SealedGroupState } from "./groups";
 import { writeSealedMessage, type SealedMessage } from "./messages";
 import type { StoredIntentRow } from "./schema";
 import { sendIntentPurpose } from "./sealed-rows";
@@ -76,14 +76,19 @@ export async function storeSend(
   // Requests side by side where nothing depends on another's answer: each await is a round
   // trip to the IndexedDB backend, and the publish waits for this commit. The message is
   // stored whatever the refusal says; the state and the ciphertext only without one.
+  // The message's write goes on by itself; the state and the intent wait only for the
+  // refusal's reads (issued beside the message's own), not for the message.
   return db.transaction("rw", tables, async () => {
-    const [, reason] = await Promise.all([
-      s.message && writeSealedMessage(db, s.message),
-      refusal(db, s.state.groupId, s.fromStamp, s.intent.messageId!),
-    ]);
-    if (reason) return { stored: false, reason } as const;
-    const [stamps, intentId] = await Promise.all([
-      writeSealedGroupState(db, s.state),
+    const message = s.message && writeSealedMessage(db, s.message);
+    void message?.catch(() => undefined); // awaited below; its failure aborts the transaction
+    const reason = await refusal(db, s.state, s.fromStamp, s.intent.messageId!);
+    if (reason) {
+      await message;
+      return { stored: false, reason } as const;
+    }
+    const [, stamps, intentId] = await Promise.all([
+      message,
+      putSealedGroupState(db, s.state),
       db.intents.add(s.intent) as Promise<number>,
     ]);
     return { stored: true, intentId, ...stamps } as const;
@@ -92,11 +97,12 @@ export async function storeSend(
 
 async function refusal(
   db: MessengerDb,
-  groupId: string,
+  state: SealedGroupState,
   fromStamp: string,
   messageId: string,
 ): Promise<SendRefusal | undefined> {
-  const [conv, group, intents, existing] = await Promise.all([
+  const groupId = state.groupId;
+  const [conv, group, intents, existing, epochPartOk] = await Promise.all([
     db.conversations.get(groupId),
     db.groups.get(groupId),
     db.intents
@@ -107,9 +113,10 @@ async function refusal(
       ])
       .toArray(),
     db.intents.where("messageId").equals(messageId).count(),
+    epochPartMatches(db, state),
   ]);
   if (conv?.outOfSync || conv?.contested) return "out_of_sync";
-  if (group?.stamp !== fromStamp) return "stale_state";
+  if (group?.stamp !== fromStamp || !epochPartOk) return "stale_state";
   if (intents.some((r) => r.commit !== undefined)) return "unfinished_commit";
   if (existing > 0) return "has_intent";
   return undefined;

@@ -106,6 +106,29 @@ describe("addMessage", () => {
     db.close();
   });
 
+  it("a kept message after a disappearing one leaves the preview without an expiry, the rest as it was", async () => {
+    const db = openDb();
+    await group(db, "01", 5n);
+    await db.conversations.update("01", { disappearing: { fromNs: nsKey(0n), inNs: "1000" } });
+    await addMessage(db, msg("01", 1, 100n), { incoming: true, preview: "gone soon" });
+    expect(await getConversation(db, "01")).toMatchObject({
+      lastMessageExpiresAtNs: nsKey(1100n),
+      unreadCount: 1,
+    });
+
+    await addMessage(db, msg("01", 2, 200n), { incoming: true, preview: "kept", permanent: true });
+    const conv = (await getConversation(db, "01"))!;
+    expect("lastMessageExpiresAtNs" in conv).toBe(false);
+    expect(conv).toMatchObject({
+      lastMessageAtNs: nsKey(200n),
+      lastMessagePreview: "kept",
+      unreadCount: 2,
+      name: "g01",
+      disappearing: { fromNs: nsKey(0n), inNs: "1000" },
+    });
+    db.close();
+  });
+
   it("our pending message coming back published takes the node's id and timestamp", async () => {
     const db = openDb();
     await group(db, "01");
