@@ -43,6 +43,7 @@ import type { ReceiveLog } from "../types";
 import { decodeRow, previewOf, shouldPushOf } from "./decode";
 import { storeWithState } from "./receive-store";
 import { earlyOf, storedAs } from "./show-early";
+import { decryptEarly, earlyResultFor } from "./decrypt-early";
 import { dropForgedSystemLine } from "./system-lines";
 import { incomingContentRule } from "./content-rules";
 import { isOnScreen } from "../conversations/on-screen";
@@ -115,7 +116,9 @@ async function applyToActiveState(
 ): Promise<Processed | undefined> {
   const groupId = toHex(env.groupId);
   const topic = groupTopic(groupId);
-  // Everything this needs before decrypting, in one read transaction (we hold the lock).
+  // Decrypting starts with this tab's copy of the state, beside the one read transaction that
+  // says whether it is still the stored one (we hold the lock).
+  const early = decryptEarly(ctx, groupId, env);
   const reads = await readForReceive(ctx.db, groupId, toHex(sha256(env.data)));
   if (env.id <= reads.cursor) return undefined; // already applied
   // Out of sync: nothing after the commit we could not apply is tried; the cursor stays
@@ -142,7 +145,9 @@ async function applyToActiveState(
       else await advanceCommitIntent(ctx.db, own.id!, { phase: "lost" });
     } else if (group) {
       const live = pending ?? (intent ? await pendingFromIntent(ctx, intent, group) : undefined);
-      const outcome = await decryptAndStore(ctx, group, env, log, live, moved);
+      const outcome = await decryptAndStore(ctx, group, env, log, live, moved, {
+        early: earlyResultFor(early, group, live),
+      });
       if (outcome === BEHIND) return undefined; // the cursor stays before this commit
       result = outcome;
       if (intent && result?.kind === "commit" && live) {
@@ -210,15 +215,13 @@ async function decryptAndStore(
   log?: ReceiveLog,
   pending?: PendingCommit,
   moved = { cursor: false },
+  /** The same decryption, already started (decrypt-early.ts). */
+  { early }: { early?: Promise<Processed> } = {},
 ): Promise<Processed | typeof BEHIND | undefined> {
   let processed;
   try {
-    processed = await processMessage(
-      group,
-      env.data,
-      ctx.resolver.authenticate,
-      pending ? { pending } : {},
-    );
+    processed = await (early ??
+      processMessage(group, env.data, ctx.resolver.authenticate, pending ? { pending } : {}));
     if (processed.kind === "commit") {
       // The DM rule first: DMs carry the membership extension too (as libxmtp's), and its
       // refusal is a policy one that every member makes alike (commit-failure.ts).
