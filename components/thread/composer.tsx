@@ -7,6 +7,15 @@ import { useDraft } from "./use-draft";
 const MAX_HEIGHT = 160;
 
 /**
+ * Whether the field grows with its text by CSS (field-sizing; Chromium 123+, Safari 26).
+ * Elsewhere it is measured after each change: a forced layout of the whole page on every
+ * keystroke, and on Enter right in the send's way.
+ */
+let sizesItself: boolean | undefined;
+const growsByCss = () =>
+  (sizesItself ??= typeof CSS !== "undefined" && CSS.supports("field-sizing", "content"));
+
+/**
  * Enter sends, Shift+Enter adds a line; grows with the text; the draft survives reloads.
  * Files come in by the paperclip, by paste, or by drop on the thread (see Thread).
  */
@@ -35,7 +44,7 @@ export function Composer({
 
   useLayoutEffect(() => {
     const el = ref.current;
-    if (!el) return;
+    if (!el || growsByCss()) return;
     el.style.height = "auto";
     el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT)}px`;
     el.style.overflowY = el.scrollHeight > MAX_HEIGHT ? "auto" : "hidden";
@@ -181,15 +190,16 @@ export function Composer({
               send();
             }
           }}
-          className="max-h-40 min-h-11 flex-1 resize-none rounded-3xl border border-zinc-300 bg-zinc-50 px-4 py-2.5 text-base leading-6 outline-none placeholder:text-zinc-500 focus:border-indigo-500 focus:ring-3 focus:ring-indigo-500/20 sm:text-[0.95rem] dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-400 dark:focus:border-indigo-400"
+          className="max-h-40 min-h-11 flex-1 resize-none [field-sizing:content] rounded-3xl border border-zinc-300 bg-zinc-50 px-4 py-2.5 text-base leading-6 outline-none placeholder:text-zinc-500 focus:border-indigo-500 focus:ring-3 focus:ring-indigo-500/20 sm:text-[0.95rem] dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-400 dark:focus:border-indigo-400"
         />
+        {/* Into the disabled state without a colour transition: it would run as a message is sent. */}
         <button
           type="submit"
           data-testid="send"
           aria-label="Send"
           title="Send (Enter)"
           disabled={!text.trim()}
-          className={`inline-flex h-11 w-11 shrink-0 items-center justify-center rounded-full bg-indigo-600 text-white transition-colors hover:bg-indigo-700 disabled:bg-zinc-300 disabled:text-zinc-500 dark:bg-indigo-500 dark:hover:bg-indigo-400 dark:disabled:bg-zinc-800 dark:disabled:text-zinc-500 ${focusRing}`}
+          className={`inline-flex h-11 w-11 shrink-0 items-center justify-center rounded-full bg-indigo-600 text-white transition-colors hover:bg-indigo-700 disabled:transition-none disabled:bg-zinc-300 disabled:text-zinc-500 dark:bg-indigo-500 dark:hover:bg-indigo-400 dark:disabled:bg-zinc-800 dark:disabled:text-zinc-500 ${focusRing}`}
         >
           <SendIcon />
         </button>

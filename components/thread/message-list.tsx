@@ -1,11 +1,11 @@
 "use client";
 import { Fragment, useCallback, useLayoutEffect, useRef, useState } from "react";
 import type { DecodedMessage } from "@/lib/client";
-import { dayLabel, nsToDate } from "@/components/format/time";
 import { ArrowDownIcon } from "@/components/ui/icons";
 import { Spinner } from "@/components/ui/spinner";
 import type { InboxLabel } from "@/components/group/inbox-labels";
 import { DaySeparator } from "./day-separator";
+import { daySeparators } from "./day-separators";
 import { GroupUpdateLine, isGroupUpdate } from "./group-update-line";
 import { InviteLine, isInviteMessage } from "./invite-line";
 import type { ThreadModel } from "./thread-model";
@@ -92,7 +92,7 @@ export function MessageList({
     }
   };
 
-  const now = new Date();
+  const days = daySeparators(messages, new Date());
   return (
     <div className="relative min-h-0 flex-1">
       <div
@@ -119,8 +119,8 @@ export function MessageList({
           <ol aria-live="polite" aria-relevant="additions" className="mx-auto max-w-3xl">
             {messages.map((m, i) => {
               const prev = messages[i - 1];
-              const day = dayLabel(nsToDate(m.sentAtNs), now);
-              const newDay = !prev || dayLabel(nsToDate(prev.sentAtNs), now) !== day;
+              const day = days[i];
+              const newDay = day !== undefined;
               const firstOfRun =
                 newDay ||
                 prev?.senderInboxId !== m.senderInboxId ||
