@@ -112,12 +112,13 @@ export async function writeSealedMessage(
     throw new StorageError("not_found", `conversation ${row.conversationId} does not exist`);
   let inserted = false;
   let effective = row;
+  let write: Promise<unknown>;
   if (!existing) {
     // The timer in force when the message is stored (receive runs in node order, so every
     // member reads the same one), counted from its send time.
     const expiresAtNs = opts.permanent ? undefined : expiryOf(conv, row.sentAtNs);
     if (expiresAtNs) row.expiresAtNs = expiresAtNs;
-    await db.messages.add(row);
+    write = db.messages.add(row);
     inserted = true;
   } else if (existing.status !== "published" && row.status === "published") {
     effective = {
@@ -127,22 +128,24 @@ export async function writeSealedMessage(
       ...(row.nodeId ? { nodeId: row.nodeId } : {}),
       ...movedExpiry(existing, row.sentAtNs),
     };
-    await db.messages.put(effective);
+    write = db.messages.put(effective);
   } else {
     return { inserted: false };
   }
   const patch: Partial<typeof conv> = {};
-  if (opts.silent) return { inserted };
-  if (effective.sentAtNs >= conv.lastMessageAtNs) {
+  if (!opts.silent && effective.sentAtNs >= conv.lastMessageAtNs) {
     patch.lastMessageAtNs = effective.sentAtNs;
     patch.sealed = { ...conv.sealed, ...last };
     // undefined removes the field (Dexie): the preview of a kept message never expires.
     patch.lastMessageExpiresAtNs = effective.expiresAtNs;
   }
-  if (inserted && opts.incoming) patch.unreadCount = conv.unreadCount + 1;
-  // The row was read in this transaction: put it back changed, one request where Dexie's
-  // update() would read it again first (another round trip in a send's or receive's write).
-  if (Object.keys(patch).length) await db.conversations.put(patched(conv, patch));
+  if (!opts.silent && inserted && opts.incoming) patch.unreadCount = conv.unreadCount + 1;
+  // The conversation row was read in this transaction: it is put back changed beside the
+  // message's write (if that fails, the transaction aborts both), one round trip where
+  // Dexie's update() would read it again after the message's write.
+  await (Object.keys(patch).length
+    ? Promise.all([write, db.conversations.put(patched(conv, patch))])
+    : write);
   return { inserted };
 }
 
