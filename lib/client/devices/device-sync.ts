@@ -204,6 +204,9 @@ export class DeviceSync {
           });
         },
       );
+      // Its timer runs from now: it may fire while the request is still being sent (a slow
+      // send), before anything awaits it; the rejection is taken where it is awaited below.
+      reply.catch(() => undefined);
       await this.broadcast({ kind: "history_request", requestId });
       this.setState({ phase: "waiting" });
       const r = await reply;
