@@ -27,9 +27,12 @@ export function Composer({
   onCancelReply,
   editing,
   onCancelEdit,
+  onTyping,
 }: {
   conversationId: string;
   onSend: (text: string) => Promise<void>;
+  /** Text is being written: a send is likely soon. */
+  onTyping?: () => void;
   onFiles: (files: File[]) => void;
   /** The message being answered: who and what, shown above the field. */
   replying?: { name: string; snippet: string };
@@ -175,7 +178,10 @@ export function Composer({
           rows={1}
           placeholder={editing ? "Edit message" : replying ? "Reply" : "Message"}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            if (e.target.value) onTyping?.();
+          }}
           onPaste={(e) => {
             const files = [...e.clipboardData.files];
             if (files.length === 0) return;

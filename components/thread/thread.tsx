@@ -181,6 +181,11 @@ export function Thread({
     [conversation, replyingTo, editing],
   );
 
+  const prepareToSend = useCallback(
+    () => client.conversations.prepareToSend(conversationId),
+    [client, conversationId],
+  );
+
   const retry = useCallback(
     (id: string) => {
       void client.conversations
@@ -303,6 +308,7 @@ export function Thread({
             <Composer
               conversationId={conversationId}
               onSend={send}
+              onTyping={prepareToSend}
               onFiles={sendFiles}
               {...(replyingTo
                 ? {

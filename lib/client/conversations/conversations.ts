@@ -47,7 +47,7 @@ import { publishOwnCommit } from "../groups/publish-commit";
 import { planAdd, resolveInboxes } from "../groups/plans";
 import { ClientError, normalizeAddress } from "../errors";
 import { verifiedInboxIds } from "../inbox-lookup";
-import { saveGroup, withGroupLock } from "../groups/state";
+import { holdGroupLock, saveGroup, withGroupLock } from "../groups/state";
 import { applyGroupEnvelope } from "../messages/receive";
 import { messagesOf } from "../messages/page";
 import { applyWelcome } from "../messages/welcome";
@@ -357,6 +357,14 @@ export class Conversations {
     });
     this.engine.addGroup(groupId);
     return new Conversation(this.ctx, row, "allowed");
+  }
+
+  /**
+   * Someone is writing in this conversation: this tab takes its group's lock ahead for a
+   * few seconds, so the send that follows does not wait on the browser for it (locks.ts).
+   */
+  prepareToSend(conversationId: string): void {
+    holdGroupLock(this.ctx, conversationId);
   }
 
   /** Pulls one group's new messages from its cursor, in node order (no welcomes). */

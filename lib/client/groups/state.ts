@@ -18,7 +18,7 @@ import {
 } from "../../storage";
 import type { ClientContext } from "../context";
 import { ClientError } from "../errors";
-import { LOCK_BUSY, tryWithLock, withLock } from "../locks";
+import { holdLock, LOCK_BUSY, tryWithLock, withLock } from "../locks";
 
 /**
  * Decoded group states this tab last loaded or saved, with the stamps of that write. At 250
@@ -152,6 +152,17 @@ export function withGroupLock<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   return withLock(`${ctx.lockPrefix}:group:${groupId}`, fn);
+}
+
+/** How long a group's lock taken ahead (holdGroupLock) is kept unused. */
+export const GROUP_LOCK_HOLD_MS = 5_000;
+
+/**
+ * Takes the group's lock ahead of a send or of the next message in (locks.ts holdLock): the
+ * operations that follow in this tab then do not each ask the browser for it.
+ */
+export function holdGroupLock(ctx: ClientContext, groupId: string): void {
+  holdLock(`${ctx.lockPrefix}:group:${groupId}`, GROUP_LOCK_HOLD_MS);
 }
 
 /** withGroupLock, unless another tab or path holds it now (then LOCK_BUSY, fn not run). */

@@ -47,7 +47,7 @@ import { decryptEarly, earlyResultFor } from "./decrypt-early";
 import { dropForgedSystemLine } from "./system-lines";
 import { incomingContentRule } from "./content-rules";
 import { isOnScreen } from "../conversations/on-screen";
-import { loadGroup, saveGroup, withGroupLock } from "../groups/state";
+import { holdGroupLock, loadGroup, saveGroup, withGroupLock } from "../groups/state";
 import { weighEnvelope } from "../groups/lineages";
 import { commitFate, pendingFromIntent, type CommitIntent } from "../groups/pending-commit";
 
@@ -69,7 +69,9 @@ export async function applyGroupEnvelope(
   env: GroupMessage_V1,
   log?: ReceiveLog,
 ): Promise<void> {
-  await withGroupLock(ctx, toHex(env.groupId), () => applyEnvelopeLocked(ctx, env, log));
+  const groupId = toHex(env.groupId);
+  await withGroupLock(ctx, groupId, () => applyEnvelopeLocked(ctx, env, log));
+  holdGroupLock(ctx, groupId); // the next envelope (or a reply) rarely waits long
 }
 
 /**
