@@ -65,6 +65,8 @@ export const welcomeTopic = (installationKey: Uint8Array): TopicKey =>
 
 /** Send statements in flight at once on PostgreSQL (of the pool's 10 connections). */
 const PG_SEND_SLOTS = 2;
+/** Messages waiting before the second opens: a batched request's worth, not a lone send. */
+const PG_EXTRA_SLOT_ITEMS = 64;
 
 export class Store {
   private readonly nodeId = randomUUID().slice(0, 8);
@@ -85,6 +87,7 @@ export class Store {
     const writing: EnvelopeWriterOptions = {
       // PGlite runs one statement at a time anyway; PostgreSQL gets a few at once.
       slots: driver.kind === "pglite" ? 1 : PG_SEND_SLOTS,
+      extraSlotItems: PG_EXTRA_SLOT_ITEMS,
       publish: (events) => this.publish(events),
       notify: this.notifier && ((events) => this.notifier!.add(events)),
       wake:
