@@ -70,6 +70,8 @@ const PG_EXTRA_SLOT_ITEMS = 64;
 
 export class Store {
   private readonly nodeId = randomUUID().slice(0, 8);
+  /** How every line of this node's wake-ups starts. */
+  private readonly ownLine = `${this.nodeId} `;
   private readonly channel: string;
   /** Cross-node wake-ups (PostgreSQL); PGlite is one process, its bus is enough. */
   private readonly notifier: Notifier | undefined;
@@ -142,6 +144,9 @@ export class Store {
   // ---- fan-out -----------------------------------------------------------
 
   private onNotify(payload: string): void {
+    // A payload carries one node's lines (notifier.ts): ours went through the bus already,
+    // and each of our sends' wake-ups comes back here.
+    if (payload.startsWith(this.ownLine)) return;
     const lines = unpackPayload(payload, (line) =>
       log.warn("bad notification payload", { line: line.slice(0, 100) }),
     );
