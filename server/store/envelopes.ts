@@ -99,6 +99,8 @@ type Written<R> = R | { refused: BucketRefusal };
 export interface EnvelopeWriterOptions {
   /** Statements in flight at once. */
   slots: number;
+  /** Items waiting before a statement opens beside a running one (batcher.ts). */
+  extraSlotItems?: number;
   /** Tells this process's streams (the bus). */
   publish: (events: BusEvent[]) => void;
   /** Tells the other nodes after commit (notifier.ts); resolves once they were told. */
@@ -127,6 +129,7 @@ export class EnvelopeWriter<
   ) {
     this.sends = new Batcher((items: Pending<I>[]) => this.write(items), {
       slots: opts.slots,
+      extraSlotItems: opts.extraSlotItems,
       maxItems: 1000,
       maxBytes: 8 * 1024 * 1024, // one maximal request's worth
       bytes: (p) => p.m.data.length,

@@ -64,6 +64,9 @@ export function chunkTopics(nodeId: string, topics: Iterable<TopicKey>): TopicKe
  */
 export const FEW_TOPICS = 16;
 
+/** wakeFewStatement's texts by table, column and number of topics (at most a few dozen). */
+const fewTexts = new Map<string, string>();
+
 /**
  * The wake-up for these topics as a statement of its own, sent pipelined behind the
  * insert (Driver.preparedThen), so it costs the send no round trip: each topic's newest
@@ -95,16 +98,23 @@ export function wakeFewStatement(
   nodeId: string,
   topics: TopicKey[],
 ): { text: string; params: unknown[] } {
-  const lines = topics.map(
-    (_, j) =>
-      `$${2 + 2 * j}::text || (SELECT max(id) FROM ${where.table} WHERE ${where.column} = $${3 + 2 * j}::bytea)`,
-  );
-  return {
-    text: `
+  // The text depends only on the table and the number of topics: built once each.
+  const form = `${where.table}.${where.column}/${topics.length}`;
+  let text = fewTexts.get(form);
+  if (text === undefined) {
+    const lines = topics.map(
+      (_, j) =>
+        `$${2 + 2 * j}::text || (SELECT max(id) FROM ${where.table} WHERE ${where.column} = $${3 + 2 * j}::bytea)`,
+    );
+    text = `
 SELECT count(pg_notify($1, p.payload))
 FROM (SELECT set_config('synchronous_commit', 'off', true)) s,
      (SELECT concat_ws(E'\n', ${lines.join(",\n                       ")}) AS payload) p
-WHERE p.payload <> ''`,
+WHERE p.payload <> ''`;
+    fewTexts.set(form, text);
+  }
+  return {
+    text,
     params: [
       channel,
       ...topics.flatMap((topic) => [`${nodeId} ${topic} `, Buffer.from(topic.slice(2), "hex")]),

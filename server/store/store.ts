@@ -65,9 +65,13 @@ export const welcomeTopic = (installationKey: Uint8Array): TopicKey =>
 
 /** Send statements in flight at once on PostgreSQL (of the pool's 10 connections). */
 const PG_SEND_SLOTS = 2;
+/** Messages waiting before the second opens: a batched request's worth, not a lone send. */
+const PG_EXTRA_SLOT_ITEMS = 64;
 
 export class Store {
   private readonly nodeId = randomUUID().slice(0, 8);
+  /** How every line of this node's wake-ups starts. */
+  private readonly ownLine = `${this.nodeId} `;
   private readonly channel: string;
   /** Cross-node wake-ups (PostgreSQL); PGlite is one process, its bus is enough. */
   private readonly notifier: Notifier | undefined;
@@ -85,6 +89,7 @@ export class Store {
     const writing: EnvelopeWriterOptions = {
       // PGlite runs one statement at a time anyway; PostgreSQL gets a few at once.
       slots: driver.kind === "pglite" ? 1 : PG_SEND_SLOTS,
+      extraSlotItems: PG_EXTRA_SLOT_ITEMS,
       publish: (events) => this.publish(events),
       notify: this.notifier && ((events) => this.notifier!.add(events)),
       wake:
@@ -139,6 +144,9 @@ export class Store {
   // ---- fan-out -----------------------------------------------------------
 
   private onNotify(payload: string): void {
+    // A payload carries one node's lines (notifier.ts): ours went through the bus already,
+    // and each of our sends' wake-ups comes back here.
+    if (payload.startsWith(this.ownLine)) return;
     const lines = unpackPayload(payload, (line) =>
       log.warn("bad notification payload", { line: line.slice(0, 100) }),
     );

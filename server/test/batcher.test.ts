@@ -87,6 +87,35 @@ describe("Batcher", () => {
     expect(statements).toEqual([["a-1"], ["b-1", "c-1"], ["b-2", "d-1"]]);
   });
 
+  it("opens a second statement beside a running one only for a queue of extraSlotItems", async () => {
+    const statements: number[][] = [];
+    let running = 0;
+    let most = 0;
+    const run = async (items: number[]) => {
+      statements.push(items);
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+      return items;
+    };
+    const b = new Batcher(run, {
+      slots: 2,
+      extraSlotItems: 3,
+      maxItems: 100,
+      maxBytes: 1000,
+      bytes: () => 1,
+    });
+    // Lone sends: [1] runs; [2] and [3] wait for it (fewer than 3 items waiting), then go together.
+    await Promise.all([b.submit([1]), b.submit([2]), b.submit([3])]);
+    expect(statements).toEqual([[1], [2, 3]]);
+    expect(most).toBe(1);
+    // A batch of 3 waiting opens the second slot at once.
+    statements.length = 0;
+    await Promise.all([b.submit([4]), b.submit([5, 6, 7])]);
+    expect(statements).toEqual([[4], [5, 6, 7]]);
+    expect(most).toBe(2);
+  });
+
   it("retries a failed merged statement request by request, so only the bad request fails", async () => {
     const run = async (items: number[]) => {
       await new Promise((r) => setTimeout(r, 5));

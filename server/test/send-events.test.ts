@@ -137,3 +137,31 @@ describe.each(storeKinds)("a send's bus events on %s", (kind) => {
     },
   );
 });
+
+describe.skipIf(!storeKinds.includes("postgres"))("wake-ups between nodes on postgres", () => {
+  const t = storeFixture("postgres");
+
+  it("reach the other node once per topic, and the sending node only through its own bus", async () => {
+    const other = await t.reopen();
+    const [g, w] = [random(16), random(32)];
+    const topics = [groupTopic(g), welcomeTopic(w)];
+    const mine = eventsDuring(t.bus, topics, async () => {
+      const theirs = eventsDuring(other.bus, topics, async () => {
+        await t.store.publishGroupMessages([msg(g, "a"), msg(g, "b")]);
+        await t.store.publishWelcomeMessages([welcome(w, "c")]);
+        // The NOTIFYs reach both nodes' listeners: the other node's, and this node's (dropped).
+        await new Promise((r) => setTimeout(r, 500));
+      });
+      const seen = await theirs;
+      expect(seen.map((e) => [e.topic, e.ids])).toEqual([
+        [groupTopic(g), undefined],
+        [welcomeTopic(w), undefined],
+      ]);
+    });
+    const seen = await mine;
+    expect(seen.map((e) => [e.topic, e.ids?.length])).toEqual([
+      [groupTopic(g), 2],
+      [welcomeTopic(w), 1],
+    ]);
+  });
+});
