@@ -132,14 +132,18 @@ export async function writeSealedMessage(
   } else {
     return { inserted: false };
   }
+  if (opts.silent) {
+    await write;
+    return { inserted };
+  }
   const patch: Partial<typeof conv> = {};
-  if (!opts.silent && effective.sentAtNs >= conv.lastMessageAtNs) {
+  if (effective.sentAtNs >= conv.lastMessageAtNs) {
     patch.lastMessageAtNs = effective.sentAtNs;
     patch.sealed = { ...conv.sealed, ...last };
     // undefined removes the field (Dexie): the preview of a kept message never expires.
     patch.lastMessageExpiresAtNs = effective.expiresAtNs;
   }
-  if (!opts.silent && inserted && opts.incoming) patch.unreadCount = conv.unreadCount + 1;
+  if (inserted && opts.incoming) patch.unreadCount = conv.unreadCount + 1;
   // The conversation row was read in this transaction: it is put back changed beside the
   // message's write (if that fails, the transaction aborts both), one round trip where
   // Dexie's update() would read it again after the message's write.

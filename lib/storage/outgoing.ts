@@ -74,10 +74,9 @@ export async function storeSend(
     throw new StorageError("invalid_argument", "the intent must carry a message of this group");
   const tables = [db.messages, db.conversations, db.groups, db.groupEpochs, db.intents];
   // Requests side by side where nothing depends on another's answer: each await is a round
-  // trip to the IndexedDB backend, and the publish waits for this commit. The message is
-  // stored whatever the refusal says; the state and the ciphertext only without one.
-  // The message's write goes on by itself; the state and the intent wait only for the
-  // refusal's reads (issued beside the message's own), not for the message.
+  // trip to the IndexedDB backend, and the publish waits for this commit. The message's write
+  // goes on by itself and is stored whatever the refusal says; the state and the ciphertext
+  // wait only for the refusal's reads, and are stored only without one.
   return db.transaction("rw", tables, async () => {
     const message = s.message && writeSealedMessage(db, s.message);
     void message?.catch(() => undefined); // awaited below; its failure aborts the transaction

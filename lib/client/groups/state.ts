@@ -145,13 +145,16 @@ export function noteSavedGroup(
   cacheOf(ctx.db).set(toHex(group.groupId), { group, ...stamps });
 }
 
+/** The Web Lock of one group's MLS state (the prefix is the profile's database name). */
+const groupLockName = (ctx: ClientContext, groupId: string) => `${ctx.lockPrefix}:group:${groupId}`;
+
 /** Serialises every change of one group's MLS state, across tabs and async paths. */
 export function withGroupLock<T>(
   ctx: ClientContext,
   groupId: string,
   fn: () => Promise<T>,
 ): Promise<T> {
-  return withLock(`${ctx.lockPrefix}:group:${groupId}`, fn);
+  return withLock(groupLockName(ctx, groupId), fn);
 }
 
 /** How long a group's lock taken ahead (holdGroupLock) is kept unused. */
@@ -162,7 +165,7 @@ export const GROUP_LOCK_HOLD_MS = 5_000;
  * operations that follow in this tab then do not each ask the browser for it.
  */
 export function holdGroupLock(ctx: ClientContext, groupId: string): void {
-  holdLock(`${ctx.lockPrefix}:group:${groupId}`, GROUP_LOCK_HOLD_MS);
+  holdLock(groupLockName(ctx, groupId), GROUP_LOCK_HOLD_MS);
 }
 
 /** withGroupLock, unless another tab or path holds it now (then LOCK_BUSY, fn not run). */
@@ -171,7 +174,7 @@ export function tryGroupLock<T>(
   groupId: string,
   fn: () => Promise<T>,
 ): Promise<T | typeof LOCK_BUSY> {
-  return tryWithLock(`${ctx.lockPrefix}:group:${groupId}`, fn);
+  return tryWithLock(groupLockName(ctx, groupId), fn);
 }
 
 /**
