@@ -137,6 +137,7 @@ export class Client {
     // Imported history reaches the store without the bus: the next search builds afresh.
     this.deviceSync.onHistoryStateChange((s) => s.phase === "done" && this.searchIndex.close());
     ctx.pushSenderHmac = (data) => this.push.senderHmacFor(data);
+    ctx.warmPushSender = () => void this.push.senderRootKey().catch(() => undefined);
     ctx.shareConversationPrefs = (updates) => this.deviceSync.shareConversationPrefs(updates);
     keepArchives(ctx, log);
   }

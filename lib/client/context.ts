@@ -51,6 +51,8 @@ export interface ClientContext {
   diagnostics: Diagnostics;
   /** sender_hmac for a published message (Web Push: the node skips the sender's own devices). */
   pushSenderHmac?: (data: Uint8Array) => Promise<Uint8Array>;
+  /** Reads what pushSenderHmac needs ahead of a send (someone is typing). */
+  warmPushSender?: () => void;
   /** Most inboxes a group may hold (default MAX_GROUP_SIZE, 1,000). */
   maxGroupSize?: number;
   /**

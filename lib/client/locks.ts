@@ -132,6 +132,16 @@ export function holdLock(name: string, ms: number): void {
   taking.set(name, granted);
 }
 
+/**
+ * The hold this tab has on `name` now (undefined: none, or another tab asked for it). The
+ * same object for as long as the Web Lock stays with this tab: while it does, no other tab
+ * has changed what the lock guards.
+ */
+export function holdOf(name: string): object | undefined {
+  const h = held.get(name);
+  return h && !h.wanted ? h : undefined;
+}
+
 export async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const locks = webLocks();
   if (!locks?.request) return inProcessLock(name, fn);

@@ -123,6 +123,13 @@ export {
   type ProcessOptions,
 } from "./messages";
 export {
+  takeGeneration,
+  readyFor,
+  encryptWithReady,
+  forgetGeneration,
+  type ReadyGeneration,
+} from "./ready-generation";
+export {
   COMMIT_LOG_SIGNER_ATTRIBUTE,
   commitLogSignerOf,
   newCommitLogSignerAttribute,

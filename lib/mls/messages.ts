@@ -110,7 +110,7 @@ export function memberDiff(
 async function senderLeaf(
   group: GroupHandle,
   pm: PrivateMessage,
-): Promise<{ leafIndex: number; leaf: LeafNode } | undefined> {
+): Promise<{ leafIndex: number; leaf: LeafNode; generation: number } | undefined> {
   const state = group.state;
   const epochData =
     pm.epoch === state.groupContext.epoch
@@ -130,7 +130,19 @@ async function senderLeaf(
   const node = epochData.ratchetTree[sender.leafIndex * 2];
   if (node?.nodeType !== "leaf")
     throw new MlsError("decrypt_failed", `sender leaf ${sender.leafIndex} is blank`);
-  return { leafIndex: sender.leafIndex, leaf: node.leaf };
+  return { leafIndex: sender.leafIndex, leaf: node.leaf, generation: sender.generation };
+}
+
+/**
+ * Our own application message that this state still holds the key of: sent under a
+ * generation taken ahead (ready-generation.ts) by a tab that died before storing it.
+ */
+function ownUnread(group: GroupHandle, pm: PrivateMessage, generation: number): boolean {
+  if (pm.contentType !== "application" || pm.epoch !== group.epoch) return false;
+  const node = group.state.secretTree[group.state.privatePath.leafIndex * 2];
+  return (
+    !!node && !(node instanceof Uint8Array) && generation in node.application.unusedGenerations
+  );
 }
 
 /** Groups with the mutable extensions: the commit against the policy of the epoch it was made in. */
@@ -250,7 +262,10 @@ export async function processMessage(
       `message from epoch ${pm.epoch}: keys for that epoch are no longer kept`,
     );
   }
-  if (sender.leafIndex === group.state.privatePath.leafIndex) {
+  if (
+    sender.leafIndex === group.state.privatePath.leafIndex &&
+    !ownUnread(group, pm, sender.generation)
+  ) {
     return { kind: "ignored", group, reason: `own ${pm.contentType} echoed back` };
   }
   // Only application messages reach here from a past epoch (commits were ignored above).

@@ -152,6 +152,7 @@ export {
   putCommitIntent,
   openCommitState,
   unfinishedCommitIntents,
+  unfinishedCommitRows,
   getIntent,
   advanceCommitIntent,
   type CommitIntentInput,

@@ -53,13 +53,20 @@ export async function sealSendIntent(
 export type SendRefusal = "stale_state" | "out_of_sync" | "unfinished_commit" | "has_intent";
 
 export type StoreSendResult =
-  | { stored: true; intentId: number; stamp: string; epochStamp: string }
+  | { stored: true; intentId: number; stamp: string; epochStamp: string; refused?: SendRefusal }
+  /** `sent` only: message and intent stored, the state not (another writer's came first). */
+  | { stored: true; intentId: number; stamp?: undefined; refused?: SendRefusal }
   | { stored: false; reason: SendRefusal };
 
 /**
  * Stores `message` (when given: a new send; absent: the row is stored already) and, if the
  * state was advanced from the stored one (`fromStamp`) and nothing must come first, the new
  * state and the intent, in one transaction.
+ *
+ * `sent`: the ciphertext already left, under a generation the stored state was moved past
+ * before (lib/mls/ready-generation.ts). The message and its intent are stored whatever the
+ * refusal says (the refusal is still returned, as `refused`); the state (which only forgets
+ * that generation and may take the next) only when it was advanced from the stored one.
  */
 export async function storeSend(
   db: MessengerDb,
@@ -68,6 +75,7 @@ export async function storeSend(
     state: SealedGroupState;
     fromStamp: string;
     intent: StoredIntentRow;
+    sent?: true;
   },
 ): Promise<StoreSendResult> {
   if (s.intent.conversationId !== s.state.groupId || !s.intent.messageId)
@@ -81,6 +89,7 @@ export async function storeSend(
     const message = s.message && writeSealedMessage(db, s.message);
     void message?.catch(() => undefined); // awaited below; its failure aborts the transaction
     const reason = await refusal(db, s.state, s.fromStamp, s.intent.messageId!);
+    if (s.sent) return storeSent(db, s, message, reason);
     if (reason) {
       await message;
       return { stored: false, reason } as const;
@@ -92,6 +101,22 @@ export async function storeSend(
     ]);
     return { stored: true, intentId, ...stamps } as const;
   });
+}
+
+async function storeSent(
+  db: MessengerDb,
+  s: { state: SealedGroupState; intent: StoredIntentRow },
+  message: Promise<unknown> | undefined,
+  reason: SendRefusal | undefined,
+): Promise<StoreSendResult> {
+  const state = reason === "stale_state" ? undefined : putSealedGroupState(db, s.state);
+  const [, stamps, intentId] = await Promise.all([
+    message,
+    state,
+    db.intents.add(s.intent) as Promise<number>,
+  ]);
+  if (!stamps) return { stored: true, intentId, refused: reason };
+  return { stored: true, intentId, ...stamps, ...(reason ? { refused: reason } : {}) };
 }
 
 async function refusal(

@@ -47,6 +47,7 @@ import { publishOwnCommit } from "../groups/publish-commit";
 import { planAdd, resolveInboxes } from "../groups/plans";
 import { ClientError, normalizeAddress } from "../errors";
 import { verifiedInboxIds } from "../inbox-lookup";
+import { takeGenerationAhead } from "../groups/ready";
 import { holdGroupLock, saveGroup, withGroupLock } from "../groups/state";
 import { applyGroupEnvelope } from "../messages/receive";
 import { messagesOf } from "../messages/page";
@@ -361,10 +362,13 @@ export class Conversations {
 
   /**
    * Someone is writing in this conversation: this tab takes its group's lock ahead for a
-   * few seconds, so the send that follows does not wait on the browser for it (locks.ts).
+   * few seconds, so the send that follows does not wait on the browser for it (locks.ts),
+   * takes the send's ratchet generation ahead (groups/ready.ts) and reads the push key.
    */
   prepareToSend(conversationId: string): void {
     holdGroupLock(this.ctx, conversationId);
+    void takeGenerationAhead(this.ctx, conversationId);
+    this.ctx.warmPushSender?.();
   }
 
   /** Pulls one group's new messages from its cursor, in node order (no welcomes). */

@@ -1,6 +1,7 @@
 // Marking a fork: this installation reached another authenticator than the group's log
 // says for the same epoch (groups: the signed chain, fork-check.ts; DMs: dm-log.ts).
 import { getCommitLogChain, markOutOfSync } from "../../storage";
+import { dropReady } from "../groups/ready";
 import type { ClientContext } from "../context";
 import type { ReceiveLog } from "../types";
 
@@ -28,6 +29,7 @@ export async function compareEpoch(
   if (local === remote) return false;
   const chain = await getCommitLogChain(ctx.db, groupId);
   if (epoch < BigInt(chain.baselineEpoch)) return false; // a state a re-add replaced
+  dropReady(ctx, groupId);
   await markOutOfSync(ctx.db, groupId, {
     code: "fork",
     reason: `fork: at epoch ${epoch} this device reached authenticator ${local.slice(0, 12)}…, the group's commit log says ${remote.slice(0, 12)}…`,

@@ -18,6 +18,7 @@ import {
 import { unfinishedCommitIntents } from "../../storage";
 import type { ClientContext } from "../context";
 import { ClientError } from "../errors";
+import { dropReady } from "./ready";
 import { requireGroup, requireInSync, withGroupLock } from "./state";
 import { applyEnvelopeLocked, isTransient } from "../messages/receive";
 import type { ReceiveLog } from "../types";
@@ -76,6 +77,7 @@ export async function runGroupChange(
   let lastLoss = "";
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const won = await withGroupLock(ctx, groupId, async () => {
+      dropReady(ctx, groupId); // no message goes out beside our commit (storage/outgoing.ts)
       // Build on the newest epoch we can see.
       await readAll(ctx, groupId, async (env) => {
         await applyEnvelopeLocked(ctx, env, log);

@@ -41,6 +41,7 @@ import {
 import type { ClientContext } from "../context";
 import type { ReceiveLog } from "../types";
 import { storeWelcomedConversation } from "../messages/welcomed-conversation";
+import { dropReady } from "./ready";
 import { loadGroup, replaceGroup } from "./state";
 import { logVerdict } from "../forks/log-verdict";
 
@@ -273,6 +274,7 @@ async function settle(
   }
   const contested =
     !!active && !active.confirmedBy && candidates.length > 0 && (await canBeSettled(ctx));
+  if (contested) dropReady(ctx, groupId);
   await setContested(ctx.db, groupId, contested);
   return { kind: "candidate" };
 }

@@ -18,7 +18,7 @@ import {
 } from "../../storage";
 import type { ClientContext } from "../context";
 import { ClientError } from "../errors";
-import { holdLock, LOCK_BUSY, tryWithLock, withLock } from "../locks";
+import { holdLock, holdOf, LOCK_BUSY, tryWithLock, withLock } from "../locks";
 
 /**
  * Decoded group states this tab last loaded or saved, with the stamps of that write. At 250
@@ -166,6 +166,11 @@ export const GROUP_LOCK_HOLD_MS = 5_000;
  */
 export function holdGroupLock(ctx: ClientContext, groupId: string): void {
   holdLock(groupLockName(ctx, groupId), GROUP_LOCK_HOLD_MS);
+}
+
+/** This tab's hold on the group's lock, while no other tab has had it since (locks.ts holdOf). */
+export function groupHold(ctx: ClientContext, groupId: string): object | undefined {
+  return holdOf(groupLockName(ctx, groupId));
 }
 
 /** withGroupLock, unless another tab or path holds it now (then LOCK_BUSY, fn not run). */

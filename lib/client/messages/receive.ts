@@ -47,6 +47,7 @@ import { decryptEarly, earlyResultFor } from "./decrypt-early";
 import { dropForgedSystemLine } from "./system-lines";
 import { incomingContentRule } from "./content-rules";
 import { isOnScreen } from "../conversations/on-screen";
+import { dropReady } from "../groups/ready";
 import { holdGroupLock, loadGroup, saveGroup, withGroupLock } from "../groups/state";
 import { weighEnvelope } from "../groups/lineages";
 import { commitFate, pendingFromIntent, type CommitIntent } from "../groups/pending-commit";
@@ -237,6 +238,7 @@ async function decryptAndStore(
     if (isTransient(err)) throw err;
     if (leavesUsBehind(group, env.data, err)) {
       // Never skipped silently: the others applied it, so skipping would fork us for good.
+      dropReady(ctx, toHex(env.groupId));
       const { code } = err as { code?: unknown };
       await markOutOfSync(ctx.db, env.groupId, {
         code: typeof code === "string" ? code : "unknown",

@@ -93,8 +93,15 @@ export async function sendContent(
     if (early && !shown) ctx.arrivals.show(early);
     shown = true;
   };
+  // Under a generation taken while typing (groups/ready.ts), the request leaves before the
+  // write: the publish starts here, and waits for the write only to mark the message sent.
+  let sentNow: Promise<DecodedMessage> | undefined;
+  const sendNow = (intent: ReadyIntent) => {
+    sentNow = publishMessage(ctx, id, intent);
+    void sentNow.catch(() => undefined); // awaited below, or failed for the long path to retry
+  };
   // Shown once the message's own write committed, when it is stored before it is sealed.
-  const ready: ReadyIntent | undefined = await storeAndSeal(ctx, sealed, shouldPush, show);
+  const ready: ReadyIntent | undefined = await storeAndSeal(ctx, sealed, shouldPush, show, sendNow);
   const row = sealed.clear;
   opts.onStored?.(id);
   // What the thread and the search index see of it, stored.
@@ -107,7 +114,7 @@ export async function sendContent(
     // after the publish, so the page's work does not sit inside the round trip.
     try {
       // The request leaves in this task's microtasks; the bubble renders in a later task.
-      const published = publishMessage(ctx, id, ready);
+      const published = sentNow ?? publishMessage(ctx, id, ready);
       const [, message] = await Promise.all([stored(), published]);
       return message;
     } finally {
@@ -212,15 +219,18 @@ export async function publishMessage(
       ctx.db,
       id,
       intent.status === "to_publish"
-        ? { id: intent.id!, attempts: intent.attempts + 1 }
+        ? { id: await intent.id!, attempts: intent.attempts + 1 }
         : undefined,
     );
     if (row) return decodeRow(ctx.codecs, row);
   } catch (err) {
-    await updateIntent(ctx.db, intent.id!, {
-      attempts: intent.attempts + 1,
-      error: (err as Error).message,
-    });
+    // An intent whose write failed has no row to note the attempt in.
+    const intentId = await Promise.resolve(intent.id).catch(() => undefined);
+    if (intentId !== undefined)
+      await updateIntent(ctx.db, intentId, {
+        attempts: intent.attempts + 1,
+        error: (err as Error).message,
+      });
     await setMessageStatus(ctx.db, id, "failed");
     throw new ClientError("send_failed", `message not sent: ${(err as Error).message}`, true, err);
   }

@@ -43,11 +43,15 @@ const b64url = (s: string, field: string): Uint8Array => {
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 };
 
+const ROOT_KEY_FRESH_MS = 30_000;
+
 export class PushNotifications {
   private lastTs = 0n;
   private syncing: Promise<void> = Promise.resolve();
   private queued?: Promise<void>;
   private readonly listeners = new Set<(s: PushStatus) => void>();
+  /** The root key senderHmacFor last read, and when: a send must not wait on a read for it. */
+  private rootKey?: { key: Promise<Uint8Array>; at: number };
 
   constructor(
     private readonly ctx: ClientContext,
@@ -64,6 +68,7 @@ export class PushNotifications {
   }
 
   private async save(p: PushPrefs): Promise<void> {
+    this.rootKey = undefined;
     await savePushPrefs(this.ctx.db, p);
     const s = { enabled: p.enabled, subscribed: !!p.endpoint };
     for (const l of this.listeners) l(s);
@@ -86,9 +91,24 @@ export class PushNotifications {
 
   /** sender_hmac for a message this client publishes (libxmtp: the current period's key). */
   async senderHmacFor(data: Uint8Array): Promise<Uint8Array> {
-    const { rootKey } = await this.load();
+    const rootKey = await this.senderRootKey();
     const groupId = readMessageHeader(data).groupId;
     return senderHmac(pushHmacKeys(rootKey, groupId, [0])[0]!.key, data);
+  }
+
+  /**
+   * The root key for sender HMACs, read at most every ROOT_KEY_FRESH_MS (this tab's own saves
+   * drop it at once): the read sat in front of every publish. Another tab's or device's newer
+   * key is seen within that time; until then only our own devices may be pushed for a message.
+   */
+  senderRootKey(): Promise<Uint8Array> {
+    const now = Date.now();
+    if (!this.rootKey || now - this.rootKey.at > ROOT_KEY_FRESH_MS) {
+      const key = this.load().then((p) => p.rootKey);
+      this.rootKey = { key, at: now };
+      key.catch(() => (this.rootKey = undefined));
+    }
+    return this.rootKey.key;
   }
 
   /** Turns notifications on with this browser's subscription (and for the inbox's other devices). */
