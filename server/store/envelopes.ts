@@ -185,7 +185,9 @@ export class EnvelopeWriter<
     const form = `${one ? "one" : "many"}${charged ? "+charge" : ""}`;
     let sql = this.sql.get(form);
     if (!sql) {
-      sql = one ? envelopeInsertOneSql(spec, charged) : envelopeInsertSql(spec, charged);
+      sql = one
+        ? envelopeInsertOneSql(spec, charged)
+        : envelopeInsertSql(spec, charged, this.driver.kind === "pglite");
       this.sql.set(form, sql);
     }
     const params = one
