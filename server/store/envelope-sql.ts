@@ -21,7 +21,10 @@
 // start and length lists, cut apart by substring() in the statement: node-postgres sends
 // a Buffer parameter in binary, so no hex. As hex text arrays, building, escaping and
 // encoding the arrays was the node's largest cost in a 100-message send, and decoding
-// them PostgreSQL's. Other columns travel as text arrays: both drivers pass those alike.
+// them PostgreSQL's. Other columns (booleans, integers) travel as comma lists, as the
+// starts and lengths do: a plain string both drivers pass alike, where a text array was
+// built into an array literal element by element in the driver (PGlite's thread). The
+// charged sends' bucket keys stay text arrays (a key may hold any character).
 
 import { bucketTakeParams, bucketTakeSql, type BucketCharge } from "./rate-buckets";
 
@@ -86,7 +89,8 @@ export function envelopeInsertParams<I extends { data: Uint8Array }, R>(
   bytes(packBytes(inputs.map((m) => m.data)));
   spec.columns.forEach((c, j) => {
     if (c.type === "bytea") bytes(packBytes(values.map((v) => v[j] as Uint8Array)));
-    else out.push(values.map((v) => String(v[j])));
+    // Booleans and integers, comma-joined: no driver-side array literal, element by element.
+    else out.push(values.map((v) => String(v[j])).join(","));
   });
   if (charged) {
     out.push(charged.each.map((c) => c?.keyOne ?? null));
@@ -99,7 +103,7 @@ export function envelopeInsertParams<I extends { data: Uint8Array }, R>(
 
 /**
  * Parameters (envelopeInsertParams): keys packed (blob, starts, lengths), the 32-byte
- * content hashes end to end, data packed, then per column a packed bytea or a text[],
+ * content hashes end to end, data packed, then per column a packed bytea or a comma list,
  * then (charged) each input's two bucket keys, then created_ns, then (charged) the take's
  * lists. Returns one row per topic that got rows: `ids`, its inputs' 1-based positions
  * and ids as "ord id" pairs joined by commas (an envelope already stored is absent; the
@@ -136,7 +140,7 @@ export function envelopeInsertSql<I, R>(
   const colRefs = spec.columns.map((_, j) => `c${j}`);
   const cols = spec.columns.map((c, j) => {
     if (c.type === "bytea") return packed(colRefs[j]!);
-    lists.push(`${param()}::text[]`);
+    lists.push(`string_to_array(${param()}, ',')`);
     names.push(colRefs[j]!);
     return `u.${colRefs[j]}::${c.type}`;
   });
