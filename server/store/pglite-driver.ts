@@ -67,18 +67,20 @@ function rebuilt(f: Record<string, unknown>): Error {
 export async function openPglite(dataDir: string): Promise<Driver> {
   fs.mkdirSync(dataDir, { recursive: true });
   const release = acquireLock(dataDir);
-  let worker: Worker;
+  let worker: Worker | undefined;
   try {
-    worker = startWorker(path.join(dataDir, "pgdata"));
+    const starting = (worker = startWorker(path.join(dataDir, "pgdata")));
     await new Promise<void>((ready, failed) => {
-      worker.once("error", failed);
-      worker.once("message", (m: Reply) =>
+      starting.once("error", failed);
+      starting.once("exit", (code) => failed(new Error(`PGlite's thread exited (${code})`)));
+      starting.once("message", (m: Reply) =>
         "ready" in m
           ? ready()
           : failed(rebuilt("failed" in m ? m.failed : { message: "no start" })),
       );
     });
   } catch (err) {
+    await worker?.terminate();
     release();
     throw err;
   }

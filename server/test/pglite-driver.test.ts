@@ -82,6 +82,17 @@ describe("PGlite driver: prepared statements", () => {
     expect(await driver.query(count, [k])).toEqual([{ n: 1 }]);
   });
 
+  it("a PGlite that cannot start is reported, and its data folder's lock let go", async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), "pglite-driver-broken-"));
+    try {
+      fs.writeFileSync(path.join(other, "pgdata"), "not a folder");
+      await expect(openPglite(other)).rejects.toThrow();
+      expect(fs.existsSync(path.join(other, "node.lock"))).toBe(false);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it("a statement after close is refused as PGlite refuses one, naming it closed", async () => {
     const other = fs.mkdtempSync(path.join(os.tmpdir(), "pglite-driver-closed-"));
     const d = await openPglite(other);
