@@ -6,7 +6,7 @@
 // parameters cut apart by unnest/substring, a generic plan over them) made a one-row
 // send cost PostgreSQL ~2× a plain INSERT; with one row every value is its own
 // parameter and the plan is that of a plain INSERT behind one lock (bench/README.md,
-// session 10).
+// session 10). Its result rows are envelopeInsertSql's.
 import type { EnvelopeSpec } from "./envelope-sql";
 import { bucketTakeParams, bucketTakeSql, type BucketCharge } from "./rate-buckets";
 
@@ -30,8 +30,8 @@ export function envelopeInsertOneSql<I, R>(spec: EnvelopeSpec<I, R>, charged = f
         take: `take AS (${take}),\n`,
         afterTake: "\n  WHERE (SELECT count(*) FROM take) >= 0",
         admitted: "\n  WHERE NOT EXISTS (SELECT 1 FROM take t WHERE NOT t.took)",
-        columns: ", NULL::float8 AS refilled, NULL::boolean AS took",
-        taken: `\nUNION ALL\nSELECT NULL, key, NULL, NULL${spec.returning ? ", NULL" : ""}, refilled, took FROM take`,
+        columns: ", NULL::text AS bucket, NULL::float8 AS refilled, NULL::boolean AS took",
+        taken: `\nUNION ALL\nSELECT NULL, NULL${spec.returning ? ", NULL" : ""}, key, refilled, took FROM take`,
       }
     : { take: "", afterTake: "", admitted: "", columns: "", taken: "" };
   return `
@@ -43,8 +43,8 @@ ins AS (
   FROM (SELECT count(*) FROM locks) l${c.admitted}
   ON CONFLICT (${spec.topicColumn}, content_hash) DO NOTHING
   RETURNING id, ${spec.topicColumn}, content_hash)
-SELECT ins.id, encode(ins.${spec.topicColumn}, 'hex') AS k, encode(ins.content_hash, 'hex') AS h,
-       ${spec.idBefore}(ins.${spec.topicColumn}, ins.id) AS prev${spec.returning ? `, ${spec.returning}` : ""}${c.columns}
+SELECT '1 ' || ins.id AS ids,
+       ${spec.idBefore}(ins.${spec.topicColumn}, ins.id) AS prev${spec.returning ? `, ${spec.returning(`ins.${spec.topicColumn}`)}` : ""}${c.columns}
 FROM ins${c.taken}`;
 }
 

@@ -51,8 +51,8 @@ export const GROUP_MESSAGES: EnvelopeSpec<GroupMessageInsert, GroupMessageRow> =
   key: (m) => m.groupId,
   values: (m) => [m.senderHmac, m.shouldPush, m.isCommit ?? false],
   toRow: groupRow,
-  // One index probe in the same statement instead of a lookup per message afterwards.
-  returning: "EXISTS (SELECT 1 FROM push_topics p WHERE p.group_id = ins.group_id) AS push",
+  // One index probe per group in the same statement instead of a lookup per message afterwards.
+  returning: (key) => `EXISTS (SELECT 1 FROM push_topics p WHERE p.group_id = ${key}) AS push`,
 };
 
 export const WELCOME_MESSAGES: EnvelopeSpec<WelcomeMessageInsert, WelcomeMessageRow> = {
@@ -176,7 +176,6 @@ export class EnvelopeWriter<
     const hashBytes = Buffer.allocUnsafe(32 * inputs.length);
     inputs.forEach((m, i) => hashBytes.set(sha256(m.data), 32 * i));
     const keys = inputs.map((m) => hex(spec.key(m)));
-    const hashes = inputs.map((_, i) => hashBytes.toString("hex", 32 * i, 32 * i + 32));
     const values = inputs.map((m) => spec.values(m));
     const each = items.map((p) => p.charge);
     const charged = each.some((c) => c !== undefined);
@@ -186,7 +185,9 @@ export class EnvelopeWriter<
     const form = `${one ? "one" : "many"}${charged ? "+charge" : ""}`;
     let sql = this.sql.get(form);
     if (!sql) {
-      sql = one ? envelopeInsertOneSql(spec, charged) : envelopeInsertSql(spec, charged);
+      sql = one
+        ? envelopeInsertOneSql(spec, charged)
+        : envelopeInsertSql(spec, charged, this.driver.kind === "pglite");
       this.sql.set(form, sql);
     }
     const params = one
@@ -200,10 +201,10 @@ export class EnvelopeWriter<
           charged ? { each, distinct } : undefined,
         );
     type Result = {
-      id: unknown;
-      k: string;
-      h: string;
+      ids: string | null;
       prev?: unknown;
+      push?: boolean;
+      bucket?: string;
       refilled?: number;
       took?: boolean;
     };
@@ -220,10 +221,20 @@ export class EnvelopeWriter<
     if (wake && thenError)
       log.warn("wake-up statement failed, notifying after", errorFields(thenError));
     const taken = new Map<string, BucketTaken>();
-    const byContent = new Map<string, (typeof result)[number]>();
+    // Per input (by position): its id, and its topic's row (prev, push); none: stored before.
+    const ids: (bigint | undefined)[] = new Array(inputs.length);
+    const topicOf: Result[] = new Array(inputs.length);
     for (const r of result) {
-      if (r.id === null) taken.set(r.k, { refilled: Number(r.refilled), took: r.took === true });
-      else byContent.set(`${r.k}/${r.h}`, r);
+      if (r.ids === null) {
+        taken.set(r.bucket!, { refilled: Number(r.refilled), took: r.took === true });
+        continue;
+      }
+      for (const pair of r.ids.split(",")) {
+        const space = pair.indexOf(" ");
+        const at = Number(pair.slice(0, space)) - 1;
+        ids[at] = BigInt(pair.slice(space + 1));
+        topicOf[at] = r;
+      }
     }
     const refusalOf = (c: BucketCharge | undefined) => {
       if (!c) return undefined;
@@ -242,8 +253,8 @@ export class EnvelopeWriter<
         out.push(refused);
         continue;
       }
-      const hit = byContent.get(`${keys[i]}/${hashes[i]}`);
-      if (!hit) {
+      const id = ids[i];
+      if (id === undefined) {
         // Stored before (a retried send): the existing row stands in for it.
         const existing = await this.driver.query(
           `SELECT * FROM ${spec.table} WHERE ${spec.topicColumn} = $1 AND content_hash = $2`,
@@ -254,13 +265,13 @@ export class EnvelopeWriter<
         again.push({ topic: spec.topicPrefix + keys[i], id: row.id });
         continue;
       }
-      const id = toBigInt(hit.id, "id");
+      const topicRow = topicOf[i]!;
       const raw: Record<string, unknown> = {
-        ...hit,
         id,
         created_ns: createdNs,
         [spec.topicColumn]: spec.key(m),
         data: m.data,
+        push: topicRow.push,
       };
       spec.columns.forEach((c, j) => (raw[c.name] = values[i]![j]));
       const row = spec.toRow(raw);
@@ -271,7 +282,7 @@ export class EnvelopeWriter<
       const topic = spec.topicPrefix + keys[i];
       const event = events.get(topic);
       if (!event) {
-        const prev = hit.prev == null ? 0n : toBigInt(hit.prev, "prev");
+        const prev = topicRow.prev == null ? 0n : toBigInt(topicRow.prev, "prev");
         events.set(topic, { topic, id, inserted: { prev, rows: [row] } });
       } else {
         if (id > event.id) event.id = id;

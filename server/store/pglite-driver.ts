@@ -1,9 +1,11 @@
 // Embedded PGlite in a data folder, guarded by a lock file (PGlite itself does not
-// stop a second process from opening the same folder and corrupting it).
+// stop a second process from opening the same folder and corrupting it). PGlite runs on a
+// thread of its own (pglite-worker.ts), asked by message.
 import fs from "node:fs";
 import path from "node:path";
-import { PGlite, parse, protocol, type Transaction } from "@electric-sql/pglite";
+import { Worker } from "node:worker_threads";
 import { prepareParams, type Driver, type Row, type Sql } from "./driver";
+import type { Ask, Reply, Request } from "./pglite-worker";
 
 export class DataDirLockedError extends Error {
   readonly code = "data_dir_locked";
@@ -52,119 +54,96 @@ function acquireLock(dataDir: string): () => void {
   throw new DataDirLockedError(`DATA_DIR ${dataDir}: could not take the lock file ${lockPath}`);
 }
 
-// PGlite's own bytea codec goes byte by byte in JS (Array.from + padStart one way, parseInt
-// per byte pair the other): a 100-message insert, whose envelopes travel as one bytea per
-// column (envelope-sql.ts), spent most of its time there. Node's hex codec is native.
-const BYTEA_OID = 17;
-const byteaCodec = {
-  serializers: {
-    [BYTEA_OID]: (v: unknown) => {
-      if (!(v instanceof Uint8Array)) throw new Error("Invalid input for bytea type");
-      return "\\x" + Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("hex");
-    },
-  },
-  parsers: { [BYTEA_OID]: (text: string) => new Uint8Array(Buffer.from(text.slice(2), "hex")) },
-};
-
-function wrap(q: PGlite | Transaction): Sql {
-  return {
-    async query<R extends Row = Row>(text: string, params?: readonly unknown[]) {
-      const res = await q.query<R>(text, prepareParams(params));
-      return res.rows;
-    },
-  };
+/** The PGlite thread (pglite-worker.ts), asked by message. */
+function startWorker(pgdata: string): Worker {
+  return new Worker(new URL("./pglite-worker.ts", import.meta.url), { workerData: { pgdata } });
 }
 
-/** Distinct statement texts kept prepared at most (the node has a few dozen). */
-const MAX_NAMED = 256;
-
-/**
- * Statements parsed and planned once. PGlite's `query` sends its text as an unnamed statement
- * (parse, describe, bind, describe, execute, sync), so Postgres parses, analyses and plans it
- * on every call: a one-row page read cost ~1 ms of CPU that way and ~0.3 ms bound to a named
- * statement (bench/README.md, session 10), and the send's INSERT is a larger statement. Same
- * locks as `query` (PGlite's transaction and query mutexes), same type serialisers and
- * parsers, same errors (DatabaseError from the backend). Postgres re-plans a named statement
- * by itself when a table it uses changes.
- */
-function namedStatements(db: PGlite) {
-  const names = new Map<string, { name: string; types: number[] }>();
-  let made = 0; // never reused: a statement parsed whose describe then failed still exists
-  const s = protocol.serialize;
-  const send = async (message: Uint8Array) => (await db.execProtocol(message, {})).messages;
-  /** Whether `text` is (or may become) a named statement: a few dozen texts, bounded. */
-  const takes = (text: string) => names.has(text) || names.size < MAX_NAMED;
-  const query = <R extends Row>(text: string, params: readonly unknown[]): Promise<R[]> =>
-    db._runExclusiveTransaction(() =>
-      db._runExclusiveQuery(async () => {
-        // As PGlite's own query: past close() the WASM backend is gone, and the protocol
-        // calls below would fail with a TypeError from inside it (a retention pass that was
-        // running when the node closed met exactly that).
-        if (db.closed) throw new Error("PGlite is closed");
-        const messages = [];
-        try {
-          let st = names.get(text);
-          if (!st) {
-            const name = `node_${made++}`;
-            await send(s.parse({ name, text, types: [] }));
-            const described = await send(s.describe({ type: "S", name }));
-            const types = described.find((m) => m.name === "parameterDescription") as
-              { dataTypeIDs?: number[] } | undefined;
-            st = { name, types: types?.dataTypeIDs ?? [] };
-            names.set(text, st);
-          }
-          const { name, types } = st;
-          const values = params.map((v, i) => {
-            if (v === null || v === undefined) return null;
-            // A bytea goes in binary (PGlite's bind sends a Uint8Array so): as text, a batch's
-            // packed data was hex-encoded here, measured char by char for its UTF-8 length by
-            // PGlite's writer, and hex-decoded again inside the WASM backend.
-            if (types[i] === BYTEA_OID && v instanceof Uint8Array) return v;
-            const serialize = db.serializers[types[i]!];
-            return serialize ? serialize(v) : String(v);
-          });
-          messages.push(
-            ...(await send(s.bind({ statement: name, values }))),
-            ...(await send(s.describe({ type: "P" }))),
-            ...(await send(s.execute({}))),
-          );
-        } finally {
-          messages.push(...(await send(s.sync())));
-        }
-        return (parse.parseResults(messages, db.parsers)[0]?.rows ?? []) as R[];
-      }),
-    );
-  return { takes, query };
+/** An error from the worker, with the database's fields (code, detail, …) as it sent them. */
+function rebuilt(f: Record<string, unknown>): Error {
+  return Object.assign(new Error(String(f.message)), f);
 }
 
 export async function openPglite(dataDir: string): Promise<Driver> {
   fs.mkdirSync(dataDir, { recursive: true });
   const release = acquireLock(dataDir);
-  let db: PGlite;
+  let worker: Worker | undefined;
   try {
-    db = new PGlite(path.join(dataDir, "pgdata"), byteaCodec);
-    await db.waitReady;
+    const starting = (worker = startWorker(path.join(dataDir, "pgdata")));
+    await new Promise<void>((ready, failed) => {
+      starting.once("error", failed);
+      starting.once("exit", (code) => failed(new Error(`PGlite's thread exited (${code})`)));
+      starting.once("message", (m: Reply) =>
+        "ready" in m
+          ? ready()
+          : failed(rebuilt("failed" in m ? m.failed : { message: "no start" })),
+      );
+    });
   } catch (err) {
+    await worker?.terminate();
     release();
     throw err;
   }
-  const sql = wrap(db);
-  const named = namedStatements(db);
-  // Every statement outside a transaction (the stream's page reads as well as the send's
-  // INSERT): one connection, so "prepared" and a plain query are the same thing here. Past
-  // the bound, a text is parsed each time, as before.
+  const pending = new Map<number, { resolve: (rows: Row[]) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  let gone: Error | undefined; // closed, or the thread died: every request is refused
+  const end = (err: Error) => {
+    gone ??= err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  worker.on("message", (m: Reply) => {
+    if (!("id" in m)) return;
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (pending.size === 0) worker.unref(); // an idle store keeps no process alive
+    if ("error" in m) p.reject(rebuilt(m.error));
+    else p.resolve(m.rows);
+  });
+  worker.on("error", (err) => end(err));
+  worker.on("exit", () => end(new Error("PGlite is closed")));
+  worker.unref();
+  const ask = <R extends Row>(req: Ask): Promise<R[]> => {
+    if (gone) return Promise.reject(gone);
+    const id = next++;
+    if (pending.size === 0) worker.ref();
+    return new Promise<R[]>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (rows: Row[]) => void, reject });
+      worker.postMessage({ ...req, id } satisfies Request);
+    });
+  };
+  const sqlIn = (tx?: number): Sql => ({
+    query: <R extends Row = Row>(text: string, params?: readonly unknown[]) =>
+      ask<R>({ op: "query", text, params: prepareParams(params), tx }),
+  });
   const query = <R extends Row = Row>(text: string, params?: readonly unknown[]) =>
-    named.takes(text) ? named.query<R>(text, prepareParams(params)) : sql.query<R>(text, params);
+    ask<R>({ op: "prepared", text, params: prepareParams(params) });
+  let txs = 0;
   return {
     kind: "pglite",
     query,
     prepared: query,
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    async transaction(fn) {
+      const tx = txs++;
+      await ask({ op: "begin", tx });
+      let out;
+      try {
+        out = await fn(sqlIn(tx));
+      } catch (err) {
+        await ask({ op: "rollback", tx }).catch(() => undefined);
+        throw err;
+      }
+      await ask({ op: "commit", tx });
+      return out;
+    },
     // One connection, one process: the lock file already excludes everyone else.
-    withSessionLock: (_key, fn) => fn(sql),
+    withSessionLock: (_key, fn) => fn(sqlIn()),
     async close() {
       try {
-        await db.close();
+        if (!gone) await ask({ op: "close" });
+        end(new Error("PGlite is closed"));
+        await worker.terminate();
       } finally {
         release();
       }

@@ -1,6 +1,7 @@
-// The embedded store's driver keeps the node's hot statements parsed and planned once
-// (named statements, server/store/pglite-driver.ts) and must answer exactly as a plain query
-// does: same rows and types, same errors, and the connection still usable after an error.
+// The embedded store's driver runs PGlite on a thread of its own and keeps the node's hot
+// statements parsed and planned once (named statements, server/store/pglite-worker.ts); it
+// must answer exactly as a plain in-process query does: same rows and types, same errors,
+// the connection still usable after an error, transactions alone and all-or-nothing.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -57,6 +58,40 @@ describe("PGlite driver: prepared statements", () => {
     expect(row).toMatchObject({ s: "after" });
     expect(await driver.query("SELECT s FROM t WHERE s = $1", ["after"])).toEqual([{ s: "after" }]);
   });
+
+  it("runs a transaction alone and all-or-nothing, on PGlite's thread as in-process", async () => {
+    const k = new Uint8Array([100]);
+    const count = "SELECT count(*)::int AS n FROM t WHERE k = $1";
+    let outside: Promise<unknown[]> | undefined;
+    const rolledBack = driver.transaction(async (tx) => {
+      await tx.query("INSERT INTO t (k, n) VALUES ($1, 1)", [k]);
+      // Sent while the transaction is open: it must wait for its end, not run inside it
+      // (it would see the uncommitted row).
+      outside = driver.query(count, [k]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await tx.query(count, [k])).toEqual([{ n: 1 }]);
+      throw new Error("changed my mind");
+    });
+    await expect(rolledBack).rejects.toThrow("changed my mind");
+    expect(await outside).toEqual([{ n: 0 }]);
+    await driver.transaction((tx) => tx.query("INSERT INTO t (k, n) VALUES ($1, 2)", [k]));
+    expect(await driver.query(count, [k])).toEqual([{ n: 1 }]);
+    // The database's error inside keeps its fields, and the transaction is over after it.
+    const dup = driver.transaction((tx) => tx.query("INSERT INTO t (k, n) VALUES ($1, 3)", [k]));
+    await expect(dup).rejects.toMatchObject({ code: "23505" });
+    expect(await driver.query(count, [k])).toEqual([{ n: 1 }]);
+  });
+
+  it("a PGlite that cannot start is reported, and its data folder's lock let go", async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), "pglite-driver-broken-"));
+    try {
+      fs.writeFileSync(path.join(other, "pgdata"), "not a folder");
+      await expect(openPglite(other)).rejects.toThrow();
+      expect(fs.existsSync(path.join(other, "node.lock"))).toBe(false);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it("a statement after close is refused as PGlite refuses one, naming it closed", async () => {
     const other = fs.mkdtempSync(path.join(os.tmpdir(), "pglite-driver-closed-"));

@@ -104,6 +104,28 @@ describe.each(storeKinds)("store on %s", (kind) => {
     expect(elsewhere!.id).not.toBe(first!.id);
   });
 
+  it("stores a new message sent twice in one batch once, both copies answered with its row", async () => {
+    // On PGlite the batch statement leaves out what is stored already (no ON CONFLICT):
+    // a copy repeated inside the batch must still become one row, not a unique violation.
+    const g = gid("dup-in-batch");
+    const rows = await t.store.insertGroupMessages([
+      msg(g, "a"),
+      msg(g, "twice"),
+      msg(g, "b"),
+      msg(g, "twice"),
+    ]);
+    expect(rows[3]!.id).toBe(rows[1]!.id);
+    expect(rows[0]!.id < rows[1]!.id && rows[1]!.id < rows[2]!.id).toBe(true); // request order
+    const stored = await t.store.queryGroupMessages(g, {
+      cursor: 0n,
+      limit: 100,
+      direction: "asc",
+    });
+    expect(stored.map((r) => Buffer.from(r.data).toString())).toEqual(
+      ["a", "twice", "b"].map((x) => Buffer.from(msg(g, x).data).toString()),
+    );
+  });
+
   it("pages both directions with an exclusive cursor", async () => {
     const g = gid("paging");
     const ids: bigint[] = [];
