@@ -127,6 +127,7 @@ export {
   readyFor,
   encryptWithReady,
   forgetGeneration,
+  ownUnusedGenerations,
   type ReadyGeneration,
 } from "./ready-generation";
 export {

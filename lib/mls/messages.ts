@@ -35,6 +35,7 @@ import {
   type GroupHandle,
   type Member,
 } from "./state";
+import { ownUnusedGenerations } from "./ready-generation";
 import { cipherSuite } from "./suite";
 import { decodeMessage } from "./wire";
 
@@ -139,10 +140,7 @@ async function senderLeaf(
  */
 function ownUnread(group: GroupHandle, pm: PrivateMessage, generation: number): boolean {
   if (pm.contentType !== "application" || pm.epoch !== group.epoch) return false;
-  const node = group.state.secretTree[group.state.privatePath.leafIndex * 2];
-  return (
-    !!node && !(node instanceof Uint8Array) && generation in node.application.unusedGenerations
-  );
+  return generation in ownUnusedGenerations(group);
 }
 
 /** Groups with the mutable extensions: the commit against the policy of the epoch it was made in. */

@@ -134,6 +134,15 @@ export async function encryptWithReady(
   return encodeMlsMessage({ version: "mls10", wireformat: "mls_private_message", privateMessage });
 }
 
+/**
+ * This member's own application generations the state holds unused, by generation: taken
+ * ahead and not yet stored with their message (its echo from the node still opens).
+ */
+export function ownUnusedGenerations(group: GroupHandle): Readonly<Record<number, Uint8Array>> {
+  const node = group.state.secretTree[ownLeafNode(group.state)];
+  return node && !(node instanceof Uint8Array) ? node.application.unusedGenerations : {};
+}
+
 /** The state without this member's unused secret for `generation` (its message is stored). */
 export function forgetGeneration(group: GroupHandle, generation: number): GroupHandle {
   const { state } = group;

@@ -7,7 +7,7 @@
 import { IDBDatabase } from "fake-indexeddb";
 import { afterAll, describe, expect, it } from "vitest";
 import { encodeEncodedContent, encodePlaintextEnvelope, ContentTypeText } from "../../lib/content";
-import { encryptWithReady, type GroupHandle } from "../../lib/mls";
+import { encryptWithReady, ownUnusedGenerations, type GroupHandle } from "../../lib/mls";
 import { takeReady } from "../../lib/client/groups/ready";
 import { cachedGroup, loadGroup } from "../../lib/client/groups/state";
 import { nodeSuite } from "../support/node-suite";
@@ -29,11 +29,8 @@ IDBDatabase.prototype.transaction = function (
 } as typeof transaction;
 
 /** This member's own unused application generations in the stored state. */
-function ownUnused(group: GroupHandle): number[] {
-  const node = group.state.secretTree[group.state.privatePath.leafIndex * 2];
-  if (!node || node instanceof Uint8Array) return [];
-  return Object.keys(node.application.unusedGenerations).map(Number);
-}
+const ownUnused = (group: GroupHandle): number[] =>
+  Object.keys(ownUnusedGenerations(group)).map(Number);
 
 async function live(c: Client): Promise<void> {
   await until("the stream is live", () => Promise.resolve(c.connection === "live"));
