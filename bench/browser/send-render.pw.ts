@@ -9,7 +9,7 @@ import type { Page } from "@playwright/test";
 import { acceptedDm, newPerson, type Person } from "../../e2e/support/person";
 import { runHeader, rowsTable } from "../alone";
 import { summary } from "../stats";
-import { medianTimeline, recordSteps, takeSteps, type Step } from "./timeline";
+import { medianTimeline, recordSteps, stepsOf, takeSteps, type Step } from "./timeline";
 
 const ROUNDS = Number(process.env.BENCH_SEND_RENDER_ROUNDS ?? 40);
 
@@ -161,6 +161,18 @@ test("send -> rendered in the peer's tab, DM, two Chromium profiles", async ({ b
     console.log(medianTimeline(timeline.sender));
     console.log(`receiver's page, ms after the sender's Enter:`);
     console.log(medianTimeline(timeline.receiver));
+    // The tail (p95) is a few rounds: where each of the slowest went, step by step.
+    const slowest = latency
+      .map((ms, round) => ({ ms, round }))
+      .sort((x, y) => y.ms - x.ms)
+      .slice(0, Number(process.env.BENCH_TIMELINE_SLOWEST ?? 0));
+    for (const { ms, round } of slowest) {
+      console.log(
+        `round ${round + 3}, peer's bubble at ${ms.toFixed(1)} ms: sender, then receiver`,
+      );
+      console.log(stepsOf(timeline.sender[round]!));
+      console.log(stepsOf(timeline.receiver[round]!));
+    }
   }
   for (const [i, s] of sessions.entries()) {
     const { profile } = await s.send("Profiler.stop");

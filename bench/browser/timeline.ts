@@ -98,3 +98,11 @@ export function medianTimeline(rounds: Step[][]): string {
     .map((r) => `${r.at.toFixed(1).padStart(7)} ms  ${r.key}  (${r.n}/${rounds.length})`)
     .join("\n");
 }
+
+/** One round's steps in order, one line each (BENCH_TIMELINE_SLOWEST=N prints the slowest). */
+export function stepsOf(steps: Step[]): string {
+  return [...steps]
+    .sort((a, b) => a[0] - b[0])
+    .map(([at, what]) => `${at.toFixed(1).padStart(7)} ms  ${what}`)
+    .join("\n");
+}

@@ -3,13 +3,16 @@
 // message's own write and that write goes beside the request. What a person and a peer rely
 // on: the message is delivered once and stored as sent; the next send is ready in the same
 // write; and a tab that died between publishing and storing still finds its message after a
-// reload (the stored state reads it back from the node). Real node, real MLS.
+// reload (the stored state reads it back from the node). The two waits a send can still meet
+// (the group's lock busy with an arrival, the members' devices due a check) do not take the
+// ready generation away. Real node, real MLS.
 import { IDBDatabase } from "fake-indexeddb";
 import { afterAll, describe, expect, it } from "vitest";
 import { encodeEncodedContent, encodePlaintextEnvelope, ContentTypeText } from "../../lib/content";
 import { encryptWithReady, ownUnusedGenerations, type GroupHandle } from "../../lib/mls";
+import { installationsCheckDue } from "../../lib/client/groups/installations";
 import { takeReady } from "../../lib/client/groups/ready";
-import { cachedGroup, loadGroup } from "../../lib/client/groups/state";
+import { cachedGroup, loadGroup, withGroupLock } from "../../lib/client/groups/state";
 import { nodeSuite } from "../support/node-suite";
 import { createClient, newWallet, take } from "../support/accounts";
 import { ctxOf, until } from "../support/client-internals";
@@ -98,6 +101,77 @@ describe("a send under a generation taken while typing", () => {
     await ab.send("and the next");
     expect((await take(bStream2, 1)).map((m) => m.content)).toEqual(["and the next"]);
     await bStream2.return?.();
+  }, 120_000);
+
+  it("a send that finds the lock busy is stored first, then leaves under the ready generation", async () => {
+    const { b, ab, ctx, typed } = await dm("ready-busy");
+    const bStream = b.conversations.streamAllMessages();
+    await typed();
+    const before = ownUnused((await loadGroup(ctx, ab.id))!);
+
+    // The tab is busy with the group (as when the peer's read receipt is being applied).
+    let release: (() => void) | undefined;
+    const busy = withGroupLock(ctx, ab.id, () => new Promise<void>((ok) => (release = ok)));
+    await until("the lock is held", () => Promise.resolve(release !== undefined));
+    let published = false;
+    ctx.testHooks = { sendStep: (step) => void (step === "before_publish" && (published = true)) };
+    const sending = ab.send("past a busy lock");
+    // What was typed is stored while the lock is busy; nothing has left yet.
+    await until("the message is stored", async () =>
+      (await ab.messages()).some((m) => m.content === "past a busy lock"),
+    );
+    expect(published).toBe(false);
+    release!();
+    await busy;
+    await sending;
+    ctx.testHooks = undefined;
+
+    // It went under the generation taken while typing (forgotten now), and the next is taken.
+    expect(ownUnused((await loadGroup(ctx, ab.id))!)).toEqual([before[0]! + 1]);
+    expect((await take(bStream, 1)).map((m) => m.content)).toEqual(["past a busy lock"]);
+    await bStream.return?.();
+    const mine = (await ab.messages()).filter((m) => m.content === "past a busy lock");
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ status: "published" });
+  }, 120_000);
+
+  it("typing checks the members' devices, so the send asks the node nothing first", async () => {
+    const { a, b, ab } = await dm("ready-devices");
+    // b has never sent in this DM: a send of b's would check the members' devices first.
+    stops.push(b.startSync());
+    await live(b);
+    const ctxB = ctxOf(b);
+    const ba = (await b.conversations.getById(ab.id))!;
+    expect(installationsCheckDue(ctxB, ab.id)).toBe(true);
+    let identityQueries = 0;
+    const query = ctxB.api.getIdentityUpdates.bind(ctxB.api);
+    ctxB.api.getIdentityUpdates = (...args) => (identityQueries++, query(...args));
+
+    b.conversations.prepareToSend(ab.id);
+    await until("typing took a generation and checked the devices", async () => {
+      const stored = await loadGroup(ctxB, ab.id);
+      return !!stored && ownUnused(stored).length === 1 && !installationsCheckDue(ctxB, ab.id);
+    });
+    expect(identityQueries).toBeGreaterThan(0);
+
+    identityQueries = 0;
+    writes.length = 0;
+    let atPublish: { queries: number; writes: number } | undefined;
+    ctxB.testHooks = {
+      sendStep: (step) => {
+        if (step === "before_publish")
+          atPublish = {
+            queries: identityQueries,
+            writes: writes.filter((n) => n === "ready-devices-b").length,
+          };
+      },
+    };
+    const aStream = a.conversations.streamAllMessages();
+    await ba.send("checked while typing");
+    ctxB.testHooks = undefined;
+    expect(atPublish).toEqual({ queries: 0, writes: 0 }); // straight out, nothing asked first
+    expect((await take(aStream, 1)).map((m) => m.content)).toEqual(["checked while typing"]);
+    await aStream.return?.();
   }, 120_000);
 
   it("a tab that died between publishing and storing finds its message after a reload", async () => {

@@ -47,6 +47,7 @@ import { publishOwnCommit } from "../groups/publish-commit";
 import { planAdd, resolveInboxes } from "../groups/plans";
 import { ClientError, normalizeAddress } from "../errors";
 import { verifiedInboxIds } from "../inbox-lookup";
+import { checkInstallationsAhead } from "../groups/installations";
 import { takeGenerationAhead } from "../groups/ready";
 import { holdGroupLock, saveGroup, withGroupLock } from "../groups/state";
 import { applyGroupEnvelope } from "../messages/receive";
@@ -363,11 +364,13 @@ export class Conversations {
   /**
    * Someone is writing in this conversation: this tab takes its group's lock ahead for a
    * few seconds, so the send that follows does not wait on the browser for it (locks.ts),
-   * takes the send's ratchet generation ahead (groups/ready.ts) and reads the push key.
+   * takes the send's ratchet generation ahead (groups/ready.ts), checks the members' devices
+   * if a send would (groups/installations.ts) and reads the push key.
    */
   prepareToSend(conversationId: string): void {
     holdGroupLock(this.ctx, conversationId);
     void takeGenerationAhead(this.ctx, conversationId);
+    checkInstallationsAhead(this.ctx, conversationId);
     this.ctx.warmPushSender?.();
   }
 

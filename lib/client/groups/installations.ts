@@ -39,10 +39,23 @@ const checkedAt = new Map<string, number>();
  */
 export const SEND_CHECK_INTERVAL_MS = 5_000;
 
+/** How much sooner than a send would, typing runs the check (checkInstallationsAhead). */
+const AHEAD_OF_SEND_MS = 2_000;
+
 /** Whether the send path's check would run now (sends that need none take a shorter path). */
-export function installationsCheckDue(ctx: ClientContext, groupId: string): boolean {
+export function installationsCheckDue(ctx: ClientContext, groupId: string, aheadMs = 0): boolean {
   const at = checkedAt.get(`${ctx.lockPrefix}:${groupId}`);
-  return at === undefined || Date.now() - at >= SEND_CHECK_INTERVAL_MS;
+  return at === undefined || Date.now() - at >= SEND_CHECK_INTERVAL_MS - aheadMs;
+}
+
+/**
+ * While someone types (Conversations.prepareToSend): the check a send would make, made now,
+ * so the Enter a moment later finds it done instead of waiting on the node for it. The same
+ * check at the same bound; quiet, since the send checks again if this one failed.
+ */
+export function checkInstallationsAhead(ctx: ClientContext, groupId: string): void {
+  if (!installationsCheckDue(ctx, groupId, AHEAD_OF_SEND_MS)) return;
+  void syncGroupInstallations(ctx, groupId).catch(() => undefined);
 }
 
 /** The send path's check: skipped while the last one is younger than SEND_CHECK_INTERVAL_MS. */

@@ -10,7 +10,9 @@
 // Shorter still with a generation taken while the person typed (groups/ready.ts): the state
 // past it is stored already, so the ciphertext leaves as soon as it is made and the one write
 // (message row, intent, the state forgetting that generation and taking the next) goes
-// beside the request. The bubble still shows only once that write committed.
+// beside the request. The bubble still shows only once that write committed. When the lock
+// was busy or the devices due, the message is stored first and the ready generation still
+// used once the lock is ours (typing runs the devices' check ahead: groups/installations.ts).
 //
 // When any of that does not hold, nothing is encrypted (or what was is dropped unstored, so
 // no generation ever leaves) and the caller takes the long path from the message row on.
@@ -93,13 +95,15 @@ export async function storeAndSeal(
       return undefined;
     }
   }
-  // The lock is busy (the stream applying an envelope, mostly our previous message's echo),
-  // or the members' devices are to be checked first (the node is asked): what was typed is
-  // stored first, never left waiting on someone else's work or on the network.
+  // The lock is busy (the stream applying an envelope: our previous message's echo, the
+  // peer's read receipt), or the members' devices are to be checked first (the node is
+  // asked): what was typed is stored first, never left waiting on someone else's work or on
+  // the network. A generation taken while typing still spares the second write's wait: the
+  // ciphertext leaves as soon as the lock is ours, and intent and state are stored beside it.
   await put();
   if (due) await syncGroupInstallationsIfDue(ctx, groupId).catch(() => undefined); // next send tries again
   const then = await withGroupLock(ctx, groupId, () =>
-    sealLocked(ctx, { ...message, stored: true }, shouldPush),
+    sealLocked(ctx, { ...message, stored: true }, shouldPush, sendNow),
   ).catch(() => undefined);
   return then === "stored" ? undefined : then;
 }
@@ -114,7 +118,7 @@ async function sealLocked(
   const from = cachedGroup(ctx, row.conversationId);
   // A removed member's message goes the long way, which marks it failed, never sealed.
   if (!from || !isActive(from.group)) return undefined;
-  const ready = sendNow && !message.stored && takeReady(ctx, row.conversationId, from.group);
+  const ready = sendNow && takeReady(ctx, row.conversationId, from.group);
   if (ready) return sealReady(ctx, message, shouldPush, from, ready, sendNow);
   const plaintext = encodePlaintextEnvelope(row.encodedContent, nsFromKey(row.sentAtNs).toString());
   const { group: next, message: payload } = await encryptApplication(from.group, plaintext);
@@ -151,12 +155,13 @@ async function sealLocked(
 
 /**
  * The send under a generation taken ahead: encrypted, handed to `sendNow` at once, then
- * stored (message, intent, and the state forgetting the generation and, while this tab still
- * holds the group, taking the next) in one write. Returns once that write committed.
+ * stored (message unless it is already, intent, and the state forgetting the generation and,
+ * while this tab still holds the group, taking the next) in one write. Returns once that
+ * write committed.
  */
 async function sealReady(
   ctx: ClientContext,
-  message: SealedMessage,
+  message: SealedMessage & { stored?: true },
   shouldPush: boolean,
   from: Cached,
   ready: ReadyGeneration,
@@ -196,7 +201,7 @@ async function sealReady(
       }),
     ]);
     const res = await storeSend(ctx.db, {
-      message,
+      ...(message.stored ? {} : { message }),
       state,
       fromStamp: from.stamp,
       intent,
