@@ -85,8 +85,9 @@ export async function runRetention(db: Driver, config: RetentionConfig): Promise
 export function startRetention(db: Driver, config: RetentionConfig): () => void {
   if (config.intervalSeconds === 0) return () => undefined; // RETENTION_INTERVAL_SECONDS=0: off
   let running = false;
+  let stopped = false;
   const tick = async () => {
-    if (running) return;
+    if (running || stopped) return;
     running = true;
     const t0 = performance.now();
     try {
@@ -95,7 +96,8 @@ export function startRetention(db: Driver, config: RetentionConfig): () => void 
         log.info("retention", { ...r, ms: Math.round(performance.now() - t0) });
       }
     } catch (err) {
-      log.warn("retention failed", errorFields(err));
+      // A run the node's shutdown cut short (its store closed under it) is no failure.
+      if (!stopped) log.warn("retention failed", errorFields(err));
     } finally {
       running = false;
     }
@@ -107,6 +109,7 @@ export function startRetention(db: Driver, config: RetentionConfig): () => void 
   ).unref();
   const timer = setInterval(() => void tick(), config.intervalSeconds * 1000).unref();
   return () => {
+    stopped = true;
     clearTimeout(first);
     clearInterval(timer);
   };
