@@ -6,10 +6,10 @@ import { build } from "esbuild";
 import { createServer } from "node:http";
 import { chromium, type Page } from "@playwright/test";
 
-/** Runs `run` with `load()`, which opens a new page (a fresh JS realm) with the entry loaded. */
-export async function inChromium<T>(run: (load: () => Promise<Page>) => Promise<T>): Promise<T> {
+/** A bench's browser entry (a path from this folder) bundled for Chromium, as one ES module. */
+export async function browserBundle(entry: string): Promise<string> {
   const bundle = await build({
-    entryPoints: [new URL("./browser-entry.ts", import.meta.url).pathname],
+    entryPoints: [new URL(entry, import.meta.url).pathname],
     bundle: true,
     write: false,
     format: "esm",
@@ -18,7 +18,12 @@ export async function inChromium<T>(run: (load: () => Promise<Page>) => Promise<
     minify: true,
     define: { "process.env.NODE_ENV": '"production"' },
   });
-  const js = bundle.outputFiles[0]!.text;
+  return bundle.outputFiles[0]!.text;
+}
+
+/** Runs `run` with `load()`, which opens a new page (a fresh JS realm) with the entry loaded. */
+export async function inChromium<T>(run: (load: () => Promise<Page>) => Promise<T>): Promise<T> {
+  const js = await browserBundle("./browser-entry.ts");
   const server = createServer((req, res) => {
     if (req.url === "/bench.js") {
       res.writeHead(200, { "content-type": "text/javascript" });

@@ -1,12 +1,14 @@
 // `npm run bench`: every benchmark here, one Markdown table with each figure beside its anchor
 // (XMTP/OpenMLS as recorded in issue 13) and goal. Copy it into README.md with the date and the
 // load average it prints. BENCH_GROUP_SIZES (default 10,100,250; add 1000 for the large group)
-// picks the end-to-end group sizes; OpenMLS side by side: npx tsx bench/mls-group.ts.
+// picks the end-to-end group sizes; OpenMLS side by side: npx tsx bench/mls-group.ts. With the
+// app built, the browser rows too (send -> render, cold reload of 10,000 messages).
 import { loadavg } from "node:os";
 import { benchGroups } from "./groups";
 import { ANCHORS, benchMlsGroup } from "./mls-group";
 import { benchMlsDm } from "./mls-dm";
 import { benchNodeRoundTrip } from "./node-round-trip";
+import { browserBenchRows } from "./browser/run-spec";
 
 interface Row {
   name: string;
@@ -40,6 +42,9 @@ function targets(name: string): { anchor: string; goal: string } {
   if (at(250) && name.includes("remove 1")) return { anchor: "—", goal: "p95 ≤ 300 ms" };
   if (at(250) && name.includes("send (")) return { anchor: "—", goal: "≤ 15 ms" };
   if (at(1000) && !name.includes("create")) return { anchor: "XMTP max 250", goal: "< 1 s" };
+  if (name.includes("bubble rendered in the peer's tab"))
+    return { anchor: '"real time" ~100 ms', goal: "p50 ≤ 50, p95 ≤ 100 ms" };
+  if (name.includes("newest message on screen")) return { anchor: "—", goal: "≤ 400 ms" };
   return { anchor: "—", goal: "—" };
 }
 
@@ -53,6 +58,9 @@ const results: Row[] = [
   ...(await benchNodeRoundTrip()),
   ...(await benchGroups(sizes)),
 ];
+// The browser rows need the built app (`npx next build`); without it they are left out.
+const browser = ["send-render", "cold-reload"].map((name) => browserBenchRows(name));
+for (const rows of browser) results.push(...(rows ?? []));
 console.log("| what | n | p50 | p95 | p99 | anchor | goal |\n|---|---|---|---|---|---|---|");
 for (const r of results) {
   const { anchor, goal } = targets(r.name);
@@ -60,6 +68,8 @@ for (const r of results) {
     `| ${r.name} | ${r.n} | ${r.p50} ${r.unit} | ${r.p95} ${r.unit} | ${r.p99} ${r.unit} | ${anchor} | ${goal} |`,
   );
 }
+if (browser.includes(undefined))
+  console.log("\nBrowser rows left out: build the app first (`npx next build`).");
 console.log(
   `\n${new Date().toISOString()}, load average ${loadavg()
     .map((x) => x.toFixed(1))
