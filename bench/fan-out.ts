@@ -66,6 +66,8 @@ export interface FanOutResult {
   nodeWritesPerMessage: number;
   /** The bench's receiving side (decoding every stream's message), same cores. */
   clientCpuUsPerDelivery: number;
+  /** Each message's slowest delivery, in send order: where the tail sits. */
+  slowestPerMessage: number[];
 }
 
 /** Where the receivers run: this process, or child processes (fan-out-receivers.ts). */
@@ -189,9 +191,14 @@ export async function benchFanOut(subscribers = SUBSCRIBERS): Promise<FanOutResu
     });
     const { arrivals, cpuUs } = await receivers.report();
     const latencies: number[] = [];
-    for (const [tag, times] of arrivals) {
-      const at = sentAt.get(tag);
-      if (at !== undefined) for (const t of times) latencies.push(t - at);
+    const slowestPerMessage: number[] = [];
+    for (const [tag, at] of sentAt) {
+      let slowest = NaN;
+      for (const t of arrivals.get(tag) ?? []) {
+        latencies.push(t - at);
+        if (!(t - at <= slowest)) slowest = t - at;
+      }
+      slowestPerMessage.push(slowest);
     }
     return {
       clientCpuUsPerDelivery: cpuUs / Math.max(1, latencies.length),
@@ -202,6 +209,7 @@ export async function benchFanOut(subscribers = SUBSCRIBERS): Promise<FanOutResu
       rssEndMiB: rssMiB(node.child.pid),
       cpuUsPerDelivery: (cpuMs * 1000) / Math.max(1, latencies.length),
       nodeWritesPerMessage: writes / MESSAGES,
+      slowestPerMessage,
     };
   } finally {
     receivers.close();
@@ -221,5 +229,8 @@ if (runsAlone(import.meta.url)) {
     `${HTTP1 ? "HTTP/1.1, one connection per stream" : `h2c, ${PER_SESSION} streams per session`}, ${RECEIVER} receivers ${PROCESSES > 0 ? `in ${PROCESSES} processes` : "in the bench's process"}, ${MESSAGES} messages ${GAP_MS} ms apart`,
   );
   console.log(fanOutLine(r));
+  console.log(
+    `slowest delivery of each message, in send order (ms): ${r.slowestPerMessage.map((ms) => ms.toFixed(1)).join(" ")}`,
+  );
   process.exit(0);
 }
