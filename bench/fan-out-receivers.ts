@@ -1,5 +1,6 @@
 // The receiving side of bench/fan-out.ts: Subscribe streams on one group, each noting
-// when every message arrived (after decoding it). They run in the bench's own process
+// when every message arrived ("events": when its frame was whole, decoding after; the
+// others: after decoding it). They run in the bench's own process
 // (the session-8 mode) or, with BENCH_RECEIVER_PROCESSES=N, spread over N child
 // processes running this file, so 10,000 streams' decoding is not one event loop's
 // queue that every arrival waits in (real receivers are 10,000 different machines).
@@ -106,10 +107,32 @@ async function* rawSubscribe(stream: http2.ClientHttp2Stream): AsyncGenerator<Su
   }
 }
 
+/**
+ * Frames the "events" receivers took off their streams in this turn of the event loop,
+ * decoded after it (setImmediate). Why: one socket read brings a frame for each of up to
+ * 100 streams of a session, and Node hands them to JS one after another; decoding each
+ * before the next stream's 'data' ran made the last stream's arrival wait for the
+ * decoding of all the others (and the first message's cold decode took ms). The arrival
+ * time is taken when the frame is whole, before any decoding; every frame is still decoded.
+ */
+const undecoded: {
+  payload?: Buffer;
+  at: number;
+  take: (m?: SubscribeResponse, at?: number) => void;
+}[] = [];
+function decodeLater(entry: (typeof undecoded)[number]): void {
+  if (undecoded.length === 0) setImmediate(decodeAll);
+  undecoded.push(entry);
+}
+function decodeAll(): void {
+  const all = undecoded.splice(0);
+  for (const e of all) e.take(e.payload && fromBinary(SubscribeResponseSchema, e.payload), e.at);
+}
+
 /** "events": `onMessage` per response message until it says stop; `onEnd` once. */
 function eventSubscribe(
   stream: http2.ClientHttp2Stream,
-  onMessage: (m: SubscribeResponse) => boolean,
+  onMessage: (m: SubscribeResponse, at: number) => boolean,
   onEnd: (err?: unknown) => void,
 ): void {
   const frames = new FrameSplitter();
@@ -120,14 +143,24 @@ function eventSubscribe(
     stream.close(http2.constants.NGHTTP2_CANCEL);
     onEnd(err);
   };
+  // Messages and ends go through one queue, so an end never overtakes a frame.
+  const take = (m?: SubscribeResponse, at?: number) => {
+    if (ended) return;
+    if (m === undefined) return end(endError);
+    if (onMessage(m, at!)) end();
+  };
+  let endError: unknown;
+  const endLater = (err?: unknown) => {
+    endError ??= err;
+    decodeLater({ at: 0, take });
+  };
   stream.on("data", (chunk: Buffer) => {
-    for (const payload of frames.push(chunk)) {
-      if (ended || onMessage(fromBinary(SubscribeResponseSchema, payload))) return end();
-    }
-    if (frames.end) end();
+    const at = monotonicMs();
+    for (const payload of frames.push(chunk)) decodeLater({ payload, at, take });
+    if (frames.end) endLater();
   });
-  stream.once("error", end);
-  stream.once("close", () => end());
+  stream.once("error", endLater);
+  stream.once("close", () => endLater());
 }
 
 export function openReceivers(plan: ReceiverPlan): Receivers {
@@ -161,10 +194,9 @@ export function openReceivers(plan: ReceiverPlan): Receivers {
     const headers = { "x-forwarded-for": clientAddress(i + 1) };
     let got = 0;
     /** One response message; true once this stream has all it waits for. */
-    const onMessage = (ev: SubscribeResponse): boolean => {
+    const onMessage = (ev: SubscribeResponse, at = monotonicMs()): boolean => {
       if (ev.event.case === "caughtUp") caughtUp++;
       if (ev.event.case !== "groupMessage") return false;
-      const at = monotonicMs();
       const tag = tagOf(ev.event.value.version.value!.data);
       const times = arrivals.get(tag);
       if (times) times.push(at);

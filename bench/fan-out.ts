@@ -13,7 +13,8 @@
 // setup): in one event loop the last of 10,000 arrivals waits behind the decoding of
 // the 9,999 before it, a queue that real receivers on 10,000 machines never form.
 // Sizes: BENCH_SUBSCRIBERS (default 1,000; BENCH_FULL=1 → 10,000), BENCH_FANOUT_MESSAGES
-// (20), BENCH_GAP_MS (250). PostgreSQL: BENCH_DATABASE_URL / TEST_DATABASE_URL;
+// (20), BENCH_GAP_MS (250). BENCH_WARM_SENDS=N: N sends to another group first (a warm
+// node; the goal's line is the default, 0: the first measured send runs cold). PostgreSQL: BENCH_DATABASE_URL / TEST_DATABASE_URL;
 // BENCH_PGLITE=1 runs the node on its embedded store.
 import { fork, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -39,6 +40,7 @@ const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? (FULL ? 10_000 : 1_0
 const MESSAGES = Number(process.env.BENCH_FANOUT_MESSAGES ?? 20);
 const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 250);
 const PER_SESSION = Number(process.env.BENCH_STREAMS_PER_SESSION ?? 100);
+const WARM_SENDS = Number(process.env.BENCH_WARM_SENDS ?? 0);
 const HTTP1 = process.env.BENCH_HTTP1 === "1";
 const RECEIVER = (process.env.BENCH_RECEIVER ?? "connect") as ReceiverKind;
 const PROCESSES = Number(process.env.BENCH_RECEIVER_PROCESSES ?? 0);
@@ -66,6 +68,8 @@ export interface FanOutResult {
   nodeWritesPerMessage: number;
   /** The bench's receiving side (decoding every stream's message), same cores. */
   clientCpuUsPerDelivery: number;
+  /** Each message's slowest delivery, in send order: where the tail sits. */
+  slowestPerMessage: number[];
 }
 
 /** Where the receivers run: this process, or child processes (fan-out-receivers.ts). */
@@ -165,6 +169,15 @@ export async function benchFanOut(subscribers = SUBSCRIBERS): Promise<FanOutResu
     }
     const rssOpenMiB = rssMiB(node.child.pid);
     const sender = clients(node.url);
+    // BENCH_WARM_SENDS (not the goal's line, which starts cold): sends to a group no
+    // stream follows, so the sender's client and connection and the node's send path
+    // have run before the first measured send (a node in service has).
+    for (let i = 0; i < WARM_SENDS; i++) {
+      const data = privateMessage(randomGroupId(), crypto.getRandomValues(new Uint8Array(8)));
+      await sender.mls.sendGroupMessages({
+        messages: [{ version: { case: "v1", value: { data, shouldPush: true } } }],
+      });
+    }
     const sentAt = new Map<string, number>();
     receivers.measure();
     const { cpuMs, writes } = await withCpu(node.child.pid, async () => {
@@ -189,9 +202,14 @@ export async function benchFanOut(subscribers = SUBSCRIBERS): Promise<FanOutResu
     });
     const { arrivals, cpuUs } = await receivers.report();
     const latencies: number[] = [];
-    for (const [tag, times] of arrivals) {
-      const at = sentAt.get(tag);
-      if (at !== undefined) for (const t of times) latencies.push(t - at);
+    const slowestPerMessage: number[] = [];
+    for (const [tag, at] of sentAt) {
+      let slowest = NaN;
+      for (const t of arrivals.get(tag) ?? []) {
+        latencies.push(t - at);
+        if (!(t - at <= slowest)) slowest = t - at;
+      }
+      slowestPerMessage.push(slowest);
     }
     return {
       clientCpuUsPerDelivery: cpuUs / Math.max(1, latencies.length),
@@ -202,6 +220,7 @@ export async function benchFanOut(subscribers = SUBSCRIBERS): Promise<FanOutResu
       rssEndMiB: rssMiB(node.child.pid),
       cpuUsPerDelivery: (cpuMs * 1000) / Math.max(1, latencies.length),
       nodeWritesPerMessage: writes / MESSAGES,
+      slowestPerMessage,
     };
   } finally {
     receivers.close();
@@ -218,8 +237,11 @@ if (runsAlone(import.meta.url)) {
   const r = await benchFanOut();
   console.log(runHeader());
   console.log(
-    `${HTTP1 ? "HTTP/1.1, one connection per stream" : `h2c, ${PER_SESSION} streams per session`}, ${RECEIVER} receivers ${PROCESSES > 0 ? `in ${PROCESSES} processes` : "in the bench's process"}, ${MESSAGES} messages ${GAP_MS} ms apart`,
+    `${HTTP1 ? "HTTP/1.1, one connection per stream" : `h2c, ${PER_SESSION} streams per session`}, ${RECEIVER} receivers ${PROCESSES > 0 ? `in ${PROCESSES} processes` : "in the bench's process"}, ${MESSAGES} messages ${GAP_MS} ms apart${WARM_SENDS > 0 ? `, after ${WARM_SENDS} warm-up sends to another group (not the goal's line)` : ""}`,
   );
   console.log(fanOutLine(r));
+  console.log(
+    `slowest delivery of each message, in send order (ms): ${r.slowestPerMessage.map((ms) => ms.toFixed(1)).join(" ")}`,
+  );
   process.exit(0);
 }

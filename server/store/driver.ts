@@ -24,6 +24,11 @@ export interface Driver extends Sql {
     params: readonly unknown[],
     then: { text: string; params: readonly unknown[] },
   ): Promise<{ rows: R[]; thenError?: unknown }>;
+  /**
+   * Opens the connections preparedThen uses and runs `statements` on each, before the
+   * first send needs them (PostgreSQL only).
+   */
+  warm?(statements: string[]): Promise<void>;
   /** Runs fn in one transaction; a throw rolls everything back. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   /** Runs fn while holding a session-level advisory lock (migrations). */

@@ -24,6 +24,9 @@ function statementName(text: string): string {
   return name;
 }
 
+/** Pipelined connections for the sends (preparedThen): two writers × store.ts's two slots. */
+const PIPELINED_CONNECTIONS = 4;
+
 export async function openPostgres(url: string, schema: string): Promise<Driver> {
   // Create the schema before any pooled connection relies on it in search_path.
   const setup = new pg.Client({ connectionString: url });
@@ -49,7 +52,16 @@ export async function openPostgres(url: string, schema: string): Promise<Driver>
   notifyPool.on("error", (err) => log.warn("db notify connection error", errorFields(err)));
   // preparedThen's: pipelined connections (each statement its own Sync, so its own
   // transaction), as many as the sends in flight (store.ts's slots, two writers).
-  const pipelinePool = new pg.Pool({ connectionString: url, options, max: 4, pipeline: true });
+  // Kept open (min = max): a send that found none idle paid a connect and its backend's
+  // first look at the tables, 10–20 ms, and pg-pool closes idle ones after 10 s.
+  const pipelinePool = new pg.Pool({
+    connectionString: url,
+    options,
+    max: PIPELINED_CONNECTIONS,
+    min: PIPELINED_CONNECTIONS,
+    pipeline: true,
+    application_name: `messenger send ${schema}`.slice(0, 63),
+  });
   pipelinePool.on("error", (err) => log.warn("db pool error", errorFields(err)));
   let closed = false;
   let listener: pg.Client | undefined;
@@ -96,6 +108,16 @@ export async function openPostgres(url: string, schema: string): Promise<Driver>
         };
       } finally {
         client.release();
+      }
+    },
+    async warm(statements) {
+      const clients = await Promise.all(
+        Array.from({ length: PIPELINED_CONNECTIONS }, () => pipelinePool.connect()),
+      );
+      try {
+        await Promise.all(clients.map((c) => Promise.all(statements.map((t) => c.query(t)))));
+      } finally {
+        for (const c of clients) c.release();
       }
     },
     async notify(channel, payloads) {

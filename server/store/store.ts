@@ -104,6 +104,11 @@ export class Store {
     const store = new Store(driver, bus, schema);
     const applied = await migrate(driver);
     if (applied > 0) log.info("migrations applied", { count: applied, driver: driver.kind });
+    // Each backend compiles the send statements' PL/pgSQL function and loads the
+    // envelope tables on its first call: done here rather than in the first sends.
+    await driver.warm?.([
+      `SELECT ${GROUP_MESSAGES.idBefore}(''::bytea, 1), ${WELCOME_MESSAGES.idBefore}(''::bytea, 1)`,
+    ]);
     if (driver.listen) {
       await driver.listen(
         store.channel,
