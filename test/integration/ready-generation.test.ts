@@ -174,6 +174,23 @@ describe("a send under a generation taken while typing", () => {
     await aStream.return?.();
   }, 120_000);
 
+  it("typing while the node cannot answer asks it for the devices at most once per 2 s", async () => {
+    const { b, ab } = await dm("ready-offline");
+    const ctxB = ctxOf(b);
+    expect(installationsCheckDue(ctxB, ab.id)).toBe(true);
+    let asked = 0;
+    ctxB.api.getIdentityUpdates = () => {
+      asked++;
+      return Promise.reject(new Error("the node is unreachable"));
+    };
+    for (let key = 0; key < 8; key++) {
+      b.conversations.prepareToSend(ab.id);
+      await new Promise((r) => setTimeout(r, 50)); // each try has failed before the next key
+    }
+    expect(asked).toBe(1);
+    expect(installationsCheckDue(ctxB, ab.id)).toBe(true); // the send still checks
+  }, 120_000);
+
   it("a tab that died between publishing and storing finds its message after a reload", async () => {
     const { alice, a, b, ab, ctx, typed } = await dm("ready-died");
     await typed();

@@ -32,6 +32,8 @@ function differs(ctx: ClientContext, group: GroupHandle): boolean {
 const running = new Map<string, Promise<void>>();
 // When each group's installations were last found in line with the logs (this tab's memory).
 const checkedAt = new Map<string, number>();
+// When typing last started a check of each group (checkInstallationsAhead).
+const triedAheadAt = new Map<string, number>();
 
 /**
  * How old a send may let the last check be (libxmtp's SEND_MESSAGE_UPDATE_INSTALLATIONS_INTERVAL_NS
@@ -55,6 +57,11 @@ export function installationsCheckDue(ctx: ClientContext, groupId: string, ahead
  */
 export function checkInstallationsAhead(ctx: ClientContext, groupId: string): void {
   if (!installationsCheckDue(ctx, groupId, AHEAD_OF_SEND_MS)) return;
+  // At most one try per AHEAD_OF_SEND_MS: with the node unreachable, not one per key press.
+  const key = `${ctx.lockPrefix}:${groupId}`;
+  const tried = triedAheadAt.get(key);
+  if (tried !== undefined && Date.now() - tried < AHEAD_OF_SEND_MS) return;
+  triedAheadAt.set(key, Date.now());
   void syncGroupInstallations(ctx, groupId).catch(() => undefined);
 }
 
