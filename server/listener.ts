@@ -67,6 +67,23 @@ export function createListener(
   });
   // Streams are long-lived: no idle timeout on sessions (keepalives flow on them).
   h2.setTimeout(0);
+  // Connections that have carried no request yet: a browser opens spare ones ahead
+  // (preconnect) and may send nothing on them for a long while. Neither HTTP server counts
+  // such a socket as idle, so it held a shutdown for the whole grace period: closeIdle
+  // closes them too.
+  const accepted = new Set<net.Socket>();
+  const used = new WeakSet<net.Socket>();
+  const accept = (socket: net.Socket) => {
+    accepted.add(socket);
+    socket.once("close", () => accepted.delete(socket));
+  };
+  h1.on("request", (req: http.IncomingMessage) => used.add(req.socket));
+  // An HTTP/2 connection is its session's, which closeIdle closes gracefully (session.socket
+  // is a proxy, not this socket: marked when handed over).
+  const toH2 = (socket: net.Socket) => {
+    used.add(socket);
+    h2.emit("connection", socket);
+  };
 
   let outer: net.Server;
   let protocols: string[];
@@ -80,13 +97,15 @@ export function createListener(
         ALPNProtocols: protocols,
       },
       (socket) => {
-        if (socket.alpnProtocol === "h2") h2.emit("connection", socket);
+        accept(socket);
+        if (socket.alpnProtocol === "h2") toH2(socket);
         else h1.emit("connection", socket);
       },
     );
   } else if (config.h2c && opts.h2) {
     protocols = ["h2c", "http/1.1"];
     outer = net.createServer(ACCEPT, (socket) => {
+      accept(socket);
       let head = Buffer.alloc(0);
       const onData = (chunk: Buffer) => {
         head = Buffer.concat([head, chunk]);
@@ -95,7 +114,7 @@ export function createListener(
         socket.pause();
         socket.unshift(head); // the chosen server reads these bytes again
         if (head.subarray(0, H2_PREFACE.length).equals(H2_PREFACE)) {
-          h2.emit("connection", socket);
+          toH2(socket);
         } else {
           h1.emit("connection", socket);
           socket.resume();
@@ -106,7 +125,10 @@ export function createListener(
     });
   } else {
     protocols = ["http/1.1"];
-    outer = net.createServer(ACCEPT, (socket) => h1.emit("connection", socket));
+    outer = net.createServer(ACCEPT, (socket) => {
+      accept(socket);
+      h1.emit("connection", socket);
+    });
   }
   // Node's HTTP/1.1 server tracks its connections (what closeIdleConnections() closes, and
   // the headers/request timeout checker that cuts slow-loris clients) only from its own
@@ -121,6 +143,7 @@ export function createListener(
     closeIdle() {
       h1.closeIdleConnections();
       for (const s of sessions) if (!s.closed) s.close();
+      for (const socket of accepted) if (!used.has(socket)) socket.destroy();
     },
     closeAll() {
       h1.closeAllConnections();

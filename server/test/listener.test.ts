@@ -1,8 +1,11 @@
 // The listener's HTTP/1.1 side behind the outer socket server (server/listener.ts): an idle
 // keep-alive connection must close when shutdown asks idle connections to go. Browsers and
 // XMTP's SDK keep their connections open, so before this held every SIGTERM for the whole
-// grace period (or until the client let go).
+// grace period (or until the client let go). So did a connection that never sent a request
+// (a browser's spare, preconnected socket).
 import http from "node:http";
+import http2 from "node:http2";
+import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createListener, type Listener } from "../listener";
@@ -50,6 +53,54 @@ describe.each([
       new Promise((resolve) => setTimeout(() => resolve("still open after 3 s"), 3_000)),
     ]);
     expect(outcome).toBe("closed");
+  });
+
+  it("closes on closeIdle a connection that never sent a request (a browser's preconnect)", async () => {
+    listener = createListener(config, (_req, res) => res.end("ok"));
+    const outer = listener.outer;
+    await new Promise<void>((resolve) => outer.listen(0, "127.0.0.1", () => resolve()));
+    const port = (outer.address() as AddressInfo).port;
+    const spare = net.connect(port, "127.0.0.1");
+    spare.on("error", () => undefined);
+    await new Promise<void>((resolve) => spare.once("connect", () => resolve()));
+    // And a keep-alive connection that did carry a request, idle now, to be closed as well.
+    agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    expect(await get(port, agent)).toBe("ok");
+
+    const closed = new Promise<void>((resolve) => outer.close(() => resolve()));
+    listener.closeIdle();
+    const outcome = await Promise.race([
+      closed.then(() => "closed"),
+      new Promise((resolve) => setTimeout(() => resolve("still open after 3 s"), 3_000)),
+    ]);
+    spare.destroy();
+    expect(outcome).toBe("closed");
+  });
+
+  it.runIf(config.h2c)("lets an HTTP/2 request in flight finish when closeIdle runs", async () => {
+    let started!: () => void;
+    const inFlight = new Promise<void>((resolve) => (started = resolve));
+    listener = createListener(config, (_req, res) => {
+      started();
+      setTimeout(() => res.end("finished"), 300);
+    });
+    const outer = listener.outer;
+    await new Promise<void>((resolve) => outer.listen(0, "127.0.0.1", () => resolve()));
+    const port = (outer.address() as AddressInfo).port;
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    session.on("error", () => undefined);
+    const req = session.request({ ":path": "/" });
+    req.setEncoding("utf8");
+    let body = "";
+    req.on("data", (d: string) => (body += d));
+    const ended = new Promise<string>((resolve) => {
+      req.on("end", () => resolve(body));
+      req.on("error", (err) => resolve(`error: ${err.message}`));
+    });
+    await inFlight;
+    listener.closeIdle();
+    expect(await ended).toBe("finished");
+    session.close();
   });
 
   it("answers a response ended a tick after its body without waiting for the client's delayed ACK (Nagle off)", async () => {
