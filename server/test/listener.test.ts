@@ -77,32 +77,6 @@ describe.each([
     expect(outcome).toBe("closed");
   });
 
-  it.runIf(config.h2c)("lets an HTTP/2 request in flight finish when closeIdle runs", async () => {
-    let started!: () => void;
-    const inFlight = new Promise<void>((resolve) => (started = resolve));
-    listener = createListener(config, (_req, res) => {
-      started();
-      setTimeout(() => res.end("finished"), 300);
-    });
-    const outer = listener.outer;
-    await new Promise<void>((resolve) => outer.listen(0, "127.0.0.1", () => resolve()));
-    const port = (outer.address() as AddressInfo).port;
-    const session = http2.connect(`http://127.0.0.1:${port}`);
-    session.on("error", () => undefined);
-    const req = session.request({ ":path": "/" });
-    req.setEncoding("utf8");
-    let body = "";
-    req.on("data", (d: string) => (body += d));
-    const ended = new Promise<string>((resolve) => {
-      req.on("end", () => resolve(body));
-      req.on("error", (err) => resolve(`error: ${err.message}`));
-    });
-    await inFlight;
-    listener.closeIdle();
-    expect(await ended).toBe("finished");
-    session.close();
-  });
-
   it("answers a response ended a tick after its body without waiting for the client's delayed ACK (Nagle off)", async () => {
     // Connect's unary answers go out this way: headers and body, then the end a tick later.
     // With Nagle on, those last bytes waited for the ACK of the first (~40 ms delayed ACK).
@@ -146,3 +120,29 @@ function post(port: number, keepAlive: http.Agent): Promise<string> {
     req.end("x".repeat(50));
   });
 }
+
+it("h2c: an HTTP/2 request in flight finishes when closeIdle runs", async () => {
+  let started!: () => void;
+  const inFlight = new Promise<void>((resolve) => (started = resolve));
+  listener = createListener({ h2c: true }, (_req, res) => {
+    started();
+    setTimeout(() => res.end("finished"), 300);
+  });
+  const outer = listener.outer;
+  await new Promise<void>((resolve) => outer.listen(0, "127.0.0.1", () => resolve()));
+  const port = (outer.address() as AddressInfo).port;
+  const session = http2.connect(`http://127.0.0.1:${port}`);
+  session.on("error", () => undefined);
+  const req = session.request({ ":path": "/" });
+  req.setEncoding("utf8");
+  let body = "";
+  req.on("data", (d: string) => (body += d));
+  const ended = new Promise<string>((resolve) => {
+    req.on("end", () => resolve(body));
+    req.on("error", (err) => resolve(`error: ${err.message}`));
+  });
+  await inFlight;
+  listener.closeIdle();
+  expect(await ended).toBe("finished");
+  session.close();
+});
