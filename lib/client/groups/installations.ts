@@ -28,6 +28,9 @@ function differs(ctx: ClientContext, group: GroupHandle): boolean {
   return false;
 }
 
+/** The three maps below are per database (a tab may hold several clients) and group. */
+const keyOf = (ctx: ClientContext, groupId: string) => `${ctx.lockPrefix}:${groupId}`;
+
 // Concurrent sends to one group share one check.
 const running = new Map<string, Promise<void>>();
 // When each group's installations were last found in line with the logs (this tab's memory).
@@ -46,7 +49,7 @@ const AHEAD_OF_SEND_MS = 2_000;
 
 /** Whether the send path's check would run now (sends that need none take a shorter path). */
 export function installationsCheckDue(ctx: ClientContext, groupId: string, aheadMs = 0): boolean {
-  const at = checkedAt.get(`${ctx.lockPrefix}:${groupId}`);
+  const at = checkedAt.get(keyOf(ctx, groupId));
   return at === undefined || Date.now() - at >= SEND_CHECK_INTERVAL_MS - aheadMs;
 }
 
@@ -58,7 +61,7 @@ export function installationsCheckDue(ctx: ClientContext, groupId: string, ahead
 export function checkInstallationsAhead(ctx: ClientContext, groupId: string): void {
   if (!installationsCheckDue(ctx, groupId, AHEAD_OF_SEND_MS)) return;
   // At most one try per AHEAD_OF_SEND_MS: with the node unreachable, not one per key press.
-  const key = `${ctx.lockPrefix}:${groupId}`;
+  const key = keyOf(ctx, groupId);
   const tried = triedAheadAt.get(key);
   if (tried !== undefined && Date.now() - tried < AHEAD_OF_SEND_MS) return;
   triedAheadAt.set(key, Date.now());
@@ -81,7 +84,7 @@ export function syncGroupInstallations(
   groupId: string,
   log?: ReceiveLog,
 ): Promise<void> {
-  const key = `${ctx.lockPrefix}:${groupId}`;
+  const key = keyOf(ctx, groupId);
   const current = running.get(key);
   if (current) return current;
   const job = (async () => {
