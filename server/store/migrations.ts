@@ -139,6 +139,16 @@ const MIGRATIONS: { version: number; statements: string[] }[] = [
       idBeforeFunction("welcome_message_id_before", "welcome_messages", "installation_key"),
     ],
   },
+  {
+    version: 8,
+    statements: [
+      // The same functions, their query now one index probe whatever the plan cache
+      // holds (idBeforeFunction): version 7's max() could be cached as a scan of the
+      // topic's whole history.
+      idBeforeFunction("group_message_id_before", "group_messages", "group_id"),
+      idBeforeFunction("welcome_message_id_before", "welcome_messages", "installation_key"),
+    ],
+  },
 ];
 
 /**
@@ -151,11 +161,16 @@ const MIGRATIONS: { version: number; statements: string[] }[] = [
  * that id was handed the new rows over the one it had not seen).
  */
 function idBeforeFunction(name: string, table: string, column: string): string {
-  return `CREATE FUNCTION ${name}(k bytea, below bigint) RETURNS bigint
+  // ORDER BY … LIMIT 1, not max(): PL/pgSQL keeps a session's plan, and the node's
+  // warm-up runs this on empty tables, where max() was planned as an aggregate over
+  // every index entry of the topic (not a probe): each send then read its group's whole
+  // history, ~0.7 ms per call at 2,000 messages and growing (bench/README.md, session 15).
+  return `CREATE OR REPLACE FUNCTION ${name}(k bytea, below bigint) RETURNS bigint
     LANGUAGE plpgsql VOLATILE AS $$
     DECLARE before bigint;
     BEGIN
-      SELECT max(id) INTO before FROM ${table} WHERE ${column} = k AND id < below;
+      SELECT id INTO before FROM ${table} WHERE ${column} = k AND id < below
+        ORDER BY id DESC LIMIT 1;
       RETURN before;
     END $$`;
 }

@@ -90,7 +90,8 @@ export function wakeStatement(
 /**
  * Few topics (a lone send, a small merge), whose lines fit one payload: a plain plan, one
  * index probe per topic, each line "<node> <topic> " || its newest id; concat_ws skips a
- * topic with none.
+ * topic with none. ORDER BY … LIMIT 1 rather than max(), in both forms: a cached plan of
+ * max() can read the topic's whole history (migrations.ts, idBeforeFunction).
  */
 export function wakeFewStatement(
   where: { table: string; column: string },
@@ -104,7 +105,7 @@ export function wakeFewStatement(
   if (text === undefined) {
     const lines = topics.map(
       (_, j) =>
-        `$${2 + 2 * j}::text || (SELECT max(id) FROM ${where.table} WHERE ${where.column} = $${3 + 2 * j}::bytea)`,
+        `$${2 + 2 * j}::text || (SELECT id FROM ${where.table} WHERE ${where.column} = $${3 + 2 * j}::bytea ORDER BY id DESC LIMIT 1)`,
     );
     text = `
 SELECT count(pg_notify($1, p.payload))
@@ -136,8 +137,9 @@ FROM (SELECT set_config('synchronous_commit', 'off', true)) s,
      unnest($3::text[]) AS c(topics),
      LATERAL (SELECT string_agg($2 || ' ' || t.topic || ' ' || m.id, E'\n' ORDER BY t.i) AS payload
               FROM unnest(string_to_array(c.topics, ',')) WITH ORDINALITY AS t(topic, i),
-                   LATERAL (SELECT max(id) AS id FROM ${where.table}
-                            WHERE ${where.column} = decode(substring(t.topic from 3), 'hex')) m
+                   LATERAL (SELECT id FROM ${where.table}
+                            WHERE ${where.column} = decode(substring(t.topic from 3), 'hex')
+                            ORDER BY id DESC LIMIT 1) m
               WHERE m.id IS NOT NULL) p
 WHERE p.payload IS NOT NULL`,
     params: [channel, nodeId, chunks.map((c) => c.join(","))],

@@ -126,6 +126,45 @@ describe.each(storeKinds)("store on %s", (kind) => {
     );
   });
 
+  it("finds a send's predecessor in a group with a long history by one index probe", async () => {
+    // The send statements ask group_message_id_before for the id their rows follow. A
+    // node runs it first on empty tables (its warm-up) and PL/pgSQL keeps the session's
+    // plan: a plan that reads the group's whole index range made every send cost its
+    // group's history. Measured in one session: called on the empty group, then 3,000
+    // rows, then the pages one call reads (buffers counted by EXPLAIN include the
+    // function's own).
+    const g = gid("history");
+    const rolledBack = new Error("roll back");
+    const pages = await t.store.driver
+      .transaction(async (tx) => {
+        for (let i = 0; i < 8; i++)
+          await tx.query("SELECT group_message_id_before($1, $2)", [g, String(i + 1)]);
+        await tx.query(
+          `INSERT INTO group_messages (group_id, created_ns, data, sender_hmac, should_push, content_hash)
+           SELECT $1, 0, '\\x00', '\\x', true, sha256(i::text::bytea) FROM generate_series(1, 3000) i`,
+          [g],
+        );
+        const [row] = await tx.query<{ "QUERY PLAN": unknown }>(
+          "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT group_message_id_before($1, 9223372036854775807)",
+          [g],
+        );
+        const json = row!["QUERY PLAN"];
+        const [explained] = (typeof json === "string" ? JSON.parse(json) : json) as {
+          Plan: Record<string, number>;
+        }[];
+        throw Object.assign(rolledBack, {
+          pages: explained!.Plan["Shared Hit Blocks"]! + explained!.Plan["Shared Read Blocks"]!,
+        });
+      })
+      .catch((err: unknown) => {
+        if (err !== rolledBack) throw err;
+        return (err as Error & { pages: number }).pages;
+      });
+    // A probe reads 3 pages (index root, leaf, the row's heap page); the range read 73 here.
+    expect(pages).toBeGreaterThan(0);
+    expect(pages).toBeLessThan(10);
+  });
+
   it("pages both directions with an exclusive cursor", async () => {
     const g = gid("paging");
     const ids: bigint[] = [];
