@@ -4,7 +4,7 @@
 // what our app's Connect client sends (Connect unary, binary body, `application/proto`),
 // pre-encoded by the parent: per lane, one keep-alive HTTP/1.1 connection, or all lanes
 // as streams of one h2c session (node:http2); each lane sends its bodies in order, one
-// request in flight. Replies with msg/s and its own CPU time.
+// request in flight. Replies to each job with msg/s and its own CPU time.
 import { once } from "node:events";
 import http2 from "node:http2";
 import net from "node:net";
@@ -120,9 +120,12 @@ async function run(job: LeanJob): Promise<LeanResult> {
   return { rate, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
+// One job after another, as the parent sends them (a warm client for every round); the
+// parent disconnecting ends the process.
 process.on("message", (job: LeanJob) => {
   run(job).then(
-    (r) => process.send!({ ok: r }, () => process.exit(0)),
+    (r) => process.send!({ ok: r }),
     (err: unknown) => process.send!({ error: String(err) }, () => process.exit(1)),
   );
 });
+process.on("disconnect", () => process.exit(0));

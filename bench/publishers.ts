@@ -80,57 +80,100 @@ export function sendBody(messages: Uint8Array[]): Uint8Array {
 export const SEND_PATH = `/${MlsApi.typeName}/${MlsApi.method.sendGroupMessages.name}`;
 
 /**
- * Sends pre-encoded SendGroupMessages bodies from a child process of its own
- * (publish-client.ts), so the node shares no process with its client. Resolves with
- * msg/s and the client's own CPU time.
+ * The lean client (publish-client.ts) in a child process of its own, so the node shares
+ * no process with its client; it stays for several jobs (each later one on a warm client).
+ * `send` sends pre-encoded SendGroupMessages bodies and resolves with msg/s and the
+ * client's own CPU time.
  */
-export function sendLean(job: Omit<LeanJob, "path">): Promise<LeanResult> {
+export function openLeanClient() {
   const child = fork(new URL("./publish-client.ts", import.meta.url), {
     execArgv: ["--import", "tsx"],
     serialization: "advanced",
   });
-  return new Promise((resolve, reject) => {
-    child.once("message", (m: { ok?: LeanResult; error?: string }) =>
-      m.ok ? resolve(m.ok) : reject(new Error(`publish client: ${m.error}`)),
-    );
-    child.once("exit", (code) => reject(new Error(`publish client exited with ${code}`)));
-    child.send({ ...job, path: SEND_PATH });
+  let exited: Error | undefined;
+  let pending: ((m: { ok?: LeanResult; error?: string }) => void) | undefined;
+  child.on("message", (m: { ok?: LeanResult; error?: string }) => pending?.(m));
+  child.once("exit", (code) => {
+    exited = new Error(`publish client exited with ${code}`);
+    pending?.({ error: exited.message });
   });
+  return {
+    send(job: Omit<LeanJob, "path">): Promise<LeanResult> {
+      if (exited) return Promise.reject(exited);
+      return new Promise((resolve, reject) => {
+        pending = (m) => {
+          pending = undefined;
+          if (m.ok) resolve(m.ok);
+          else reject(new Error(`publish client: ${m.error}`));
+        };
+        child.send({ ...job, path: SEND_PATH });
+      });
+    },
+    close: () => child.disconnect(),
+  };
+}
+
+/** One job on a lean client of its own (openLeanClient). */
+export async function sendLean(job: Omit<LeanJob, "path">): Promise<LeanResult> {
+  const client = openLeanClient();
+  try {
+    return await client.send(job);
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * Autocommit INSERTs of publishers' rows into a copy of group_messages, one connection per
+ * publisher, each its rows one after another: the database's own rate for single sends.
+ * Opened once, so runs can alternate with the node's (bench/publish.ts).
+ */
+export async function openRawInserter(url: string, schema: string, connections: number) {
+  const pool = new pg.Pool({ connectionString: url, max: connections });
+  await pool.query(
+    `CREATE TABLE ${schema}.raw_messages (LIKE ${schema}.group_messages INCLUDING ALL)`,
+  );
+  return {
+    /** Inserts these rows; rows/s. */
+    async insert(loads: PublisherLoad[]): Promise<number> {
+      const t0 = performance.now();
+      await Promise.all(
+        loads.map(async (load) => {
+          const c = await pool.connect();
+          try {
+            for (const data of load.data) {
+              await c.query(
+                `INSERT INTO ${schema}.raw_messages (group_id, created_ns, data, sender_hmac, should_push, content_hash)
+                 VALUES ($1, $2, $3, $4, $5, $6)`,
+                [
+                  Buffer.from(load.groupId),
+                  String(BigInt(Date.now()) * 1_000_000n),
+                  Buffer.from(data),
+                  Buffer.alloc(0),
+                  true,
+                  createHash("sha256").update(data).digest(),
+                ],
+              );
+            }
+          } finally {
+            c.release();
+          }
+        }),
+      );
+      return (count(loads) * 1000) / (performance.now() - t0);
+    },
+    close: () => pool.end(),
+  };
 }
 
 /** The same rows as autocommit INSERTs into a copy of group_messages, one connection per publisher. Rows/s. */
 export async function insertRaw(url: string, schema: string, loads: PublisherLoad[]) {
-  const pool = new pg.Pool({ connectionString: url, max: loads.length });
-  await pool.query(
-    `CREATE TABLE ${schema}.raw_messages (LIKE ${schema}.group_messages INCLUDING ALL)`,
-  );
-  const t0 = performance.now();
-  await Promise.all(
-    loads.map(async (load) => {
-      const c = await pool.connect();
-      try {
-        for (const data of load.data) {
-          await c.query(
-            `INSERT INTO ${schema}.raw_messages (group_id, created_ns, data, sender_hmac, should_push, content_hash)
-             VALUES ($1, $2, $3, $4, $5, $6)`,
-            [
-              Buffer.from(load.groupId),
-              String(BigInt(Date.now()) * 1_000_000n),
-              Buffer.from(data),
-              Buffer.alloc(0),
-              true,
-              createHash("sha256").update(data).digest(),
-            ],
-          );
-        }
-      } finally {
-        c.release();
-      }
-    }),
-  );
-  const rate = (count(loads) * 1000) / (performance.now() - t0);
-  await pool.end();
-  return rate;
+  const raw = await openRawInserter(url, schema, loads.length);
+  try {
+    return await raw.insert(loads);
+  } finally {
+    await raw.close();
+  }
 }
 
 export const count = (loads: PublisherLoad[]) => loads.reduce((n, l) => n + l.data.length, 0);
