@@ -85,27 +85,46 @@ export class Batcher<I, R> {
       }
       this.waiting -= n;
       this.running++;
-      void this.execute(batch).finally(() => {
+      let freed = false;
+      const free = () => {
+        if (freed) return;
+        freed = true;
         this.running--;
         this.pump();
-      });
+      };
+      void this.execute(batch, free).finally(free);
     }
   }
 
-  private async execute(batch: Waiting<I, R>[]): Promise<void> {
+  /**
+   * Runs one statement; `free` hands its slot to the next one as soon as its rows are in,
+   * before its callers resume: with one statement in flight, the database would otherwise
+   * sit idle while the node answers them.
+   */
+  private async execute(batch: Waiting<I, R>[], free: () => void): Promise<void> {
     if (batch.length === 1) {
       const [only] = batch;
-      await this.run(only!.items).then(only!.resolve, only!.reject);
+      await this.run(only!.items).then(
+        (rows) => {
+          free();
+          only!.resolve(rows);
+        },
+        (err: unknown) => {
+          free();
+          only!.reject(err);
+        },
+      );
       return;
     }
     let rows: R[];
     try {
       rows = await this.run(batch.flatMap((w) => w.items));
     } catch {
-      // Alone, each request succeeds or fails on its own merits.
+      // Alone, each request succeeds or fails on its own merits (still in this slot).
       await Promise.all(batch.map((w) => this.run(w.items).then(w.resolve, w.reject)));
       return;
     }
+    free();
     let at = 0;
     for (const w of batch) {
       w.resolve(rows.slice(at, at + w.items.length));

@@ -16,14 +16,15 @@ export interface Driver extends Sql {
   /**
    * `prepared`, and `then` sent with it in the same write on the same connection
    * (pipelined): it runs as its own transaction right after the first one commits, and
-   * costs no second round trip. Resolves with the first's rows, and `then`'s error if it
-   * failed. PostgreSQL only.
+   * costs no second round trip. Resolves with the first's rows as soon as they are in;
+   * `then` settles when the second has run, with its error or undefined (it never
+   * rejects). The connection is busy until both have. PostgreSQL only.
    */
   preparedThen?<R extends Row = Row>(
     text: string,
     params: readonly unknown[],
     then: { text: string; params: readonly unknown[] },
-  ): Promise<{ rows: R[]; thenError?: unknown }>;
+  ): Promise<{ rows: R[]; then: Promise<unknown> }>;
   /**
    * Opens the connections preparedThen uses and runs `statements` on each, before the
    * first send needs them (PostgreSQL only).

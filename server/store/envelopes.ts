@@ -83,6 +83,17 @@ export class WriteRefusedError extends Error {
   }
 }
 
+/** preparedThen's `then` where no wake-up went with the insert: notify after. */
+const NOT_SENT: Promise<unknown> = Promise.resolve("not sent");
+
+/** The envelopes' outcomes once their statement was announced to the other nodes. */
+async function told<R>(stored: Stored<R>[]): Promise<Written<R>[]> {
+  // A caller's envelopes share one statement (the batcher never splits a request).
+  const first = stored[0]?.told;
+  await (stored.every((s) => s.told === first) ? first : Promise.all(stored.map((s) => s.told)));
+  return stored.map((s) => s.written);
+}
+
 /** Node's native hex: the publish path encodes every envelope's bytes (lib's toHex is a JS loop). */
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
@@ -95,6 +106,14 @@ interface Pending<I> {
   charge?: BucketCharge;
 }
 type Written<R> = R | { refused: BucketRefusal };
+/**
+ * One envelope's outcome, and its statement's announcement to the other nodes (resolves
+ * once they were told): the statement's slot is free before that, its callers wait for it.
+ */
+interface Stored<R> {
+  written: Written<R>;
+  told: Promise<void>;
+}
 
 export interface EnvelopeWriterOptions {
   /** Statements in flight at once. */
@@ -119,7 +138,7 @@ export class EnvelopeWriter<
   I extends { data: Uint8Array },
   R extends GroupMessageRow | WelcomeMessageRow,
 > {
-  private readonly sends: Batcher<Pending<I>, Written<R>>;
+  private readonly sends: Batcher<Pending<I>, Stored<R>>;
   private readonly sql = new Map<string, string>();
 
   constructor(
@@ -143,7 +162,7 @@ export class EnvelopeWriter<
 
   /** All-or-nothing, alone in its statement. */
   async insert(inputs: I[]): Promise<R[]> {
-    return (await this.write(inputs.map((m) => ({ m })))) as R[];
+    return (await told(await this.write(inputs.map((m) => ({ m }))))) as R[];
   }
 
   /**
@@ -152,7 +171,7 @@ export class EnvelopeWriter<
    * all-or-nothing per call; throws WriteRefusedError when the charge was refused.
    */
   async publish(inputs: I[], charge?: BucketCharge): Promise<R[]> {
-    const out = await this.sends.submit(inputs.map((m) => ({ m, charge })));
+    const out = await told(await this.sends.submit(inputs.map((m) => ({ m, charge }))));
     const refused = out.find((r): r is { refused: BucketRefusal } => "refused" in r);
     if (refused) throw new WriteRefusedError(refused.refused);
     return out as R[];
@@ -169,7 +188,7 @@ export class EnvelopeWriter<
    * inserts in request order, inside the statement's own transaction. Other nodes are
    * told after commit (notifier.ts): a NOTIFY inside would serialise every send's commit.
    */
-  private async write(items: Pending<I>[]): Promise<Written<R>[]> {
+  private async write(items: Pending<I>[]): Promise<Stored<R>[]> {
     const spec = this.spec;
     const createdNs = nowNs();
     const inputs = items.map((p) => p.m);
@@ -215,11 +234,9 @@ export class EnvelopeWriter<
         { table: spec.table, column: spec.topicColumn },
         new Set(keys.map((k) => spec.topicPrefix + k)),
       );
-    const { rows: result, thenError } = wake
+    const { rows: result, then: woken } = wake
       ? await this.driver.preparedThen!<Result>(sql, params, wake)
-      : { rows: await this.driver.prepared<Result>(sql, params), thenError: "not sent" };
-    if (wake && thenError)
-      log.warn("wake-up statement failed, notifying after", errorFields(thenError));
+      : { rows: await this.driver.prepared<Result>(sql, params), then: NOT_SENT };
     const taken = new Map<string, BucketTaken>();
     // Per input (by position): its id, and its topic's row (prev, push); none: stored before.
     const ids: (bigint | undefined)[] = new Array(inputs.length);
@@ -293,9 +310,15 @@ export class EnvelopeWriter<
     // streams' "every id in (prev, id], ascending" never rests on it.
     for (const e of events.values()) e.inserted.rows.sort((a, b) => (a.id < b.id ? -1 : 1));
     this.opts.publish([...events.values()]);
-    // Acknowledged only once every node was told. A retry of a send whose node died
-    // between commit and wake-up finds its rows stored: they are announced again.
-    if (thenError) await this.opts.notify?.([...events.values(), ...again]);
-    return out;
+    // Acknowledged only once every node was told (callers await `told`). A retry of a
+    // send whose node died between commit and wake-up finds its rows stored: they are
+    // announced again.
+    const announced = woken.then(async (thenError) => {
+      if (!thenError) return;
+      if (wake) log.warn("wake-up statement failed, notifying after", errorFields(thenError));
+      await this.opts.notify?.([...events.values(), ...again]);
+    });
+    announced.catch(() => undefined); // its callers get the error
+    return out.map((written) => ({ written, told: announced }));
   }
 }

@@ -24,7 +24,11 @@ function statementName(text: string): string {
   return name;
 }
 
-/** Pipelined connections for the sends (preparedThen): two writers × store.ts's two slots. */
+/**
+ * Pipelined connections for the sends (preparedThen): two writers × store.ts's two slots.
+ * A connection still running a wake-up holds its slot's next statement back only when
+ * all four are busy.
+ */
 const PIPELINED_CONNECTIONS = 4;
 
 export async function openPostgres(url: string, schema: string): Promise<Driver> {
@@ -83,32 +87,31 @@ export async function openPostgres(url: string, schema: string): Promise<Driver>
       then: { text: string; params: readonly unknown[] },
     ) {
       const client = await pipelinePool.connect();
-      try {
-        // Both statements in one write: each query corks the socket around its own
-        // messages; holding it corked across both makes it one system call, not two.
-        const socket = (client as unknown as { connection?: { stream?: NodeJS.WritableStream } })
-          .connection?.stream as { cork?: () => void; uncork?: () => void } | undefined;
-        socket?.cork?.();
-        const first = client.query({
-          name: statementName(text),
-          text,
-          values: prepareParams(params),
-        });
-        const second = client.query({
-          name: statementName(then.text),
-          text: then.text,
-          values: prepareParams(then.params),
-        });
-        socket?.uncork?.();
-        const [a, b] = await Promise.allSettled([first, second]);
-        if (a.status === "rejected") throw a.reason;
-        return {
-          rows: a.value.rows as R[],
-          thenError: b.status === "rejected" ? b.reason : undefined,
-        };
-      } finally {
-        client.release();
-      }
+      // Both statements in one write: each query corks the socket around its own
+      // messages; holding it corked across both makes it one system call, not two.
+      const socket = (client as unknown as { connection?: { stream?: NodeJS.WritableStream } })
+        .connection?.stream as { cork?: () => void; uncork?: () => void } | undefined;
+      socket?.cork?.();
+      const first = client.query({
+        name: statementName(text),
+        text,
+        values: prepareParams(params),
+      });
+      const second = client.query({
+        name: statementName(then.text),
+        text: then.text,
+        values: prepareParams(then.params),
+      });
+      socket?.uncork?.();
+      // The caller goes on with the first's rows while the second runs (the send's next
+      // statement need not wait for this one's wake-up); the connection is released
+      // only once both have answered.
+      void Promise.allSettled([first, second]).then(() => client.release());
+      const after = second.then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      return { rows: (await first).rows as R[], then: after };
     },
     async warm(statements) {
       const clients = await Promise.all(

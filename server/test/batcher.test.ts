@@ -116,6 +116,24 @@ describe("Batcher", () => {
     expect(most).toBe(2);
   });
 
+  it("starts the next statement once the running one's rows are in, before its callers resume", async () => {
+    // One slot: the database would sit idle while the node answers the first statement's
+    // callers (their responses, their logs) if the next statement waited for them.
+    const order: string[] = [];
+    const run = async (items: string[]) => {
+      order.push(`run ${items.join("+")}`);
+      await new Promise((r) => setTimeout(r, 5));
+      return items;
+    };
+    const b = new Batcher(run, { slots: 1, maxItems: 100, maxBytes: 1000, bytes: () => 1 });
+    const first = b.submit(["a"]).then(() => order.push("a answered"));
+    const merged = [b.submit(["b"]), b.submit(["c"])].map((p) =>
+      p.then(([x]) => order.push(`${x} answered`)),
+    );
+    await Promise.all([first, ...merged]);
+    expect(order).toEqual(["run a", "run b+c", "a answered", "b answered", "c answered"]);
+  });
+
   it("retries a failed merged statement request by request, so only the bad request fails", async () => {
     const run = async (items: number[]) => {
       await new Promise((r) => setTimeout(r, 5));

@@ -27,4 +27,38 @@ describe.runIf(TEST_DATABASE_URL)("the send path's connections (PostgreSQL)", ()
       await dropSchema(url, schema);
     }
   });
+
+  it("hands back the first statement's rows while the second still runs, and the second's outcome after", async () => {
+    const url = TEST_DATABASE_URL!;
+    const schema = freshSchema();
+    const { store } = await openStore({ dataDir: "", databaseUrl: url, databaseSchema: schema });
+    try {
+      const driver = store.driver;
+      let secondDone = false;
+      const { rows, then } = await driver.preparedThen!<{ x: number }>("SELECT 1 AS x", [], {
+        text: "SELECT pg_sleep(1)",
+        params: [],
+      });
+      void then.then(() => (secondDone = true));
+      expect(rows).toEqual([{ x: 1 }]);
+      expect(secondDone).toBe(false); // the send's next statement need not wait for it
+      expect(await then).toBeUndefined();
+      // A failing second statement settles with its error, and leaves the first's rows.
+      const failing = await driver.preparedThen!("SELECT 2 AS x", [], {
+        text: "SELECT 1 / 0",
+        params: [],
+      });
+      expect(failing.rows).toEqual([{ x: 2 }]);
+      expect(String(await failing.then)).toMatch(/division by zero/);
+      // Its connection went back to the pool: every one of them still answers.
+      await Promise.all(
+        Array.from({ length: 8 }, () =>
+          driver.preparedThen!("SELECT 3", [], { text: "SELECT 4", params: [] }),
+        ),
+      );
+    } finally {
+      await store.close();
+      await dropSchema(url, schema);
+    }
+  });
 });

@@ -331,6 +331,47 @@ if (TEST_DATABASE_URL) {
       expect(read.map((r) => r.id)).toEqual([row!.id]);
     });
 
+    it("answers a send once its wake-up ran, yet starts the next send's statement before that", async () => {
+      // Each wake-up held back 400 ms: the second send, waiting behind the first's
+      // statement, must start once the first's rows are in, not once it was announced.
+      const driver = t.store.driver;
+      const real = driver.preparedThen!.bind(driver);
+      const events: string[] = [];
+      driver.preparedThen = async (text, params, then) => {
+        events.push("statement");
+        const out = await real(text, params, then);
+        return {
+          rows: out.rows,
+          then: out.then.then(async (err) => {
+            await new Promise((r) => setTimeout(r, 400));
+            events.push("woken");
+            return err;
+          }),
+        };
+      };
+      try {
+        const t0 = performance.now();
+        const first = t.store
+          .publishGroupMessages([msg(gid("told-a"), "a")])
+          .then(() => events.push("first answered"));
+        const second = t.store
+          .publishGroupMessages([msg(gid("told-b"), "b")])
+          .then(() => events.push("second answered"));
+        await Promise.all([first, second]);
+        expect(performance.now() - t0).toBeGreaterThanOrEqual(400);
+        expect(events).toEqual([
+          "statement",
+          "statement",
+          "woken",
+          "first answered",
+          "woken",
+          "second answered",
+        ]);
+      } finally {
+        driver.preparedThen = real;
+      }
+    });
+
     it("wakes another node for each topic of a few-group batch in the insert's round trip (one probe per topic)", async () => {
       const other = await t.reopen();
       const groups = [gid("few-a"), gid("few-b"), gid("few-c")];
