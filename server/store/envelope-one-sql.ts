@@ -7,7 +7,7 @@
 // send cost PostgreSQL ~2× a plain INSERT; with one row every value is its own
 // parameter and the plan is that of a plain INSERT behind one lock (bench/README.md,
 // session 10). Its result rows are envelopeInsertSql's.
-import type { EnvelopeSpec } from "./envelope-sql";
+import { takenRows, type EnvelopeSpec } from "./envelope-sql";
 import { bucketTakeParams, bucketTakeSql, type BucketCharge } from "./rate-buckets";
 
 /**
@@ -30,8 +30,7 @@ export function envelopeInsertOneSql<I, R>(spec: EnvelopeSpec<I, R>, charged = f
         take: `take AS (${take}),\n`,
         afterTake: "\n  WHERE (SELECT count(*) FROM take) >= 0",
         admitted: "\n  WHERE NOT EXISTS (SELECT 1 FROM take t WHERE NOT t.took)",
-        columns: ", NULL::text AS bucket, NULL::float8 AS refilled, NULL::boolean AS took",
-        taken: `\nUNION ALL\nSELECT NULL, NULL${spec.returning ? ", NULL" : ""}, key, refilled, took FROM take`,
+        ...takenRows(spec),
       }
     : { take: "", afterTake: "", admitted: "", columns: "", taken: "" };
   return `

@@ -70,6 +70,22 @@ export function packBytes(values: readonly Uint8Array[]): PackedBytes {
   return { blob, starts: starts.join(","), lengths: lengths.join(",") };
 }
 
+/**
+ * The send statements' result columns for the charge, and the take's rows after the
+ * topics' rows: only when a bucket could not pay (then every bucket's, so a refused send
+ * reports both of its own), as a send that paid needs none of them back: most statements
+ * returned two rows per send for nothing.
+ */
+export function takenRows<I, R>(spec: EnvelopeSpec<I, R>): { columns: string; taken: string } {
+  return {
+    columns: ", NULL::text AS bucket, NULL::float8 AS refilled, NULL::boolean AS took",
+    taken: `
+UNION ALL
+SELECT NULL, NULL${spec.returning ? ", NULL" : ""}, key, refilled, took FROM take
+WHERE EXISTS (SELECT 1 FROM take r WHERE NOT r.took)`,
+  };
+}
+
 /** The parameters for envelopeInsertSql, in its order. */
 export function envelopeInsertParams<I extends { data: Uint8Array }, R>(
   spec: EnvelopeSpec<I, R>,
@@ -110,8 +126,9 @@ export function envelopeInsertParams<I extends { data: Uint8Array }, R>(
  * same envelope twice in the batch gets the one id twice), `prev`: the topic's largest id
  * before this statement's rows (NULL: none), read after the insert under the topic's
  * lock, so the rows are exactly the topic's ids after `prev` up to theirs (the streams
- * need not read them back), plus `returning`. Charged, also one row per bucket taken:
- * ids null, bucket = its key, refilled and took.
+ * need not read them back), plus `returning`. Charged, and only when some bucket could
+ * not pay, also one row per bucket of the take: ids null, bucket = its key, refilled and
+ * took (takenRows).
  */
 export function envelopeInsertSql<I, R>(
   spec: EnvelopeSpec<I, R>,
@@ -157,8 +174,7 @@ export function envelopeInsertSql<I, R>(
         take: `\ntake AS (${take}),`,
         afterTake: " WHERE (SELECT count(*) FROM take) >= 0",
         admitted: "NOT EXISTS (SELECT 1 FROM take t WHERE NOT t.took AND t.key IN (i.q1, i.q2))",
-        columns: ", NULL::text AS bucket, NULL::float8 AS refilled, NULL::boolean AS took",
-        taken: `\nUNION ALL\nSELECT NULL, NULL${spec.returning ? ", NULL" : ""}, key, refilled, took FROM take`,
+        ...takenRows(spec),
       }
     : { input: "", take: "", afterTake: "", admitted: "", columns: "", taken: "" };
   // Alone, every row stored before this statement is in its snapshot: envelopes already

@@ -254,7 +254,8 @@ export class EnvelopeWriter<
       }
     }
     const refusalOf = (c: BucketCharge | undefined) => {
-      if (!c) return undefined;
+      // Buckets come back only when one could not pay (takenRows).
+      if (!c || taken.size === 0) return undefined;
       const one = taken.get(c.keyOne)!;
       const all = taken.get(c.keyAll)!;
       return one.took && all.took ? undefined : { refused: { one, all } };

@@ -7,6 +7,7 @@ import { log } from "../log";
 import { DataDirLockedError, openStore, groupTopic, type GroupMessageInsert } from "../store";
 import { storeKinds, TEST_DATABASE_URL, storeFixture } from "./stores";
 import { MIGRATION_COUNT } from "../store/migrations";
+import type { Row } from "../store/driver";
 
 const enc = new TextEncoder();
 const gid = (name: string) => enc.encode(`group-${name}-${Math.random()}`);
@@ -337,9 +338,13 @@ if (TEST_DATABASE_URL) {
       const driver = t.store.driver;
       const real = driver.preparedThen!.bind(driver);
       const events: string[] = [];
-      driver.preparedThen = async (text, params, then) => {
+      driver.preparedThen = async <R extends Row = Row>(
+        text: string,
+        params: readonly unknown[],
+        then: { text: string; params: readonly unknown[] },
+      ) => {
         events.push("statement");
-        const out = await real(text, params, then);
+        const out = await real<R>(text, params, then);
         return {
           rows: out.rows,
           then: out.then.then(async (err) => {
