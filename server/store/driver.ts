@@ -44,6 +44,8 @@ export interface Driver extends Sql {
     onPayload: (payload: string) => void,
     onReconnect: () => void,
   ): Promise<void>;
+  /** How many other connections (other nodes) listen as listen() does (PostgreSQL only). */
+  otherListeners?(): Promise<number>;
   /**
    * Sends NOTIFYs on `channel` in one statement, outside any insert's transaction and
    * without waiting for the disk (see notifier.ts). PostgreSQL only, with listen.

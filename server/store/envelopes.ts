@@ -85,6 +85,9 @@ export class WriteRefusedError extends Error {
 
 /** preparedThen's `then` where no wake-up went with the insert: notify after. */
 const NOT_SENT: Promise<unknown> = Promise.resolve("not sent");
+/** Its `then` where no wake-up went because no other node listened. */
+const UNANNOUNCED_MARK = Symbol("alone");
+const UNANNOUNCED: Promise<unknown> = Promise.resolve(UNANNOUNCED_MARK);
 
 /** The envelopes' outcomes once their statement was announced to the other nodes. */
 async function told<R>(stored: Stored<R>[]): Promise<Written<R>[]> {
@@ -132,6 +135,10 @@ export interface EnvelopeWriterOptions {
     where: { table: string; column: string },
     topics: Iterable<TopicKey>,
   ) => { text: string; params: unknown[] };
+  /** No other node listens (peers.ts): a send skips its wake-up. */
+  alone?: () => boolean;
+  /** A send that started alone: `done` settles once it finished and, if needed, announced. */
+  quiet?: (done: Promise<void>) => void;
 }
 
 export class EnvelopeWriter<
@@ -189,6 +196,21 @@ export class EnvelopeWriter<
    * told after commit (notifier.ts): a NOTIFY inside would serialise every send's commit.
    */
   private async write(items: Pending<I>[]): Promise<Stored<R>[]> {
+    if (!this.opts.alone?.()) return this.writeAnnounced(items, false);
+    let settle!: () => void;
+    this.opts.quiet?.(new Promise<void>((resolve) => (settle = resolve)));
+    try {
+      const out = await this.writeAnnounced(items, true);
+      void (out[0]?.told ?? Promise.resolve()).finally(settle);
+      return out;
+    } catch (err) {
+      settle();
+      throw err;
+    }
+  }
+
+  /** write, `alone`: without the wake-up (announced after all if a node appeared meanwhile). */
+  private async writeAnnounced(items: Pending<I>[], alone: boolean): Promise<Stored<R>[]> {
     const spec = this.spec;
     const createdNs = nowNs();
     const inputs = items.map((p) => p.m);
@@ -229,6 +251,7 @@ export class EnvelopeWriter<
     };
     // Other nodes are woken in the same round trip where the driver pipelines, else after.
     const wake =
+      !alone &&
       this.driver.preparedThen &&
       this.opts.wake?.(
         { table: spec.table, column: spec.topicColumn },
@@ -236,7 +259,10 @@ export class EnvelopeWriter<
       );
     const { rows: result, then: woken } = wake
       ? await this.driver.preparedThen!<Result>(sql, params, wake)
-      : { rows: await this.driver.prepared<Result>(sql, params), then: NOT_SENT };
+      : {
+          rows: await this.driver.prepared<Result>(sql, params),
+          then: alone ? UNANNOUNCED : NOT_SENT,
+        };
     const taken = new Map<string, BucketTaken>();
     // Per input (by position): its id, and its topic's row (prev, push); none: stored before.
     const ids: (bigint | undefined)[] = new Array(inputs.length);
@@ -315,6 +341,8 @@ export class EnvelopeWriter<
     // send whose node died between commit and wake-up finds its rows stored: they are
     // announced again.
     const announced = woken.then(async (thenError) => {
+      // Alone: announced only if another node appeared while the statement ran.
+      if (thenError === UNANNOUNCED_MARK && this.opts.alone?.()) return;
       if (!thenError) return;
       if (wake) log.warn("wake-up statement failed, notifying after", errorFields(thenError));
       await this.opts.notify?.([...events.values(), ...again]);

@@ -69,6 +69,9 @@ export async function openPostgres(url: string, schema: string): Promise<Driver>
   pipelinePool.on("error", (err) => log.warn("db pool error", errorFields(err)));
   let closed = false;
   let listener: pg.Client | undefined;
+  let listenerPid = 0;
+  // Every node's listener on this schema carries it, so a node can count the others (peers.ts).
+  const listenerName = `messenger listen ${schema}`.slice(0, 63);
 
   const driver: Driver = {
     kind: "postgres",
@@ -159,7 +162,11 @@ export async function openPostgres(url: string, schema: string): Promise<Driver>
     },
     async listen(channel, onPayload, onReconnect) {
       const connectListener = async (): Promise<void> => {
-        const client = new pg.Client({ connectionString: url, options });
+        const client = new pg.Client({
+          connectionString: url,
+          options,
+          application_name: listenerName,
+        });
         client.on("notification", (n) => {
           if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
         });
@@ -182,9 +189,18 @@ export async function openPostgres(url: string, schema: string): Promise<Driver>
         });
         await client.connect();
         await client.query(`LISTEN ${channel}`);
+        const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+        listenerPid = rows[0]!.pid;
         listener = client;
       };
       await connectListener();
+    },
+    async otherListeners() {
+      const { rows } = await pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND pid <> $2",
+        [listenerName, listenerPid],
+      );
+      return rows[0]!.n;
     },
     async close() {
       closed = true;

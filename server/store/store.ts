@@ -24,6 +24,7 @@ import {
   type WelcomeMessageInsert,
 } from "./envelopes";
 import { Notifier, unpackPayload, wakeStatement } from "./notifier";
+import { Peers } from "./peers";
 import type { BucketCharge } from "./rate-buckets";
 import { lockTopics, pageSql, type Page } from "./topic-sql";
 import {
@@ -75,6 +76,8 @@ export class Store {
   private readonly channel: string;
   /** Cross-node wake-ups (PostgreSQL); PGlite is one process, its bus is enough. */
   private readonly notifier: Notifier | undefined;
+  /** The other nodes on this database, so that a node alone skips its wake-ups. */
+  private readonly peers: Peers | undefined;
   private readonly groups: EnvelopeWriter<GroupMessageInsert, GroupMessageRow>;
   private readonly welcomes: EnvelopeWriter<WelcomeMessageInsert, WelcomeMessageRow>;
 
@@ -86,6 +89,13 @@ export class Store {
     this.channel = `messenger_events_${schema}`;
     const notify = driver.notify?.bind(driver);
     this.notifier = notify && new Notifier(this.nodeId, (p) => notify(this.channel, p));
+    this.peers =
+      notify &&
+      new Peers(
+        this.nodeId,
+        (payload) => notify(this.channel, [payload]),
+        () => bus.resync(),
+      );
     const writing: EnvelopeWriterOptions = {
       // PGlite runs one statement at a time anyway; PostgreSQL gets a few at once.
       slots: driver.kind === "pglite" ? 1 : PG_SEND_SLOTS,
@@ -95,6 +105,8 @@ export class Store {
       wake:
         this.notifier &&
         ((where, topics) => wakeStatement(where, this.channel, this.nodeId, topics)),
+      alone: this.peers && (() => this.peers!.alone),
+      quiet: this.peers && ((done) => this.peers!.track(done)),
     };
     this.groups = new EnvelopeWriter(driver, GROUP_MESSAGES, writing);
     this.welcomes = new EnvelopeWriter(driver, WELCOME_MESSAGES, writing);
@@ -115,6 +127,7 @@ export class Store {
         (p) => store.onNotify(p),
         () => bus.resync(),
       );
+      await store.peers?.start((await driver.otherListeners?.()) ?? 0);
     }
     return store;
   }
@@ -124,6 +137,7 @@ export class Store {
   }
 
   close(): Promise<void> {
+    this.peers?.stop();
     return this.driver.close();
   }
 
@@ -157,6 +171,7 @@ export class Store {
     );
     for (const { origin, event } of lines) {
       if (origin === this.nodeId) continue; // ours went through the bus already
+      if (this.peers?.onLine(origin, event.topic)) continue; // a heartbeat or an ack
       try {
         this.bus.publish(event);
       } catch (err) {
