@@ -1,9 +1,9 @@
 // The store the cold-open bench reads, written through lib/storage as the app writes it, and
 // the "first screen" the app shows: list + first page of the newest thread, decoded.
 import { Client } from "../lib/client";
-import { ContentTypeText, defaultRegistry, encodeEncodedContent } from "../lib/content";
 import { randomBytes, toHex } from "../lib/crypto";
 import * as storage from "../lib/storage";
+import { storeTextRows, textRow } from "./text-rows";
 
 type Idb = { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange };
 const PAGE = 50; // components/thread/use-thread-messages.ts
@@ -20,7 +20,6 @@ export async function fillStore(dbName: string, idb: Idb, messages: number, conv
     createdAtNs: 1n,
     registered: true,
   });
-  const registry = defaultRegistry();
   const ids = Array.from({ length: conversations }, () => toHex(randomBytes(32)));
   for (const [i, id] of ids.entries())
     await storage.upsertConversation(db, {
@@ -29,37 +28,20 @@ export async function fillStore(dbName: string, idb: Idb, messages: number, conv
       name: `Conversation ${i}`,
       createdAtNs: 1n,
     });
-  const rows: storage.MessageRow[] = [];
-  for (let n = 0; n < messages; n++) {
-    const text = `message ${n}: ${"lorem ipsum dolor sit amet ".repeat(3)}`;
-    rows.push({
-      id: toHex(randomBytes(32)),
+  const rows = Array.from({ length: messages }, (_, n) =>
+    textRow({
       conversationId: ids[n % conversations]!,
       senderInboxId: n % 2 ? me : toHex(randomBytes(32)),
-      sentAtNs: storage.nsKey(1_700_000_000_000_000_000n + BigInt(n) * 1_000_000n),
-      contentType: "xmtp.org/text:1.0",
-      encodedContent: encodeEncodedContent(registry.encode(ContentTypeText, text)),
-      status: "published",
-    });
-  }
+      sentAtNs: 1_700_000_000_000_000_000n + BigInt(n) * 1_000_000n,
+      text: `message ${n}: ${"lorem ipsum dolor sit amet ".repeat(3)}`,
+    }),
+  );
   // The last message of each conversation goes through addMessage (preview, activity).
-  const lasts = new Set(ids.map((_, c) => rows[rows.length - 1 - c]!.id));
-  const bulk = rows.filter((r) => !lasts.has(r.id));
-  // lib/storage before v3 had no importMessages: the previous code's baseline writes clear rows.
-  const s = storage as unknown as Record<string, unknown>;
-  for (let at = 0; at < bulk.length; at += 1000) {
-    const chunk = bulk.slice(at, at + 1000);
-    if (typeof s.importMessages === "function")
-      await (s.importMessages as typeof storage.importMessages)(db, chunk);
-    else
-      await (db.messages as unknown as { bulkAdd(r: unknown[]): Promise<unknown> }).bulkAdd(chunk);
-  }
-  for (const r of rows.filter((r) => lasts.has(r.id)))
-    await storage.addMessage(
-      db,
-      { ...r, sentAtNs: BigInt(r.sentAtNs), nodeId: undefined },
-      { incoming: r.senderInboxId !== me, preview: `preview ${r.id.slice(0, 8)}` },
-    );
+  await storeTextRows(db, rows, {
+    lasts: new Set(ids.map((_, c) => rows[rows.length - 1 - c]!.id)),
+    me,
+    preview: (r) => `preview ${r.id.slice(0, 8)}`,
+  });
   db.close();
   return address;
 }

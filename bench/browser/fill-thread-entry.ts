@@ -3,9 +3,7 @@
 // stored through lib/storage as the app stores what it receives. Bundled by esbuild.
 import { Client } from "../../lib/client";
 import type { ClientContext } from "../../lib/client/context";
-import { ContentTypeText, defaultRegistry, encodeEncodedContent } from "../../lib/content";
-import { randomBytes, toHex } from "../../lib/crypto";
-import * as storage from "../../lib/storage";
+import { storeTextRows, textRow } from "../text-rows";
 
 declare global {
   interface Window {
@@ -23,31 +21,22 @@ async function fillThread(address: string, conversationId: string, count: number
       (c) => c.id === conversationId,
     )?.peerInboxId;
     if (!peer) throw new Error(`no DM ${conversationId} in ${address}'s store`);
-    const registry = defaultRegistry();
     // Newer than anything sent so far, 1 µs apart: the thread's newest page is all filled rows.
     const start = BigInt(Date.now()) * 1_000_000n;
-    const rows: storage.MessageRow[] = [];
-    for (let n = 0; n < count; n++) {
-      const text = `${tag} ${n}: ${"lorem ipsum dolor sit amet ".repeat(3)}`;
-      rows.push({
-        id: toHex(randomBytes(32)),
+    const rows = Array.from({ length: count }, (_, n) =>
+      textRow({
         conversationId,
         senderInboxId: n % 2 ? me : peer,
-        sentAtNs: storage.nsKey(start + BigInt(n) * 1_000n),
-        contentType: "xmtp.org/text:1.0",
-        encodedContent: encodeEncodedContent(registry.encode(ContentTypeText, text)),
-        status: "published",
-      });
-    }
-    const last = rows.pop()!;
-    for (let at = 0; at < rows.length; at += 1000)
-      await storage.importMessages(db, rows.slice(at, at + 1000));
-    // The newest through addMessage, as the app stores it: the list's preview and order.
-    await storage.addMessage(
-      db,
-      { ...last, sentAtNs: BigInt(last.sentAtNs), nodeId: undefined },
-      { incoming: last.senderInboxId !== me, preview: `${tag} ${count - 1}` },
+        sentAtNs: start + BigInt(n) * 1_000n,
+        text: `${tag} ${n}: ${"lorem ipsum dolor sit amet ".repeat(3)}`,
+      }),
     );
+    // The newest through addMessage, as the app stores it: the list's preview and order.
+    await storeTextRows(db, rows, {
+      lasts: new Set([rows[rows.length - 1]!.id]),
+      me,
+      preview: () => `${tag} ${count - 1}`,
+    });
     return `${tag} ${count - 1}:`;
   } finally {
     await client.close();
