@@ -30,6 +30,7 @@ export class Peers {
   private readonly quiet = new Set<Promise<void>>();
   private heard: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly nodeId: string,
@@ -71,7 +72,9 @@ export class Peers {
     this.timer.unref();
   }
 
+  /** No more heartbeats or acks (the store is closing its connections). */
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
   }
 
@@ -105,15 +108,19 @@ export class Peers {
     // Our unannounced rows: the quiet sends still running announce theirs; once they
     // have, the newcomer reads again whatever committed before.
     void Promise.allSettled([...this.quiet]).then(() =>
-      this.send(`${this.nodeId} ${ACK}${origin} 0`).catch((err: unknown) =>
-        log.warn("peer ack failed", errorFields(err)),
-      ),
+      this.say(`${ACK}${origin}`, "peer ack failed"),
     );
   }
 
   private beat(): Promise<void> {
-    return this.send(`${this.nodeId} ${HEARTBEAT} 0`).catch((err: unknown) =>
-      log.warn("heartbeat failed", errorFields(err)),
-    );
+    return this.say(HEARTBEAT, "heartbeat failed");
+  }
+
+  /** One control line; a failure is logged unless the store closed meanwhile. */
+  private async say(topic: string, failed: string): Promise<void> {
+    if (this.stopped) return;
+    await this.send(`${this.nodeId} ${topic} 0`).catch((err: unknown) => {
+      if (!this.stopped) log.warn(failed, errorFields(err));
+    });
   }
 }
