@@ -26,15 +26,26 @@ export interface KillableBrowser {
   close(): Promise<void>;
 }
 
+/** SIGKILL to a Chromium's whole process group. */
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
 /**
- * Starts Chromium on `profileDir` and opens `pageUrl` (on the node's origin, a secure
- * context), answering it and the bundle from memory.
+ * Chromium on `profileDir`, connected over CDP. Once connected, Playwright still waits for
+ * the browser's first targets: on 2 loaded cores that took over 30 s once, and once (in 5
+ * clean-clone runs of the suite) it never came within 90 s; that Chromium is killed and a
+ * new one started on the same profile, as the test's own restarts do (no page has opened
+ * the profile's storage yet).
  */
-export async function startBrowser(
+async function launch(
   profileDir: string,
-  pageUrl: string,
-  bundle: string,
-): Promise<KillableBrowser> {
+  attempts = 2,
+): Promise<{ child: ChildProcess; exited: Promise<void>; browser: Browser }> {
   const child: ChildProcess = spawn(CHROMIUM, [...ARGS, `--user-data-dir=${profileDir}`], {
     detached: true, // its own process group: kill(-pid) reaches every Chromium process
     stdio: ["ignore", "ignore", "pipe"],
@@ -53,9 +64,27 @@ export async function startBrowser(
     });
     child.once("exit", () => reject(new Error(`Chromium exited: ${err}`)));
   });
-  // Connected, Playwright still waits for the browser's first targets: on 2 loaded cores (the
-  // suite's other workers) that took over 30 s once (Playwright's default).
-  const browser: Browser = await chromium.connectOverCDP(ws, { timeout: 90_000 });
+  try {
+    const browser = await chromium.connectOverCDP(ws, { timeout: 60_000 });
+    return { child, exited, browser };
+  } catch (err) {
+    killGroup(child);
+    await exited;
+    if (attempts <= 1) throw err;
+    return launch(profileDir, attempts - 1);
+  }
+}
+
+/**
+ * Starts Chromium on `profileDir` and opens `pageUrl` (on the node's origin, a secure
+ * context), answering it and the bundle from memory.
+ */
+export async function startBrowser(
+  profileDir: string,
+  pageUrl: string,
+  bundle: string,
+): Promise<KillableBrowser> {
+  const { child, exited, browser } = await launch(profileDir);
   const context = browser.contexts()[0]!;
   const page = await context.newPage();
   const origin = new URL(pageUrl).origin;
@@ -72,11 +101,7 @@ export async function startBrowser(
   return {
     page,
     kill: async () => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // already gone
-      }
+      killGroup(child);
       await exited;
     },
     close: async () => {
