@@ -145,6 +145,7 @@ describe(`fork torture: ${MEMBERS} members × ${ROUNDS} rounds (seed ${SEED})`, 
       const admins = new Set<Member>();
       let crashes = 0;
       let forkInjected = false;
+      let removalPlanned = false;
       const groupFor = async (m: Member) => {
         await m.client.conversations.sync();
         return (await m.client.conversations.getGroup(g.id))!;
@@ -256,6 +257,17 @@ describe(`fork torture: ${MEMBERS} members × ${ROUNDS} rounds (seed ${SEED})`, 
         const actors = members.filter((m) => m.online && m.inGroup);
         const claimed = new Set<Member>();
         const plans = actors.map((m) => planFor(m, claimed));
+        // A short run can draw no removal at all (seed 409741 did not): if none was planned
+        // by halfway, the creator removes a member then, so every run has one to check.
+        const creatorAt = actors.indexOf(creator);
+        if (!removalPlanned && round >= Math.floor(ROUNDS / 2) && creatorAt >= 0) {
+          const target = members.slice(1, -1).find((x) => x.inGroup && !claimed.has(x));
+          if (target) {
+            claimed.add(target);
+            plans[creatorAt] = { kind: "remove", target };
+          }
+        }
+        if (plans.some((p) => p.kind === "remove")) removalPlanned = true;
         for (const [i, m] of actors.entries()) {
           const p = plans[i]!;
           if (p.kind !== "send") m.crashAt = p.crashAt;
