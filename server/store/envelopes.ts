@@ -91,9 +91,8 @@ const UNANNOUNCED: Promise<unknown> = Promise.resolve(UNANNOUNCED_MARK);
 
 /** The envelopes' outcomes once their statement was announced to the other nodes. */
 async function told<R>(stored: Stored<R>[]): Promise<Written<R>[]> {
-  // A caller's envelopes share one statement (the batcher never splits a request).
-  const first = stored[0]?.told;
-  await (stored.every((s) => s.told === first) ? first : Promise.all(stored.map((s) => s.told)));
+  // A caller's envelopes share one statement (the batcher never splits a request): one promise.
+  await Promise.all(new Set(stored.map((s) => s.told)));
   return stored.map((s) => s.written);
 }
 

@@ -89,12 +89,9 @@ export class Peers {
 
   /** A payload line from another node; true if it was a control line (not an envelope's topic). */
   onLine(origin: string, topic: string): boolean {
-    if (!topic.startsWith("~")) {
-      this.meet(origin);
-      return false;
-    }
-    if (topic === ACK + this.nodeId) this.resync();
     this.meet(origin);
+    if (!topic.startsWith("~")) return false;
+    if (topic === ACK + this.nodeId) this.resync();
     return true;
   }
 
